@@ -1,0 +1,1 @@
+/* cmd_oval.c: not written yet */

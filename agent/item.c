@@ -1,0 +1,228 @@
+/* item.c - system-characteristics items and item lists. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "plumb/error.h"
+#include "plumb/item.h"
+
+struct oval_item *
+oval_item_new(const char *ns, const char *type)
+{
+	struct oval_item *it;
+
+	if ((it = calloc(1, sizeof(*it))) == NULL)
+		return NULL;
+	if ((it->type = strdup(type)) == NULL) {
+		free(it);
+		return NULL;
+	}
+	it->ns = ns;
+	it->refs = 1;
+	it->status = OVAL_ST_EXISTS;
+	return it;
+}
+
+/* Grow an array of fields by one slot; returns the new slot or NULL. */
+static struct oval_field *
+field_slot(struct oval_field **v, size_t *n, size_t *cap)
+{
+	struct oval_field *nv;
+	size_t ncap;
+
+	if (*n == *cap) {
+		ncap = *cap ? *cap * 2 : 8;
+		if ((nv = reallocarray(*v, ncap, sizeof(*nv))) == NULL)
+			return NULL;
+		*v = nv;
+		*cap = ncap;
+	}
+	memset(&(*v)[*n], 0, sizeof(**v));
+	return &(*v)[(*n)++];
+}
+
+/* Fill a fresh slot; on failure the slot is given back. */
+static int
+field_fill(struct oval_field *f, size_t *n, const char *name,
+    enum oval_datatype dt, const char *value, enum oval_status st)
+{
+	f->name = strdup(name);
+	f->value = value ? strdup(value) : NULL;
+	if (f->name == NULL || (value && f->value == NULL)) {
+		free(f->name);
+		free(f->value);
+		(*n)--;
+		return PLUMB_ENOMEM;
+	}
+	f->dt = dt;
+	f->status = st;
+	return PLUMB_OK;
+}
+
+int
+oval_item_add(struct oval_item *it, const char *name, enum oval_datatype dt,
+    const char *value)
+{
+	struct oval_field *f = field_slot(&it->fields, &it->nfields, &it->cap);
+
+	if (f == NULL)
+		return PLUMB_ENOMEM;
+	return field_fill(f, &it->nfields, name, dt, value, OVAL_ST_EXISTS);
+}
+
+int
+oval_item_add_status(struct oval_item *it, const char *name,
+    enum oval_datatype dt, enum oval_status st)
+{
+	struct oval_field *f = field_slot(&it->fields, &it->nfields, &it->cap);
+
+	if (f == NULL)
+		return PLUMB_ENOMEM;
+	return field_fill(f, &it->nfields, name, dt, NULL, st);
+}
+
+struct oval_field *
+oval_item_add_record(struct oval_item *it, const char *name)
+{
+	struct oval_field *f = field_slot(&it->fields, &it->nfields, &it->cap);
+
+	if (f == NULL)
+		return NULL;
+	if (field_fill(f, &it->nfields, name, OVAL_DT_RECORD, NULL,
+	    OVAL_ST_EXISTS) != 0)
+		return NULL;
+	return f;
+}
+
+int
+oval_field_add(struct oval_field *rec, const char *name, enum oval_datatype dt,
+    const char *value)
+{
+	struct oval_field *f = field_slot(&rec->sub, &rec->nsub, &rec->capsub);
+
+	if (f == NULL)
+		return PLUMB_ENOMEM;
+	return field_fill(f, &rec->nsub, name, dt, value, OVAL_ST_EXISTS);
+}
+
+const struct oval_field *
+oval_item_field(const struct oval_item *it, const char *name, size_t *pos)
+{
+	size_t i;
+
+	for (i = *pos; i < it->nfields; i++) {
+		if (strcmp(it->fields[i].name, name) == 0) {
+			*pos = i + 1;
+			return &it->fields[i];
+		}
+	}
+	*pos = it->nfields;
+	return NULL;
+}
+
+int
+oval_item_set_message(struct oval_item *it, const char *msg)
+{
+	char *m = strdup(msg);
+
+	if (m == NULL)
+		return PLUMB_ENOMEM;
+	free(it->message);
+	it->message = m;
+	return PLUMB_OK;
+}
+
+static int
+str_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static int
+fields_equal(const struct oval_field *a, size_t na, const struct oval_field *b,
+    size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		return 0;
+	for (i = 0; i < na; i++) {
+		if (a[i].dt != b[i].dt || a[i].status != b[i].status ||
+		    !str_eq(a[i].name, b[i].name) ||
+		    !str_eq(a[i].value, b[i].value) ||
+		    !fields_equal(a[i].sub, a[i].nsub, b[i].sub, b[i].nsub))
+			return 0;
+	}
+	return 1;
+}
+
+int
+oval_item_equal(const struct oval_item *a, const struct oval_item *b)
+{
+	return a->status == b->status && str_eq(a->ns, b->ns) &&
+	    str_eq(a->type, b->type) &&
+	    fields_equal(a->fields, a->nfields, b->fields, b->nfields);
+}
+
+struct oval_item *
+oval_item_ref(struct oval_item *it)
+{
+	it->refs++;
+	return it;
+}
+
+static void
+fields_free(struct oval_field *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(f[i].name);
+		free(f[i].value);
+		fields_free(f[i].sub, f[i].nsub);
+	}
+	free(f);
+}
+
+void
+oval_item_unref(struct oval_item *it)
+{
+	if (it == NULL || --it->refs > 0)
+		return;
+	fields_free(it->fields, it->nfields);
+	free(it->type);
+	free(it->message);
+	free(it);
+}
+
+int
+oval_item_list_take(struct oval_item_list *l, struct oval_item *it)
+{
+	struct oval_item **nv;
+	size_t ncap;
+
+	if (l->n == l->cap) {
+		ncap = l->cap ? l->cap * 2 : 8;
+		if ((nv = reallocarray(l->v, ncap, sizeof(*nv))) == NULL) {
+			oval_item_unref(it);
+			return PLUMB_ENOMEM;
+		}
+		l->v = nv;
+		l->cap = ncap;
+	}
+	l->v[l->n++] = it;
+	return PLUMB_OK;
+}
+
+void
+oval_item_list_clear(struct oval_item_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		oval_item_unref(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}

@@ -1,0 +1,1 @@
+/* oval_cmp.c: not written yet */

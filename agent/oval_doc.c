@@ -1,0 +1,1 @@
+/* oval_doc.c: not written yet */

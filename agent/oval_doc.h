@@ -1,0 +1,1 @@
+/* oval_doc.h: not written yet */

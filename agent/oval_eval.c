@@ -1,0 +1,1 @@
+/* oval_eval.c: not written yet */

@@ -1,0 +1,1 @@
+/* oval_eval.h: not written yet */

@@ -1,0 +1,1 @@
+/* oval_func.c: not written yet */

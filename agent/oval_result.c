@@ -1,0 +1,1 @@
+/* oval_result.c: not written yet */

@@ -1,0 +1,1 @@
+/* oval_results.c: not written yet */

@@ -1,0 +1,1 @@
+/* oval_results.h: not written yet */

@@ -1,0 +1,84 @@
+/* probe.c - services the engine offers every probe. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "plumb/probe.h"
+#include "oval_cmp.h"
+#include "oval_result.h"
+
+const struct probe_ent *
+probe_req_ent(const struct probe_req *req, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < req->nents; i++)
+		if (strcmp(req->ents[i].name, name) == 0)
+			return &req->ents[i];
+	return NULL;
+}
+
+const char *
+probe_req_behavior(const struct probe_req *req, const char *name,
+    const char *def)
+{
+	size_t i;
+
+	for (i = 0; i < req->nbehaviors; i++)
+		if (strcmp(req->behaviors[i].name, name) == 0)
+			return req->behaviors[i].value;
+	return def;
+}
+
+int
+probe_ent_match(const struct probe_ent *e, const char *candidate,
+    struct plumb_err *err)
+{
+	struct oval_rcount rc = { { 0 } };
+	enum oval_result r;
+	size_t i;
+
+	if (e == NULL || e->nil)
+		return 1;
+	for (i = 0; i < e->vals->n; i++) {
+		r = oval_cmp(e->dt, e->op, candidate, e->vals->v[i], err);
+		if (r == OVAL_R_ERROR)
+			return PLUMB_EINVAL;
+		oval_rcount_add(&rc, r);
+	}
+	/* An entity without values matches nothing (the engine flags the
+	 * object as not existing before a probe ever sees one). */
+	if (e->vals->n == 0)
+		return 0;
+	return oval_result_check(e->var_check, &rc) == OVAL_R_TRUE;
+}
+
+int
+probe_ent_exact(const struct probe_ent *e, const struct oval_values **vals)
+{
+	*vals = NULL;
+	if (e == NULL || e->nil || e->op != OVAL_OP_EQUALS)
+		return 0;
+	/* With several values only "at least one" (or a single value)
+	 * means "any of these"; "all" of several distinct values can match
+	 * nothing, which enumeration handles correctly. */
+	if (e->vals->n > 1 && e->var_check != OVAL_CHECK_AT_LEAST_ONE)
+		return 0;
+	/* Other datatypes have several spellings of one value ("01" == "1"). */
+	if (e->dt != OVAL_DT_STRING)
+		return 0;
+	*vals = e->vals;
+	return 1;
+}
+
+int
+probe_flag(struct probe_result *res, enum oval_flag flag, const char *fmt, ...)
+{
+	va_list ap;
+
+	res->flag = flag;
+	va_start(ap, fmt);
+	vsnprintf(res->msg, sizeof(res->msg), fmt, ap);
+	va_end(ap);
+	return 0;
+}

@@ -1,0 +1,1 @@
+/* probe_variable.c: not written yet */

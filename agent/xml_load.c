@@ -1,0 +1,1 @@
+/* xml_load.c: not written yet */

@@ -1,0 +1,1 @@
+/* xml_load.h: not written yet */

@@ -1,0 +1,1 @@
+/* probe_environmentvariable58.c: not written yet */

@@ -1,0 +1,1 @@
+/* probe_family.c: not written yet */
