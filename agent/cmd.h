@@ -1,1 +1,17 @@
-/* cmd.h */
+/*
+ * cmd.h - the plumb subcommands.  Each takes the arguments after its
+ * own name (argv[0] is the subcommand) and returns the process exit
+ * status: 0 done, 1 error (usage errors included).
+ */
+#ifndef PLUMB_CMD_H
+#define PLUMB_CMD_H
+
+#define CMD_EXIT_OK	0
+#define CMD_EXIT_ERROR	1
+
+int cmd_oval(int argc, char **argv);
+
+/* "plumb: " + message on stderr. */
+void cmd_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* PLUMB_CMD_H */

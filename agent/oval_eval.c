@@ -1,1 +1,1618 @@
-/* oval_eval.c: not written yet */
+/*
+ * oval_eval.c - the OVAL definitions engine: definitions -> criteria ->
+ * tests -> objects / states / variables, memoised per session.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libxml/tree.h>
+
+#include "plumb/error.h"
+#include "plumb/item.h"
+#include "plumb/probe.h"
+#include "plumb/values.h"
+#include "oval_cmp.h"
+#include "oval_doc.h"
+#include "oval_eval.h"
+#include "oval_func.h"
+#include "oval_result.h"
+#include "xml_load.h"
+
+#define XSI_NS		"http://www.w3.org/2001/XMLSchema-instance"
+#define MAX_DEPTH	256	/* nesting of criteria, sets and variables */
+
+struct ext_binding {
+	char *id;
+	struct oval_values vals;
+};
+
+struct oval_session {
+	const struct oval_doc *doc;
+	char *root;
+	time_t now;
+	void **memo;			/* per doc node, by kind */
+	unsigned char *busy;		/* per doc node: evaluation under way */
+	struct ext_binding *ext;
+	size_t next;
+	size_t capext;
+	struct oval_item_list items;	/* interned, item i has id i + 1 */
+	size_t *ihash;			/* open addressing: index + 1 */
+	size_t nihash;
+	const char **var_ids;
+	struct probe_env penv;
+	int depth;
+};
+
+static int var_eval(struct oval_session *, const char *,
+    const struct oval_var_res **);
+static int obj_collect(struct oval_session *, const struct oval_node *,
+    const struct oval_obj_res **);
+static int def_eval(struct oval_session *, const struct oval_node *,
+    const struct oval_def_res **);
+static enum oval_result state_eval(struct oval_session *,
+    const struct oval_node *, const struct oval_item *,
+    struct oval_var_uses *);
+
+/* ------------------------------------------------------------ helpers */
+
+/* Local name of an element, e.g. "textfilecontent54_object". */
+static const char *
+ename(xmlNodePtr n)
+{
+	return (const char *)n->name;
+}
+
+static int
+is_nil(xmlNodePtr n)
+{
+	xmlAttrPtr a = xmlHasNsProp(n, BAD_CAST "nil", BAD_CAST XSI_NS);
+
+	return a != NULL && a->children != NULL &&
+	    a->children->content != NULL &&
+	    (strcmp((const char *)a->children->content, "true") == 0 ||
+	    strcmp((const char *)a->children->content, "1") == 0);
+}
+
+/* Parse an enumerated attribute, falling back to the default on absence;
+ * an invalid spelling is reported through *bad. */
+#define ATTR_ENUM(node, name, parse, out, bad) do {			\
+	const char *v_ = oval_attr((node), (name));			\
+	if (parse(v_, (out)) != 0) {					\
+		parse(NULL, (out));					\
+		*(bad) = (name);					\
+	}								\
+} while (0)
+
+/* A newly allocated message (NULL on ENOMEM, which only loses text). */
+static char *msgf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+msgf(const char *fmt, ...)
+{
+	char buf[PLUMB_ERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return strdup(buf);
+}
+
+/* Record that var_id (with its memoised values) was used. */
+static int
+uses_add(struct oval_var_uses *u, const struct oval_var_res *vr)
+{
+	struct oval_var_use *nv;
+	size_t i, ncap;
+
+	for (i = 0; i < u->n; i++)
+		if (strcmp(u->v[i].var_id, vr->n->id) == 0)
+			return PLUMB_OK;
+	if (u->n == u->cap) {
+		ncap = u->cap ? u->cap * 2 : 4;
+		if ((nv = reallocarray(u->v, ncap, sizeof(*nv))) == NULL)
+			return PLUMB_ENOMEM;
+		u->v = nv;
+		u->cap = ncap;
+	}
+	u->v[u->n].var_id = vr->n->id;
+	u->v[u->n].vals = &vr->vals;
+	u->n++;
+	return PLUMB_OK;
+}
+
+/* ------------------------------------------------------ item interning */
+
+static uint64_t
+hash_str(uint64_t h, const char *s)
+{
+	if (s == NULL)
+		return (h ^ 0xff) * 1099511628211ULL;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return (h ^ 0) * 1099511628211ULL;
+}
+
+static uint64_t
+hash_fields(uint64_t h, const struct oval_field *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h = hash_str(h, f[i].name);
+		h = hash_str(h, f[i].value);
+		h = (h ^ (unsigned)f[i].status) * 1099511628211ULL;
+		h = hash_fields(h, f[i].sub, f[i].nsub);
+	}
+	return h;
+}
+
+static uint64_t
+item_hash(const struct oval_item *it)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	h = hash_str(h, it->ns);
+	h = hash_str(h, it->type);
+	h = (h ^ (unsigned)it->status) * 1099511628211ULL;
+	return hash_fields(h, it->fields, it->nfields);
+}
+
+static int
+ihash_grow(struct oval_session *s)
+{
+	size_t n = s->nihash ? s->nihash * 2 : 1024, i, j;
+	size_t *t;
+
+	if ((t = calloc(n, sizeof(*t))) == NULL)
+		return PLUMB_ENOMEM;
+	for (i = 0; i < s->items.n; i++) {
+		j = item_hash(s->items.v[i]) & (n - 1);
+		while (t[j] != 0)
+			j = (j + 1) & (n - 1);
+		t[j] = i + 1;
+	}
+	free(s->ihash);
+	s->ihash = t;
+	s->nihash = n;
+	return PLUMB_OK;
+}
+
+/*
+ * Replace *itp (a probe's item, reference taken over) by the session's
+ * equal item, so items shared by objects are stored and reported once.
+ * *itp becomes a new reference to the interned item.
+ */
+static int
+item_intern(struct oval_session *s, struct oval_item **itp)
+{
+	struct oval_item *it = *itp;
+	size_t j;
+	int rc;
+
+	if ((s->items.n + 1) * 2 > s->nihash && (rc = ihash_grow(s)) != 0)
+		return rc;
+	j = item_hash(it) & (s->nihash - 1);
+	while (s->ihash[j] != 0) {
+		struct oval_item *o = s->items.v[s->ihash[j] - 1];
+
+		if (oval_item_equal(o, it)) {
+			oval_item_unref(it);
+			*itp = oval_item_ref(o);
+			return PLUMB_OK;
+		}
+		j = (j + 1) & (s->nihash - 1);
+	}
+	it->id = s->items.n + 1;
+	if ((rc = oval_item_list_take(&s->items, oval_item_ref(it))) != 0) {
+		*itp = NULL;
+		oval_item_unref(it);
+		return rc;
+	}
+	s->ihash[j] = s->items.n;
+	return PLUMB_OK;
+}
+
+/* ----------------------------------------------------------- variables */
+
+static struct ext_binding *
+ext_find(struct oval_session *s, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < s->next; i++)
+		if (strcmp(s->ext[i].id, id) == 0)
+			return &s->ext[i];
+	return NULL;
+}
+
+int
+oval_session_set_external(struct oval_session *s, const char *id,
+    const struct oval_values *vals, struct plumb_err *err)
+{
+	struct ext_binding *b, *nv;
+	struct oval_values copy;
+	size_t ncap;
+
+	if (oval_values_copy(&copy, vals) != 0)
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	if ((b = ext_find(s, id)) != NULL) {
+		oval_values_clear(&b->vals);
+		b->vals = copy;
+		return PLUMB_OK;
+	}
+	if (s->next == s->capext) {
+		ncap = s->capext ? s->capext * 2 : 16;
+		if ((nv = reallocarray(s->ext, ncap, sizeof(*nv))) == NULL)
+			goto nomem;
+		s->ext = nv;
+		s->capext = ncap;
+	}
+	if ((s->ext[s->next].id = strdup(id)) == NULL)
+		goto nomem;
+	s->ext[s->next++].vals = copy;
+	return PLUMB_OK;
+nomem:
+	oval_values_clear(&copy);
+	return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+}
+
+int
+oval_session_load_variables(struct oval_session *s, const char *path,
+    struct plumb_err *err)
+{
+	xmlDocPtr xml = NULL;
+	xmlNodePtr root, sec, v, c;
+	struct oval_values vals;
+	const char *id, *dt;
+	enum oval_datatype t;
+	char *text;
+	int rc;
+
+	oval_values_init(&vals, OVAL_DT_STRING);
+	if ((rc = xml_load_file(path, &xml, err)) != 0)
+		return rc;
+	root = xmlDocGetRootElement(xml);
+	if (root == NULL || root->ns == NULL ||
+	    strcmp((const char *)root->ns->href, OVAL_NS_VARS) != 0 ||
+	    strcmp(ename(root), "oval_variables") != 0) {
+		rc = plumb_err_set(err, PLUMB_EINVAL,
+		    "%s: not an OVAL variables document", path);
+		goto out;
+	}
+	for (sec = oval_elem(root->children); sec; sec = oval_elem(sec->next)) {
+		if (strcmp(ename(sec), "variables") != 0)
+			continue;
+		for (v = oval_elem(sec->children); v; v = oval_elem(v->next)) {
+			id = oval_attr(v, "id");
+			dt = oval_attr(v, "datatype");
+			if (id == NULL || oval_datatype_parse(dt, &t) != 0) {
+				rc = plumb_err_set(err, PLUMB_EINVAL,
+				    "%s:%ld: variable without a valid id or "
+				    "datatype", path, xmlGetLineNo(v));
+				goto out;
+			}
+			oval_values_init(&vals, t);
+			for (c = oval_elem(v->children); c;
+			    c = oval_elem(c->next)) {
+				if (strcmp(ename(c), "value") != 0)
+					continue;
+				if ((text = oval_text(c)) == NULL ||
+				    oval_values_take(&vals, text) != 0) {
+					rc = plumb_err_set(err, PLUMB_ENOMEM,
+					    "out of memory");
+					goto out;
+				}
+			}
+			if ((rc = oval_session_set_external(s, id, &vals,
+			    err)) != 0)
+				goto out;
+			oval_values_clear(&vals);
+		}
+	}
+	rc = PLUMB_OK;
+out:
+	oval_values_clear(&vals);
+	xmlFreeDoc(xml);
+	return rc;
+}
+
+/* Does value v satisfy the possible_value / possible_restriction
+ * children of an external_variable (none at all: anything goes)? */
+static int
+ext_allowed(xmlNodePtr var, enum oval_datatype dt, const char *v)
+{
+	xmlNodePtr c, r;
+	struct oval_rcount rc;
+	enum oval_operation op;
+	enum oval_operator opr;
+	char *text;
+	int any = 0, ok = 0;
+
+	for (c = oval_elem(var->children); c && !ok; c = oval_elem(c->next)) {
+		if (oval_is(c, "possible_value")) {
+			any = 1;
+			if ((text = oval_text(c)) == NULL)
+				return 0;
+			ok = oval_cmp(dt, OVAL_OP_EQUALS, v, text, NULL) ==
+			    OVAL_R_TRUE;
+			free(text);
+		} else if (oval_is(c, "possible_restriction")) {
+			any = 1;
+			memset(&rc, 0, sizeof(rc));
+			if (oval_operator_parse(oval_attr(c, "operator"),
+			    &opr) != 0)
+				return 0;
+			for (r = oval_elem(c->children); r;
+			    r = oval_elem(r->next)) {
+				if (!oval_is(r, "restriction"))
+					continue;
+				if (oval_operation_parse(oval_attr(r,
+				    "operation"), &op) != 0 ||
+				    (text = oval_text(r)) == NULL)
+					return 0;
+				oval_rcount_add(&rc, oval_cmp(dt, op, v, text,
+				    NULL));
+				free(text);
+			}
+			ok = oval_result_operator(opr, &rc) == OVAL_R_TRUE;
+		}
+	}
+	return !any || ok;
+}
+
+/* Values of an external_variable from the session's bindings. */
+static int
+var_external(struct oval_session *s, struct oval_var_res *vr)
+{
+	struct ext_binding *b = ext_find(s, vr->n->id);
+	size_t i;
+	int rc;
+
+	if (b == NULL) {
+		vr->rc = PLUMB_ENOENT;
+		vr->msg = msgf("external variable %s has no value "
+		    "(give one with --variables)", vr->n->id);
+		return PLUMB_OK;
+	}
+	for (i = 0; i < b->vals.n; i++) {
+		if (!ext_allowed(vr->n->node, vr->vals.dt, b->vals.v[i])) {
+			vr->rc = PLUMB_EINVAL;
+			vr->msg = msgf("value '%s' of external "
+			    "variable %s is not one of its possible values",
+			    b->vals.v[i], vr->n->id);
+			return PLUMB_OK;
+		}
+		if ((rc = oval_values_add(&vr->vals, b->vals.v[i])) != 0)
+			return rc;
+	}
+	return PLUMB_OK;
+}
+
+/* oval_func callback: values of another variable. */
+static int
+func_variable(void *eng, const char *id, struct oval_values *out,
+    struct plumb_err *err)
+{
+	const struct oval_var_res *vr;
+	int rc;
+
+	oval_values_init(out, OVAL_DT_STRING);
+	if ((rc = var_eval(eng, id, &vr)) != 0)
+		return plumb_err_set(err, rc, "variable %s: %s", id,
+		    plumb_strerror(rc));
+	if (vr->rc != 0)
+		return plumb_err_set(err, vr->rc, "%s",
+		    vr->msg ? vr->msg : plumb_strerror(vr->rc));
+	return oval_values_copy(out, &vr->vals);
+}
+
+/* Add the values of field name (or its record sub-field) of it. */
+static int
+field_values(const struct oval_item *it, const char *name, const char *rec,
+    struct oval_values *out)
+{
+	const struct oval_field *f;
+	size_t pos = 0, i;
+	int rc;
+
+	while ((f = oval_item_field(it, name, &pos)) != NULL) {
+		if (rec == NULL) {
+			if (f->status != OVAL_ST_EXISTS || f->value == NULL)
+				continue;
+			out->dt = f->dt;
+			if ((rc = oval_values_add(out, f->value)) != 0)
+				return rc;
+			continue;
+		}
+		for (i = 0; i < f->nsub; i++) {
+			if (strcmp(f->sub[i].name, rec) != 0 ||
+			    f->sub[i].status != OVAL_ST_EXISTS ||
+			    f->sub[i].value == NULL)
+				continue;
+			out->dt = f->sub[i].dt;
+			if ((rc = oval_values_add(out, f->sub[i].value)) != 0)
+				return rc;
+		}
+	}
+	return PLUMB_OK;
+}
+
+/* oval_func callback: values of an item field across an object's items. */
+static int
+func_object(void *eng, const char *obj_id, const char *item_field,
+    const char *record_field, struct oval_values *out, struct plumb_err *err)
+{
+	struct oval_session *s = eng;
+	const struct oval_node *n = oval_doc_get(s->doc, obj_id);
+	const struct oval_obj_res *or;
+	size_t i;
+	int rc;
+
+	oval_values_init(out, OVAL_DT_STRING);
+	if (n == NULL || n->kind != OVAL_K_OBJ)
+		return plumb_err_set(err, PLUMB_ENOENT,
+		    "object_component refers to unknown object %s", obj_id);
+	if ((rc = obj_collect(s, n, &or)) != 0)
+		return plumb_err_set(err, rc, "object %s: %s", obj_id,
+		    rc == PLUMB_ELIMIT ? "reference cycle" :
+		    plumb_strerror(rc));
+	if (or->flag == OVAL_FLAG_ERROR)
+		return plumb_err_set(err, PLUMB_EINVAL,
+		    "object %s could not be collected%s%s", obj_id,
+		    or->msg ? ": " : "", or->msg ? or->msg : "");
+	for (i = 0; i < or->items.n; i++)
+		if ((rc = field_values(or->items.v[i], item_field,
+		    record_field, out)) != 0)
+			return plumb_err_set(err, rc, "out of memory");
+	return PLUMB_OK;
+}
+
+/* Evaluate the variable id (memoised). Content errors land in (*out)->rc. */
+static int
+var_eval(struct oval_session *s, const char *id,
+    const struct oval_var_res **out)
+{
+	const struct oval_node *n = oval_doc_get(s->doc, id);
+	struct oval_func_env env;
+	struct oval_var_res *vr;
+	struct plumb_err err;
+	enum oval_datatype dt;
+	xmlNodePtr c;
+	char *text;
+	int rc = PLUMB_OK;
+
+	*out = NULL;
+	if (n == NULL || n->kind != OVAL_K_VAR)
+		return PLUMB_ENOENT;
+	if ((vr = s->memo[n->idx]) != NULL) {
+		*out = vr;
+		return PLUMB_OK;
+	}
+	if (s->busy[n->idx] || s->depth >= MAX_DEPTH)
+		return PLUMB_ELIMIT;
+	if ((vr = calloc(1, sizeof(*vr))) == NULL)
+		return PLUMB_ENOMEM;
+	vr->n = n;
+	if (oval_datatype_parse(oval_attr(n->node, "datatype"), &dt) != 0)
+		dt = OVAL_DT_STRING;
+	oval_values_init(&vr->vals, dt);
+	s->busy[n->idx] = 1;
+	s->depth++;
+	if (strcmp(ename(n->node), "constant_variable") == 0) {
+		for (c = oval_elem(n->node->children); c;
+		    c = oval_elem(c->next)) {
+			if (!oval_is(c, "value"))
+				continue;
+			if ((text = oval_text(c)) == NULL ||
+			    (rc = oval_values_take(&vr->vals, text)) != 0) {
+				rc = PLUMB_ENOMEM;
+				break;
+			}
+		}
+	} else if (strcmp(ename(n->node), "external_variable") == 0) {
+		rc = var_external(s, vr);
+	} else if (strcmp(ename(n->node), "local_variable") == 0) {
+		for (c = oval_elem(n->node->children); c;
+		    c = oval_elem(c->next))
+			if (!oval_is(c, "notes"))
+				break;
+		env.eng = s;
+		env.variable = func_variable;
+		env.object = func_object;
+		env.now = s->now;
+		err.code = 0;
+		err.msg[0] = '\0';
+		if (c == NULL) {
+			vr->rc = PLUMB_EINVAL;
+			vr->msg = msgf("local variable %s has no "
+			    "component", id);
+		} else if ((vr->rc = oval_func_eval(&env, c, dt, &vr->vals,
+		    &err)) != 0) {
+			oval_values_clear(&vr->vals);
+			vr->msg = strdup(err.msg[0] ? err.msg :
+			    plumb_strerror(vr->rc));
+			if (vr->rc == PLUMB_ENOMEM)
+				rc = PLUMB_ENOMEM;
+		}
+		vr->vals.dt = dt;
+	} else {
+		vr->rc = PLUMB_ENOTSUP;
+		vr->msg = msgf("unknown variable type <%s>",
+		    ename(n->node));
+	}
+	s->depth--;
+	s->busy[n->idx] = 0;
+	s->memo[n->idx] = vr;
+	*out = vr;
+	return rc;
+}
+
+/* ------------------------------------------------------------- objects */
+
+static int
+env_var_ids(void *eng, const char *const **ids, size_t *n)
+{
+	struct oval_session *s = eng;
+
+	*ids = s->var_ids;
+	*n = oval_doc_count(s->doc, OVAL_K_VAR);
+	return PLUMB_OK;
+}
+
+static int
+env_var_values(void *eng, const char *id, struct oval_values *out,
+    struct plumb_err *err)
+{
+	return func_variable(eng, id, out, err);
+}
+
+/* Flag tables for two-operand sets, [obj2 flag][obj1 flag]. */
+#define E OVAL_FLAG_ERROR
+#define C OVAL_FLAG_COMPLETE
+#define I OVAL_FLAG_INCOMPLETE
+#define D OVAL_FLAG_DOES_NOT_EXIST
+#define N OVAL_FLAG_NOT_COLLECTED
+#define A OVAL_FLAG_NOT_APPLICABLE
+static const enum oval_flag set_flags[3][OVAL_FLAG__COUNT][OVAL_FLAG__COUNT] = {
+	{	/* UNION */
+		{ E, E, E, E, E, E },
+		{ E, C, I, C, I, C },
+		{ E, I, I, I, I, I },
+		{ E, C, I, D, I, D },
+		{ E, I, I, I, N, N },
+		{ E, C, I, D, N, A },
+	}, {	/* INTERSECTION */
+		{ E, E, E, D, E, E },
+		{ E, C, I, D, N, C },
+		{ E, I, I, D, N, I },
+		{ D, D, D, D, D, D },
+		{ E, N, N, D, N, N },
+		{ E, C, I, D, N, A },
+	}, {	/* COMPLEMENT */
+		{ E, E, E, D, E, E },
+		{ E, C, I, D, N, E },
+		{ E, E, E, D, N, E },
+		{ E, C, I, D, N, E },
+		{ E, N, N, D, N, E },
+		{ E, E, E, E, E, E },
+	}
+};
+#undef E
+#undef C
+#undef I
+#undef D
+#undef N
+#undef A
+
+static int
+list_has(const struct oval_item_list *l, const struct oval_item *it)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i] == it)
+			return 1;
+	return 0;
+}
+
+/* Append a reference to it unless the list holds it already. */
+static int
+list_add_unique(struct oval_item_list *l, struct oval_item *it)
+{
+	if (list_has(l, it))
+		return PLUMB_OK;
+	return oval_item_list_take(l, oval_item_ref(it));
+}
+
+/*
+ * Apply the <filter> children of parent to items: exclude (or, with
+ * action="include", keep only) the items that satisfy the state.
+ */
+static int
+apply_filters(struct oval_session *s, xmlNodePtr parent,
+    struct oval_item_list *items, struct oval_var_uses *uses, char **msg)
+{
+	const struct oval_node *ste;
+	xmlNodePtr f;
+	const char *action;
+	char *id;
+	size_t i, j;
+	int include, hit;
+
+	for (f = oval_elem(parent->children); f; f = oval_elem(f->next)) {
+		if (!oval_is(f, "filter"))
+			continue;
+		action = oval_attr(f, "action");
+		include = action != NULL && strcmp(action, "include") == 0;
+		if ((id = oval_text(f)) == NULL)
+			return PLUMB_ENOMEM;
+		ste = oval_doc_get(s->doc, id);
+		if (ste == NULL || ste->kind != OVAL_K_STE) {
+			free(*msg);
+			*msg = msgf("filter refers to unknown "
+			    "state %s", id);
+			free(id);
+			return PLUMB_EINVAL;
+		}
+		free(id);
+		for (i = j = 0; i < items->n; i++) {
+			hit = state_eval(s, ste, items->v[i], uses) ==
+			    OVAL_R_TRUE;
+			if (hit == include)
+				items->v[j++] = items->v[i];
+			else
+				oval_item_unref(items->v[i]);
+		}
+		items->n = j;
+	}
+	return PLUMB_OK;
+}
+
+/* One operand of a set: an object_reference or a nested set. */
+static int set_eval(struct oval_session *, xmlNodePtr, enum oval_flag *,
+    struct oval_item_list *, struct oval_var_uses *, char **);
+
+static int
+set_operand(struct oval_session *s, xmlNodePtr c, enum oval_flag *flag,
+    struct oval_item_list *items, struct oval_var_uses *uses, char **msg)
+{
+	const struct oval_node *n;
+	const struct oval_obj_res *or;
+	char *id;
+	size_t i;
+	int rc;
+
+	if (oval_is(c, "set"))
+		return set_eval(s, c, flag, items, uses, msg);
+	if ((id = oval_text(c)) == NULL)
+		return PLUMB_ENOMEM;
+	n = oval_doc_get(s->doc, id);
+	if (n == NULL || n->kind != OVAL_K_OBJ) {
+		*flag = OVAL_FLAG_ERROR;
+		free(*msg);
+		*msg = msgf("object_reference to unknown object %s",
+		    id);
+		free(id);
+		return PLUMB_OK;
+	}
+	free(id);
+	if ((rc = obj_collect(s, n, &or)) == PLUMB_ELIMIT) {
+		*flag = OVAL_FLAG_ERROR;
+		free(*msg);
+		*msg = msgf("object %s is part of a reference cycle",
+		    n->id);
+		return PLUMB_OK;
+	}
+	if (rc != 0)
+		return rc;
+	*flag = or->flag;
+	for (i = 0; i < or->items.n; i++)
+		if ((rc = oval_item_list_take(items,
+		    oval_item_ref(or->items.v[i]))) != 0)
+			return rc;
+	return PLUMB_OK;
+}
+
+/* Evaluate a <set> into a flag and a unique list of items. */
+static int
+set_eval(struct oval_session *s, xmlNodePtr set, enum oval_flag *flag,
+    struct oval_item_list *items, struct oval_var_uses *uses, char **msg)
+{
+	struct oval_item_list ops[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
+	enum oval_flag fl[2] = { OVAL_FLAG_COMPLETE, OVAL_FLAG_COMPLETE };
+	enum oval_set_op op;
+	xmlNodePtr c;
+	size_t nops = 0, i;
+	int rc = PLUMB_OK;
+
+	if (s->depth >= MAX_DEPTH) {
+		*flag = OVAL_FLAG_ERROR;
+		return PLUMB_OK;
+	}
+	s->depth++;
+	if (oval_set_op_parse(oval_attr(set, "set_operator"), &op) != 0) {
+		*flag = OVAL_FLAG_ERROR;
+		*msg = msgf("invalid set_operator '%s'",
+		    oval_attr(set, "set_operator"));
+		goto out;
+	}
+	for (c = oval_elem(set->children); c; c = oval_elem(c->next)) {
+		if (!oval_is(c, "set") && !oval_is(c, "object_reference"))
+			continue;
+		if (nops == 2) {
+			*flag = OVAL_FLAG_ERROR;
+			*msg = msgf("a set has more than two "
+			    "operands");
+			goto out;
+		}
+		if ((rc = set_operand(s, c, &fl[nops], &ops[nops], uses,
+		    msg)) != 0)
+			goto out;
+		/* Filters belong to the referenced objects' items. */
+		if (oval_is(c, "object_reference") &&
+		    (rc = apply_filters(s, set, &ops[nops], uses, msg)) != 0) {
+			if (rc != PLUMB_EINVAL)
+				goto out;
+			fl[nops] = OVAL_FLAG_ERROR;
+			rc = PLUMB_OK;
+		}
+		nops++;
+	}
+	if (nops == 0) {
+		*flag = OVAL_FLAG_ERROR;
+		*msg = msgf("empty set");
+		goto out;
+	}
+	if (nops == 1) {
+		*flag = fl[0];
+		for (i = 0; i < ops[0].n; i++)
+			if ((rc = list_add_unique(items, ops[0].v[i])) != 0)
+				goto out;
+		goto out;
+	}
+	*flag = set_flags[op][fl[1]][fl[0]];
+	for (i = 0; i < ops[0].n; i++) {
+		int in1 = list_has(&ops[1], ops[0].v[i]);
+
+		if ((op == OVAL_SETOP_UNION) ||
+		    (op == OVAL_SETOP_INTERSECTION && in1) ||
+		    (op == OVAL_SETOP_COMPLEMENT && !in1))
+			if ((rc = list_add_unique(items, ops[0].v[i])) != 0)
+				goto out;
+	}
+	if (op == OVAL_SETOP_UNION)
+		for (i = 0; i < ops[1].n; i++)
+			if ((rc = list_add_unique(items, ops[1].v[i])) != 0)
+				goto out;
+out:
+	s->depth--;
+	oval_item_list_clear(&ops[0]);
+	oval_item_list_clear(&ops[1]);
+	return rc;
+}
+
+/* The probe request's entity table, resolved from the object's children. */
+struct req_build {
+	struct probe_ent *ents;
+	struct oval_values *own;	/* literal values, one per entity */
+	size_t n;
+	struct probe_behavior *beh;
+	size_t nbeh;
+};
+
+static void
+req_build_free(struct req_build *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		oval_values_clear(&b->own[i]);
+	free(b->ents);
+	free(b->own);
+	free(b->beh);
+}
+
+/*
+ * Resolve the object's entities.  Content problems set *flag (error,
+ * or does not exist for a variable without values) and *msg.
+ */
+static int
+req_build(struct oval_session *s, const struct oval_node *n,
+    struct req_build *b, struct oval_var_uses *uses, enum oval_flag *flag,
+    char **msg)
+{
+	const struct oval_var_res *vr;
+	struct probe_ent *e;
+	xmlNodePtr c;
+	xmlAttrPtr a;
+	const char *bad = NULL, *ref;
+	size_t cnt = 0;
+	char *text;
+	int rc;
+
+	for (c = oval_elem(n->node->children); c; c = oval_elem(c->next))
+		cnt++;
+	b->ents = calloc(cnt + 1, sizeof(*b->ents));
+	b->own = calloc(cnt + 1, sizeof(*b->own));
+	if (b->ents == NULL || b->own == NULL)
+		return PLUMB_ENOMEM;
+	for (c = oval_elem(n->node->children); c; c = oval_elem(c->next)) {
+		if (oval_is(c, "notes") || oval_is(c, "filter") ||
+		    oval_is(c, "set"))
+			continue;
+		if (strcmp(ename(c), "behaviors") == 0) {
+			size_t nattr = 0;
+
+			for (a = c->properties; a; a = a->next)
+				nattr++;
+			free(b->beh);
+			b->nbeh = 0;
+			if ((b->beh = calloc(nattr + 1, sizeof(*b->beh))) ==
+			    NULL)
+				return PLUMB_ENOMEM;
+			for (a = c->properties; a; a = a->next) {
+				b->beh[b->nbeh].name = (const char *)a->name;
+				b->beh[b->nbeh].value =
+				    oval_attr(c, (const char *)a->name);
+				if (b->beh[b->nbeh].value != NULL)
+					b->nbeh++;
+			}
+			continue;
+		}
+		e = &b->ents[b->n];
+		oval_values_init(&b->own[b->n], OVAL_DT_STRING);
+		b->n++;
+		e->name = ename(c);
+		ATTR_ENUM(c, "datatype", oval_datatype_parse, &e->dt, &bad);
+		ATTR_ENUM(c, "operation", oval_operation_parse, &e->op, &bad);
+		ATTR_ENUM(c, "var_check", oval_check_parse, &e->var_check,
+		    &bad);
+		if (bad != NULL) {
+			*flag = OVAL_FLAG_ERROR;
+			*msg = msgf("invalid %s on <%s>", bad,
+			    e->name);
+			return PLUMB_OK;
+		}
+		e->nil = is_nil(c);
+		e->vals = &b->own[b->n - 1];
+		b->own[b->n - 1].dt = e->dt;
+		if ((ref = oval_attr(c, "var_ref")) != NULL) {
+			if ((rc = var_eval(s, ref, &vr)) != 0) {
+				if (rc == PLUMB_ENOMEM)
+					return rc;
+				*flag = OVAL_FLAG_ERROR;
+				*msg = msgf("cannot evaluate "
+				    "variable %s%s", ref, rc == PLUMB_ENOENT ?
+				    " (no such variable)" : " (a cycle)");
+				return PLUMB_OK;
+			}
+			if ((rc = uses_add(uses, vr)) != 0)
+				return rc;
+			if (vr->rc != 0) {
+				*flag = OVAL_FLAG_ERROR;
+				*msg = msgf("%s", vr->msg ? vr->msg :
+				    plumb_strerror(vr->rc));
+				return PLUMB_OK;
+			}
+			if (vr->vals.n == 0) {
+				*flag = OVAL_FLAG_DOES_NOT_EXIST;
+				*msg = msgf("variable %s has no "
+				    "values", ref);
+				return PLUMB_OK;
+			}
+			e->vals = &vr->vals;
+			continue;
+		}
+		if (e->nil)
+			continue;
+		if ((text = oval_text(c)) == NULL ||
+		    oval_values_take(&b->own[b->n - 1], text) != 0)
+			return PLUMB_ENOMEM;
+	}
+	return PLUMB_OK;
+}
+
+/* Collect the object n (memoised): probe or set, then filters. */
+static int
+obj_collect(struct oval_session *s, const struct oval_node *n,
+    const struct oval_obj_res **out)
+{
+	struct req_build b = { NULL, NULL, 0, NULL, 0 };
+	struct probe_result pres;
+	struct probe_req req;
+	const struct probe_ops *ops;
+	struct oval_obj_res *or;
+	xmlNodePtr c;
+	size_t i;
+	int rc = PLUMB_OK;
+
+	*out = NULL;
+	if ((or = s->memo[n->idx]) != NULL) {
+		*out = or;
+		return PLUMB_OK;
+	}
+	/* A set or variable that leads back here: the caller reports it. */
+	if (s->busy[n->idx])
+		return PLUMB_ELIMIT;
+	memset(&pres, 0, sizeof(pres));
+	if ((or = calloc(1, sizeof(*or))) == NULL)
+		return PLUMB_ENOMEM;
+	or->n = n;
+	or->flag = OVAL_FLAG_COMPLETE;
+	s->busy[n->idx] = 1;
+	for (c = oval_elem(n->node->children); c; c = oval_elem(c->next))
+		if (oval_is(c, "set"))
+			break;
+	if (c != NULL) {
+		rc = set_eval(s, c, &or->flag, &or->items, &or->vars,
+		    &or->msg);
+		goto done;
+	}
+	if ((rc = req_build(s, n, &b, &or->vars, &or->flag, &or->msg)) != 0 ||
+	    or->flag != OVAL_FLAG_COMPLETE)
+		goto done;
+	if ((ops = probe_lookup(ename(n->node))) == NULL) {
+		or->flag = OVAL_FLAG_NOT_COLLECTED;
+		or->msg = msgf("plumb has no probe for <%s>",
+		    ename(n->node));
+		goto done;
+	}
+	req.object_id = n->id;
+	req.type = ename(n->node);
+	req.ents = b.ents;
+	req.nents = b.n;
+	req.behaviors = b.beh;
+	req.nbehaviors = b.nbeh;
+	req.env = &s->penv;
+	pres.flag = OVAL_FLAG_COMPLETE;
+	if ((rc = ops->collect(&req, &pres)) != 0)
+		goto done;
+	or->flag = pres.flag;
+	if (pres.msg[0] != '\0')
+		or->msg = strdup(pres.msg);
+	for (i = 0; i < pres.items.n; i++) {
+		if ((rc = item_intern(s, &pres.items.v[i])) != 0)
+			goto done;
+		if ((rc = oval_item_list_take(&or->items,
+		    pres.items.v[i])) != 0) {
+			pres.items.v[i] = NULL;
+			goto done;
+		}
+		pres.items.v[i] = NULL;
+	}
+	rc = apply_filters(s, n->node, &or->items, &or->vars, &or->msg);
+	if (rc == PLUMB_EINVAL) {
+		or->flag = OVAL_FLAG_ERROR;
+		rc = PLUMB_OK;
+	}
+done:
+	if (rc == PLUMB_OK && or->flag == OVAL_FLAG_COMPLETE &&
+	    or->items.n == 0)
+		or->flag = OVAL_FLAG_DOES_NOT_EXIST;
+	for (i = 0; i < pres.items.n; i++)
+		oval_item_unref(pres.items.v[i]);
+	free(pres.items.v);
+	req_build_free(&b);
+	s->busy[n->idx] = 0;
+	s->memo[n->idx] = or;
+	*out = or;
+	return rc;
+}
+
+/* -------------------------------------------------------------- states */
+
+/* Compare one item value with every expected value under var_check. */
+static enum oval_result
+value_check(enum oval_datatype dt, enum oval_operation op,
+    enum oval_check var_check, const char *actual,
+    const struct oval_values *expected)
+{
+	struct oval_rcount rc = { { 0 } };
+	size_t i;
+
+	for (i = 0; i < expected->n; i++)
+		oval_rcount_add(&rc, oval_cmp(dt, op, actual,
+		    expected->v[i], NULL));
+	return oval_result_check(var_check, &rc);
+}
+
+/* Result of one item field (status aware) against the expected values. */
+static enum oval_result
+field_check(const struct oval_field *f, enum oval_datatype dt,
+    enum oval_operation op, enum oval_check var_check,
+    const struct oval_values *expected)
+{
+	switch (f->status) {
+	case OVAL_ST_EXISTS:
+		break;
+	case OVAL_ST_DOES_NOT_EXIST:
+		return OVAL_R_FALSE;
+	case OVAL_ST_NOT_COLLECTED:
+		return OVAL_R_UNKNOWN;
+	default:
+		return OVAL_R_ERROR;
+	}
+	if (f->value == NULL)
+		return OVAL_R_ERROR;
+	return value_check(dt, op, var_check, f->value, expected);
+}
+
+/* Attributes and expected values of one state (or record field) entity. */
+struct ste_ent {
+	enum oval_datatype dt;
+	enum oval_operation op;
+	enum oval_check var_check;
+	enum oval_check entity_check;
+	struct oval_values own;
+	const struct oval_values *vals;
+};
+
+/* Read a state entity's attributes; returns a result other than TRUE
+ * (ERROR) when the entity cannot be evaluated. */
+static enum oval_result
+ste_ent_read(struct oval_session *s, xmlNodePtr c, struct ste_ent *e,
+    struct oval_var_uses *uses)
+{
+	const struct oval_var_res *vr;
+	const char *bad = NULL, *ref;
+	char *text;
+
+	oval_values_init(&e->own, OVAL_DT_STRING);
+	e->vals = &e->own;
+	ATTR_ENUM(c, "datatype", oval_datatype_parse, &e->dt, &bad);
+	ATTR_ENUM(c, "operation", oval_operation_parse, &e->op, &bad);
+	ATTR_ENUM(c, "var_check", oval_check_parse, &e->var_check, &bad);
+	ATTR_ENUM(c, "entity_check", oval_check_parse, &e->entity_check, &bad);
+	if (bad != NULL)
+		return OVAL_R_ERROR;
+	if ((ref = oval_attr(c, "var_ref")) != NULL) {
+		if (var_eval(s, ref, &vr) != 0)
+			return OVAL_R_ERROR;
+		if (uses_add(uses, vr) != 0 || vr->rc != 0 || vr->vals.n == 0)
+			return OVAL_R_ERROR;
+		e->vals = &vr->vals;
+		return OVAL_R_TRUE;
+	}
+	if (e->dt == OVAL_DT_RECORD)
+		return OVAL_R_TRUE;
+	if ((text = oval_text(c)) == NULL ||
+	    oval_values_take(&e->own, text) != 0)
+		return OVAL_R_ERROR;
+	return OVAL_R_TRUE;
+}
+
+/* A record state entity against one record item field. */
+static enum oval_result
+record_check(struct oval_session *s, xmlNodePtr ent,
+    const struct oval_field *rec, struct oval_var_uses *uses)
+{
+	struct oval_rcount all = { { 0 } }, inst;
+	struct ste_ent e;
+	enum oval_result r;
+	xmlNodePtr c;
+	const char *fname;
+	size_t i;
+
+	if (rec->status != OVAL_ST_EXISTS)
+		return rec->status == OVAL_ST_DOES_NOT_EXIST ? OVAL_R_FALSE :
+		    OVAL_R_ERROR;
+	for (c = oval_elem(ent->children); c; c = oval_elem(c->next)) {
+		if (!oval_is(c, "field"))
+			continue;
+		fname = oval_attr(c, "name");
+		r = ste_ent_read(s, c, &e, uses);
+		if (r == OVAL_R_TRUE && fname != NULL) {
+			memset(&inst, 0, sizeof(inst));
+			for (i = 0; i < rec->nsub; i++)
+				if (strcmp(rec->sub[i].name, fname) == 0)
+					oval_rcount_add(&inst, field_check(
+					    &rec->sub[i], e.dt, e.op,
+					    e.var_check, e.vals));
+			r = oval_result_check(e.entity_check, &inst);
+			if (inst.n[OVAL_R_TRUE] + inst.n[OVAL_R_FALSE] +
+			    inst.n[OVAL_R_ERROR] + inst.n[OVAL_R_UNKNOWN] == 0)
+				r = OVAL_R_ERROR;
+		} else {
+			r = OVAL_R_ERROR;
+		}
+		oval_values_clear(&e.own);
+		oval_rcount_add(&all, r);
+	}
+	return oval_result_operator(OVAL_OPR_AND, &all);
+}
+
+/* Evaluate state ste against item it. */
+static enum oval_result
+state_eval(struct oval_session *s, const struct oval_node *ste,
+    const struct oval_item *it, struct oval_var_uses *uses)
+{
+	struct oval_rcount ents = { { 0 } }, inst;
+	const struct oval_field *f;
+	enum oval_operator opr;
+	struct ste_ent e;
+	enum oval_result r;
+	xmlNodePtr c;
+	size_t pos;
+
+	if (oval_operator_parse(oval_attr(ste->node, "operator"), &opr) != 0)
+		return OVAL_R_ERROR;
+	for (c = oval_elem(ste->node->children); c; c = oval_elem(c->next)) {
+		if (oval_is(c, "notes"))
+			continue;
+		r = ste_ent_read(s, c, &e, uses);
+		if (r == OVAL_R_TRUE) {
+			memset(&inst, 0, sizeof(inst));
+			pos = 0;
+			while ((f = oval_item_field(it, ename(c), &pos))
+			    != NULL) {
+				if (e.dt == OVAL_DT_RECORD)
+					oval_rcount_add(&inst,
+					    record_check(s, c, f, uses));
+				else
+					oval_rcount_add(&inst, field_check(f,
+					    e.dt, e.op, e.var_check, e.vals));
+			}
+			/*
+			 * The item lacks the entity: nothing says whether it
+			 * would satisfy it.  Unknown, as the reference
+			 * evaluator reports (docs/conformance.md).
+			 */
+			if (inst.n[OVAL_R_TRUE] + inst.n[OVAL_R_FALSE] +
+			    inst.n[OVAL_R_ERROR] + inst.n[OVAL_R_UNKNOWN] == 0)
+				r = OVAL_R_UNKNOWN;
+			else
+				r = oval_result_check(e.entity_check, &inst);
+		}
+		oval_values_clear(&e.own);
+		oval_rcount_add(&ents, r);
+	}
+	return oval_result_operator(opr, &ents);
+}
+
+/* --------------------------------------------------------------- tests */
+
+/* Combine item results under check, honouring an incomplete object:
+ * only an answer the missing items could not change stands. */
+static enum oval_result
+check_items(enum oval_check chk, const struct oval_rcount *rc, int incomplete)
+{
+	enum oval_result r = oval_result_check(chk, rc);
+
+	if (!incomplete)
+		return r;
+	switch (chk) {
+	case OVAL_CHECK_ALL:
+		return r == OVAL_R_FALSE ? r : OVAL_R_UNKNOWN;
+	case OVAL_CHECK_AT_LEAST_ONE:
+		return r == OVAL_R_TRUE ? r : OVAL_R_UNKNOWN;
+	case OVAL_CHECK_NONE_EXIST:
+	case OVAL_CHECK_NONE_SATISFY:
+		return r == OVAL_R_FALSE ? r : OVAL_R_UNKNOWN;
+	case OVAL_CHECK_ONLY_ONE:
+		return rc->n[OVAL_R_TRUE] > 1 ? OVAL_R_FALSE : OVAL_R_UNKNOWN;
+	default:
+		return OVAL_R_UNKNOWN;
+	}
+}
+
+/* Existence for an incomplete object: decided only when more items
+ * could not change it. */
+static enum oval_result
+existence_incomplete(enum oval_existence ex, const struct oval_scount *c)
+{
+	unsigned found = c->n[OVAL_ST_EXISTS];
+
+	switch (ex) {
+	case OVAL_EXIST_AT_LEAST_ONE:
+		return found > 0 ? OVAL_R_TRUE : OVAL_R_UNKNOWN;
+	case OVAL_EXIST_NONE:
+		return found > 0 ? OVAL_R_FALSE : OVAL_R_UNKNOWN;
+	case OVAL_EXIST_ONLY_ONE:
+		return found > 1 ? OVAL_R_FALSE : OVAL_R_UNKNOWN;
+	case OVAL_EXIST_ANY:
+		return oval_result_existence(ex, c);
+	default:
+		return OVAL_R_UNKNOWN;
+	}
+}
+
+static int
+tst_eval(struct oval_session *s, const struct oval_node *n,
+    const struct oval_tst_res **out)
+{
+	const struct oval_node *on = NULL, *states[64];
+	struct oval_scount sc = { { 0 } };
+	struct oval_rcount items_rc = { { 0 } }, st_rc;
+	enum oval_existence ex;
+	enum oval_check chk;
+	enum oval_operator sop;
+	struct oval_tst_res *tr;
+	const char *bad = NULL, *ref;
+	xmlNodePtr c;
+	size_t nstates = 0, i, k;
+	int rc = PLUMB_OK;
+
+	*out = NULL;
+	if ((tr = s->memo[n->idx]) != NULL) {
+		*out = tr;
+		return PLUMB_OK;
+	}
+	if ((tr = calloc(1, sizeof(*tr))) == NULL)
+		return PLUMB_ENOMEM;
+	tr->n = n;
+	tr->r = OVAL_R_ERROR;
+	s->memo[n->idx] = tr;
+	*out = tr;
+	ATTR_ENUM(n->node, "check_existence", oval_existence_parse, &ex, &bad);
+	ATTR_ENUM(n->node, "check", oval_check_parse, &chk, &bad);
+	ATTR_ENUM(n->node, "state_operator", oval_operator_parse, &sop, &bad);
+	if (bad != NULL) {
+		tr->msg = msgf("invalid %s on test %s", bad, n->id);
+		return PLUMB_OK;
+	}
+	for (c = oval_elem(n->node->children); c; c = oval_elem(c->next)) {
+		if (strcmp(ename(c), "object") == 0 &&
+		    (ref = oval_attr(c, "object_ref")) != NULL) {
+			on = oval_doc_get(s->doc, ref);
+			if (on == NULL || on->kind != OVAL_K_OBJ) {
+				tr->msg = msgf("test refers to "
+				    "unknown object %s", ref);
+				return PLUMB_OK;
+			}
+		} else if (strcmp(ename(c), "state") == 0 &&
+		    (ref = oval_attr(c, "state_ref")) != NULL) {
+			states[nstates] = oval_doc_get(s->doc, ref);
+			if (states[nstates] == NULL ||
+			    states[nstates]->kind != OVAL_K_STE) {
+				tr->msg = msgf("test refers to "
+				    "unknown state %s", ref);
+				return PLUMB_OK;
+			}
+			if (++nstates == sizeof(states) / sizeof(states[0])) {
+				tr->msg = msgf("test %s has too "
+				    "many states", n->id);
+				return PLUMB_OK;
+			}
+		}
+	}
+	if (on == NULL) {
+		/* unknown_test, or a test type without an object. */
+		tr->r = OVAL_R_UNKNOWN;
+		return PLUMB_OK;
+	}
+	if ((rc = obj_collect(s, on, &tr->obj)) != 0) {
+		if (rc != PLUMB_ELIMIT)
+			return rc;
+		tr->msg = msgf("object %s is part of a reference "
+		    "cycle", on->id);
+		return PLUMB_OK;
+	}
+	switch (tr->obj->flag) {
+	case OVAL_FLAG_ERROR:
+		tr->r = OVAL_R_ERROR;
+		return PLUMB_OK;
+	case OVAL_FLAG_NOT_COLLECTED:
+		tr->r = OVAL_R_UNKNOWN;
+		return PLUMB_OK;
+	case OVAL_FLAG_NOT_APPLICABLE:
+		tr->r = OVAL_R_NOT_APPLICABLE;
+		return PLUMB_OK;
+	default:
+		break;
+	}
+	for (i = 0; i < tr->obj->items.n; i++)
+		sc.n[tr->obj->items.v[i]->status]++;
+	if (tr->obj->flag == OVAL_FLAG_INCOMPLETE)
+		tr->r = existence_incomplete(ex, &sc);
+	else
+		tr->r = oval_result_existence(ex, &sc);
+	if (tr->r != OVAL_R_TRUE || nstates == 0)
+		return PLUMB_OK;
+	if (tr->obj->items.n > 0 &&
+	    (tr->item_r = calloc(tr->obj->items.n, sizeof(*tr->item_r)))
+	    == NULL)
+		return PLUMB_ENOMEM;
+	for (i = 0; i < tr->obj->items.n; i++) {
+		const struct oval_item *it = tr->obj->items.v[i];
+
+		if (it->status == OVAL_ST_DOES_NOT_EXIST) {
+			tr->item_r[i] = OVAL_R_NOT_EVALUATED;
+			continue;
+		}
+		if (it->status != OVAL_ST_EXISTS) {
+			tr->item_r[i] = it->status == OVAL_ST_ERROR ?
+			    OVAL_R_ERROR : OVAL_R_UNKNOWN;
+		} else {
+			memset(&st_rc, 0, sizeof(st_rc));
+			for (k = 0; k < nstates; k++)
+				oval_rcount_add(&st_rc, state_eval(s,
+				    states[k], it, &tr->vars));
+			tr->item_r[i] = oval_result_operator(sop, &st_rc);
+		}
+		oval_rcount_add(&items_rc, tr->item_r[i]);
+	}
+	/*
+	 * Existence passed with no item to compare (any_exist or none_exist
+	 * over nothing): no item can fail the check, so the test is true,
+	 * which is also what the reference evaluator reports.
+	 */
+	if (items_rc.n[OVAL_R_TRUE] + items_rc.n[OVAL_R_FALSE] +
+	    items_rc.n[OVAL_R_ERROR] + items_rc.n[OVAL_R_UNKNOWN] +
+	    items_rc.n[OVAL_R_NOT_APPLICABLE] == 0 &&
+	    tr->obj->flag != OVAL_FLAG_INCOMPLETE)
+		return PLUMB_OK;
+	tr->r = check_items(chk, &items_rc,
+	    tr->obj->flag == OVAL_FLAG_INCOMPLETE);
+	return PLUMB_OK;
+}
+
+/* --------------------------------------------------------- definitions */
+
+static int crit_eval(struct oval_session *, xmlNodePtr, struct oval_crit *);
+
+/* Evaluate the children of a criteria element into cr->kids. */
+static int
+crit_kids(struct oval_session *s, xmlNodePtr node, struct oval_crit *cr)
+{
+	struct oval_rcount rc = { { 0 } };
+	enum oval_operator opr;
+	xmlNodePtr c;
+	size_t cnt = 0;
+	int err;
+
+	for (c = oval_elem(node->children); c; c = oval_elem(c->next))
+		if (oval_is(c, "criteria") || oval_is(c, "criterion") ||
+		    oval_is(c, "extend_definition"))
+			cnt++;
+	if (oval_operator_parse(oval_attr(node, "operator"), &opr) != 0 ||
+	    cnt == 0) {
+		cr->r = OVAL_R_ERROR;
+		return PLUMB_OK;
+	}
+	if ((cr->kids = calloc(cnt, sizeof(*cr->kids))) == NULL)
+		return PLUMB_ENOMEM;
+	for (c = oval_elem(node->children); c; c = oval_elem(c->next)) {
+		if (!oval_is(c, "criteria") && !oval_is(c, "criterion") &&
+		    !oval_is(c, "extend_definition"))
+			continue;
+		if ((err = crit_eval(s, c, &cr->kids[cr->nkids++])) != 0)
+			return err;
+		oval_rcount_add(&rc, cr->kids[cr->nkids - 1].r);
+	}
+	cr->r = oval_result_operator(opr, &rc);
+	return PLUMB_OK;
+}
+
+/* Evaluate one criteria, criterion or extend_definition node. */
+static int
+crit_eval(struct oval_session *s, xmlNodePtr node, struct oval_crit *cr)
+{
+	const struct oval_node *n;
+	const struct oval_tst_res *tr;
+	const struct oval_def_res *dr;
+	const char *ref;
+	int rc = PLUMB_OK;
+
+	cr->node = node;
+	cr->r = OVAL_R_ERROR;
+	if (s->depth >= MAX_DEPTH)
+		return PLUMB_OK;
+	s->depth++;
+	if (oval_is(node, "criteria")) {
+		rc = crit_kids(s, node, cr);
+	} else if (oval_is(node, "criterion")) {
+		ref = oval_attr(node, "test_ref");
+		n = ref ? oval_doc_get(s->doc, ref) : NULL;
+		if (n != NULL && n->kind == OVAL_K_TST &&
+		    (rc = tst_eval(s, n, &tr)) == 0)
+			cr->r = tr->r;
+	} else {
+		ref = oval_attr(node, "definition_ref");
+		n = ref ? oval_doc_get(s->doc, ref) : NULL;
+		if (n != NULL && n->kind == OVAL_K_DEF) {
+			rc = def_eval(s, n, &dr);
+			if (rc == 0)
+				cr->r = dr->r;
+			else if (rc == PLUMB_ELIMIT)
+				rc = PLUMB_OK;	/* a cycle: error result */
+		}
+	}
+	s->depth--;
+	if (oval_attr_true(node, "negate"))
+		cr->r = oval_result_negate(cr->r);
+	return rc;
+}
+
+static int
+def_eval(struct oval_session *s, const struct oval_node *n,
+    const struct oval_def_res **out)
+{
+	struct oval_def_res *dr;
+	xmlNodePtr c;
+	int rc = PLUMB_OK;
+
+	*out = NULL;
+	if ((dr = s->memo[n->idx]) != NULL) {
+		*out = dr;
+		return PLUMB_OK;
+	}
+	if (s->busy[n->idx])
+		return PLUMB_ELIMIT;
+	if ((dr = calloc(1, sizeof(*dr))) == NULL)
+		return PLUMB_ENOMEM;
+	dr->n = n;
+	dr->r = OVAL_R_NOT_EVALUATED;
+	s->busy[n->idx] = 1;
+	for (c = oval_elem(n->node->children); c; c = oval_elem(c->next))
+		if (oval_is(c, "criteria"))
+			break;
+	if (c != NULL) {
+		rc = crit_eval(s, c, &dr->crit);
+		dr->r = dr->crit.r;
+	}
+	s->busy[n->idx] = 0;
+	s->memo[n->idx] = dr;
+	*out = dr;
+	return rc;
+}
+
+/* ------------------------------------------------------------- session */
+
+int
+oval_session_new(const struct oval_doc *doc,
+    const struct oval_session_opts *opts, struct oval_session **out,
+    struct plumb_err *err)
+{
+	struct oval_session *s;
+	size_t n = oval_doc_size(doc), i, nv;
+
+	*out = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		goto nomem;
+	s->doc = doc;
+	s->now = opts && opts->now ? opts->now : time(NULL);
+	s->root = strdup(opts && opts->root ? opts->root : "/");
+	s->memo = calloc(n + 1, sizeof(*s->memo));
+	s->busy = calloc(n + 1, 1);
+	nv = oval_doc_count(doc, OVAL_K_VAR);
+	s->var_ids = calloc(nv + 1, sizeof(*s->var_ids));
+	if (s->root == NULL || s->memo == NULL || s->busy == NULL ||
+	    s->var_ids == NULL)
+		goto nomem;
+	for (i = 0; i < nv; i++)
+		s->var_ids[i] = oval_doc_nth(doc, OVAL_K_VAR, i)->id;
+	s->penv.root = s->root;
+	s->penv.eng = s;
+	s->penv.var_ids = env_var_ids;
+	s->penv.var_values = env_var_values;
+	*out = s;
+	return PLUMB_OK;
+nomem:
+	oval_session_free(s);
+	return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+}
+
+static void
+crit_free(struct oval_crit *cr)
+{
+	size_t i;
+
+	for (i = 0; i < cr->nkids; i++)
+		crit_free(&cr->kids[i]);
+	free(cr->kids);
+}
+
+/* Free one memo entry according to the kind of its node. */
+static void
+memo_free(const struct oval_node *n, void *m)
+{
+	struct oval_def_res *dr;
+	struct oval_tst_res *tr;
+	struct oval_obj_res *or;
+	struct oval_var_res *vr;
+
+	if (m == NULL)
+		return;
+	switch (n->kind) {
+	case OVAL_K_DEF:
+		dr = m;
+		crit_free(&dr->crit);
+		break;
+	case OVAL_K_TST:
+		tr = m;
+		free(tr->item_r);
+		free(tr->vars.v);
+		free(tr->msg);
+		break;
+	case OVAL_K_OBJ:
+		or = m;
+		oval_item_list_clear(&or->items);
+		free(or->vars.v);
+		free(or->msg);
+		break;
+	case OVAL_K_VAR:
+		vr = m;
+		oval_values_clear(&vr->vals);
+		free(vr->msg);
+		break;
+	default:
+		break;
+	}
+	free(m);
+}
+
+void
+oval_session_free(struct oval_session *s)
+{
+	size_t i, k, cnt;
+	const struct oval_node *n;
+
+	if (s == NULL)
+		return;
+	if (s->memo != NULL) {
+		for (k = 0; k < OVAL_K__COUNT; k++) {
+			cnt = oval_doc_count(s->doc, k);
+			for (i = 0; i < cnt; i++) {
+				n = oval_doc_nth(s->doc, k, i);
+				memo_free(n, s->memo[n->idx]);
+			}
+		}
+	}
+	for (i = 0; i < s->next; i++) {
+		free(s->ext[i].id);
+		oval_values_clear(&s->ext[i].vals);
+	}
+	free(s->ext);
+	oval_item_list_clear(&s->items);
+	free(s->ihash);
+	free(s->var_ids);
+	free(s->memo);
+	free(s->busy);
+	free(s->root);
+	free(s);
+}
+
+int
+oval_session_eval(struct oval_session *s, const char *def_id,
+    const struct oval_def_res **res, struct plumb_err *err)
+{
+	const struct oval_node *n = oval_doc_get(s->doc, def_id);
+	int rc;
+
+	*res = NULL;
+	if (n == NULL || n->kind != OVAL_K_DEF)
+		return plumb_err_set(err, PLUMB_ENOENT,
+		    "%s: no definition %s", oval_doc_name(s->doc), def_id);
+	rc = def_eval(s, n, res);
+	if (rc == PLUMB_ENOMEM)
+		return plumb_err_set(err, rc, "out of memory");
+	return PLUMB_OK;
+}
+
+#define MEMO_GETTER(fn, type, k)					\
+const type *								\
+fn(const struct oval_session *s, const struct oval_node *n)		\
+{									\
+	return n->kind == (k) ? s->memo[n->idx] : NULL;			\
+}
+MEMO_GETTER(oval_session_def, struct oval_def_res, OVAL_K_DEF)
+MEMO_GETTER(oval_session_tst, struct oval_tst_res, OVAL_K_TST)
+MEMO_GETTER(oval_session_obj, struct oval_obj_res, OVAL_K_OBJ)
+MEMO_GETTER(oval_session_var, struct oval_var_res, OVAL_K_VAR)
+
+const struct oval_doc *
+oval_session_doc(const struct oval_session *s)
+{
+	return s->doc;
+}
+
+const struct oval_item_list *
+oval_session_items(const struct oval_session *s)
+{
+	return &s->items;
+}

@@ -1,1 +1,463 @@
-/* oval_results.c: not written yet */
+/*
+ * oval_results.c - the oval-results-5 document: directives, a copy of
+ * the definitions, definition and test results, and the system
+ * characteristics (collected objects and items).  Streamed with
+ * xmlTextWriter so memory does not grow with the number of items.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <libxml/tree.h>
+#include <libxml/xmlwriter.h>
+
+#include "plumb/error.h"
+#include "plumb/item.h"
+#include "plumb/sysinfo.h"
+#include "atomic.h"
+#include "oval_doc.h"
+#include "oval_eval.h"
+#include "oval_results.h"
+
+#define NS_RES	"http://oval.mitre.org/XMLSchema/oval-results-5"
+#define NS_SC	"http://oval.mitre.org/XMLSchema/oval-system-characteristics-5"
+#define NS_XSI	"http://www.w3.org/2001/XMLSchema-instance"
+
+/* Item namespaces and the prefixes we declare for them. */
+static const struct {
+	const char *ns;
+	const char *prefix;
+} item_ns[] = {
+	{ OVAL_NS_SC_IND, "ind-sys" },
+	{ OVAL_NS_SC_UNIX, "unix-sys" },
+	{ OVAL_NS_SC_LINUX, "linux-sys" },
+};
+
+/* The writer and a sticky failure flag: every call below is checked
+ * once at the end instead of after each element. */
+struct rw {
+	xmlTextWriterPtr w;
+	int bad;
+};
+
+#define W(rw, call) do { if ((call) < 0) (rw)->bad = 1; } while (0)
+
+static void
+start(struct rw *rw, const char *prefix, const char *name)
+{
+	W(rw, xmlTextWriterStartElementNS(rw->w, BAD_CAST prefix,
+	    BAD_CAST name, NULL));
+}
+
+static void
+end(struct rw *rw)
+{
+	W(rw, xmlTextWriterEndElement(rw->w));
+}
+
+static void
+attr(struct rw *rw, const char *name, const char *value)
+{
+	if (value != NULL)
+		W(rw, xmlTextWriterWriteAttribute(rw->w, BAD_CAST name,
+		    BAD_CAST value));
+}
+
+static void
+elem(struct rw *rw, const char *prefix, const char *name, const char *text)
+{
+	W(rw, xmlTextWriterWriteElementNS(rw->w, BAD_CAST prefix,
+	    BAD_CAST name, NULL, BAD_CAST text));
+}
+
+static void
+generator(struct rw *rw, const char *prefix)
+{
+	char ts[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", gmtime_r(&now, &tm));
+	start(rw, prefix, "generator");
+	elem(rw, "oval", "product_name", PACKAGE_NAME);
+	elem(rw, "oval", "product_version", PACKAGE_VERSION);
+	elem(rw, "oval", "schema_version", "5.11.2");
+	elem(rw, "oval", "timestamp", ts);
+	end(rw);
+}
+
+static void
+directives(struct rw *rw, int thin)
+{
+	static const char *const names[] = {
+		"definition_true", "definition_false", "definition_unknown",
+		"definition_error", "definition_not_evaluated",
+		"definition_not_applicable"
+	};
+	size_t i;
+
+	start(rw, NULL, "directives");
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		start(rw, NULL, names[i]);
+		attr(rw, "reported", "true");
+		attr(rw, "content", thin ? "thin" : "full");
+		end(rw);
+	}
+	end(rw);
+}
+
+/* Copy the definitions document (with the namespaces it relies on). */
+static void
+definitions_copy(struct rw *rw, const struct oval_doc *doc)
+{
+	xmlDocPtr tmp;
+	xmlNodePtr copy;
+	xmlBufferPtr buf;
+
+	if ((tmp = xmlNewDoc(BAD_CAST "1.0")) == NULL) {
+		rw->bad = 1;
+		return;
+	}
+	if ((copy = xmlDocCopyNode(oval_doc_root(doc), tmp, 1)) == NULL ||
+	    (buf = xmlBufferCreate()) == NULL) {
+		xmlFreeNode(copy);
+		xmlFreeDoc(tmp);
+		rw->bad = 1;
+		return;
+	}
+	xmlDocSetRootElement(tmp, copy);
+	xmlReconciliateNs(tmp, copy);
+	if (xmlNodeDump(buf, tmp, copy, 0, 0) < 0)
+		rw->bad = 1;
+	else
+		W(rw, xmlTextWriterWriteRaw(rw->w, xmlBufferContent(buf)));
+	xmlBufferFree(buf);
+	xmlFreeDoc(tmp);
+}
+
+/* The version attribute of the element an id refers to. */
+static const char *
+version_of(const struct oval_doc *doc, const char *id)
+{
+	const struct oval_node *n = id ? oval_doc_get(doc, id) : NULL;
+
+	return n ? oval_attr(n->node, "version") : NULL;
+}
+
+static void
+criteria(struct rw *rw, const struct oval_doc *doc, const struct oval_crit *c)
+{
+	const char *name = (const char *)c->node->name, *ref;
+	size_t i;
+
+	start(rw, NULL, name);
+	if (strcmp(name, "criteria") == 0) {
+		attr(rw, "applicability_check",
+		    oval_attr(c->node, "applicability_check"));
+		attr(rw, "operator", oval_attr(c->node, "operator") ?
+		    oval_attr(c->node, "operator") : "AND");
+	} else {
+		attr(rw, "applicability_check",
+		    oval_attr(c->node, "applicability_check"));
+		ref = strcmp(name, "criterion") == 0 ? "test_ref" :
+		    "definition_ref";
+		attr(rw, ref, oval_attr(c->node, ref));
+		attr(rw, "version", version_of(doc, oval_attr(c->node, ref)));
+	}
+	attr(rw, "negate", oval_attr(c->node, "negate"));
+	attr(rw, "result", oval_result_name(c->r));
+	for (i = 0; i < c->nkids; i++)
+		criteria(rw, doc, &c->kids[i]);
+	end(rw);
+}
+
+static void
+def_results(struct rw *rw, const struct oval_session *s, int thin)
+{
+	const struct oval_doc *doc = oval_session_doc(s);
+	const struct oval_def_res *dr;
+	const struct oval_node *n;
+	size_t i;
+
+	start(rw, NULL, "definitions");
+	for (i = 0; (n = oval_doc_nth(doc, OVAL_K_DEF, i)) != NULL; i++) {
+		if ((dr = oval_session_def(s, n)) == NULL)
+			continue;
+		start(rw, NULL, "definition");
+		attr(rw, "definition_id", n->id);
+		attr(rw, "version", oval_attr(n->node, "version"));
+		attr(rw, "result", oval_result_name(dr->r));
+		if (!thin && dr->crit.node != NULL)
+			criteria(rw, doc, &dr->crit);
+		end(rw);
+	}
+	end(rw);
+}
+
+static void
+var_values(struct rw *rw, const char *elname, const struct oval_var_uses *u)
+{
+	size_t i, k;
+
+	for (i = 0; i < u->n; i++) {
+		for (k = 0; k < u->v[i].vals->n; k++) {
+			start(rw, NULL, elname);
+			attr(rw, "variable_id", u->v[i].var_id);
+			W(rw, xmlTextWriterWriteString(rw->w,
+			    BAD_CAST u->v[i].vals->v[k]));
+			end(rw);
+		}
+	}
+}
+
+static void
+tst_results(struct rw *rw, const struct oval_session *s, int thin)
+{
+	const struct oval_doc *doc = oval_session_doc(s);
+	const struct oval_tst_res *tr;
+	const struct oval_node *n;
+	char id[32];
+	size_t i, k;
+
+	start(rw, NULL, "tests");
+	for (i = 0; (n = oval_doc_nth(doc, OVAL_K_TST, i)) != NULL; i++) {
+		if ((tr = oval_session_tst(s, n)) == NULL)
+			continue;
+		start(rw, NULL, "test");
+		attr(rw, "test_id", n->id);
+		attr(rw, "version", oval_attr(n->node, "version"));
+		attr(rw, "check_existence",
+		    oval_attr(n->node, "check_existence"));
+		attr(rw, "check", oval_attr(n->node, "check"));
+		attr(rw, "state_operator", oval_attr(n->node, "state_operator"));
+		attr(rw, "result", oval_result_name(tr->r));
+		if (tr->msg != NULL) {
+			start(rw, "oval", "message");
+			attr(rw, "level", "error");
+			W(rw, xmlTextWriterWriteString(rw->w,
+			    BAD_CAST tr->msg));
+			end(rw);
+		}
+		for (k = 0; !thin && tr->obj && k < tr->obj->items.n; k++) {
+			snprintf(id, sizeof(id), "%lu",
+			    tr->obj->items.v[k]->id);
+			start(rw, NULL, "tested_item");
+			attr(rw, "item_id", id);
+			attr(rw, "result", oval_result_name(tr->item_r ?
+			    tr->item_r[k] : OVAL_R_NOT_EVALUATED));
+			end(rw);
+		}
+		if (!thin) {
+			var_values(rw, "tested_variable", &tr->vars);
+			if (tr->obj)
+				var_values(rw, "tested_variable",
+				    &tr->obj->vars);
+		}
+		end(rw);
+	}
+	end(rw);
+}
+
+static void
+system_info(struct rw *rw)
+{
+	struct sysinfo si;
+	size_t i;
+
+	sysinfo_get(&si);
+	start(rw, NULL, "system_info");
+	elem(rw, NULL, "os_name", si.os_name);
+	elem(rw, NULL, "os_version", si.os_version);
+	elem(rw, NULL, "architecture", si.arch);
+	elem(rw, NULL, "primary_host_name", si.hostname);
+	start(rw, NULL, "interfaces");
+	for (i = 0; i < si.nifaces; i++) {
+		start(rw, NULL, "interface");
+		elem(rw, NULL, "interface_name", si.ifaces[i].name);
+		elem(rw, NULL, "ip_address", si.ifaces[i].addr);
+		elem(rw, NULL, "mac_address", si.ifaces[i].mac);
+		end(rw);
+	}
+	end(rw);
+	end(rw);
+}
+
+static void
+collected_objects(struct rw *rw, const struct oval_session *s, int thin)
+{
+	const struct oval_doc *doc = oval_session_doc(s);
+	const struct oval_obj_res *or;
+	const struct oval_node *n;
+	char id[32];
+	size_t i, k;
+
+	start(rw, NULL, "collected_objects");
+	for (i = 0; (n = oval_doc_nth(doc, OVAL_K_OBJ, i)) != NULL; i++) {
+		if ((or = oval_session_obj(s, n)) == NULL)
+			continue;
+		start(rw, NULL, "object");
+		attr(rw, "id", n->id);
+		attr(rw, "version", oval_attr(n->node, "version"));
+		attr(rw, "comment", oval_attr(n->node, "comment"));
+		attr(rw, "flag", oval_flag_name(or->flag));
+		if (or->msg != NULL) {
+			start(rw, NULL, "message");
+			attr(rw, "level", or->flag == OVAL_FLAG_ERROR ?
+			    "error" : "info");
+			W(rw, xmlTextWriterWriteString(rw->w,
+			    BAD_CAST or->msg));
+			end(rw);
+		}
+		var_values(rw, "variable_value", &or->vars);
+		for (k = 0; !thin && k < or->items.n; k++) {
+			snprintf(id, sizeof(id), "%lu", or->items.v[k]->id);
+			start(rw, NULL, "reference");
+			attr(rw, "item_ref", id);
+			end(rw);
+		}
+		end(rw);
+	}
+	end(rw);
+}
+
+static const char *
+prefix_of(const char *ns)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(item_ns) / sizeof(item_ns[0]); i++)
+		if (strcmp(item_ns[i].ns, ns) == 0)
+			return item_ns[i].prefix;
+	return "ind-sys";
+}
+
+/* One item field (or record sub-field) as an element. */
+static void
+field(struct rw *rw, const char *prefix, const struct oval_field *f,
+    int sub)
+{
+	size_t i;
+
+	if (sub) {
+		start(rw, prefix, "field");
+		attr(rw, "name", f->name);
+	} else {
+		start(rw, prefix, f->name);
+	}
+	if (f->dt != OVAL_DT_STRING)
+		attr(rw, "datatype", oval_datatype_name(f->dt));
+	if (f->status != OVAL_ST_EXISTS)
+		attr(rw, "status", oval_status_name(f->status));
+	if (f->value != NULL)
+		W(rw, xmlTextWriterWriteString(rw->w, BAD_CAST f->value));
+	for (i = 0; i < f->nsub; i++)
+		field(rw, prefix, &f->sub[i], 1);
+	end(rw);
+}
+
+static void
+system_data(struct rw *rw, const struct oval_session *s)
+{
+	const struct oval_item_list *items = oval_session_items(s);
+	const struct oval_item *it;
+	const char *prefix;
+	char id[32];
+	size_t i, k;
+
+	start(rw, NULL, "system_data");
+	for (i = 0; i < items->n; i++) {
+		it = items->v[i];
+		prefix = prefix_of(it->ns);
+		snprintf(id, sizeof(id), "%lu", it->id);
+		start(rw, prefix, it->type);
+		attr(rw, "id", id);
+		if (it->status != OVAL_ST_EXISTS)
+			attr(rw, "status", oval_status_name(it->status));
+		if (it->message != NULL) {
+			start(rw, prefix, "message");
+			attr(rw, "level", "info");
+			W(rw, xmlTextWriterWriteString(rw->w,
+			    BAD_CAST it->message));
+			end(rw);
+		}
+		for (k = 0; k < it->nfields; k++)
+			field(rw, prefix, &it->fields[k], 0);
+		end(rw);
+	}
+	end(rw);
+}
+
+/* Declare a namespace on the current element. */
+static void
+xmlns(struct rw *rw, const char *prefix, const char *uri)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), prefix ? "xmlns:%s" : "xmlns", prefix);
+	attr(rw, name, uri);
+}
+
+static void
+sys_characteristics(struct rw *rw, const struct oval_session *s, int thin)
+{
+	size_t i;
+
+	W(rw, xmlTextWriterStartElement(rw->w,
+	    BAD_CAST "oval_system_characteristics"));
+	xmlns(rw, NULL, NS_SC);
+	for (i = 0; i < sizeof(item_ns) / sizeof(item_ns[0]); i++)
+		xmlns(rw, item_ns[i].prefix, item_ns[i].ns);
+	generator(rw, NULL);
+	system_info(rw);
+	collected_objects(rw, s, thin);
+	if (!thin)
+		system_data(rw, s);
+	end(rw);
+}
+
+int
+oval_results_write(const struct oval_session *s, const char *path,
+    const struct oval_results_opts *opts, struct plumb_err *err)
+{
+	struct atomic_file af;
+	xmlOutputBufferPtr out;
+	struct rw rw = { NULL, 0 };
+	int rc, thin = opts && opts->thin;
+
+	if ((rc = atomic_open(&af, path, err)) != 0)
+		return rc;
+	if ((out = xmlOutputBufferCreateFd(af.fd, NULL)) == NULL ||
+	    (rw.w = xmlNewTextWriter(out)) == NULL) {
+		if (out != NULL)
+			xmlOutputBufferClose(out);
+		atomic_abort(&af);
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	}
+	W(&rw, xmlTextWriterStartDocument(rw.w, "1.0", "UTF-8", NULL));
+	W(&rw, xmlTextWriterStartElement(rw.w, BAD_CAST "oval_results"));
+	xmlns(&rw, NULL, NS_RES);
+	xmlns(&rw, "oval", OVAL_NS_COMMON);
+	xmlns(&rw, "xsi", NS_XSI);
+	generator(&rw, NULL);
+	directives(&rw, thin);
+	definitions_copy(&rw, oval_session_doc(s));
+	start(&rw, NULL, "results");
+	start(&rw, NULL, "system");
+	def_results(&rw, s, thin);
+	tst_results(&rw, s, thin);
+	sys_characteristics(&rw, s, thin);
+	end(&rw);
+	end(&rw);
+	W(&rw, xmlTextWriterEndDocument(rw.w));
+	W(&rw, xmlTextWriterFlush(rw.w));
+	/* Freeing the writer flushes and closes the buffer (not the fd). */
+	xmlFreeTextWriter(rw.w);
+	if (rw.bad) {
+		atomic_abort(&af);
+		return plumb_err_set(err, PLUMB_EIO, "%s: write failed",
+		    path);
+	}
+	return atomic_commit(&af, err);
+}

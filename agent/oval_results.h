@@ -1,1 +1,22 @@
-/* oval_results.h: not written yet */
+/*
+ * oval_results.h - write an OVAL results document (oval-results-5)
+ * for what a session evaluated, with its system characteristics.
+ */
+#ifndef PLUMB_OVAL_RESULTS_H
+#define PLUMB_OVAL_RESULTS_H
+
+#include "plumb/error.h"
+#include "oval_eval.h"
+
+struct oval_results_opts {
+	int thin;	/* definition and test results only, no items */
+};
+
+/*
+ * Write the results to path atomically (temporary file, fsync, rename).
+ * Returns 0 or a PLUMB_E* code with err naming the file.
+ */
+int oval_results_write(const struct oval_session *s, const char *path,
+    const struct oval_results_opts *opts, struct plumb_err *err);
+
+#endif /* PLUMB_OVAL_RESULTS_H */

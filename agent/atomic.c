@@ -1,0 +1,89 @@
+/* atomic.c - crash-safe replacement of a file. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "plumb/error.h"
+#include "atomic.h"
+
+int
+atomic_open(struct atomic_file *af, const char *path, struct plumb_err *err)
+{
+	mode_t mask;
+
+	af->fd = -1;
+	if ((size_t)snprintf(af->path, sizeof(af->path), "%s", path) >=
+	    sizeof(af->path) ||
+	    (size_t)snprintf(af->tmp, sizeof(af->tmp), "%s.tmp.XXXXXX",
+	    path) >= sizeof(af->tmp))
+		return plumb_err_set(err, PLUMB_ELIMIT, "%s: path too long",
+		    path);
+	if ((af->fd = mkstemp(af->tmp)) < 0)
+		return plumb_err_set(err, PLUMB_EIO, "%s: cannot create: %s",
+		    path, strerror(errno));
+	/* mkstemp makes 0600; give the file the mode open(2) would. */
+	mask = umask(0);
+	umask(mask);
+	(void)fchmod(af->fd, 0666 & ~mask);
+	return PLUMB_OK;
+}
+
+/* fsync the directory holding path so the rename itself is durable. */
+static int
+sync_dir(const char *path)
+{
+	char buf[4096];
+	int fd, rc;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	if ((fd = open(dirname(buf), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int
+atomic_commit(struct atomic_file *af, struct plumb_err *err)
+{
+	int fd = af->fd;
+
+	af->fd = -1;
+	if (fsync(fd) != 0) {
+		plumb_err_set(err, PLUMB_EIO, "%s: %s", af->path,
+		    strerror(errno));
+		close(fd);
+		goto fail;
+	}
+	if (close(fd) != 0) {
+		plumb_err_set(err, PLUMB_EIO, "%s: %s", af->path,
+		    strerror(errno));
+		goto fail;
+	}
+	if (rename(af->tmp, af->path) != 0) {
+		plumb_err_set(err, PLUMB_EIO, "%s: cannot rename into place: "
+		    "%s", af->path, strerror(errno));
+		goto fail;
+	}
+	if (sync_dir(af->path) != 0)
+		return plumb_err_set(err, PLUMB_EIO, "%s: directory sync: %s",
+		    af->path, strerror(errno));
+	return PLUMB_OK;
+fail:
+	unlink(af->tmp);
+	return PLUMB_EIO;
+}
+
+void
+atomic_abort(struct atomic_file *af)
+{
+	if (af->fd >= 0)
+		close(af->fd);
+	af->fd = -1;
+	unlink(af->tmp);
+}

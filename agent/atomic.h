@@ -1,0 +1,30 @@
+/*
+ * atomic.h - write a file so that a crash or a full disk never leaves
+ * a half-written file under the final name: write a temporary file in
+ * the same directory, fsync it, rename it over the target, fsync the
+ * directory.
+ */
+#ifndef PLUMB_ATOMIC_H
+#define PLUMB_ATOMIC_H
+
+#include <stddef.h>
+#include "plumb/error.h"
+
+struct atomic_file {
+	int fd;
+	char tmp[4096];
+	char path[4096];
+};
+
+/* Create the temporary file for path; af->fd is ready for writing. */
+int atomic_open(struct atomic_file *af, const char *path,
+    struct plumb_err *err);
+
+/* fsync, close, rename into place, fsync the directory.  On failure the
+ * temporary file is removed and the target left as it was. */
+int atomic_commit(struct atomic_file *af, struct plumb_err *err);
+
+/* Give up: close and remove the temporary file.  Accepts fd == -1. */
+void atomic_abort(struct atomic_file *af);
+
+#endif /* PLUMB_ATOMIC_H */
