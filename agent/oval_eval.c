@@ -975,20 +975,17 @@ obj_collect(struct oval_session *s, const struct oval_node *n,
 	or->flag = pres.flag;
 	if (pres.msg[0] != '\0')
 		or->msg = strdup(pres.msg);
-	for (i = 0; i < pres.items.n; i++) {
-		if ((rc = item_intern(s, &pres.items.v[i])) != 0)
-			goto done;
-		if ((rc = oval_item_list_take(&or->items,
-		    pres.items.v[i])) != 0) {
-			pres.items.v[i] = NULL;
-			goto done;
-		}
-		pres.items.v[i] = NULL;
-	}
-	rc = apply_filters(s, n->node, &or->items, &or->vars, &or->msg);
+	/* Filter before interning: excluded items are never stored. */
+	rc = apply_filters(s, n->node, &pres.items, &or->vars, &or->msg);
 	if (rc == PLUMB_EINVAL) {
 		or->flag = OVAL_FLAG_ERROR;
 		rc = PLUMB_OK;
+	}
+	for (i = 0; rc == PLUMB_OK && i < pres.items.n; i++) {
+		if ((rc = item_intern(s, &pres.items.v[i])) != 0)
+			break;
+		rc = oval_item_list_take(&or->items, pres.items.v[i]);
+		pres.items.v[i] = NULL;
 	}
 done:
 	if (rc == PLUMB_OK && or->flag == OVAL_FLAG_COMPLETE &&

@@ -1,0 +1,52 @@
+#!/bin/sh
+# compare-oscap.sh - evaluate SCAP Security Guide OVAL content with both
+# oscap and plumb on this host and report per-definition agreement.
+#
+# usage: tests/conformance/compare-oscap.sh [OVAL_FILE ...]
+#   PLUMB  the plumb binary (default: ./plumb)
+#   OUT    directory for both tools' outputs (default: a temporary one)
+# Default content: ssg-ubuntu2204-oval.xml and ssg-debian11-oval.xml.
+# Exit status: 0 when every difference is listed in docs/conformance.md,
+# 1 otherwise, 77 when oscap or the content is missing.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+PLUMB=${PLUMB:-$top/plumb}
+SSG=/usr/share/xml/scap/ssg/content
+known="$top/docs/conformance.md"
+
+command -v oscap >/dev/null 2>&1 || { echo "oscap not installed"; exit 77; }
+[ -x "$PLUMB" ] || { echo "no plumb binary at $PLUMB (build first)"; exit 1; }
+[ $# -gt 0 ] || set -- "$SSG/ssg-ubuntu2204-oval.xml" "$SSG/ssg-debian11-oval.xml"
+
+OUT=${OUT:-$(mktemp -d /tmp/plumb-compare.XXXXXX)}
+mkdir -p "$OUT"
+status=0
+for f in "$@"; do
+	[ -r "$f" ] || { echo "missing content $f"; exit 77; }
+	b=$(basename "$f" .xml)
+	oscap oval eval --results "$OUT/$b.oscap-results.xml" "$f" \
+	    2>"$OUT/$b.oscap.err" | sed -n 's/^Definition \(.*\): \(.*\)$/\1 \2/p' |
+	    LC_ALL=C sort >"$OUT/$b.oscap"
+	"$PLUMB" oval eval --results "$OUT/$b.plumb-results.xml" "$f" \
+	    2>"$OUT/$b.plumb.err" | sed -n 's/^Definition \(.*\): \(.*\)$/\1 \2/p' |
+	    LC_ALL=C sort >"$OUT/$b.plumb"
+	LC_ALL=C join -a1 -a2 -e MISSING -o 0,1.2,2.2 "$OUT/$b.oscap" \
+	    "$OUT/$b.plumb" >"$OUT/$b.joined"
+	total=$(wc -l <"$OUT/$b.joined")
+	diffs=$(awk '$2 != $3' "$OUT/$b.joined" | wc -l)
+	same=$((total - diffs))
+	echo "== $b: $same of $total definitions agree" \
+	    "($(awk -v s="$same" -v t="$total" 'BEGIN { printf "%.2f", t ? 100 * s / t : 0 }')%)"
+	awk '$2 != $3 { print }' "$OUT/$b.joined" | while read -r id o p; do
+		if grep -q -- "$id" "$known" 2>/dev/null; then
+			echo "   documented: $id oscap=$o plumb=$p"
+		else
+			echo "   DIFFERS:    $id oscap=$o plumb=$p"
+		fi
+	done | tee "$OUT/$b.diffs"
+	grep -q DIFFERS "$OUT/$b.diffs" && status=1
+done
+echo "outputs in $OUT"
+exit $status
