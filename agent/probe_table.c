@@ -6,11 +6,39 @@
 extern const struct probe_ops probe_variable_ops;
 extern const struct probe_ops probe_family_ops;
 extern const struct probe_ops probe_environmentvariable58_ops;
+extern const struct probe_ops probe_file_ops;
+extern const struct probe_ops probe_textfilecontent54_ops;
+extern const struct probe_ops probe_textfilecontent_ops;
+extern const struct probe_ops probe_filehash58_ops;
+extern const struct probe_ops probe_symlink_ops;
+extern const struct probe_ops probe_dpkginfo_ops;
+extern const struct probe_ops probe_rpminfo_ops;
+extern const struct probe_ops probe_sysctl_ops;
+extern const struct probe_ops probe_uname_ops;
+extern const struct probe_ops probe_password_ops;
+extern const struct probe_ops probe_shadow_ops;
+extern const struct probe_ops probe_partition_ops;
+extern const struct probe_ops probe_interface_ops;
+extern const struct probe_ops probe_process58_ops;
 
 const struct probe_ops *const probe_table[] = {
 	&probe_variable_ops,
 	&probe_family_ops,
 	&probe_environmentvariable58_ops,
+	&probe_file_ops,
+	&probe_textfilecontent54_ops,
+	&probe_textfilecontent_ops,
+	&probe_filehash58_ops,
+	&probe_symlink_ops,
+	&probe_dpkginfo_ops,
+	&probe_rpminfo_ops,
+	&probe_sysctl_ops,
+	&probe_uname_ops,
+	&probe_password_ops,
+	&probe_shadow_ops,
+	&probe_partition_ops,
+	&probe_interface_ops,
+	&probe_process58_ops,
 	NULL
 };
 

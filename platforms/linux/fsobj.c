@@ -1,0 +1,1097 @@
+/*
+ * fsobj.c - resolve the files a file-based OVAL object names (see
+ * fsobj.h): exact look-ups for "equals", a pruned walk from the literal
+ * prefix for patterns, and the OVAL 5.11 FileBehaviors for path +
+ * filename objects.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "fsobj.h"
+
+#define SYMLINK_MAX	40	/* links followed while resolving one path */
+#define DEPTH_MAX	512	/* directory nesting we descend at most */
+#define CACHE_BUCKETS	4096
+
+/* One directory entry of a cached listing. */
+struct fsobj_dent {
+	char		*name;
+	unsigned char	 type;		/* DT_* from readdir */
+};
+
+/* The sorted listing of one directory, keyed by its host path. */
+struct fsobj_dir {
+	char			*key;
+	struct fsobj_dent	*v;
+	size_t			 n;
+	size_t			 bytes;
+	int			 cached;	/* owned by the cache */
+	struct fsobj_dir	*next;
+};
+
+static struct fsobj_dir *fsobj_cache[CACHE_BUCKETS];
+static size_t fsobj_cache_bytes;
+static size_t fsobj_cache_cap = FSOBJ_CACHE_CAP;
+static size_t fsobj_match_cap = FSOBJ_MATCH_CAP;
+static unsigned long fsobj_reads, fsobj_hits;
+
+/* Where the walk is: system path (reported) and host path (opened). */
+struct fsobj_frame {
+	const char	*sys;
+	const char	*host;
+	dev_t		 dev;
+	ino_t		 ino;
+	struct fsobj_frame *up;
+};
+
+enum fsobj_dir_mode {
+	FSOBJ_DIRS = 1,		/* follow real directories */
+	FSOBJ_LINKS = 2		/* follow symlinks to directories */
+};
+
+enum fsobj_fs {
+	FSOBJ_FS_ALL = 0,
+	FSOBJ_FS_LOCAL,
+	FSOBJ_FS_DEFINED
+};
+
+struct fsobj_ctx {
+	const struct probe_req	*req;
+	struct probe_result	*res;
+	fsobj_fn		 fn;
+	void			*arg;
+	const char		*root;		/* "" for "/" */
+	const struct probe_ent	*filepath;
+	const struct probe_ent	*path;
+	const struct probe_ent	*filename;
+	long			 max_depth;
+	int			 follow;	/* FSOBJ_DIRS | FSOBJ_LINKS */
+	int			 direction;	/* -1 up, 0 none, 1 down */
+	enum fsobj_fs		 fs;
+	dev_t			 start_dev;
+	const char		*start;		/* system start directory */
+	int			 search;	/* walking for a non-equals match */
+	pcre2_code		**prune;	/* partial-match pruning, or NULL */
+	size_t			 nprune;
+	size_t			 nmatch;
+	int			 stop;		/* cap reached / error flagged */
+};
+
+void
+fsobj_get_stats(struct fsobj_stats *st)
+{
+	st->dir_reads = fsobj_reads;
+	st->cache_hits = fsobj_hits;
+	st->cache_bytes = fsobj_cache_bytes;
+}
+
+void
+fsobj_set_caps(size_t match_cap, size_t cache_cap)
+{
+	fsobj_match_cap = match_cap != 0 ? match_cap : FSOBJ_MATCH_CAP;
+	fsobj_cache_cap = cache_cap != 0 ? cache_cap : FSOBJ_CACHE_CAP;
+}
+
+static void
+fsobj_dir_free(struct fsobj_dir *d)
+{
+	size_t i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; i < d->n; i++)
+		free(d->v[i].name);
+	free(d->v);
+	free(d->key);
+	free(d);
+}
+
+/* Free a listing unless the cache owns it. */
+static void
+fsobj_dir_release(struct fsobj_dir *d)
+{
+	if (d != NULL && !d->cached)
+		fsobj_dir_free(d);
+}
+
+void
+fsobj_cache_clear(void)
+{
+	struct fsobj_dir *d, *next;
+	size_t i;
+
+	for (i = 0; i < CACHE_BUCKETS; i++) {
+		for (d = fsobj_cache[i]; d != NULL; d = next) {
+			next = d->next;
+			fsobj_dir_free(d);
+		}
+		fsobj_cache[i] = NULL;
+	}
+	fsobj_cache_bytes = 0;
+	fsobj_reads = fsobj_hits = 0;
+}
+
+static uint32_t
+fsobj_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static int
+fsobj_dent_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct fsobj_dent *)a)->name,
+	    ((const struct fsobj_dent *)b)->name);
+}
+
+/*
+ * The listing of host directory host, from the cache or read now (and
+ * cached while the cap allows).  *out is NULL when the directory cannot
+ * be read.  Release with fsobj_dir_release().
+ */
+static int
+fsobj_list(const char *host, struct fsobj_dir **out)
+{
+	struct fsobj_dir *d = NULL, *c;
+	struct fsobj_dent *nv;
+	struct dirent *de;
+	size_t cap = 0;
+	uint32_t h;
+	DIR *dp = NULL;
+	int rc = PLUMB_ENOMEM;
+
+	*out = NULL;
+	h = fsobj_hash(host) % CACHE_BUCKETS;
+	for (c = fsobj_cache[h]; c != NULL; c = c->next) {
+		if (strcmp(c->key, host) == 0) {
+			fsobj_hits++;
+			*out = c;
+			return PLUMB_OK;
+		}
+	}
+	if ((dp = opendir(host)) == NULL)
+		return PLUMB_OK;
+	fsobj_reads++;
+	if ((d = calloc(1, sizeof(*d))) == NULL ||
+	    (d->key = strdup(host)) == NULL)
+		goto out;
+	d->bytes = sizeof(*d) + strlen(host) + 1;
+	while ((de = readdir(dp)) != NULL && d->n < FSOBJ_DIR_CAP) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (d->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((nv = reallocarray(d->v, cap, sizeof(*nv))) == NULL)
+				goto out;
+			d->v = nv;
+		}
+		if ((d->v[d->n].name = strdup(de->d_name)) == NULL)
+			goto out;
+		d->v[d->n].type = de->d_type;
+		d->bytes += sizeof(*d->v) + strlen(de->d_name) + 1;
+		d->n++;
+	}
+	if (d->n > 0)
+		qsort(d->v, d->n, sizeof(*d->v), fsobj_dent_cmp);
+	if (fsobj_cache_bytes + d->bytes <= fsobj_cache_cap) {
+		d->cached = 1;
+		d->next = fsobj_cache[h];
+		fsobj_cache[h] = d;
+		fsobj_cache_bytes += d->bytes;
+	}
+	*out = d;
+	d = NULL;
+	rc = PLUMB_OK;
+out:
+	fsobj_dir_free(d);
+	closedir(dp);
+	return rc;
+}
+
+/* Join a and b with one '/' into out; PLUMB_ELIMIT when too long. */
+static int
+fsobj_join(char *out, size_t len, const char *a, const char *b)
+{
+	size_t al = strlen(a);
+	int n;
+
+	if (al > 0 && a[al - 1] == '/')
+		n = snprintf(out, len, "%s%s", a, b);
+	else
+		n = snprintf(out, len, "%s/%s", a, b);
+	return (n < 0 || (size_t)n >= len) ? PLUMB_ELIMIT : PLUMB_OK;
+}
+
+int
+fsobj_canonical(const char *root, const char *syspath, char *out,
+    size_t outlen)
+{
+	char rest[FSOBJ_PATH_MAX], tmp[FSOBJ_PATH_MAX], link[FSOBJ_PATH_MAX];
+	char host[FSOBJ_PATH_MAX * 2], comp[NAME_MAX + 1];
+	const char *p;
+	struct stat st;
+	size_t len, clen, base;
+	ssize_t ll;
+	int links = 0;
+
+	if (outlen < 2)
+		return PLUMB_ELIMIT;
+	if (strcmp(root, "/") == 0)
+		root = "";
+	if (strlen(syspath) >= sizeof(rest))
+		return PLUMB_ELIMIT;
+	strcpy(rest, syspath);
+	strcpy(out, "/");
+	len = 1;
+	for (;;) {
+		p = rest;
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		clen = strcspn(p, "/");
+		if (clen > NAME_MAX)
+			return PLUMB_ENOENT;
+		memcpy(comp, p, clen);
+		comp[clen] = '\0';
+		memmove(rest, p + clen, strlen(p + clen) + 1);
+		if (strcmp(comp, ".") == 0)
+			continue;
+		if (strcmp(comp, "..") == 0) {
+			while (len > 1 && out[len - 1] != '/')
+				len--;
+			if (len > 1)
+				len--;
+			out[len] = '\0';
+			continue;
+		}
+		if (len + 1 + clen >= outlen)
+			return PLUMB_ELIMIT;
+		base = len;
+		if (len > 1)
+			out[len++] = '/';
+		memcpy(out + len, comp, clen + 1);
+		if (snprintf(host, sizeof(host), "%s%s", root, out) >=
+		    (int)sizeof(host))
+			return PLUMB_ELIMIT;
+		if (lstat(host, &st) != 0)
+			return PLUMB_ENOENT;
+		if (S_ISLNK(st.st_mode)) {
+			if (++links > SYMLINK_MAX)
+				return PLUMB_ELIMIT;
+			ll = readlink(host, link, sizeof(link) - 1);
+			if (ll < 0)
+				return PLUMB_ENOENT;
+			link[ll] = '\0';
+			if (snprintf(tmp, sizeof(tmp), "%s/%s", link, rest) >=
+			    (int)sizeof(tmp))
+				return PLUMB_ELIMIT;
+			strcpy(rest, tmp);
+			/* Absolute targets restart at the root, relative
+			 * ones at the link's directory. */
+			len = link[0] == '/' ? 1 : base;
+			out[len] = '\0';
+			continue;
+		}
+		len += clen;
+		if (!S_ISDIR(st.st_mode)) {
+			for (p = rest; *p == '/'; p++)
+				;
+			if (*p != '\0')
+				return PLUMB_ENOENT;
+		}
+	}
+	out[len] = '\0';
+	return PLUMB_OK;
+}
+
+int
+fsobj_open(const char *root, const char *syspath)
+{
+	char canon[FSOBJ_PATH_MAX], host[FSOBJ_PATH_MAX * 2];
+	int rc;
+
+	if (strcmp(root, "/") == 0)
+		return open(syspath, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if ((rc = fsobj_canonical(root, syspath, canon, sizeof(canon))) != 0) {
+		errno = rc == PLUMB_ELIMIT ? ELOOP : ENOENT;
+		return -1;
+	}
+	snprintf(host, sizeof(host), "%s%s", root, canon);
+	return open(host, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+}
+
+int
+fsobj_open_regular(const char *root, const struct fsobj_file *f,
+    struct plumb_err *err)
+{
+	char canon[FSOBJ_PATH_MAX], host[FSOBJ_PATH_MAX * 2];
+	struct stat st;
+	int fd;
+
+	if (f->filepath == NULL)
+		return PLUMB_ENOENT;
+	if (S_ISLNK(f->st->st_mode)) {
+		/* Look before opening: never open devices or FIFOs. */
+		if (fsobj_canonical(root, f->filepath, canon,
+		    sizeof(canon)) != 0)
+			return PLUMB_ENOENT;
+		snprintf(host, sizeof(host), "%s%s",
+		    strcmp(root, "/") == 0 ? "" : root, canon);
+		if (stat(host, &st) != 0 || !S_ISREG(st.st_mode))
+			return PLUMB_ENOENT;
+	} else if (!S_ISREG(f->st->st_mode))
+		return PLUMB_ENOENT;
+	if (S_ISLNK(f->st->st_mode))
+		fd = open(host, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	else
+		fd = open(f->hostpath, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+		    O_NONBLOCK | O_NOFOLLOW);
+	if (fd < 0)
+		return plumb_err_set(err, PLUMB_EIO, "%s: %s", f->filepath,
+		    strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return PLUMB_ENOENT;
+	}
+	return fd;
+}
+
+int
+fsobj_read(const char *root, const struct fsobj_file *f, size_t cap,
+    char **buf, size_t *len, int *truncated, struct plumb_err *err)
+{
+	char *b = NULL, *nb;
+	size_t n = 0, alloc = 0;
+	ssize_t r;
+	int fd, rc = PLUMB_ENOMEM;
+
+	*buf = NULL;
+	*len = 0;
+	*truncated = 0;
+	if ((fd = fsobj_open_regular(root, f, err)) < 0)
+		return fd;
+	for (;;) {
+		if (n == alloc) {
+			if (alloc >= cap) {
+				char c;
+
+				/* Full: is there more? */
+				if (read(fd, &c, 1) == 1)
+					*truncated = 1;
+				break;
+			}
+			alloc = alloc ? alloc * 2 : 64 * 1024;
+			if (alloc > cap)
+				alloc = cap;
+			if ((nb = realloc(b, alloc + 1)) == NULL)
+				goto out;
+			b = nb;
+		}
+		r = read(fd, b + n, alloc - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = plumb_err_set(err, PLUMB_EIO, "%s: %s",
+			    f->filepath, strerror(errno));
+			goto out;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (b == NULL && (b = malloc(1)) == NULL)
+		goto out;
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	b = NULL;
+	rc = PLUMB_OK;
+out:
+	free(b);
+	close(fd);
+	return rc;
+}
+
+/*
+ * Host path of syspath without following its last component: the
+ * parent is resolved within the root, the name appended as is.
+ */
+static int
+fsobj_hostpath(const struct fsobj_ctx *c, const char *syspath, char *out,
+    size_t len)
+{
+	char parent[FSOBJ_PATH_MAX], canon[FSOBJ_PATH_MAX];
+	const char *slash;
+	int rc;
+
+	if (c->root[0] == '\0') {
+		if (snprintf(out, len, "%s", syspath) >= (int)len)
+			return PLUMB_ELIMIT;
+		return PLUMB_OK;
+	}
+	slash = strrchr(syspath, '/');
+	if (slash == NULL || (size_t)(slash - syspath) >= sizeof(parent))
+		return PLUMB_ENOENT;
+	memcpy(parent, syspath, (size_t)(slash - syspath));
+	parent[slash - syspath] = '\0';
+	if ((rc = fsobj_canonical(c->root, parent[0] ? parent : "/", canon,
+	    sizeof(canon))) != 0)
+		return rc;
+	if (snprintf(out, len, "%s%s%s%s", c->root, canon,
+	    strcmp(canon, "/") == 0 ? "" : "/", slash + 1) >= (int)len)
+		return PLUMB_ELIMIT;
+	return PLUMB_OK;
+}
+
+int
+fsobj_regex_root(const char *re, char *dir, size_t dirlen)
+{
+	char lit[FSOBJ_PATH_MAX];
+	const char *p;
+	size_t n = 0;
+	int depth = 0, inclass = 0;
+	char *slash;
+
+	snprintf(dir, dirlen, "/");
+	/* An alternation at the top level defeats any prefix. */
+	for (p = re; *p != '\0'; p++) {
+		if (*p == '\\' && p[1] != '\0') {
+			p++;
+			continue;
+		}
+		if (inclass) {
+			if (*p == ']')
+				inclass = 0;
+			continue;
+		}
+		if (*p == '[') {
+			inclass = 1;
+			if (p[1] == ']' || (p[1] == '^' && p[2] == ']'))
+				p += p[1] == ']' ? 1 : 2;
+		} else if (*p == '(')
+			depth++;
+		else if (*p == ')')
+			depth--;
+		else if (*p == '|' && depth == 0)
+			return 0;
+	}
+	if (re[0] == '^')
+		p = re + 1;
+	else if (re[0] == '\\' && re[1] == 'A')
+		p = re + 2;
+	else
+		return 0;
+	for (; *p != '\0' && n < sizeof(lit) - 1; p++) {
+		if (strchr("*?{", *p) != NULL) {
+			if (n > 0)
+				n--;	/* the quantified char is optional */
+			break;
+		}
+		if (strchr(".[()+|$^", *p) != NULL)
+			break;
+		if (*p == '\\') {
+			if (p[1] == '\0' ||
+			    (p[1] >= 'a' && p[1] <= 'z') ||
+			    (p[1] >= 'A' && p[1] <= 'Z') ||
+			    (p[1] >= '0' && p[1] <= '9'))
+				break;
+			p++;
+		}
+		lit[n++] = *p;
+	}
+	lit[n] = '\0';
+	if (lit[0] != '/' || (slash = strrchr(lit, '/')) == NULL)
+		return 0;
+	if (slash == lit)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (snprintf(dir, dirlen, "%s", lit) >= (int)dirlen) {
+		snprintf(dir, dirlen, "/");
+		return 0;
+	}
+	return 1;
+}
+
+/* Compile entity e's patterns for partial-match pruning, when sound. */
+static int
+fsobj_prune_init(struct fsobj_ctx *c, const struct probe_ent *e)
+{
+	PCRE2_SIZE off;
+	size_t i;
+	int ec;
+
+	if (e == NULL || e->nil || e->op != OVAL_OP_PATTERN_MATCH ||
+	    e->vals->n == 0 || e->var_check == OVAL_CHECK_NONE_SATISFY ||
+	    e->var_check == OVAL_CHECK_NONE_EXIST)
+		return PLUMB_OK;
+	if ((c->prune = calloc(e->vals->n, sizeof(*c->prune))) == NULL)
+		return PLUMB_ENOMEM;
+	c->nprune = e->vals->n;
+	for (i = 0; i < e->vals->n; i++) {
+		c->prune[i] = pcre2_compile((PCRE2_SPTR)e->vals->v[i],
+		    PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+		    &ec, &off, NULL);
+		if (c->prune[i] == NULL)
+			c->prune[i] = pcre2_compile((PCRE2_SPTR)e->vals->v[i],
+			    PCRE2_ZERO_TERMINATED, 0, &ec, &off, NULL);
+		/* A pattern that does not compile is reported by the
+		 * match itself; pruning just stays off. */
+	}
+	return PLUMB_OK;
+}
+
+static void
+fsobj_prune_free(struct fsobj_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nprune; i++)
+		pcre2_code_free(c->prune[i]);
+	free(c->prune);
+	c->prune = NULL;
+	c->nprune = 0;
+}
+
+/*
+ * Could a string starting with s still match the pattern entity?  0
+ * only when every pattern rejects s even as a partial subject.
+ */
+static int
+fsobj_may_match(const struct fsobj_ctx *c, const char *s)
+{
+	pcre2_match_data *md;
+	size_t i;
+	int rc, any = 0;
+
+	if (c->nprune == 0)
+		return 1;
+	for (i = 0; i < c->nprune; i++) {
+		if (c->prune[i] == NULL)
+			return 1;
+		if ((md = pcre2_match_data_create(1, NULL)) == NULL)
+			return 1;
+		rc = pcre2_match(c->prune[i], (PCRE2_SPTR)s,
+		    PCRE2_ZERO_TERMINATED, 0, PCRE2_PARTIAL_HARD, md, NULL);
+		pcre2_match_data_free(md);
+		if (rc != PCRE2_ERROR_NOMATCH)
+			any = 1;
+	}
+	return any;
+}
+
+/* Is the file system of host one we never descend into on a search? */
+static int
+fsobj_fs_skip(const struct fsobj_ctx *c, const char *host, int crossed)
+{
+	struct statfs sf;
+	unsigned long t;
+
+	if (!crossed)
+		return 0;
+	if (c->fs == FSOBJ_FS_DEFINED)
+		return 1;
+	if (statfs(host, &sf) != 0)
+		return 0;
+	t = (unsigned long)sf.f_type;
+	switch (t) {
+	case 0x9fa0:		/* proc */
+	case 0x62656572:	/* sysfs */
+	case 0x1cd1:		/* devpts */
+	case 0x27e0eb:		/* cgroup */
+	case 0x63677270:	/* cgroup2 */
+	case 0x64626720:	/* debugfs */
+	case 0x73636673:	/* securityfs */
+	case 0x74726163:	/* tracefs */
+	case 0xcafe4a11:	/* bpf */
+		return 1;
+	case 0x6969:		/* nfs */
+	case 0x517b:		/* smb */
+	case 0xff534d42:	/* cifs */
+	case 0xfe534d42:	/* smb2 */
+	case 0x65735546:	/* fuse */
+	case 0x73757245:	/* coda */
+	case 0x5346414f:	/* afs */
+	case 0x564c:		/* ncp */
+	case 0x01021997:	/* 9p */
+	case 0x00c36400:	/* ceph */
+	case 0x0bd00bd0:	/* lustre */
+		return c->fs == FSOBJ_FS_LOCAL || c->search;
+	default:
+		return 0;
+	}
+}
+
+/* Is sys one of the pseudo trees a walk only enters when told to? */
+static int
+fsobj_pseudo(const struct fsobj_ctx *c, const char *sys)
+{
+	static const char *const pseudo[] = { "/proc", "/sys", "/dev",
+	    "/run" };
+	size_t i, l;
+
+	for (i = 0; i < sizeof(pseudo) / sizeof(pseudo[0]); i++) {
+		if (strcmp(sys, pseudo[i]) != 0)
+			continue;
+		/* Named by the object's literal prefix: allowed. */
+		l = strlen(sys);
+		if (strncmp(c->start, sys, l) == 0 &&
+		    (c->start[l] == '\0' || c->start[l] == '/'))
+			return 0;
+		return 1;
+	}
+	return 0;
+}
+
+/* Hand one file to the probe, minding the cap. */
+static int
+fsobj_emit(struct fsobj_ctx *c, const char *filepath, const char *path,
+    const char *filename, const char *host, const struct stat *st)
+{
+	struct fsobj_file f;
+	int rc;
+
+	if (c->nmatch >= fsobj_match_cap) {
+		c->stop = 1;
+		return probe_flag(c->res, OVAL_FLAG_INCOMPLETE,
+		    "%s: more than %zu files match; collection stopped",
+		    c->req->object_id, fsobj_match_cap);
+	}
+	c->nmatch++;
+	f.filepath = filepath;
+	f.path = path;
+	f.filename = filename;
+	f.hostpath = host;
+	f.st = st;
+	rc = c->fn(&f, c->arg);
+	if (rc > 0) {
+		c->stop = 1;
+		rc = PLUMB_OK;
+	}
+	return rc;
+}
+
+/* Does candidate match e?  Flags the object on a bad pattern. */
+static int
+fsobj_match(struct fsobj_ctx *c, const struct probe_ent *e,
+    const char *candidate)
+{
+	struct plumb_err err;
+	int m;
+
+	err.msg[0] = '\0';
+	if ((m = probe_ent_match(e, candidate, &err)) < 0) {
+		c->stop = 1;
+		probe_flag(c->res, OVAL_FLAG_ERROR, "%s", err.msg);
+		return 0;
+	}
+	return m;
+}
+
+/* The files named by filename within the directory (sys, host). */
+static int
+fsobj_dir_files(struct fsobj_ctx *c, const char *sys, const char *host)
+{
+	const struct oval_values *exact;
+	struct fsobj_dir *d = NULL;
+	char fsys[FSOBJ_PATH_MAX], fhost[FSOBJ_PATH_MAX * 2];
+	struct stat st;
+	size_t i;
+	int rc = PLUMB_OK;
+
+	if (c->filename == NULL || c->filename->nil) {
+		if (lstat(host, &st) != 0 ||
+		    (!S_ISDIR(st.st_mode) && stat(host, &st) != 0))
+			return PLUMB_OK;
+		return fsobj_emit(c, NULL, sys, "", host, &st);
+	}
+	if (probe_ent_exact(c->filename, &exact)) {
+		for (i = 0; i < exact->n && !c->stop && rc == 0; i++) {
+			if (strchr(exact->v[i], '/') != NULL ||
+			    exact->v[i][0] == '\0' ||
+			    strcmp(exact->v[i], ".") == 0 ||
+			    strcmp(exact->v[i], "..") == 0)
+				continue;
+			if (fsobj_join(fsys, sizeof(fsys), sys,
+			    exact->v[i]) != 0 ||
+			    fsobj_join(fhost, sizeof(fhost), host,
+			    exact->v[i]) != 0 || lstat(fhost, &st) != 0)
+				continue;
+			rc = fsobj_emit(c, fsys, sys, exact->v[i], fhost, &st);
+		}
+		return rc;
+	}
+	if ((rc = fsobj_list(host, &d)) != 0 || d == NULL)
+		return rc;
+	for (i = 0; i < d->n && !c->stop && rc == 0; i++) {
+		if (!fsobj_match(c, c->filename, d->v[i].name))
+			continue;
+		if (fsobj_join(fsys, sizeof(fsys), sys, d->v[i].name) != 0 ||
+		    fsobj_join(fhost, sizeof(fhost), host, d->v[i].name) != 0 ||
+		    lstat(fhost, &st) != 0)
+			continue;
+		rc = fsobj_emit(c, fsys, sys, d->v[i].name, fhost, &st);
+	}
+	fsobj_dir_release(d);
+	return rc;
+}
+
+/* Is (dev, ino) a directory already on the current path? */
+static int
+fsobj_loop(const struct fsobj_frame *f, dev_t dev, ino_t ino)
+{
+	for (; f != NULL; f = f->up)
+		if (f->dev == dev && f->ino == ino)
+			return 1;
+	return 0;
+}
+
+/*
+ * Walk the directory frame fr at depth: report it (path + filename
+ * objects) or its non-directory entries (filepath objects), then
+ * descend as the behaviors or the search allow.
+ */
+static int
+fsobj_descend(struct fsobj_ctx *c, struct fsobj_frame *fr, long depth)
+{
+	char csys[FSOBJ_PATH_MAX], chost[FSOBJ_PATH_MAX * 2];
+	char canon[FSOBJ_PATH_MAX], probe[FSOBJ_PATH_MAX + 1];
+	struct fsobj_frame child;
+	struct fsobj_dir *d = NULL;
+	struct stat st;
+	size_t i;
+	int rc = PLUMB_OK, isdir, islink;
+
+	if (c->stop)
+		return PLUMB_OK;
+	if (c->filepath == NULL) {
+		/* path + filename: searches report matching directories,
+		 * recursion reports every directory it reaches. */
+		if (!c->search || fsobj_match(c, c->path, fr->sys))
+			if ((rc = fsobj_dir_files(c, fr->sys, fr->host)) != 0)
+				return rc;
+		if (c->stop)
+			return PLUMB_OK;
+		if (!c->search && (c->direction != 1 ||
+		    (c->max_depth >= 0 && depth >= c->max_depth)))
+			return PLUMB_OK;
+	}
+	if (depth >= DEPTH_MAX)
+		return PLUMB_OK;
+	if ((rc = fsobj_list(fr->host, &d)) != 0 || d == NULL)
+		return rc;
+	for (i = 0; i < d->n && !c->stop && rc == 0; i++) {
+		if (fsobj_join(csys, sizeof(csys), fr->sys, d->v[i].name) != 0 ||
+		    fsobj_join(chost, sizeof(chost), fr->host,
+		    d->v[i].name) != 0)
+			continue;
+		isdir = d->v[i].type == DT_DIR;
+		islink = d->v[i].type == DT_LNK;
+		if (d->v[i].type == DT_UNKNOWN) {
+			if (lstat(chost, &st) != 0)
+				continue;
+			isdir = S_ISDIR(st.st_mode);
+			islink = S_ISLNK(st.st_mode);
+		}
+		if (c->filepath != NULL && !isdir) {
+			if (!fsobj_match(c, c->filepath, csys) ||
+			    lstat(chost, &st) != 0)
+				continue;
+			rc = fsobj_emit(c, csys, fr->sys, d->v[i].name, chost,
+			    &st);
+			continue;
+		}
+		/* Directories (or links to them) to descend into. */
+		if (c->search) {
+			if (!isdir)
+				continue;	/* searches never follow links */
+		} else if (!((isdir && (c->follow & FSOBJ_DIRS)) ||
+		    (islink && (c->follow & FSOBJ_LINKS))))
+			continue;
+		if (fsobj_pseudo(c, csys))
+			continue;
+		if (c->search) {
+			snprintf(probe, sizeof(probe), "%s%s", csys,
+			    c->filepath != NULL ? "/" : "");
+			if (!fsobj_may_match(c, probe))
+				continue;
+		}
+		child.sys = csys;
+		child.host = chost;
+		if (islink) {
+			if (fsobj_canonical(c->root[0] ? c->root : "/", csys,
+			    canon, sizeof(canon)) != 0)
+				continue;
+			snprintf(chost, sizeof(chost), "%s%s", c->root, canon);
+		}
+		if (stat(chost, &st) != 0 || !S_ISDIR(st.st_mode))
+			continue;
+		if (fsobj_loop(fr, st.st_dev, st.st_ino))
+			continue;
+		if (fsobj_fs_skip(c, chost, st.st_dev != fr->dev) ||
+		    (c->fs == FSOBJ_FS_DEFINED && st.st_dev != c->start_dev))
+			continue;
+		child.dev = st.st_dev;
+		child.ino = st.st_ino;
+		child.up = fr;
+		rc = fsobj_descend(c, &child, depth + 1);
+	}
+	fsobj_dir_release(d);
+	return rc;
+}
+
+/* Start a walk at system directory sys (following it if a link). */
+static int
+fsobj_start(struct fsobj_ctx *c, const char *sys)
+{
+	char canon[FSOBJ_PATH_MAX], host[FSOBJ_PATH_MAX * 2];
+	struct fsobj_frame fr;
+	struct stat st;
+
+	if (fsobj_canonical(c->root[0] ? c->root : "/", sys, canon,
+	    sizeof(canon)) != 0)
+		return PLUMB_OK;
+	snprintf(host, sizeof(host), "%s%s", c->root, canon);
+	if (stat(host, &st) != 0 || !S_ISDIR(st.st_mode))
+		return PLUMB_OK;
+	fr.sys = sys;
+	fr.host = host;
+	fr.dev = st.st_dev;
+	fr.ino = st.st_ino;
+	fr.up = NULL;
+	c->start = sys;
+	c->start_dev = st.st_dev;
+	return fsobj_descend(c, &fr, 0);
+}
+
+/* recurse_direction="up": the directory and its ancestors. */
+static int
+fsobj_up(struct fsobj_ctx *c, const char *sys)
+{
+	char cur[FSOBJ_PATH_MAX], canon[FSOBJ_PATH_MAX];
+	char host[FSOBJ_PATH_MAX * 2];
+	struct stat st;
+	char *slash;
+	long depth;
+	int rc = PLUMB_OK;
+
+	if (snprintf(cur, sizeof(cur), "%s", sys) >= (int)sizeof(cur))
+		return PLUMB_OK;
+	for (depth = 0; !c->stop && rc == 0; depth++) {
+		if (c->max_depth >= 0 && depth > c->max_depth)
+			break;
+		if (fsobj_canonical(c->root[0] ? c->root : "/", cur, canon,
+		    sizeof(canon)) == 0) {
+			snprintf(host, sizeof(host), "%s%s", c->root, canon);
+			if (stat(host, &st) == 0 && S_ISDIR(st.st_mode))
+				rc = fsobj_dir_files(c, cur, host);
+		}
+		if (strcmp(cur, "/") == 0)
+			break;
+		if ((slash = strrchr(cur, '/')) == NULL)
+			break;
+		if (slash == cur)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	return rc;
+}
+
+/* Parse the FileBehaviors of req into c; 0, or -1 with res flagged. */
+static int
+fsobj_behaviors(struct fsobj_ctx *c)
+{
+	const char *v;
+	char *end;
+
+	v = probe_req_behavior(c->req, "max_depth", "-1");
+	errno = 0;
+	c->max_depth = strtol(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || errno != 0 || c->max_depth < -1) {
+		probe_flag(c->res, OVAL_FLAG_ERROR,
+		    "invalid max_depth behavior '%s'", v);
+		return -1;
+	}
+	v = probe_req_behavior(c->req, "recurse", "symlinks and directories");
+	if (strcmp(v, "symlinks and directories") == 0)
+		c->follow = FSOBJ_DIRS | FSOBJ_LINKS;
+	else if (strcmp(v, "directories") == 0 ||
+	    strcmp(v, "files and directories") == 0)
+		c->follow = FSOBJ_DIRS;
+	else if (strcmp(v, "symlinks") == 0)
+		c->follow = FSOBJ_LINKS;
+	else if (strcmp(v, "files") == 0 || strcmp(v, "none") == 0)
+		c->follow = 0;
+	else {
+		probe_flag(c->res, OVAL_FLAG_ERROR,
+		    "invalid recurse behavior '%s'", v);
+		return -1;
+	}
+	v = probe_req_behavior(c->req, "recurse_direction", "none");
+	if (strcmp(v, "none") == 0)
+		c->direction = 0;
+	else if (strcmp(v, "down") == 0)
+		c->direction = 1;
+	else if (strcmp(v, "up") == 0)
+		c->direction = -1;
+	else {
+		probe_flag(c->res, OVAL_FLAG_ERROR,
+		    "invalid recurse_direction behavior '%s'", v);
+		return -1;
+	}
+	v = probe_req_behavior(c->req, "recurse_file_system", "all");
+	if (strcmp(v, "all") == 0)
+		c->fs = FSOBJ_FS_ALL;
+	else if (strcmp(v, "local") == 0)
+		c->fs = FSOBJ_FS_LOCAL;
+	else if (strcmp(v, "defined") == 0)
+		c->fs = FSOBJ_FS_DEFINED;
+	else {
+		probe_flag(c->res, OVAL_FLAG_ERROR,
+		    "invalid recurse_file_system behavior '%s'", v);
+		return -1;
+	}
+	if (c->max_depth == 0)
+		c->direction = 0;
+	return 0;
+}
+
+/* filepath entity: exact look-ups or a search from the prefix. */
+static int
+fsobj_filepaths(struct fsobj_ctx *c)
+{
+	const struct oval_values *exact;
+	char dir[FSOBJ_PATH_MAX], host[FSOBJ_PATH_MAX * 2];
+	const char *v, *slash;
+	struct stat st;
+	size_t i;
+	int rc = PLUMB_OK;
+
+	if (probe_ent_exact(c->filepath, &exact)) {
+		for (i = 0; i < exact->n && !c->stop && rc == 0; i++) {
+			v = exact->v[i];
+			slash = strrchr(v, '/');
+			if (v[0] != '/' || slash == NULL || slash[1] == '\0' ||
+			    (size_t)(slash - v) >= sizeof(dir))
+				continue;
+			if (fsobj_hostpath(c, v, host, sizeof(host)) != 0 ||
+			    lstat(host, &st) != 0 || S_ISDIR(st.st_mode))
+				continue;	/* a filepath is never a dir */
+			memcpy(dir, v, (size_t)(slash - v));
+			dir[slash == v ? 1 : slash - v] = '\0';
+			if (slash == v)
+				dir[0] = '/';
+			rc = fsobj_emit(c, v, dir, slash + 1, host, &st);
+		}
+		return rc;
+	}
+	c->search = 1;
+	if ((rc = fsobj_prune_init(c, c->filepath)) != 0)
+		return rc;
+	dir[0] = '\0';
+	if (c->filepath->op == OVAL_OP_PATTERN_MATCH) {
+		/* Every value must share the start; else start at "/". */
+		for (i = 0; i < c->filepath->vals->n; i++) {
+			char d2[FSOBJ_PATH_MAX];
+
+			fsobj_regex_root(c->filepath->vals->v[i], d2,
+			    sizeof(d2));
+			if (i == 0)
+				snprintf(dir, sizeof(dir), "%s", d2);
+			else if (strcmp(dir, d2) != 0)
+				snprintf(dir, sizeof(dir), "/");
+		}
+	}
+	if (dir[0] == '\0')
+		snprintf(dir, sizeof(dir), "/");
+	rc = fsobj_start(c, dir);
+	fsobj_prune_free(c);
+	return rc;
+}
+
+/* path + filename entities. */
+static int
+fsobj_paths(struct fsobj_ctx *c)
+{
+	const struct oval_values *exact;
+	char dir[FSOBJ_PATH_MAX], d2[FSOBJ_PATH_MAX];
+	size_t i;
+	int rc = PLUMB_OK;
+
+	if (probe_ent_exact(c->path, &exact)) {
+		for (i = 0; i < exact->n && !c->stop && rc == 0; i++) {
+			if (exact->v[i][0] != '/')
+				continue;
+			if (c->direction < 0)
+				rc = fsobj_up(c, exact->v[i]);
+			else
+				rc = fsobj_start(c, exact->v[i]);
+		}
+		return rc;
+	}
+	/* Behaviors apply to equality only: search for the directories. */
+	c->search = 1;
+	if ((rc = fsobj_prune_init(c, c->path)) != 0)
+		return rc;
+	snprintf(dir, sizeof(dir), "/");
+	if (c->path->op == OVAL_OP_PATTERN_MATCH) {
+		for (i = 0; i < c->path->vals->n; i++) {
+			fsobj_regex_root(c->path->vals->v[i], d2, sizeof(d2));
+			if (i == 0)
+				snprintf(dir, sizeof(dir), "%s", d2);
+			else if (strcmp(dir, d2) != 0)
+				snprintf(dir, sizeof(dir), "/");
+		}
+	}
+	rc = fsobj_start(c, dir);
+	fsobj_prune_free(c);
+	return rc;
+}
+
+int
+fsobj_walk(const struct probe_req *req, struct probe_result *res,
+    fsobj_fn fn, void *arg)
+{
+	struct fsobj_ctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.req = req;
+	c.res = res;
+	c.fn = fn;
+	c.arg = arg;
+	c.root = strcmp(req->env->root, "/") == 0 ? "" : req->env->root;
+	c.start = "/";
+	c.filepath = probe_req_ent(req, "filepath");
+	c.path = probe_req_ent(req, "path");
+	c.filename = probe_req_ent(req, "filename");
+	if (fsobj_behaviors(&c) != 0)
+		return PLUMB_OK;
+	if (c.filepath != NULL && !c.filepath->nil)
+		return fsobj_filepaths(&c);
+	c.filepath = NULL;
+	if (c.path == NULL || c.path->nil)
+		return probe_flag(res, OVAL_FLAG_ERROR,
+		    "%s: neither filepath nor path given", req->object_id);
+	return fsobj_paths(&c);
+}

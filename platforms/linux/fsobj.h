@@ -1,0 +1,113 @@
+/*
+ * fsobj.h - the path side of every file-based OVAL object.
+ *
+ * A file-based object names its files either with a filepath entity or
+ * with path + filename entities (filename nil: the directory itself),
+ * plus the FileBehaviors (max_depth, recurse, recurse_direction,
+ * recurse_file_system).  fsobj_walk() resolves all of that under the
+ * probe root and calls the probe once per matching file, so a probe only
+ * deals with the file's content.
+ *
+ * Paths handed to the probe are those of the scanned system (without the
+ * root); hostpath is what to open.  Symbolic links met while resolving
+ * are followed as if the root were "/".
+ *
+ * Directory listings are cached for the life of the process (bounded by
+ * a byte cap), so every object of a scan shares one walk.
+ */
+#ifndef PLUMB_FSOBJ_H
+#define PLUMB_FSOBJ_H
+
+#include <sys/stat.h>
+
+#include <stddef.h>
+
+#include "plumb/probe.h"
+
+#define FSOBJ_MATCH_CAP	1000000		/* files one object may match */
+#define FSOBJ_CACHE_CAP	(64UL * 1024 * 1024)	/* bytes of cached listings */
+#define FSOBJ_DIR_CAP	1000000		/* entries read from one directory */
+#define FSOBJ_PATH_MAX	4096
+
+/* One matching file; all storage is fsobj's, valid during the callback. */
+struct fsobj_file {
+	const char *filepath;	/* NULL for a directory (nil filename) */
+	const char *path;	/* directory part */
+	const char *filename;	/* "" for a directory (nil filename) */
+	const char *hostpath;	/* ROOT + the file, to open or stat */
+	const struct stat *st;	/* lstat() of hostpath */
+};
+
+/*
+ * Called once per matching file.  Return 0 to go on, a positive value
+ * to stop the walk quietly, or a negative PLUMB_E* to abort it (that
+ * code is returned by fsobj_walk).
+ */
+typedef int (*fsobj_fn)(const struct fsobj_file *f, void *arg);
+
+/*
+ * Enumerate the files req names (its filepath, or path and filename
+ * entities, and its behaviors) and call fn for each.  Content problems
+ * (bad behavior value, bad pattern) set res's flag to error, and the
+ * match cap sets it to incomplete; both return 0.  A negative PLUMB_E*
+ * only for ENOMEM or an error returned by fn.
+ */
+int fsobj_walk(const struct probe_req *req, struct probe_result *res,
+    fsobj_fn fn, void *arg);
+
+/*
+ * The directory where a walk for regex re must start: the longest
+ * literal prefix of an anchored pattern cut back to its last '/'
+ * ("^/etc/ssh/sshd_config\.d/.*\.conf$" -> "/etc/ssh/sshd_config.d").
+ * Returns 1 with dir set, or 0 with dir "/" when re has no usable
+ * literal prefix (unanchored, alternation at top level ...).
+ */
+int fsobj_regex_root(const char *re, char *dir, size_t dirlen);
+
+/*
+ * Resolve syspath under root as if root were "/" (every symlink
+ * followed, "." and ".." collapsed) into out.  0, PLUMB_ENOENT when a
+ * component is missing or not a directory, PLUMB_ELIMIT on a symlink
+ * loop or a path too long.
+ */
+int fsobj_canonical(const char *root, const char *syspath, char *out,
+    size_t outlen);
+
+/*
+ * Open syspath under root for reading, following symlinks within root.
+ * Returns the descriptor, or -1 with errno set.
+ */
+int fsobj_open(const char *root, const char *syspath);
+
+/*
+ * Open the file f for reading when it is a regular file (or a link to
+ * one, followed within root).  Returns the descriptor; PLUMB_ENOENT
+ * when f is not a regular file (nothing opened, no message); PLUMB_EIO
+ * with err set when it cannot be opened.
+ */
+int fsobj_open_regular(const char *root, const struct fsobj_file *f,
+    struct plumb_err *err);
+
+/*
+ * Read the regular file f into a NUL-terminated buffer of at most cap
+ * bytes (the caller frees *buf).  *truncated is set when the file is
+ * longer.  Same returns as fsobj_open_regular, plus PLUMB_ENOMEM.
+ */
+int fsobj_read(const char *root, const struct fsobj_file *f, size_t cap,
+    char **buf, size_t *len, int *truncated, struct plumb_err *err);
+
+/* Counters of the listing cache, for tests and diagnostics. */
+struct fsobj_stats {
+	unsigned long dir_reads;	/* directories read from disk */
+	unsigned long cache_hits;	/* listings served from the cache */
+	size_t cache_bytes;
+};
+void fsobj_get_stats(struct fsobj_stats *st);
+
+/* Override the caps (0 restores the default); for tests. */
+void fsobj_set_caps(size_t match_cap, size_t cache_cap);
+
+/* Drop every cached listing (at exit, or when the host may change). */
+void fsobj_cache_clear(void);
+
+#endif /* PLUMB_FSOBJ_H */

@@ -1,0 +1,133 @@
+/*
+ * probe_file.c - file_object (unix): the metadata of files, directories
+ * and other file types, as lstat() sees them.  The path side (filepath,
+ * path + filename, FileBehaviors) is resolved by fsobj.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+
+#include <errno.h>
+#include <stdio.h>
+
+#include "plumb/probe.h"
+#include "fsobj.h"
+
+#define ACL_HDR		4	/* posix_acl_xattr_header */
+#define ACL_ENTRY	8	/* posix_acl_xattr_entry */
+#define ACL_MINIMAL	(ACL_HDR + 3 * ACL_ENTRY)	/* user, group, other */
+
+/* The file_item spelling of a file type. */
+static const char *
+file_type(mode_t m)
+{
+	if (S_ISREG(m))
+		return "regular";
+	if (S_ISDIR(m))
+		return "directory";
+	if (S_ISLNK(m))
+		return "symbolic link";
+	if (S_ISFIFO(m))
+		return "fifo";
+	if (S_ISSOCK(m))
+		return "socket";
+	if (S_ISBLK(m))
+		return "block special";
+	if (S_ISCHR(m))
+		return "character special";
+	return "unknown";
+}
+
+/*
+ * Does the file carry an ACL beyond its mode bits?  1 yes, 0 no, -1
+ * when the file system (or a symlink) has no ACLs at all.
+ */
+static int
+file_acl(const char *host, mode_t m)
+{
+	ssize_t n;
+
+	if (S_ISLNK(m))
+		return -1;
+	n = lgetxattr(host, "system.posix_acl_access", NULL, 0);
+	if (n < 0 && (errno == ENOTSUP || errno == ENOSYS))
+		return -1;
+	if (n > ACL_MINIMAL)
+		return 1;
+	if (S_ISDIR(m) &&
+	    lgetxattr(host, "system.posix_acl_default", NULL, 0) > 0)
+		return 1;
+	return 0;
+}
+
+static int
+file_bool(struct oval_item *it, const char *name, int v)
+{
+	return oval_item_add(it, name, OVAL_DT_BOOLEAN, v ? "true" : "false");
+}
+
+static int
+file_int(struct oval_item *it, const char *name, long long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", v);
+	return oval_item_add(it, name, OVAL_DT_INT, buf);
+}
+
+/* One file_item for f, fields in unix-system-characteristics order. */
+static int
+file_item(const struct fsobj_file *f, void *arg)
+{
+	struct probe_result *res = arg;
+	const struct stat *st = f->st;
+	mode_t m = st->st_mode;
+	struct oval_item *it;
+	int acl;
+
+	if ((it = oval_item_new(OVAL_NS_SC_UNIX, "file_item")) == NULL)
+		return PLUMB_ENOMEM;
+	acl = file_acl(f->hostpath, m);
+	if ((f->filepath != NULL &&
+	    oval_item_add(it, "filepath", OVAL_DT_STRING, f->filepath) != 0) ||
+	    oval_item_add(it, "path", OVAL_DT_STRING, f->path) != 0 ||
+	    oval_item_add(it, "filename", OVAL_DT_STRING, f->filename) != 0 ||
+	    oval_item_add(it, "type", OVAL_DT_STRING, file_type(m)) != 0 ||
+	    file_int(it, "group_id", (long long)st->st_gid) != 0 ||
+	    file_int(it, "user_id", (long long)st->st_uid) != 0 ||
+	    file_int(it, "a_time", (long long)st->st_atime) != 0 ||
+	    file_int(it, "c_time", (long long)st->st_ctime) != 0 ||
+	    file_int(it, "m_time", (long long)st->st_mtime) != 0 ||
+	    file_int(it, "size", (long long)st->st_size) != 0 ||
+	    file_bool(it, "suid", m & S_ISUID) != 0 ||
+	    file_bool(it, "sgid", m & S_ISGID) != 0 ||
+	    file_bool(it, "sticky", m & S_ISVTX) != 0 ||
+	    file_bool(it, "uread", m & S_IRUSR) != 0 ||
+	    file_bool(it, "uwrite", m & S_IWUSR) != 0 ||
+	    file_bool(it, "uexec", m & S_IXUSR) != 0 ||
+	    file_bool(it, "gread", m & S_IRGRP) != 0 ||
+	    file_bool(it, "gwrite", m & S_IWGRP) != 0 ||
+	    file_bool(it, "gexec", m & S_IXGRP) != 0 ||
+	    file_bool(it, "oread", m & S_IROTH) != 0 ||
+	    file_bool(it, "owrite", m & S_IWOTH) != 0 ||
+	    file_bool(it, "oexec", m & S_IXOTH) != 0 ||
+	    (acl < 0 ? oval_item_add_status(it, "has_extended_acl",
+	    OVAL_DT_BOOLEAN, OVAL_ST_DOES_NOT_EXIST) :
+	    file_bool(it, "has_extended_acl", acl)) != 0) {
+		oval_item_unref(it);
+		return PLUMB_ENOMEM;
+	}
+	return oval_item_list_take(&res->items, it);
+}
+
+static int
+file_collect(const struct probe_req *req, struct probe_result *res)
+{
+	return fsobj_walk(req, res, file_item, res);
+}
+
+const struct probe_ops probe_file_ops = {
+	.type = "file_object",
+	.family = "unix",
+	.collect = file_collect,
+};
