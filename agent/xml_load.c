@@ -1,122 +1,306 @@
-/* xml_load.c - safe XML parsing for content, variables and results. */
+/*
+ * xml_load.c - safe XML parsing for content, variables and results.
+ *
+ * Every document plumb reads may come from an untrusted source, so the
+ * parser runs with: no network (XML_PARSE_NONET); no DTD loading, no
+ * external subset, no entity substitution (XML_PARSE_DTDLOAD and
+ * XML_PARSE_NOENT are never passed); an external entity loader that
+ * refuses everything; documents that declare entities in an internal
+ * subset are refused as soon as the declaration is seen (billion laughs,
+ * XXE: SCAP content never declares entities); XML_PARSE_HUGE is never
+ * passed, so libxml2's limits on text and attribute size, name length
+ * and nesting depth stay on; and input is capped at XML_LOAD_MAX_BYTES.
+ * libxml2 prints nothing: its structured errors are caught and the
+ * first one becomes the "NAME:LINE: reason" message.
+ */
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
 
 #include "plumb/error.h"
 #include "xml_load.h"
 
+/* What went wrong during one parse; reached through ctxt->_private. */
+struct xml_load_state {
+	xmlParserCtxtPtr	 ctxt;
+	const char		*name;
+	int			 have;		/* an error is recorded */
+	int			 fatal;		/* ... and it is fatal */
+	int			 code;		/* PLUMB_E* for the record */
+	int			 line;
+	char			 msg[PLUMB_ERR_MSG_MAX];
+};
+
+/* Reader state for files: counts bytes so any file type is capped. */
+struct xml_load_io {
+	int	 fd;
+	size_t	 total;
+	int	 err;		/* errno of a failed read */
+	int	 over;		/* more than XML_LOAD_MAX_BYTES */
+};
+
 /* Every external resource request is refused: nothing is fetched or
  * opened on behalf of a document. */
 static xmlParserInputPtr
-refuse_entity(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+xml_load_refuse_entity(const char *url, const char *id,
+    xmlParserCtxtPtr ctxt)
 {
-	(void)url;
-	(void)id;
-	(void)ctxt;
 	return NULL;
 }
 
-/* Copy libxml2's last error into err as "NAME:LINE: message". */
-static int
-parse_error(xmlParserCtxtPtr ctxt, const char *name, struct plumb_err *err)
+/* Copy s into st->msg as one trimmed line (libxml2 messages end in a
+ * newline and some contain one). */
+static void
+xml_load_set_msg(struct xml_load_state *st, const char *s)
 {
-	xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
-	char msg[PLUMB_ERR_MSG_MAX];
-	size_t n;
+	size_t i, n = 0;
 
-	snprintf(msg, sizeof(msg), "%s", e && e->message ? e->message :
+	for (i = 0; s[i] != '\0' && n + 1 < sizeof(st->msg); i++) {
+		if (s[i] == '\n' || s[i] == '\r' || s[i] == '\t') {
+			if (n > 0 && st->msg[n - 1] != ' ')
+				st->msg[n++] = ' ';
+		} else
+			st->msg[n++] = s[i];
+	}
+	while (n > 0 && st->msg[n - 1] == ' ')
+		n--;
+	st->msg[n] = '\0';
+	if (n == 0)
+		snprintf(st->msg, sizeof(st->msg), "not well-formed");
+}
+
+/* Which plumb code a libxml2 error maps to: its resource limits are
+ * PLUMB_ELIMIT, everything else is a malformed document. */
+static int
+xml_load_classify(const xmlError *e)
+{
+	const char *m = e->message != NULL ? e->message : "";
+
+	if (e->code == XML_ERR_ENTITY_LOOP ||
+	    strstr(m, "XML_PARSE_HUGE") != NULL ||
+	    strstr(m, "Excessive depth") != NULL ||
+	    strstr(m, "too long") != NULL ||
+	    strstr(m, "too big") != NULL ||
+	    strstr(m, "amplification") != NULL)
+		return PLUMB_ELIMIT;
+	return PLUMB_EPARSE;
+}
+
+/* Record e if it is the first error, or the first fatal one after
+ * non-fatal errors (namespace errors) were seen. */
+static void
+xml_load_record(struct xml_load_state *st, const xmlError *e)
+{
+	int fatal;
+
+	if (e == NULL || e->level < XML_ERR_ERROR)
+		return;
+	fatal = e->level == XML_ERR_FATAL;
+	if (st->have && (st->fatal || !fatal))
+		return;
+	st->have = 1;
+	st->fatal = fatal;
+	st->code = xml_load_classify(e);
+	st->line = e->line;
+	if (st->line <= 0 && st->ctxt != NULL && st->ctxt->input != NULL)
+		st->line = st->ctxt->input->line;
+	xml_load_set_msg(st, e->message != NULL ? e->message :
 	    "not well-formed");
-	n = strlen(msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		msg[--n] = '\0';
-	return plumb_err_set(err, PLUMB_EPARSE, "%s:%d: %s", name,
-	    e ? e->line : 0, msg);
 }
 
-/* Refuse documents that declare entities: billion laughs and XXE need
- * them, and no SCAP content does. */
-static int
-has_entity_decls(xmlDocPtr doc)
+/* Structured error handler set on the parser context: data is the
+ * context's userData, which SAX2 requires to be the context itself. */
+static void
+xml_load_ctxt_error(void *data, xmlErrorPtr e)
 {
-	xmlDtdPtr dtd = doc->intSubset;
-	xmlNodePtr n;
+	xmlParserCtxtPtr ctxt = data;
 
-	if (dtd == NULL)
-		return 0;
-	for (n = dtd->children; n != NULL; n = n->next)
-		if (n->type == XML_ENTITY_DECL)
-			return 1;
-	return 0;
+	if (ctxt != NULL && ctxt->_private != NULL)
+		xml_load_record(ctxt->_private, e);
 }
 
+/* Structured error handler installed for the duration of a parse only,
+ * for errors libxml2 raises without a context (I/O, encoding). */
+static void
+xml_load_global_error(void *data, xmlErrorPtr e)
+{
+	if (data != NULL)
+		xml_load_record(data, e);
+}
+
+/* Refuse the document at its first entity declaration, before any
+ * entity can be referenced or expanded. */
+static void
+xml_load_refuse_decl(struct xml_load_state *st, const xmlChar *name)
+{
+	if (!st->have || !st->fatal) {
+		st->have = st->fatal = 1;
+		st->code = PLUMB_ELIMIT;
+		st->line = st->ctxt->input != NULL ?
+		    st->ctxt->input->line : 0;
+		snprintf(st->msg, sizeof(st->msg), "the document declares "
+		    "entity '%.64s'; entity declarations are refused",
+		    name != NULL ? (const char *)name : "?");
+	}
+	xmlStopParser(st->ctxt);
+}
+
+/* SAX hooks for <!ENTITY ...> (general, parameter, unparsed). */
+static void
+xml_load_entity_decl(void *ctx, const xmlChar *name, int type,
+    const xmlChar *publicId, const xmlChar *systemId, xmlChar *content)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+
+	xml_load_refuse_decl(ctxt->_private, name);
+}
+
+static void
+xml_load_unparsed_decl(void *ctx, const xmlChar *name,
+    const xmlChar *publicId, const xmlChar *systemId,
+    const xmlChar *notationName)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+
+	xml_load_refuse_decl(ctxt->_private, name);
+}
+
+/* read() callback for xmlCtxtReadIO: stops with an error past the cap. */
 static int
-load(xmlParserCtxtPtr ctxt, const char *buf, size_t len, int fd,
+xml_load_read(void *ctx, char *buf, int len)
+{
+	struct xml_load_io *io = ctx;
+	ssize_t n;
+
+	if (io->over || io->err != 0)
+		return -1;
+	if (len <= 0)
+		return 0;
+	do {
+		n = read(io->fd, buf, (size_t)len);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		io->err = errno;
+		return -1;
+	}
+	io->total += (size_t)n;
+	if (io->total > XML_LOAD_MAX_BYTES) {
+		io->over = 1;
+		return -1;
+	}
+	return (int)n;
+}
+
+/*
+ * Parse from buf/len (buf != NULL) or from io with every defence on;
+ * on success *out holds the document.  The global entity loader and
+ * structured error handler are swapped in for the parse and restored
+ * afterwards, so other users of libxml2 see them unchanged.
+ */
+static int
+xml_load_parse(const char *buf, size_t len, struct xml_load_io *io,
     const char *name, xmlDocPtr *out, struct plumb_err *err)
 {
-	/* NOERROR/NOWARNING: libxml2 records the error, plumb reports it. */
+	/* NOERROR/NOWARNING: nothing goes to libxml2's default printer. */
 	const int opts = XML_PARSE_NONET | XML_PARSE_NOCDATA |
 	    XML_PARSE_NOWARNING | XML_PARSE_NOERROR;
-	xmlExternalEntityLoader prev;
-	xmlDocPtr doc;
+	struct xml_load_state st;
+	xmlExternalEntityLoader prev_loader;
+	xmlStructuredErrorFunc prev_serror;
+	void *prev_sctx;
+	xmlParserCtxtPtr ctxt;
+	xmlDocPtr doc = NULL;
 	int rc = PLUMB_OK;
 
-	prev = xmlGetExternalEntityLoader();
-	xmlSetExternalEntityLoader(refuse_entity);
+	memset(&st, 0, sizeof(st));
+	st.name = name;
+	if ((ctxt = xmlNewParserCtxt()) == NULL)
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	st.ctxt = ctxt;
+	ctxt->_private = &st;
+	ctxt->sax->serror = xml_load_ctxt_error;
+	ctxt->sax->entityDecl = xml_load_entity_decl;
+	ctxt->sax->unparsedEntityDecl = xml_load_unparsed_decl;
+
+	prev_loader = xmlGetExternalEntityLoader();
+	prev_serror = xmlStructuredError;
+	prev_sctx = xmlStructuredErrorContext;
+	xmlSetExternalEntityLoader(xml_load_refuse_entity);
+	xmlSetStructuredErrorFunc(&st, xml_load_global_error);
 	if (buf != NULL)
 		doc = xmlCtxtReadMemory(ctxt, buf, (int)len, name, NULL, opts);
 	else
-		doc = xmlCtxtReadFd(ctxt, fd, name, NULL, opts);
-	xmlSetExternalEntityLoader(prev);
-	if (doc == NULL || !ctxt->wellFormed) {
-		rc = parse_error(ctxt, name, err);
-		xmlFreeDoc(doc);
-		return rc;
+		doc = xmlCtxtReadIO(ctxt, xml_load_read, NULL, io, name, NULL,
+		    opts);
+	xmlSetStructuredErrorFunc(prev_sctx, prev_serror);
+	xmlSetExternalEntityLoader(prev_loader);
+
+	if (io != NULL && io->over) {
+		rc = plumb_err_set(err, PLUMB_ELIMIT, "%s: larger than %zu "
+		    "bytes", name, XML_LOAD_MAX_BYTES);
+		goto out;
 	}
-	if (has_entity_decls(doc)) {
-		xmlFreeDoc(doc);
-		return plumb_err_set(err, PLUMB_ELIMIT, "%s: the document "
-		    "declares entities; refused (entity expansion is not "
-		    "allowed in content)", name);
+	if (io != NULL && io->err != 0) {
+		rc = plumb_err_set(err, PLUMB_EIO, "%s: %s", name,
+		    strerror(io->err));
+		goto out;
+	}
+	if (st.have && st.code == PLUMB_ELIMIT) {
+		/* Refused declaration or a libxml2 limit. */
+		rc = plumb_err_set(err, PLUMB_ELIMIT, "%s:%d: %s", name,
+		    st.line, st.msg);
+		goto out;
+	}
+	if (doc == NULL || !ctxt->wellFormed) {
+		if (!st.have)
+			xml_load_set_msg(&st, "not well-formed");
+		rc = plumb_err_set(err, PLUMB_EPARSE, "%s:%d: %s", name,
+		    st.line > 0 ? st.line : 1, st.msg);
+		goto out;
 	}
 	*out = doc;
-	return PLUMB_OK;
+	doc = NULL;
+out:
+	xmlFreeDoc(doc);
+	ctxt->_private = NULL;
+	xmlFreeParserCtxt(ctxt);
+	return rc;
 }
 
 int
 xml_load_memory(const char *buf, size_t len, const char *name,
     xmlDocPtr *out, struct plumb_err *err)
 {
-	xmlParserCtxtPtr ctxt;
-	int rc;
-
 	*out = NULL;
+	if (name == NULL)
+		name = "(memory)";
 	if (len > XML_LOAD_MAX_BYTES)
 		return plumb_err_set(err, PLUMB_ELIMIT,
 		    "%s: larger than %zu bytes", name, XML_LOAD_MAX_BYTES);
-	if ((ctxt = xmlNewParserCtxt()) == NULL)
-		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
-	rc = load(ctxt, buf, len, -1, name, out, err);
-	xmlFreeParserCtxt(ctxt);
-	return rc;
+	if (buf == NULL || len == 0)
+		return plumb_err_set(err, PLUMB_EPARSE, "%s:1: empty document",
+		    name);
+	return xml_load_parse(buf, len, NULL, name, out, err);
 }
 
 int
 xml_load_file(const char *path, xmlDocPtr *out, struct plumb_err *err)
 {
-	xmlParserCtxtPtr ctxt = NULL;
+	struct xml_load_io io;
 	struct stat st;
 	int fd, rc;
 
 	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
 		return plumb_err_set(err, PLUMB_EIO, "%s: %s", path,
 		    strerror(errno));
 	if (fstat(fd, &st) != 0) {
@@ -125,25 +309,24 @@ xml_load_file(const char *path, xmlDocPtr *out, struct plumb_err *err)
 		goto out;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		rc = plumb_err_set(err, PLUMB_EIO, "%s: is a directory", path);
+		rc = plumb_err_set(err, PLUMB_EIO, "%s: %s", path,
+		    strerror(EISDIR));
 		goto out;
 	}
-	if (S_ISREG(st.st_mode) && (size_t)st.st_size > XML_LOAD_MAX_BYTES) {
+	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > XML_LOAD_MAX_BYTES) {
 		rc = plumb_err_set(err, PLUMB_ELIMIT,
 		    "%s: larger than %zu bytes", path, XML_LOAD_MAX_BYTES);
 		goto out;
 	}
 	if (S_ISREG(st.st_mode) && st.st_size == 0) {
-		rc = plumb_err_set(err, PLUMB_EPARSE, "%s:1: empty file", path);
+		rc = plumb_err_set(err, PLUMB_EPARSE, "%s:1: empty document",
+		    path);
 		goto out;
 	}
-	if ((ctxt = xmlNewParserCtxt()) == NULL) {
-		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
-		goto out;
-	}
-	rc = load(ctxt, NULL, 0, fd, path, out, err);
+	memset(&io, 0, sizeof(io));
+	io.fd = fd;
+	rc = xml_load_parse(NULL, 0, &io, path, out, err);
 out:
-	xmlFreeParserCtxt(ctxt);
 	close(fd);
 	return rc;
 }

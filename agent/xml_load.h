@@ -15,14 +15,22 @@
 #define XML_LOAD_MAX_BYTES	((size_t)512 * 1024 * 1024)
 
 /*
- * Parse the file at path.  *out is NULL on entry; on success it holds a
- * document the caller frees with xmlFreeDoc().  Returns PLUMB_EIO
- * (cannot read), PLUMB_EPARSE (malformed: "FILE:LINE: reason"),
- * PLUMB_ELIMIT (too large, entity declarations) or PLUMB_ENOMEM.
+ * Parse the file at path.  *out is set to NULL on entry; on success it
+ * holds a document the caller frees with xmlFreeDoc().  Returns
+ * PLUMB_OK, PLUMB_EIO (cannot open or read: "FILE: strerror"),
+ * PLUMB_EPARSE (malformed or empty: "FILE:LINE: reason", libxml2's first
+ * error), PLUMB_ELIMIT (over XML_LOAD_MAX_BYTES, an entity declaration,
+ * or one of libxml2's size/depth limits: "FILE:LINE: reason") or
+ * PLUMB_ENOMEM.  Nothing is printed.  An external DTD subset is never
+ * loaded: references to entities it might declare stay unexpanded
+ * entity reference nodes.  Swaps libxml2's global entity loader and
+ * structured error handler during the parse, so it must not run
+ * concurrently with other libxml2 parsing in the same process.
  */
 int xml_load_file(const char *path, xmlDocPtr *out, struct plumb_err *err);
 
-/* The same for an in-memory buffer; name is used in messages. */
+/* The same for an in-memory buffer; name (may be NULL) is used in
+ * messages in place of the file name. */
 int xml_load_memory(const char *buf, size_t len, const char *name,
     xmlDocPtr *out, struct plumb_err *err);
 
