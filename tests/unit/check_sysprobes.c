@@ -64,8 +64,11 @@ fx_linked(const char *p)
 	if ((f = fopen(manifest, "r")) == NULL)
 		return root;
 	while (fscanf(f, "%511s %511s", lpath, ltarget) == 2) {
+		/* Empty directories are not committed either. */
+		snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s/%s')\"",
+		    root, lpath);
 		snprintf(path, sizeof(path), "%s/%s", root, lpath);
-		if (symlink(ltarget, path) != 0)
+		if (system(cmd) != 0 || symlink(ltarget, path) != 0)
 			root[0] = '\0';
 	}
 	fclose(f);
