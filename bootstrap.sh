@@ -27,6 +27,7 @@ die() {
 # Security Guide content used by tests/conformance and the README.
 PACKAGES="build-essential autoconf automake libtool pkg-config
 libxml2-dev libssl-dev libcurl4-openssl-dev libinih-dev check libpcre2-dev
+libyaml-dev libsystemd-dev
 libxml2-utils
 openscap-scanner openscap-common ssg-debian ssg-debderived"
 

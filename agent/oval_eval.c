@@ -893,8 +893,16 @@ req_build(struct oval_session *s, const struct oval_node *n,
 			}
 			if ((rc = uses_add(uses, vr)) != 0)
 				return rc;
+			/*
+			 * A variable that cannot be evaluated has no value,
+			 * and an object referring to a variable without
+			 * values does not exist (EntityAttributeGroup,
+			 * var_check); the reason stays in the message.  A
+			 * reference cycle is broken content: an error.
+			 */
 			if (vr->rc != 0) {
-				*flag = OVAL_FLAG_ERROR;
+				*flag = vr->rc == PLUMB_ELIMIT ?
+				    OVAL_FLAG_ERROR : OVAL_FLAG_DOES_NOT_EXIST;
 				*msg = msgf("%s", vr->msg ? vr->msg :
 				    plumb_strerror(vr->rc));
 				return PLUMB_OK;

@@ -234,7 +234,7 @@ tst_results(struct rw *rw, const struct oval_session *s, int thin)
 		attr(rw, "state_operator", oval_attr(n->node, "state_operator"));
 		attr(rw, "result", oval_result_name(tr->r));
 		if (tr->msg != NULL) {
-			start(rw, "oval", "message");
+			start(rw, NULL, "message");
 			attr(rw, "level", "error");
 			W(rw, xmlTextWriterWriteString(rw->w,
 			    BAD_CAST tr->msg));
@@ -376,7 +376,7 @@ system_data(struct rw *rw, const struct oval_session *s)
 		if (it->status != OVAL_ST_EXISTS)
 			attr(rw, "status", oval_status_name(it->status));
 		if (it->message != NULL) {
-			start(rw, prefix, "message");
+			start(rw, NULL, "message");
 			attr(rw, "level", "info");
 			W(rw, xmlTextWriterWriteString(rw->w,
 			    BAD_CAST it->message));

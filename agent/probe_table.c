@@ -20,6 +20,13 @@ extern const struct probe_ops probe_shadow_ops;
 extern const struct probe_ops probe_partition_ops;
 extern const struct probe_ops probe_interface_ops;
 extern const struct probe_ops probe_process58_ops;
+extern const struct probe_ops probe_xmlfilecontent_ops;
+extern const struct probe_ops probe_yamlfilecontent_ops;
+extern const struct probe_ops probe_systemdunitproperty_ops;
+extern const struct probe_ops probe_systemdunitdependency_ops;
+extern const struct probe_ops probe_selinuxboolean_ops;
+extern const struct probe_ops probe_selinuxsecuritycontext_ops;
+extern const struct probe_ops probe_rpmverifyfile_ops;
 
 const struct probe_ops *const probe_table[] = {
 	&probe_variable_ops,
@@ -39,6 +46,13 @@ const struct probe_ops *const probe_table[] = {
 	&probe_partition_ops,
 	&probe_interface_ops,
 	&probe_process58_ops,
+	&probe_xmlfilecontent_ops,
+	&probe_yamlfilecontent_ops,
+	&probe_systemdunitproperty_ops,
+	&probe_systemdunitdependency_ops,
+	&probe_selinuxboolean_ops,
+	&probe_selinuxsecuritycontext_ops,
+	&probe_rpmverifyfile_ops,
 	NULL
 };
 

@@ -19,15 +19,24 @@ variable_item(const struct probe_req *req, const char *id,
 	int rc;
 
 	err.msg[0] = '\0';
+	/*
+	 * A variable that cannot be evaluated (an external one nobody
+	 * bound) still names an item, one without values: states on its
+	 * value then come out unknown, as in the reference evaluator.
+	 */
 	if ((rc = req->env->var_values(req->env->eng, id, &vals, &err)) != 0) {
 		oval_values_clear(&vals);
 		if (rc == PLUMB_ENOMEM)
 			return rc;
-		return probe_flag(res, OVAL_FLAG_ERROR, "%s", err.msg);
+	} else if (vals.n == 0) {
+		/* Evaluated to nothing: there is no item to report. */
+		oval_values_clear(&vals);
+		return PLUMB_OK;
 	}
 	rc = PLUMB_ENOMEM;
 	if ((it = oval_item_new(OVAL_NS_SC_IND, "variable_item")) == NULL ||
-	    oval_item_add(it, "var_ref", OVAL_DT_STRING, id) != 0)
+	    oval_item_add(it, "var_ref", OVAL_DT_STRING, id) != 0 ||
+	    (err.msg[0] != '\0' && oval_item_set_message(it, err.msg) != 0))
 		goto out;
 	for (i = 0; i < vals.n; i++)
 		if (oval_item_add(it, "value", vals.dt, vals.v[i]) != 0)

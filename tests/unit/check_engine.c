@@ -213,11 +213,20 @@ static const char doc_vars[] = HEAD
 "  <criterion test_ref=\"oval:t:tst:2\"/></criteria></definition>\n"
 " <definition id=\"oval:t:def:3\" version=\"1\" class=\"compliance\"><criteria>"
 "  <criterion test_ref=\"oval:t:tst:3\"/></criteria></definition>\n"
+" <definition id=\"oval:t:def:4\" version=\"1\" class=\"compliance\"><criteria>"
+"  <criterion test_ref=\"oval:t:tst:4\"/></criteria></definition>\n"
+" <definition id=\"oval:t:def:5\" version=\"1\" class=\"compliance\"><criteria>"
+"  <criterion test_ref=\"oval:t:tst:5\"/></criteria></definition>\n"
 "</definitions>\n<tests>\n"
 VTEST(1, "oval:t:obj:1", "<ind:state state_ref=\"oval:t:ste:1\"/>", "")
 VTEST(2, "oval:t:obj:2", "", "")
 VTEST(3, "oval:t:obj:1", "<ind:state state_ref=\"oval:t:ste:2\"/>", "")
+VTEST(4, "oval:t:obj:4", "", "")
+VTEST(5, "oval:t:obj:5", "", "")
 "</tests>\n<objects>\n"
+/* obj 4 and 5 take their var_ref entity from a variable's values */
+" <ind:variable_object id=\"oval:t:obj:4\" version=\"1\"><ind:var_ref var_ref=\"oval:t:var:1\"/></ind:variable_object>\n"
+" <ind:variable_object id=\"oval:t:obj:5\" version=\"1\"><ind:var_ref var_ref=\"oval:t:var:2\"/></ind:variable_object>\n"
 " <ind:variable_object id=\"oval:t:obj:1\" version=\"1\"><ind:var_ref>oval:t:var:1</ind:var_ref></ind:variable_object>\n"
 " <ind:variable_object id=\"oval:t:obj:2\" version=\"1\"><ind:var_ref>oval:t:var:2</ind:var_ref></ind:variable_object>\n"
 "</objects>\n<states>\n"
@@ -238,10 +247,22 @@ START_TEST(test_variables)
 	struct oval_doc *doc = load_ok(doc_vars);
 	struct oval_values v;
 
-	/* Unbound external variable: the object cannot be collected. */
+	/*
+	 * variable_object over an unbound external variable: one item that
+	 * names the variable and has no value, so a state on the value is
+	 * unknown.  A variable that refers to itself likewise.
+	 */
 	ck_assert_int_eq(oval_session_new(doc, NULL, &s, &err), 0);
-	ck_assert_int_eq(eval_one(s, "oval:t:def:1"), OVAL_R_ERROR);
-	ck_assert_int_eq(eval_one(s, "oval:t:def:2"), OVAL_R_ERROR);
+	ck_assert_int_eq(eval_one(s, "oval:t:def:1"), OVAL_R_UNKNOWN);
+	ck_assert_int_eq(oval_session_obj(s, oval_doc_get(doc,
+	    "oval:t:obj:1"))->items.n, 1);
+	ck_assert_int_eq(eval_one(s, "oval:t:def:2"), OVAL_R_TRUE);
+	/* An object entity from an unbound variable: no value, so the
+	 * object does not exist; from a reference cycle: an error. */
+	ck_assert_int_eq(eval_one(s, "oval:t:def:4"), OVAL_R_FALSE);
+	ck_assert_int_eq(oval_session_obj(s, oval_doc_get(doc,
+	    "oval:t:obj:4"))->flag, OVAL_FLAG_DOES_NOT_EXIST);
+	ck_assert_int_eq(eval_one(s, "oval:t:def:5"), OVAL_R_ERROR);
 	oval_session_free(s);
 
 	ck_assert_int_eq(oval_session_new(doc, NULL, &s, &err), 0);

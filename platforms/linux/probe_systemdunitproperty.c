@@ -1,0 +1,406 @@
+/*
+ * probe_systemdunitproperty.c - systemdunitproperty_object (linux): the
+ * properties of systemd units, asked of the running systemd over D-Bus
+ * (sd-bus from libsystemd).
+ *
+ * Units are those systemd lists (ListUnits) plus those it has unit files
+ * for (ListUnitFiles); the properties of a unit are those of its Unit
+ * interface and of its type's interface (Service, Socket ...), read with
+ * org.freedesktop.DBus.Properties.GetAll.  One value per property, one
+ * per element for arrays; booleans are "true"/"false", numbers decimal,
+ * structures are left out.
+ *
+ * systemd state belongs to the running host, so with --root other than
+ * "/" the object is not collected.  When systemd is not running (no
+ * /run/systemd/system) the units cannot be identified and the object
+ * is in error, which is what the reference evaluator reports; a build
+ * without libsystemd reports not collected on a systemd host.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plumb/probe.h"
+
+#define SDP_UNIT_CAP	100000	/* units enumerated */
+#define SDP_VALUE_CAP	100000	/* values of one property */
+
+/*
+ * Can units be asked for at all?  Returns 1 when the bus may be tried,
+ * 0 with res flagged when the host state already gives the answer.
+ */
+static int
+sdp_host_ok(const struct probe_req *req, struct probe_result *res)
+{
+	struct stat st;
+
+	if (strcmp(req->env->root, "/") != 0) {
+		probe_flag(res, OVAL_FLAG_NOT_COLLECTED,
+		    "systemd units are read from the running host over "
+		    "D-Bus, not under --root %s", req->env->root);
+		return 0;
+	}
+	if (stat("/run/systemd/system", &st) != 0 || !S_ISDIR(st.st_mode)) {
+		probe_flag(res, OVAL_FLAG_ERROR, "systemd is not running on "
+		    "this host (no /run/systemd/system): cannot identify "
+		    "systemd units");
+		return 0;
+	}
+	return 1;
+}
+
+#ifdef HAVE_LIBSYSTEMD
+#include <systemd/sd-bus.h>
+
+#define SDP_DEST	"org.freedesktop.systemd1"
+#define SDP_PATH	"/org/freedesktop/systemd1"
+#define SDP_MANAGER	"org.freedesktop.systemd1.Manager"
+
+struct sdp_names {
+	char	**v;
+	size_t	  n;
+	size_t	  cap;
+};
+
+static void
+sdp_names_clear(struct sdp_names *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static int
+sdp_names_add(struct sdp_names *l, const char *s)
+{
+	char **nv;
+	size_t ncap;
+
+	if (l->n == l->cap) {
+		ncap = l->cap ? l->cap * 2 : 256;
+		if ((nv = reallocarray(l->v, ncap, sizeof(*nv))) == NULL)
+			return PLUMB_ENOMEM;
+		l->v = nv;
+		l->cap = ncap;
+	}
+	if ((l->v[l->n] = strdup(s)) == NULL)
+		return PLUMB_ENOMEM;
+	l->n++;
+	return PLUMB_OK;
+}
+
+static int
+sdp_strcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sort and drop duplicates. */
+static void
+sdp_names_uniq(struct sdp_names *l)
+{
+	size_t i, j;
+
+	if (l->n < 2)
+		return;
+	qsort(l->v, l->n, sizeof(*l->v), sdp_strcmp);
+	for (i = 1, j = 1; i < l->n; i++) {
+		if (strcmp(l->v[i], l->v[j - 1]) == 0)
+			free(l->v[i]);
+		else
+			l->v[j++] = l->v[i];
+	}
+	l->n = j;
+}
+
+/* Every unit systemd knows of or has a unit file for, sorted. */
+static int
+sdp_list_units(sd_bus *bus, struct sdp_names *out, struct probe_result *res)
+{
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	sd_bus_message *m = NULL;
+	const char *name, *path, *state;
+	const char *s1, *s2, *s3, *s4, *s5, *s6, *s7;
+	uint32_t job;
+	int r, rc = PLUMB_OK;
+
+	if ((r = sd_bus_call_method(bus, SDP_DEST, SDP_PATH, SDP_MANAGER,
+	    "ListUnits", &e, &m, "")) < 0 ||
+	    (r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY,
+	    "(ssssssouso)")) < 0)
+		goto fail;
+	while ((r = sd_bus_message_read(m, "(ssssssouso)", &name, &s1, &s2,
+	    &s3, &s4, &s5, &s6, &job, &s7, &path)) > 0) {
+		if (out->n >= SDP_UNIT_CAP)
+			break;
+		if ((rc = sdp_names_add(out, name)) != 0)
+			goto out;
+	}
+	if (r < 0)
+		goto fail;
+	m = sd_bus_message_unref(m);
+	if ((r = sd_bus_call_method(bus, SDP_DEST, SDP_PATH, SDP_MANAGER,
+	    "ListUnitFiles", &e, &m, "")) < 0 ||
+	    (r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY,
+	    "(ss)")) < 0)
+		goto fail;
+	while ((r = sd_bus_message_read(m, "(ss)", &path, &state)) > 0) {
+		if (out->n >= SDP_UNIT_CAP)
+			break;
+		name = strrchr(path, '/');
+		if ((rc = sdp_names_add(out, name ? name + 1 : path)) != 0)
+			goto out;
+	}
+	if (r < 0)
+		goto fail;
+	if (out->n >= SDP_UNIT_CAP)
+		probe_flag(res, OVAL_FLAG_INCOMPLETE, "more than %d units",
+		    SDP_UNIT_CAP);
+	sdp_names_uniq(out);
+	goto out;
+fail:
+	probe_flag(res, OVAL_FLAG_ERROR, "cannot list systemd units: %s",
+	    e.message ? e.message : strerror(-r));
+out:
+	sd_bus_error_free(&e);
+	sd_bus_message_unref(m);
+	return rc;
+}
+
+/* The object path of unit name (loading it when systemd has not). */
+static int
+sdp_unit_path(sd_bus *bus, const char *name, char **path)
+{
+	sd_bus_message *m = NULL;
+	const char *p;
+	int r;
+
+	*path = NULL;
+	r = sd_bus_call_method(bus, SDP_DEST, SDP_PATH, SDP_MANAGER,
+	    "GetUnit", NULL, &m, "s", name);
+	if (r < 0) {
+		m = sd_bus_message_unref(m);
+		r = sd_bus_call_method(bus, SDP_DEST, SDP_PATH, SDP_MANAGER,
+		    "LoadUnit", NULL, &m, "s", name);
+	}
+	if (r >= 0 && (r = sd_bus_message_read(m, "o", &p)) > 0 &&
+	    (*path = strdup(p)) == NULL)
+		r = -ENOMEM;
+	sd_bus_message_unref(m);
+	return r < 0 ? r : 0;
+}
+
+/* A basic D-Bus value of type t as text into buf. */
+static int
+sdp_basic(sd_bus_message *m, char t, char *buf, size_t len,
+    const char **out)
+{
+	union {
+		uint8_t y; int b; int16_t n; uint16_t q; int32_t i;
+		uint32_t u; int64_t x; uint64_t t; double d; const char *s;
+	} v;
+	int r;
+
+	if ((r = sd_bus_message_read_basic(m, t, &v)) <= 0)
+		return r < 0 ? r : -EBADMSG;
+	*out = buf;
+	switch (t) {
+	case 'y': snprintf(buf, len, "%u", v.y); break;
+	case 'b': snprintf(buf, len, "%s", v.b ? "true" : "false"); break;
+	case 'n': snprintf(buf, len, "%d", v.n); break;
+	case 'q': snprintf(buf, len, "%u", v.q); break;
+	case 'i': snprintf(buf, len, "%d", v.i); break;
+	case 'u': snprintf(buf, len, "%u", v.u); break;
+	case 'x': snprintf(buf, len, "%lld", (long long)v.x); break;
+	case 't': snprintf(buf, len, "%llu", (unsigned long long)v.t); break;
+	case 'd': snprintf(buf, len, "%f", v.d); break;
+	case 's': case 'o': case 'g': *out = v.s; break;
+	default: snprintf(buf, len, "?"); break;
+	}
+	return 0;
+}
+
+/* Is t a D-Bus basic type the probe renders? */
+static int
+sdp_is_basic(char t)
+{
+	return t != '\0' && strchr("ybnqiuxtdsog", t) != NULL;
+}
+
+/* Add the value(s) of the variant at m's read position to it. */
+static int
+sdp_variant(sd_bus_message *m, const char *contents, struct oval_item *it)
+{
+	const char *s;
+	char buf[64];
+	size_t n = 0;
+	int r, rc;
+
+	if ((r = sd_bus_message_enter_container(m, SD_BUS_TYPE_VARIANT,
+	    contents)) < 0)
+		return r;
+	if (sdp_is_basic(contents[0]) && contents[1] == '\0') {
+		if ((r = sdp_basic(m, contents[0], buf, sizeof(buf), &s)) < 0)
+			return r;
+		if ((rc = oval_item_add(it, "value", OVAL_DT_STRING, s)) != 0)
+			return rc;
+	} else if (contents[0] == 'a' && sdp_is_basic(contents[1]) &&
+	    contents[2] == '\0') {
+		if ((r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY,
+		    contents + 1)) < 0)
+			return r;
+		while (!sd_bus_message_at_end(m, 0) && n++ < SDP_VALUE_CAP) {
+			if ((r = sdp_basic(m, contents[1], buf, sizeof(buf),
+			    &s)) < 0)
+				return r;
+			if ((rc = oval_item_add(it, "value", OVAL_DT_STRING,
+			    s)) != 0)
+				return rc;
+		}
+		if ((r = sd_bus_message_exit_container(m)) < 0)
+			return r;
+	} else if ((r = sd_bus_message_skip(m, contents)) < 0)
+		return r;
+	return sd_bus_message_exit_container(m);
+}
+
+/* The properties of one interface of a unit that match the object. */
+static int
+sdp_interface(sd_bus *bus, const char *unit, const char *path,
+    const char *iface, const struct probe_ent *prop,
+    struct probe_result *res)
+{
+	sd_bus_message *m = NULL;
+	struct oval_item *it = NULL;
+	struct plumb_err err;
+	const char *name, *contents;
+	char type;
+	int r, rc = PLUMB_OK, match;
+
+	r = sd_bus_call_method(bus, SDP_DEST, path,
+	    "org.freedesktop.DBus.Properties", "GetAll", NULL, &m, "s", iface);
+	if (r < 0)
+		goto out;	/* no such interface for this unit */
+	if ((r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY,
+	    "{sv}")) < 0)
+		goto out;
+	while ((r = sd_bus_message_enter_container(m,
+	    SD_BUS_TYPE_DICT_ENTRY, "sv")) > 0) {
+		if ((r = sd_bus_message_read(m, "s", &name)) < 0 ||
+		    (r = sd_bus_message_peek_type(m, &type, &contents)) < 0)
+			goto out;
+		err.msg[0] = '\0';
+		if ((match = probe_ent_match(prop, name, &err)) < 0) {
+			probe_flag(res, OVAL_FLAG_ERROR, "%s", err.msg);
+			goto out;
+		}
+		if (!match) {
+			if ((r = sd_bus_message_skip(m, "v")) < 0)
+				goto out;
+		} else {
+			rc = PLUMB_ENOMEM;
+			if ((it = oval_item_new(OVAL_NS_SC_LINUX,
+			    "systemdunitproperty_item")) == NULL ||
+			    oval_item_add(it, "unit", OVAL_DT_STRING,
+			    unit) != 0 ||
+			    oval_item_add(it, "property", OVAL_DT_STRING,
+			    name) != 0)
+				goto out;
+			rc = PLUMB_OK;
+			if ((r = sdp_variant(m, contents, it)) < 0)
+				goto out;
+			if ((rc = oval_item_list_take(&res->items, it)) != 0) {
+				it = NULL;
+				goto out;
+			}
+			it = NULL;
+		}
+		if ((r = sd_bus_message_exit_container(m)) < 0)
+			goto out;
+	}
+out:
+	if (r < 0 && rc == 0 && res->flag != OVAL_FLAG_ERROR &&
+	    strcmp(iface, "org.freedesktop.systemd1.Unit") == 0)
+		probe_flag(res, OVAL_FLAG_ERROR, "%s: cannot read properties: "
+		    "%s", unit, strerror(-r));
+	oval_item_unref(it);
+	sd_bus_message_unref(m);
+	return rc;
+}
+
+static int
+sdp_collect(const struct probe_req *req, struct probe_result *res)
+{
+	const struct probe_ent *unit = probe_req_ent(req, "unit");
+	const struct probe_ent *prop = probe_req_ent(req, "property");
+	struct sdp_names units;
+	struct plumb_err err;
+	sd_bus *bus = NULL;
+	char *path = NULL, iface[128];
+	const char *dot;
+	size_t i;
+	int r, rc = PLUMB_OK, match;
+
+	memset(&units, 0, sizeof(units));
+	if (!sdp_host_ok(req, res))
+		return PLUMB_OK;
+	if ((r = sd_bus_open_system(&bus)) < 0)
+		return probe_flag(res, OVAL_FLAG_ERROR,
+		    "cannot connect to the system bus: %s", strerror(-r));
+	if ((rc = sdp_list_units(bus, &units, res)) != 0 ||
+	    res->flag == OVAL_FLAG_ERROR)
+		goto out;
+	for (i = 0; i < units.n && rc == 0; i++) {
+		err.msg[0] = '\0';
+		if ((match = probe_ent_match(unit, units.v[i], &err)) < 0) {
+			probe_flag(res, OVAL_FLAG_ERROR, "%s", err.msg);
+			break;
+		}
+		if (!match)
+			continue;
+		free(path);
+		if (sdp_unit_path(bus, units.v[i], &path) < 0 || path == NULL)
+			continue;
+		rc = sdp_interface(bus, units.v[i], path,
+		    "org.freedesktop.systemd1.Unit", prop, res);
+		if (rc != 0 || res->flag == OVAL_FLAG_ERROR)
+			break;
+		if ((dot = strrchr(units.v[i], '.')) == NULL || dot[1] == '\0')
+			continue;
+		snprintf(iface, sizeof(iface), "org.freedesktop.systemd1.%c%s",
+		    dot[1] >= 'a' && dot[1] <= 'z' ? dot[1] - 'a' + 'A' :
+		    dot[1], dot + 2);
+		rc = sdp_interface(bus, units.v[i], path, iface, prop, res);
+		if (res->flag == OVAL_FLAG_ERROR)
+			break;
+	}
+out:
+	free(path);
+	sdp_names_clear(&units);
+	sd_bus_flush_close_unref(bus);
+	return rc;
+}
+#else /* !HAVE_LIBSYSTEMD */
+static int
+sdp_collect(const struct probe_req *req, struct probe_result *res)
+{
+	if (!sdp_host_ok(req, res))
+		return PLUMB_OK;
+	return probe_flag(res, OVAL_FLAG_NOT_COLLECTED,
+	    "this build of plumb has no systemd support (libsystemd)");
+}
+#endif /* HAVE_LIBSYSTEMD */
+
+const struct probe_ops probe_systemdunitproperty_ops = {
+	.type = "systemdunitproperty_object",
+	.family = "linux",
+	.collect = sdp_collect,
+};
