@@ -412,8 +412,8 @@ func_escape_regex(struct fctx *c, xmlNodePtr fn, struct oval_values *out)
 
 /*
  * Shell glob to Perl regex, following the schema's table: '*' is
- * [^/]*, '?' is [^./] (or [^/] after a '.'), a leading wildcard of a
- * path component does not match a dot file, brackets pass through with
+ * [^/]*, '?' is [^/], and a wildcard that starts a path component does
+ * not match a dot file ((?=[^.]) before '*', [^./] for '?'), brackets pass through with
  * '!' as negation, other regex characters are escaped.  With
  * glob_noescape a backslash is a literal character.
  */
@@ -446,8 +446,7 @@ glob_to_regex(const char *g, int noescape)
 			q += sprintf(q, "[^/]*");
 			break;
 		case '?':
-			q += sprintf(q, comp_start || (p > g && p[-1] != '.') ?
-			    "[^./]" : "[^/]");
+			q += sprintf(q, comp_start ? "[^./]" : "[^/]");
 			break;
 		case '[':
 			close = strchr(p + 1 + (p[1] == '!' || p[1] == ']'),
