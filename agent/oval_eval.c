@@ -629,47 +629,91 @@ list_add_unique(struct oval_item_list *l, struct oval_item *it)
 	return oval_item_list_take(l, oval_item_ref(it));
 }
 
-/*
- * Apply the <filter> children of parent to items: exclude (or, with
- * action="include", keep only) the items that satisfy the state.
- */
-static int
-apply_filters(struct oval_session *s, xmlNodePtr parent,
-    struct oval_item_list *items, struct oval_var_uses *uses, char **msg)
-{
-	const struct oval_node *ste;
-	xmlNodePtr f;
-	const char *action;
-	char *id;
-	size_t i, j;
-	int include, hit;
+#define MAX_FILTERS	32
 
-	for (f = oval_elem(parent->children); f; f = oval_elem(f->next)) {
-		if (!oval_is(f, "filter"))
+/* The <filter> children of an object or set, resolved once. */
+struct filters {
+	struct oval_session *s;
+	struct oval_var_uses *uses;
+	const struct oval_node *ste[MAX_FILTERS];
+	int include[MAX_FILTERS];
+	size_t n;
+};
+
+/* Resolve parent's filters into f; PLUMB_EINVAL (with *msg) for an
+ * unknown state or too many filters. */
+static int
+filters_resolve(struct oval_session *s, xmlNodePtr parent,
+    struct oval_var_uses *uses, struct filters *f, char **msg)
+{
+	const char *action;
+	xmlNodePtr c;
+	char *id;
+
+	f->s = s;
+	f->uses = uses;
+	f->n = 0;
+	for (c = oval_elem(parent->children); c; c = oval_elem(c->next)) {
+		if (!oval_is(c, "filter"))
 			continue;
-		action = oval_attr(f, "action");
-		include = action != NULL && strcmp(action, "include") == 0;
-		if ((id = oval_text(f)) == NULL)
-			return PLUMB_ENOMEM;
-		ste = oval_doc_get(s->doc, id);
-		if (ste == NULL || ste->kind != OVAL_K_STE) {
+		if (f->n == MAX_FILTERS) {
 			free(*msg);
-			*msg = msgf("filter refers to unknown "
-			    "state %s", id);
+			*msg = msgf("more than %d filters", MAX_FILTERS);
+			return PLUMB_EINVAL;
+		}
+		if ((id = oval_text(c)) == NULL)
+			return PLUMB_ENOMEM;
+		f->ste[f->n] = oval_doc_get(s->doc, id);
+		if (f->ste[f->n] == NULL || f->ste[f->n]->kind != OVAL_K_STE) {
+			free(*msg);
+			*msg = msgf("filter refers to unknown state %s", id);
 			free(id);
 			return PLUMB_EINVAL;
 		}
 		free(id);
-		for (i = j = 0; i < items->n; i++) {
-			hit = state_eval(s, ste, items->v[i], uses) ==
-			    OVAL_R_TRUE;
-			if (hit == include)
-				items->v[j++] = items->v[i];
-			else
-				oval_item_unref(items->v[i]);
-		}
-		items->n = j;
+		action = oval_attr(c, "action");
+		f->include[f->n++] = action != NULL &&
+		    strcmp(action, "include") == 0;
 	}
+	return PLUMB_OK;
+}
+
+/* Does item it survive every filter (exclude drops the items that
+ * satisfy the state, include keeps only those)? */
+static int
+filters_keep(void *arg, const struct oval_item *it)
+{
+	struct filters *f = arg;
+	size_t i;
+	int hit;
+
+	for (i = 0; i < f->n; i++) {
+		hit = state_eval(f->s, f->ste[i], it, f->uses) == OVAL_R_TRUE;
+		if (hit != f->include[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* Apply the <filter> children of parent to a list of items. */
+static int
+apply_filters(struct oval_session *s, xmlNodePtr parent,
+    struct oval_item_list *items, struct oval_var_uses *uses, char **msg)
+{
+	struct filters f;
+	size_t i, j;
+	int rc;
+
+	if ((rc = filters_resolve(s, parent, uses, &f, msg)) != 0 ||
+	    f.n == 0)
+		return rc;
+	for (i = j = 0; i < items->n; i++) {
+		if (filters_keep(&f, items->v[i]))
+			items->v[j++] = items->v[i];
+		else
+			oval_item_unref(items->v[i]);
+	}
+	items->n = j;
 	return PLUMB_OK;
 }
 
@@ -932,6 +976,7 @@ obj_collect(struct oval_session *s, const struct oval_node *n,
 {
 	struct req_build b = { NULL, NULL, 0, NULL, 0 };
 	struct probe_result pres;
+	struct filters filt;
 	struct probe_req req;
 	const struct probe_ops *ops;
 	struct oval_obj_res *or;
@@ -977,18 +1022,26 @@ obj_collect(struct oval_session *s, const struct oval_node *n,
 	req.behaviors = b.beh;
 	req.nbehaviors = b.nbeh;
 	req.env = &s->penv;
+	/* Filters run as the probe emits items: excluded items are never
+	 * kept, so memory follows what the object selects. */
+	if ((rc = filters_resolve(s, n->node, &or->vars, &filt,
+	    &or->msg)) != 0) {
+		if (rc == PLUMB_EINVAL) {
+			or->flag = OVAL_FLAG_ERROR;
+			rc = PLUMB_OK;
+		}
+		goto done;
+	}
 	pres.flag = OVAL_FLAG_COMPLETE;
+	if (filt.n > 0) {
+		pres.keep = filters_keep;
+		pres.keep_arg = &filt;
+	}
 	if ((rc = ops->collect(&req, &pres)) != 0)
 		goto done;
 	or->flag = pres.flag;
 	if (pres.msg[0] != '\0')
 		or->msg = strdup(pres.msg);
-	/* Filter before interning: excluded items are never stored. */
-	rc = apply_filters(s, n->node, &pres.items, &or->vars, &or->msg);
-	if (rc == PLUMB_EINVAL) {
-		or->flag = OVAL_FLAG_ERROR;
-		rc = PLUMB_OK;
-	}
 	for (i = 0; rc == PLUMB_OK && i < pres.items.n; i++) {
 		if ((rc = item_intern(s, &pres.items.v[i])) != 0)
 			break;

@@ -72,6 +72,16 @@ probe_ent_exact(const struct probe_ent *e, const struct oval_values **vals)
 }
 
 int
+probe_emit(struct probe_result *res, struct oval_item *it)
+{
+	if (res->keep != NULL && !res->keep(res->keep_arg, it)) {
+		oval_item_unref(it);
+		return PLUMB_OK;
+	}
+	return oval_item_list_take(&res->items, it);
+}
+
+int
 probe_flag(struct probe_result *res, enum oval_flag flag, const char *fmt, ...)
 {
 	va_list ap;

@@ -41,7 +41,7 @@ variable_item(const struct probe_req *req, const char *id,
 	for (i = 0; i < vals.n; i++)
 		if (oval_item_add(it, "value", vals.dt, vals.v[i]) != 0)
 			goto out;
-	rc = oval_item_list_take(&res->items, it);
+	rc = probe_emit(res, it);
 	it = NULL;
 out:
 	oval_item_unref(it);

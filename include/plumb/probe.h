@@ -60,6 +60,9 @@ struct probe_result {
 	struct oval_item_list items;	/* owned by the result */
 	enum oval_flag flag;		/* set by the probe; starts COMPLETE */
 	char msg[PLUMB_ERR_MSG_MAX];	/* message for the collected object */
+	/* Set by the engine: the object's filters, applied by probe_emit. */
+	int (*keep)(void *arg, const struct oval_item *it);
+	void *keep_arg;
 };
 
 struct probe_ops {
@@ -98,6 +101,13 @@ int probe_ent_match(const struct probe_ent *e, const char *candidate,
  */
 int probe_ent_exact(const struct probe_ent *e,
     const struct oval_values **vals);
+
+/*
+ * Hand a collected item to res, taking over the reference: it is kept
+ * unless the object's filters exclude it (then it is freed at once).
+ * Returns 0 or PLUMB_ENOMEM.  Probes emit items only through this.
+ */
+int probe_emit(struct probe_result *res, struct oval_item *it);
 
 /* Record a message and a flag in res; returns 0 (for "return probe_flag"). */
 int probe_flag(struct probe_result *res, enum oval_flag flag,

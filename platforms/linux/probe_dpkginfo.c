@@ -294,7 +294,7 @@ dpkg_item(const struct dpkg_pkg *pkg, struct probe_result *res)
 	    oval_item_add(it, "version", OVAL_DT_STRING, upstream) != 0 ||
 	    oval_item_add(it, "evr", OVAL_DT_DEBIAN_EVR_STRING, evr) != 0)
 		goto out;
-	rc = oval_item_list_take(&res->items, it);
+	rc = probe_emit(res, it);
 	it = NULL;
 out:
 	oval_item_unref(it);

@@ -56,7 +56,7 @@ env_items(const struct probe_req *req, const char *pid, const char *env,
 				free(key);
 				return PLUMB_ENOMEM;
 			}
-			if ((rc = oval_item_list_take(&res->items, it)) != 0) {
+			if ((rc = probe_emit(res, it)) != 0) {
 				free(key);
 				return rc;
 			}

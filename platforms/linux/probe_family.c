@@ -11,7 +11,7 @@ family_collect(const struct probe_req *req, struct probe_result *res)
 		oval_item_unref(it);
 		return PLUMB_ENOMEM;
 	}
-	return oval_item_list_take(&res->items, it);
+	return probe_emit(res, it);
 }
 
 const struct probe_ops probe_family_ops = {

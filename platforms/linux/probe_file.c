@@ -117,7 +117,7 @@ file_item(const struct fsobj_file *f, void *arg)
 		oval_item_unref(it);
 		return PLUMB_ENOMEM;
 	}
-	return oval_item_list_take(&res->items, it);
+	return probe_emit(res, it);
 }
 
 static int

@@ -105,7 +105,7 @@ hash_file(const struct fsobj_file *f, void *arg)
 			oval_item_unref(it);
 			goto out;
 		}
-		if (oval_item_list_take(&c->res->items, it) != 0)
+		if (probe_emit(c->res, it) != 0)
 			goto out;
 	}
 	rc = PLUMB_OK;

@@ -152,7 +152,7 @@ iface_item(int sock, const struct ifaddrs *ifa, struct probe_result *res)
 		    oval_item_add(it, "flag", OVAL_DT_STRING,
 		    iface_flags[i].name) != 0)
 			goto out;
-	rc = oval_item_list_take(&res->items, it);
+	rc = probe_emit(res, it);
 	it = NULL;
 out:
 	oval_item_unref(it);

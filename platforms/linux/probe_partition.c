@@ -253,7 +253,7 @@ part_item(const char *base, int live, const struct part_mount *mp,
 	    oval_item_add_status(it, "space_left", OVAL_DT_INT,
 	    OVAL_ST_ERROR) != 0)
 		goto out;
-	rc = oval_item_list_take(&res->items, it);
+	rc = probe_emit(res, it);
 	it = NULL;
 out:
 	free(opts);

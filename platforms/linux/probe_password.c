@@ -81,7 +81,7 @@ password_line(const struct probe_ent *ent, char *line,
 		oval_item_unref(it);
 		return PLUMB_ENOMEM;
 	}
-	return oval_item_list_take(&res->items, it);
+	return probe_emit(res, it);
 }
 
 static int

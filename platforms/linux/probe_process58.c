@@ -306,7 +306,7 @@ proc_item(const struct proc_ctx *ctx, const struct probe_ent *cmdent,
 		goto out;
 	if ((rc = proc_fill(ctx, pid, t, status, it)) != 0)
 		goto out;
-	rc = oval_item_list_take(&res->items, it);
+	rc = probe_emit(res, it);
 	it = NULL;
 out:
 	oval_item_unref(it);

@@ -47,7 +47,7 @@ seb_item(const char *dir, const char *name, struct probe_result *res)
 	    oval_item_add(it, "pending_status", OVAL_DT_BOOLEAN,
 	    pend ? "true" : "false") != 0)
 		goto out;
-	rc = oval_item_list_take(&res->items, it);
+	rc = probe_emit(res, it);
 	it = NULL;
 out:
 	oval_item_unref(it);

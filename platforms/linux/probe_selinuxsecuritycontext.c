@@ -122,7 +122,7 @@ sec_file(const struct fsobj_file *f, void *arg)
 		if ((rc = sec_context(it, ctx)) != 0)
 			goto out;
 	}
-	rc = oval_item_list_take(&res->items, it);
+	rc = probe_emit(res, it);
 	it = NULL;
 out:
 	oval_item_unref(it);

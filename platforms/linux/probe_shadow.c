@@ -116,7 +116,7 @@ shadow_line(const struct probe_ent *ent, char *line,
 	if ((method = shadow_method(f[1])) != NULL &&
 	    oval_item_add(it, "encrypt_method", OVAL_DT_STRING, method) != 0)
 		goto nomem;
-	return oval_item_list_take(&res->items, it);
+	return probe_emit(res, it);
 nomem:
 	oval_item_unref(it);
 	return PLUMB_ENOMEM;

@@ -41,7 +41,7 @@ symlink_item(const struct fsobj_file *f, void *arg)
 		oval_item_unref(it);
 		return PLUMB_ENOMEM;
 	}
-	return oval_item_list_take(&c->res->items, it);
+	return probe_emit(c->res, it);
 }
 
 static int

@@ -94,7 +94,7 @@ sysctl_item(const char *name, const char *path, struct probe_result *res)
 		if (nl == NULL)
 			break;
 	}
-	rc = oval_item_list_take(&res->items, it);
+	rc = probe_emit(res, it);
 	it = NULL;
 out:
 	oval_item_unref(it);

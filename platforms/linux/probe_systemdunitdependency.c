@@ -298,7 +298,7 @@ sdd_unit(sd_bus *bus, const char *name, struct probe_result *res)
 		if (oval_item_add(it, "dependency", OVAL_DT_STRING,
 		    deps.v[i]) != 0)
 			goto out;
-	rc = oval_item_list_take(&res->items, it);
+	rc = probe_emit(res, it);
 	it = NULL;
 out:
 	oval_item_unref(it);

@@ -317,7 +317,7 @@ sdp_interface(sd_bus *bus, const char *unit, const char *path,
 			rc = PLUMB_OK;
 			if ((r = sdp_variant(m, contents, it)) < 0)
 				goto out;
-			if ((rc = oval_item_list_take(&res->items, it)) != 0) {
+			if ((rc = probe_emit(res, it)) != 0) {
 				it = NULL;
 				goto out;
 			}

@@ -63,7 +63,7 @@ tfc_item(struct tfc_ctx *c, const struct fsobj_file *f, long inst,
 			goto out;
 		rc = PLUMB_ENOMEM;
 	}
-	rc = oval_item_list_take(&c->res->items, it);
+	rc = probe_emit(c->res, it);
 	it = NULL;
 out:
 	oval_item_unref(it);

@@ -208,7 +208,7 @@ xmlfc_eval(struct xmlfc_ctx *c, const struct fsobj_file *f, xmlDocPtr doc)
 	}
 	rc = PLUMB_OK;
 	if (found) {
-		rc = oval_item_list_take(&c->res->items, it);
+		rc = probe_emit(c->res, it);
 		it = NULL;
 	}
 out:

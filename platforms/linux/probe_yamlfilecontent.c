@@ -585,7 +585,7 @@ yfc_stream(struct yfc_ctx *c, const char *buf, size_t len,
 		    "%s: YAML path '%s' selects more than %d values",
 		    c->what, c->ypath, YFC_VALUE_CAP);
 	if (rc == 0 && !c->bad && it->nfields > before) {
-		rc = oval_item_list_take(&c->res->items, it);
+		rc = probe_emit(c->res, it);
 		it = NULL;
 	}
 	oval_item_unref(it);
