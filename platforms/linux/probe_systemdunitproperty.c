@@ -18,185 +18,17 @@
  */
 #include "config.h"
 
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "plumb/probe.h"
+#include "systemd_units.h"
 
-#define SDP_UNIT_CAP	100000	/* units enumerated */
 #define SDP_VALUE_CAP	100000	/* values of one property */
 
-/*
- * Can units be asked for at all?  Returns 1 when the bus may be tried,
- * 0 with res flagged when the host state already gives the answer.
- */
-static int
-sdp_host_ok(const struct probe_req *req, struct probe_result *res)
-{
-	struct stat st;
-
-	if (strcmp(req->env->root, "/") != 0) {
-		probe_flag(res, OVAL_FLAG_NOT_COLLECTED,
-		    "systemd units are read from the running host over "
-		    "D-Bus, not under --root %s", req->env->root);
-		return 0;
-	}
-	if (stat("/run/systemd/system", &st) != 0 || !S_ISDIR(st.st_mode)) {
-		probe_flag(res, OVAL_FLAG_ERROR, "systemd is not running on "
-		    "this host (no /run/systemd/system): cannot identify "
-		    "systemd units");
-		return 0;
-	}
-	return 1;
-}
-
 #ifdef HAVE_LIBSYSTEMD
-#include <systemd/sd-bus.h>
-
-#define SDP_DEST	"org.freedesktop.systemd1"
-#define SDP_PATH	"/org/freedesktop/systemd1"
-#define SDP_MANAGER	"org.freedesktop.systemd1.Manager"
-
-struct sdp_names {
-	char	**v;
-	size_t	  n;
-	size_t	  cap;
-};
-
-static void
-sdp_names_clear(struct sdp_names *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
-static int
-sdp_names_add(struct sdp_names *l, const char *s)
-{
-	char **nv;
-	size_t ncap;
-
-	if (l->n == l->cap) {
-		ncap = l->cap ? l->cap * 2 : 256;
-		if ((nv = reallocarray(l->v, ncap, sizeof(*nv))) == NULL)
-			return PLUMB_ENOMEM;
-		l->v = nv;
-		l->cap = ncap;
-	}
-	if ((l->v[l->n] = strdup(s)) == NULL)
-		return PLUMB_ENOMEM;
-	l->n++;
-	return PLUMB_OK;
-}
-
-static int
-sdp_strcmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Sort and drop duplicates. */
-static void
-sdp_names_uniq(struct sdp_names *l)
-{
-	size_t i, j;
-
-	if (l->n < 2)
-		return;
-	qsort(l->v, l->n, sizeof(*l->v), sdp_strcmp);
-	for (i = 1, j = 1; i < l->n; i++) {
-		if (strcmp(l->v[i], l->v[j - 1]) == 0)
-			free(l->v[i]);
-		else
-			l->v[j++] = l->v[i];
-	}
-	l->n = j;
-}
-
-/* Every unit systemd knows of or has a unit file for, sorted. */
-static int
-sdp_list_units(sd_bus *bus, struct sdp_names *out, struct probe_result *res)
-{
-	sd_bus_error e = SD_BUS_ERROR_NULL;
-	sd_bus_message *m = NULL;
-	const char *name, *path, *state;
-	const char *s1, *s2, *s3, *s4, *s5, *s6, *s7;
-	uint32_t job;
-	int r, rc = PLUMB_OK;
-
-	if ((r = sd_bus_call_method(bus, SDP_DEST, SDP_PATH, SDP_MANAGER,
-	    "ListUnits", &e, &m, "")) < 0 ||
-	    (r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY,
-	    "(ssssssouso)")) < 0)
-		goto fail;
-	while ((r = sd_bus_message_read(m, "(ssssssouso)", &name, &s1, &s2,
-	    &s3, &s4, &s5, &s6, &job, &s7, &path)) > 0) {
-		if (out->n >= SDP_UNIT_CAP)
-			break;
-		if ((rc = sdp_names_add(out, name)) != 0)
-			goto out;
-	}
-	if (r < 0)
-		goto fail;
-	m = sd_bus_message_unref(m);
-	if ((r = sd_bus_call_method(bus, SDP_DEST, SDP_PATH, SDP_MANAGER,
-	    "ListUnitFiles", &e, &m, "")) < 0 ||
-	    (r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY,
-	    "(ss)")) < 0)
-		goto fail;
-	while ((r = sd_bus_message_read(m, "(ss)", &path, &state)) > 0) {
-		if (out->n >= SDP_UNIT_CAP)
-			break;
-		name = strrchr(path, '/');
-		if ((rc = sdp_names_add(out, name ? name + 1 : path)) != 0)
-			goto out;
-	}
-	if (r < 0)
-		goto fail;
-	if (out->n >= SDP_UNIT_CAP)
-		probe_flag(res, OVAL_FLAG_INCOMPLETE, "more than %d units",
-		    SDP_UNIT_CAP);
-	sdp_names_uniq(out);
-	goto out;
-fail:
-	probe_flag(res, OVAL_FLAG_ERROR, "cannot list systemd units: %s",
-	    e.message ? e.message : strerror(-r));
-out:
-	sd_bus_error_free(&e);
-	sd_bus_message_unref(m);
-	return rc;
-}
-
-/* The object path of unit name (loading it when systemd has not). */
-static int
-sdp_unit_path(sd_bus *bus, const char *name, char **path)
-{
-	sd_bus_message *m = NULL;
-	const char *p;
-	int r;
-
-	*path = NULL;
-	r = sd_bus_call_method(bus, SDP_DEST, SDP_PATH, SDP_MANAGER,
-	    "GetUnit", NULL, &m, "s", name);
-	if (r < 0) {
-		m = sd_bus_message_unref(m);
-		r = sd_bus_call_method(bus, SDP_DEST, SDP_PATH, SDP_MANAGER,
-		    "LoadUnit", NULL, &m, "s", name);
-	}
-	if (r >= 0 && (r = sd_bus_message_read(m, "o", &p)) > 0 &&
-	    (*path = strdup(p)) == NULL)
-		r = -ENOMEM;
-	sd_bus_message_unref(m);
-	return r < 0 ? r : 0;
-}
 
 /* A basic D-Bus value of type t as text into buf. */
 static int
@@ -285,7 +117,7 @@ sdp_interface(sd_bus *bus, const char *unit, const char *path,
 	char type;
 	int r, rc = PLUMB_OK, match;
 
-	r = sd_bus_call_method(bus, SDP_DEST, path,
+	r = sd_bus_call_method(bus, SDU_DEST, path,
 	    "org.freedesktop.DBus.Properties", "GetAll", NULL, &m, "s", iface);
 	if (r < 0)
 		goto out;	/* no such interface for this unit */
@@ -341,7 +173,7 @@ sdp_collect(const struct probe_req *req, struct probe_result *res)
 {
 	const struct probe_ent *unit = probe_req_ent(req, "unit");
 	const struct probe_ent *prop = probe_req_ent(req, "property");
-	struct sdp_names units;
+	struct oval_values units;
 	struct plumb_err err;
 	sd_bus *bus = NULL;
 	char *path = NULL, iface[128];
@@ -350,12 +182,12 @@ sdp_collect(const struct probe_req *req, struct probe_result *res)
 	int r, rc = PLUMB_OK, match;
 
 	memset(&units, 0, sizeof(units));
-	if (!sdp_host_ok(req, res))
+	if (!sdu_host_ok(req, res))
 		return PLUMB_OK;
 	if ((r = sd_bus_open_system(&bus)) < 0)
 		return probe_flag(res, OVAL_FLAG_ERROR,
 		    "cannot connect to the system bus: %s", strerror(-r));
-	if ((rc = sdp_list_units(bus, &units, res)) != 0 ||
+	if ((rc = sdu_list_units(bus, &units, res)) != 0 ||
 	    res->flag == OVAL_FLAG_ERROR)
 		goto out;
 	for (i = 0; i < units.n && rc == 0; i++) {
@@ -367,7 +199,7 @@ sdp_collect(const struct probe_req *req, struct probe_result *res)
 		if (!match)
 			continue;
 		free(path);
-		if (sdp_unit_path(bus, units.v[i], &path) < 0 || path == NULL)
+		if (sdu_unit_path(bus, units.v[i], &path) < 0 || path == NULL)
 			continue;
 		rc = sdp_interface(bus, units.v[i], path,
 		    "org.freedesktop.systemd1.Unit", prop, res);
@@ -384,7 +216,7 @@ sdp_collect(const struct probe_req *req, struct probe_result *res)
 	}
 out:
 	free(path);
-	sdp_names_clear(&units);
+	oval_values_clear(&units);
 	sd_bus_flush_close_unref(bus);
 	return rc;
 }
@@ -392,7 +224,7 @@ out:
 static int
 sdp_collect(const struct probe_req *req, struct probe_result *res)
 {
-	if (!sdp_host_ok(req, res))
+	if (!sdu_host_ok(req, res))
 		return PLUMB_OK;
 	return probe_flag(res, OVAL_FLAG_NOT_COLLECTED,
 	    "this build of plumb has no systemd support (libsystemd)");
