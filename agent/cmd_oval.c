@@ -21,7 +21,9 @@ eval_usage(FILE *f)
 	    "\n"
 	    "Evaluate the definitions of an OVAL 5.3-5.11 definitions file "
 	    "and print\n"
-	    "'Definition ID: RESULT' for each, as oscap oval eval does.\n"
+	    "'Definition ID: RESULT' for each and 'Evaluation done.', as "
+	    "oscap oval eval\n"
+	    "does; a summary goes to standard error.\n"
 	    "\n"
 	    "  --results FILE    write an OVAL results document to FILE\n"
 	    "  --variables FILE  take external variable values from an "
@@ -114,6 +116,9 @@ oval_eval_main(int argc, char **argv)
 			report(dr, counts);
 		}
 	}
+	/* The reference evaluator's closing line, for scripts that wait
+	 * for it. */
+	printf("Evaluation done.\n");
 	if (fflush(stdout) != 0) {
 		plumb_err_set(&err, PLUMB_EIO, "standard output: write error");
 		goto fail;
