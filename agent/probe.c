@@ -71,6 +71,12 @@ probe_ent_exact(const struct probe_ent *e, const struct oval_values **vals)
 	return 1;
 }
 
+const char *
+probe_root_prefix(const struct probe_req *req)
+{
+	return strcmp(req->env->root, "/") == 0 ? "" : req->env->root;
+}
+
 int
 probe_emit(struct probe_result *res, struct oval_item *it)
 {

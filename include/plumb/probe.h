@@ -113,6 +113,12 @@ int probe_emit(struct probe_result *res, struct oval_item *it);
 int probe_flag(struct probe_result *res, enum oval_flag flag,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * What to put before an absolute path to reach it under the probe root:
+ * "" when scanning "/", the root directory otherwise.
+ */
+const char *probe_root_prefix(const struct probe_req *req);
+
 /* The probe for an object element name, or NULL when plumb has none. */
 const struct probe_ops *probe_lookup(const char *type);
 

@@ -92,7 +92,7 @@ proc_items(const struct probe_req *req, const char *pid,
 	int fd, rc;
 
 	snprintf(path, sizeof(path), "%s/proc/%s/environ",
-	    strcmp(req->env->root, "/") == 0 ? "" : req->env->root, pid);
+	    probe_root_prefix(req), pid);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return PLUMB_OK;	/* gone, or not ours to read */
 	if ((buf = malloc(ENVIRON_MAX + 1)) == NULL) {
@@ -137,7 +137,7 @@ env58_collect(const struct probe_req *req, struct probe_result *res)
 	if (pid == NULL || pid->nil)
 		return self_items(req, res);
 	snprintf(path, sizeof(path), "%s/proc",
-	    strcmp(req->env->root, "/") == 0 ? "" : req->env->root);
+	    probe_root_prefix(req));
 	if ((d = opendir(path)) == NULL)
 		return probe_flag(res, OVAL_FLAG_ERROR, "%s: %s", path,
 		    strerror(errno));

@@ -265,8 +265,7 @@ static int
 part_collect(const struct probe_req *req, struct probe_result *res)
 {
 	const struct probe_ent *ent = probe_req_ent(req, "mount_point");
-	const char *base = strcmp(req->env->root, "/") == 0 ? "" :
-	    req->env->root;
+	const char *base = probe_root_prefix(req);
 	char path[PART_PATH_MAX];
 	struct part_mount *v = NULL;
 	struct plumb_err err;

@@ -6,12 +6,12 @@
  * as the reference evaluator does.
  */
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "plumb/probe.h"
+#include "hostfile.h"
 
 #define PASSWD_LINE_MAX	8192
 
@@ -52,9 +52,9 @@ password_split(char *line, char **f, size_t nf)
 
 /* An item for one passwd line, if it is an account whose name matches. */
 static int
-password_line(const struct probe_ent *ent, char *line,
-    struct probe_result *res)
+password_line(const void *arg, char *line, struct probe_result *res)
 {
+	const struct probe_ent *ent = arg;
 	struct oval_item *it;
 	struct plumb_err err;
 	char *f[8];
@@ -87,39 +87,8 @@ password_line(const struct probe_ent *ent, char *line,
 static int
 password_collect(const struct probe_req *req, struct probe_result *res)
 {
-	const struct probe_ent *ent = probe_req_ent(req, "username");
-	char path[4096], line[PASSWD_LINE_MAX];
-	size_t len;
-	FILE *fp;
-	int c, rc = PLUMB_OK;
-
-	if ((size_t)snprintf(path, sizeof(path), "%s/etc/passwd",
-	    strcmp(req->env->root, "/") == 0 ? "" : req->env->root) >=
-	    sizeof(path))
-		return probe_flag(res, OVAL_FLAG_ERROR, "probe root too long");
-	if ((fp = fopen(path, "re")) == NULL) {
-		if (errno == ENOENT)
-			return probe_flag(res, OVAL_FLAG_DOES_NOT_EXIST,
-			    "%s: %s", path, strerror(errno));
-		return probe_flag(res, OVAL_FLAG_ERROR, "%s: %s", path,
-		    strerror(errno));
-	}
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		len = strlen(line);
-		if (len > 0 && line[len - 1] == '\n')
-			line[--len] = '\0';
-		else if (!feof(fp)) {
-			/* Longer than any account line: skip all of it. */
-			while ((c = fgetc(fp)) != EOF && c != '\n')
-				;
-			continue;
-		}
-		if ((rc = password_line(ent, line, res)) != 0 ||
-		    res->flag == OVAL_FLAG_ERROR)
-			break;
-	}
-	fclose(fp);
-	return rc;
+	return hostfile_lines(req, res, "/etc/passwd", PASSWD_LINE_MAX, password_line,
+	    probe_req_ent(req, "username"));
 }
 
 const struct probe_ops probe_password_ops = {

@@ -358,7 +358,7 @@ proc_collect(const struct probe_req *req, struct probe_result *res)
 	DIR *d;
 	int m, rc = PLUMB_OK;
 
-	ctx.base = strcmp(req->env->root, "/") == 0 ? "" : req->env->root;
+	ctx.base = probe_root_prefix(req);
 	ctx.hz = sysconf(_SC_CLK_TCK);
 	ctx.btime = proc_btime(ctx.base);
 	ctx.now = time(NULL);

@@ -23,8 +23,7 @@ static const char *const rpminfo_dbs[] = {
 static int
 rpminfo_collect(const struct probe_req *req, struct probe_result *res)
 {
-	const char *root = strcmp(req->env->root, "/") == 0 ? "" :
-	    req->env->root;
+	const char *root = probe_root_prefix(req);
 	char path[4096];
 	struct stat st;
 	size_t i;

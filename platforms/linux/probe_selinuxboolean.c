@@ -58,8 +58,7 @@ static int
 seb_collect(const struct probe_req *req, struct probe_result *res)
 {
 	const struct probe_ent *name = probe_req_ent(req, "name");
-	const char *root = strcmp(req->env->root, "/") == 0 ? "" :
-	    req->env->root;
+	const char *root = probe_root_prefix(req);
 	char fs[SEB_PATH_MAX], dir[SEB_PATH_MAX];
 	struct plumb_err err;
 	struct dirent *de;

@@ -133,8 +133,7 @@ static int
 sec_collect(const struct probe_req *req, struct probe_result *res)
 {
 	const struct probe_ent *pid = probe_req_ent(req, "pid");
-	const char *root = strcmp(req->env->root, "/") == 0 ? "" :
-	    req->env->root;
+	const char *root = probe_root_prefix(req);
 	char fs[4096];
 	struct stat st;
 

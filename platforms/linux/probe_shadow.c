@@ -11,12 +11,12 @@
  * the entity out.
  */
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "plumb/probe.h"
+#include "hostfile.h"
 
 #define SHADOW_LINE_MAX	8192
 #define SHADOW_NOFLAG	"18446744073709551615"
@@ -68,9 +68,9 @@ shadow_num(const char *s)
 
 /* An item for one shadow line, if it is an account whose name matches. */
 static int
-shadow_line(const struct probe_ent *ent, char *line,
-    struct probe_result *res)
+shadow_line(const void *arg, char *line, struct probe_result *res)
 {
+	const struct probe_ent *ent = arg;
 	static const char *const num[] = { "chg_lst", "chg_allow", "chg_req",
 	    "exp_warn", "exp_inact", "exp_date" };
 	struct oval_item *it = NULL;
@@ -125,38 +125,8 @@ nomem:
 static int
 shadow_collect(const struct probe_req *req, struct probe_result *res)
 {
-	const struct probe_ent *ent = probe_req_ent(req, "username");
-	char path[4096], line[SHADOW_LINE_MAX];
-	size_t len;
-	FILE *fp;
-	int c, rc = PLUMB_OK;
-
-	if ((size_t)snprintf(path, sizeof(path), "%s/etc/shadow",
-	    strcmp(req->env->root, "/") == 0 ? "" : req->env->root) >=
-	    sizeof(path))
-		return probe_flag(res, OVAL_FLAG_ERROR, "probe root too long");
-	if ((fp = fopen(path, "re")) == NULL) {
-		if (errno == ENOENT)
-			return probe_flag(res, OVAL_FLAG_DOES_NOT_EXIST,
-			    "%s: %s", path, strerror(errno));
-		return probe_flag(res, OVAL_FLAG_ERROR, "%s: %s", path,
-		    strerror(errno));
-	}
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		len = strlen(line);
-		if (len > 0 && line[len - 1] == '\n')
-			line[--len] = '\0';
-		else if (!feof(fp)) {
-			while ((c = fgetc(fp)) != EOF && c != '\n')
-				;
-			continue;
-		}
-		if ((rc = shadow_line(ent, line, res)) != 0 ||
-		    res->flag == OVAL_FLAG_ERROR)
-			break;
-	}
-	fclose(fp);
-	return rc;
+	return hostfile_lines(req, res, "/etc/shadow", SHADOW_LINE_MAX, shadow_line,
+	    probe_req_ent(req, "username"));
 }
 
 const struct probe_ops probe_shadow_ops = {

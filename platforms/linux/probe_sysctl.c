@@ -200,8 +200,7 @@ sysctl_collect(const struct probe_req *req, struct probe_result *res)
 {
 	const struct probe_ent *name = probe_req_ent(req, "name");
 	const struct oval_values *exact;
-	const char *base = strcmp(req->env->root, "/") == 0 ? "" :
-	    req->env->root;
+	const char *base = probe_root_prefix(req);
 	char path[SYSCTL_PATH_MAX];
 	struct stat st;
 	size_t i, j;
