@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -26,9 +27,12 @@
 #include "oval_doc.h"
 #include "oval_func.h"
 
-#define FUNC_MAX_DEPTH	64		/* nesting of functions */
+#define FUNC_MAX_DEPTH	64		/* elements on one component path */
 #define FUNC_MAX_VALUES	1000000		/* cap on one component's values */
-#define FUNC_MAX_ARGS	16		/* components of one function */
+#define FUNC_MAX_ARGS	4096		/* components of one function */
+#define FUNC_MATCH_LIMIT 1000000	/* regex_capture backtracking bound */
+#define FUNC_DEPTH_LIMIT 100000
+#define FUNC_HEAP_LIMIT	(64 * 1024)	/* KiB */
 
 struct fctx {
 	const struct oval_func_env *env;
@@ -36,20 +40,32 @@ struct fctx {
 	int depth;
 };
 
-static int eval(struct fctx *, xmlNodePtr, enum oval_datatype,
+static int func_eval(struct fctx *, xmlNodePtr, enum oval_datatype,
     struct oval_values *);
 
+/* Record an error about element n (its line and name) and return code. */
 static int
-fail(struct fctx *c, int code, xmlNodePtr n, const char *what)
-{
-	return plumb_err_set(c->err, code, "line %ld: <%s>: %s",
-	    xmlGetLineNo(n), (const char *)n->name, what);
-}
+func_fail(struct fctx *c, int code, xmlNodePtr n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 static int
-add(struct fctx *c, struct oval_values *out, char *s)
+func_fail(struct fctx *c, int code, xmlNodePtr n, const char *fmt, ...)
 {
-	if (out->n >= FUNC_MAX_VALUES) {
+	char msg[PLUMB_ERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return plumb_err_set(c->err, code, "line %ld: <%s>: %s",
+	    xmlGetLineNo(n), (const char *)n->name, msg);
+}
+
+/* Append s (owned; NULL means allocation failed) to out, within the cap. */
+static int
+func_add(struct fctx *c, struct oval_values *out, char *s)
+{
+	if (s != NULL && out->n >= FUNC_MAX_VALUES) {
 		free(s);
 		return plumb_err_set(c->err, PLUMB_ELIMIT,
 		    "a variable has more than %d values", FUNC_MAX_VALUES);
@@ -60,10 +76,10 @@ add(struct fctx *c, struct oval_values *out, char *s)
 }
 
 static char *
-dup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+func_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static char *
-dup_printf(const char *fmt, ...)
+func_printf(const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
@@ -75,42 +91,68 @@ dup_printf(const char *fmt, ...)
 	return s;
 }
 
-/* Evaluate every component child of fn into args (at most max). */
-static int
-eval_args(struct fctx *c, xmlNodePtr fn, enum oval_datatype dt,
-    struct oval_values *args, size_t *nargs, size_t min, size_t max)
-{
-	xmlNodePtr a;
-	int rc;
-
-	*nargs = 0;
-	for (a = oval_elem(fn->children); a; a = oval_elem(a->next)) {
-		if (*nargs == max)
-			return fail(c, PLUMB_EINVAL, fn, "too many components");
-		if ((rc = eval(c, a, dt, &args[*nargs])) != 0)
-			return rc;
-		(*nargs)++;
-	}
-	if (*nargs < min)
-		return fail(c, PLUMB_EINVAL, fn, "too few components");
-	return PLUMB_OK;
-}
-
 static void
-clear_args(struct oval_values *args, size_t n)
+func_free_args(struct oval_values *args, size_t n)
 {
 	size_t i;
 
+	if (args == NULL)
+		return;
 	for (i = 0; i < n; i++)
 		oval_values_clear(&args[i]);
+	free(args);
 }
 
 /*
- * Step idx through the cartesian product of the arguments' values;
- * returns 0 once every combination was visited.
+ * Evaluate the component children of fn into a new array *argsp of
+ * *nargs lists (free with func_free_args).  The arity (min..max, max 0
+ * for the schema's "unbounded") is checked before anything is
+ * evaluated; on error nothing is left allocated.
  */
 static int
-next_combo(size_t *idx, const struct oval_values *args, size_t n)
+func_args(struct fctx *c, xmlNodePtr fn, enum oval_datatype dt,
+    struct oval_values **argsp, size_t *nargs, size_t min, size_t max)
+{
+	struct oval_values *args;
+	xmlNodePtr a;
+	size_t count = 0;
+	int rc;
+
+	*argsp = NULL;
+	*nargs = 0;
+	for (a = oval_elem(fn->children); a; a = oval_elem(a->next))
+		count++;
+	if (count < min)
+		return func_fail(c, PLUMB_EINVAL, fn, "needs %s%zu component%s",
+		    min == max ? "" : "at least ", min, min == 1 ? "" : "s");
+	if (max != 0 && count > max)
+		return func_fail(c, PLUMB_EINVAL, fn, "takes %s%zu component%s",
+		    min == max ? "exactly " : "at most ", max,
+		    max == 1 ? "" : "s");
+	if (count > FUNC_MAX_ARGS)
+		return func_fail(c, PLUMB_ELIMIT, fn, "more than %d "
+		    "components", FUNC_MAX_ARGS);
+	if ((args = calloc(count, sizeof(*args))) == NULL)
+		return plumb_err_set(c->err, PLUMB_ENOMEM, "out of memory");
+	for (a = oval_elem(fn->children); a; a = oval_elem(a->next)) {
+		if ((rc = func_eval(c, a, dt, &args[*nargs])) != 0) {
+			func_free_args(args, *nargs);
+			*nargs = 0;
+			return rc;
+		}
+		(*nargs)++;
+	}
+	*argsp = args;
+	return PLUMB_OK;
+}
+
+/*
+ * Step idx through the cartesian product of the arguments' values, the
+ * last argument varying fastest; returns 0 once every combination was
+ * visited.
+ */
+static int
+func_next_combo(size_t *idx, const struct oval_values *args, size_t n)
 {
 	size_t i = n;
 
@@ -122,8 +164,9 @@ next_combo(size_t *idx, const struct oval_values *args, size_t n)
 	return 0;
 }
 
+/* A product with an empty factor is empty: no result at all. */
 static int
-any_empty(const struct oval_values *args, size_t n)
+func_any_empty(const struct oval_values *args, size_t n)
 {
 	size_t i;
 
@@ -133,10 +176,26 @@ any_empty(const struct oval_values *args, size_t n)
 	return 0;
 }
 
+/* Length in bytes of the UTF-8 character at s; 1 for a stray byte. */
+static size_t
+func_u8len(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, i;
+
+	if (*p < 0xc0)
+		return 1;
+	n = *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : *p < 0xf8 ? 4 : 1;
+	for (i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 1;
+	return n;
+}
+
 /* ------------------------------------------------------------ numbers */
 
 static int
-parse_int(const char *s, long long *v)
+func_parse_int(const char *s, long long *v)
 {
 	char *end;
 
@@ -146,7 +205,7 @@ parse_int(const char *s, long long *v)
 }
 
 static int
-parse_float(const char *s, double *v)
+func_parse_float(const char *s, double *v)
 {
 	char *end;
 
@@ -156,30 +215,50 @@ parse_float(const char *s, double *v)
 	    0 : -1;
 }
 
+/*
+ * arithmetic: add or multiply one value of each argument, for every
+ * combination.  Integers stay exact (overflow is an error); a float
+ * argument, a float variable, or a value that is only readable as a
+ * float (the FunctionGroup's "a cast should be attempted") makes the
+ * whole computation float.
+ */
 static int
 func_arithmetic(struct fctx *c, xmlNodePtr fn, enum oval_datatype dt,
     struct oval_values *out)
 {
-	struct oval_values args[FUNC_MAX_ARGS];
-	size_t idx[FUNC_MAX_ARGS] = { 0 }, n = 0, i;
+	struct oval_values *args = NULL;
+	size_t *idx = NULL, n = 0, i, k;
 	const char *op = oval_attr(fn, "arithmetic_operation");
 	int mul, flt = dt == OVAL_DT_FLOAT, rc;
 	long long iv, iacc;
 	double fv, facc;
-	char *s;
 
 	if (op == NULL || (strcmp(op, "add") != 0 &&
 	    strcmp(op, "multiply") != 0))
-		return fail(c, PLUMB_EINVAL, fn,
+		return func_fail(c, PLUMB_EINVAL, fn,
 		    "arithmetic_operation must be add or multiply");
 	mul = strcmp(op, "multiply") == 0;
-	if ((rc = eval_args(c, fn, dt, args, &n, 2, FUNC_MAX_ARGS)) != 0)
+	if ((rc = func_args(c, fn, dt, &args, &n, 2, 0)) != 0)
+		return rc;
+	if ((idx = calloc(n, sizeof(*idx))) == NULL) {
+		rc = plumb_err_set(c->err, PLUMB_ENOMEM, "out of memory");
 		goto out;
-	/* A float argument makes the whole computation float. */
-	for (i = 0; i < n; i++)
+	}
+	for (i = 0; i < n; i++) {
 		if (args[i].dt == OVAL_DT_FLOAT)
 			flt = 1;
-	if (any_empty(args, n))
+		for (k = 0; k < args[i].n; k++) {
+			if (func_parse_int(args[i].v[k], &iv) == 0)
+				continue;
+			if (func_parse_float(args[i].v[k], &fv) != 0) {
+				rc = func_fail(c, PLUMB_EINVAL, fn, "'%.64s' is "
+				    "not a number", args[i].v[k]);
+				goto out;
+			}
+			flt = 1;
+		}
+	}
+	if (func_any_empty(args, n))
 		goto out;
 	do {
 		iacc = mul ? 1 : 0;
@@ -188,62 +267,74 @@ func_arithmetic(struct fctx *c, xmlNodePtr fn, enum oval_datatype dt,
 			const char *v = args[i].v[idx[i]];
 
 			if (flt) {
-				if (parse_float(v, &fv) != 0) {
-					rc = fail(c, PLUMB_EINVAL, fn,
-					    "a value is not a number");
+				(void)func_parse_float(v, &fv);
+				facc = mul ? facc * fv : facc + fv;
+				if (!isfinite(facc)) {
+					rc = func_fail(c, PLUMB_EINVAL, fn,
+					    "the result overflows");
 					goto out;
 				}
-				facc = mul ? facc * fv : facc + fv;
 			} else {
-				if (parse_int(v, &iv) != 0 || (mul ?
-				    __builtin_mul_overflow(iacc, iv, &iacc) :
-				    __builtin_add_overflow(iacc, iv, &iacc))) {
-					rc = fail(c, PLUMB_EINVAL, fn,
-					    "a value is not an integer, or the "
-					    "result overflows");
+				(void)func_parse_int(v, &iv);
+				if (mul ? __builtin_mul_overflow(iacc, iv, &iacc) :
+				    __builtin_add_overflow(iacc, iv, &iacc)) {
+					rc = func_fail(c, PLUMB_EINVAL, fn,
+					    "the result overflows");
 					goto out;
 				}
 			}
 		}
-		s = flt ? dup_printf("%.15g", facc) : dup_printf("%lld", iacc);
-		if ((rc = add(c, out, s)) != 0)
+		if ((rc = func_add(c, out, flt ? func_printf("%.15g", facc) :
+		    func_printf("%lld", iacc))) != 0)
 			goto out;
-	} while (next_combo(idx, args, n));
-	if (flt)
-		out->dt = OVAL_DT_FLOAT;
+	} while (func_next_combo(idx, args, n));
+	out->dt = flt ? OVAL_DT_FLOAT : OVAL_DT_INT;
 out:
-	clear_args(args, n);
+	free(idx);
+	func_free_args(args, n);
 	return rc;
 }
 
 /* ------------------------------------------------------------ strings */
 
+/* concat: one value of each argument joined, for every combination. */
 static int
-func_concat(struct fctx *c, xmlNodePtr fn, enum oval_datatype dt,
-    struct oval_values *out)
+func_concat(struct fctx *c, xmlNodePtr fn, struct oval_values *out)
 {
-	struct oval_values args[FUNC_MAX_ARGS];
-	size_t idx[FUNC_MAX_ARGS] = { 0 }, n = 0, i, len;
+	struct oval_values *args = NULL;
+	size_t *idx = NULL, n = 0, i, len, off;
 	char *s;
 	int rc;
 
-	if ((rc = eval_args(c, fn, OVAL_DT_STRING, args, &n, 2,
-	    FUNC_MAX_ARGS)) != 0 || any_empty(args, n))
+	if ((rc = func_args(c, fn, OVAL_DT_STRING, &args, &n, 2, 0)) != 0)
+		return rc;
+	if ((idx = calloc(n, sizeof(*idx))) == NULL) {
+		rc = plumb_err_set(c->err, PLUMB_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (func_any_empty(args, n))
 		goto out;
 	do {
 		for (len = 1, i = 0; i < n; i++)
 			len += strlen(args[i].v[idx[i]]);
 		if ((s = malloc(len)) == NULL) {
-			rc = plumb_err_set(c->err, PLUMB_ENOMEM, "out of memory");
+			rc = plumb_err_set(c->err, PLUMB_ENOMEM,
+			    "out of memory");
 			goto out;
 		}
-		for (*s = '\0', i = 0; i < n; i++)
-			strcat(s, args[i].v[idx[i]]);
-		if ((rc = add(c, out, s)) != 0)
+		for (off = 0, i = 0; i < n; i++) {
+			len = strlen(args[i].v[idx[i]]);
+			memcpy(s + off, args[i].v[idx[i]], len);
+			off += len;
+		}
+		s[off] = '\0';
+		if ((rc = func_add(c, out, s)) != 0)
 			goto out;
-	} while (next_combo(idx, args, n));
+	} while (func_next_combo(idx, args, n));
+	out->dt = OVAL_DT_STRING;
 out:
-	clear_args(args, n);
+	free(idx);
+	func_free_args(args, n);
 	return rc;
 }
 
@@ -252,229 +343,302 @@ static int
 func_affix(struct fctx *c, xmlNodePtr fn, struct oval_values *out, int end)
 {
 	const char *ch = oval_attr(fn, "character");
-	struct oval_values arg;
+	struct oval_values *arg;
 	size_t n, i, lc, lv;
 	char *s;
-	int rc, has;
+	int rc = PLUMB_OK, has;
 
 	if (ch == NULL)
-		return fail(c, PLUMB_EINVAL, fn, "no character attribute");
-	if ((rc = eval_args(c, fn, OVAL_DT_STRING, &arg, &n, 1, 1)) != 0)
+		return func_fail(c, PLUMB_EINVAL, fn,
+		    "the character attribute is required");
+	if ((rc = func_args(c, fn, OVAL_DT_STRING, &arg, &n, 1, 1)) != 0)
 		return rc;
 	lc = strlen(ch);
-	for (i = 0; i < arg.n; i++) {
-		lv = strlen(arg.v[i]);
-		has = lv >= lc && memcmp(end ? arg.v[i] + lv - lc : arg.v[i],
+	for (i = 0; i < arg->n; i++) {
+		lv = strlen(arg->v[i]);
+		has = lv >= lc && memcmp(end ? arg->v[i] + lv - lc : arg->v[i],
 		    ch, lc) == 0;
 		if (has)
-			s = strdup(arg.v[i]);
+			s = strdup(arg->v[i]);
 		else
-			s = end ? dup_printf("%s%s", arg.v[i], ch) :
-			    dup_printf("%s%s", ch, arg.v[i]);
-		if ((rc = add(c, out, s)) != 0)
+			s = end ? func_printf("%s%s", arg->v[i], ch) :
+			    func_printf("%s%s", ch, arg->v[i]);
+		if ((rc = func_add(c, out, s)) != 0)
 			break;
 	}
-	oval_values_clear(&arg);
+	out->dt = OVAL_DT_STRING;
+	func_free_args(arg, n);
 	return rc;
 }
 
+/* count: how many values all the components have together ("0" too). */
 static int
 func_count(struct fctx *c, xmlNodePtr fn, struct oval_values *out)
 {
-	struct oval_values args[FUNC_MAX_ARGS];
+	struct oval_values *args;
 	size_t n = 0, i, total = 0;
 	int rc;
 
-	if ((rc = eval_args(c, fn, OVAL_DT_STRING, args, &n, 1,
-	    FUNC_MAX_ARGS)) == 0) {
-		for (i = 0; i < n; i++)
-			total += args[i].n;
-		rc = add(c, out, dup_printf("%zu", total));
-		out->dt = OVAL_DT_INT;
-	}
-	clear_args(args, n);
+	if ((rc = func_args(c, fn, OVAL_DT_STRING, &args, &n, 1, 0)) != 0)
+		return rc;
+	for (i = 0; i < n; i++)
+		total += args[i].n;
+	out->dt = OVAL_DT_INT;
+	rc = func_add(c, out, func_printf("%zu", total));
+	func_free_args(args, n);
 	return rc;
 }
 
+/*
+ * unique: the values of all components without duplicates, compared as
+ * strings (byte for byte), in order of first appearance.
+ */
 static int
 func_unique(struct fctx *c, xmlNodePtr fn, enum oval_datatype dt,
     struct oval_values *out)
 {
-	struct oval_values args[FUNC_MAX_ARGS];
+	struct oval_values *args;
 	size_t n = 0, i, k, j;
 	int rc, seen;
 
-	if ((rc = eval_args(c, fn, dt, args, &n, 1, FUNC_MAX_ARGS)) != 0)
-		goto out;
+	if ((rc = func_args(c, fn, dt, &args, &n, 1, 0)) != 0)
+		return rc;
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < args[i].n; k++) {
 			for (seen = 0, j = 0; j < out->n && !seen; j++)
 				seen = strcmp(out->v[j], args[i].v[k]) == 0;
-			if (!seen && (rc = add(c, out,
+			if (!seen && (rc = func_add(c, out,
 			    strdup(args[i].v[k]))) != 0)
 				goto out;
 		}
 	}
 out:
-	clear_args(args, n);
+	func_free_args(args, n);
 	return rc;
 }
 
+/*
+ * split: each value cut at every occurrence of the delimiter, keeping
+ * empty pieces (the schema's "-a-a-" gives "", "a", "a", "").  An empty
+ * delimiter splits into single (UTF-8) characters.
+ */
 static int
 func_split(struct fctx *c, xmlNodePtr fn, struct oval_values *out)
 {
 	const char *d = oval_attr(fn, "delimiter"), *p, *q;
-	struct oval_values arg;
-	size_t n, i, ld;
+	struct oval_values *arg;
+	size_t n, i, ld, cl;
 	int rc;
 
-	if (d == NULL || *d == '\0')
-		return fail(c, PLUMB_EINVAL, fn, "empty delimiter");
-	if ((rc = eval_args(c, fn, OVAL_DT_STRING, &arg, &n, 1, 1)) != 0)
+	if (d == NULL)
+		return func_fail(c, PLUMB_EINVAL, fn,
+		    "the delimiter attribute is required");
+	if ((rc = func_args(c, fn, OVAL_DT_STRING, &arg, &n, 1, 1)) != 0)
 		return rc;
 	ld = strlen(d);
-	for (i = 0; i < arg.n && rc == 0; i++) {
-		for (p = arg.v[i]; (q = strstr(p, d)) != NULL; p = q + ld)
-			if ((rc = add(c, out, strndup(p, (size_t)(q - p)))) != 0)
+	for (i = 0; i < arg->n && rc == 0; i++) {
+		p = arg->v[i];
+		if (ld == 0) {
+			if (*p == '\0')
+				rc = func_add(c, out, strdup(""));
+			for (; *p != '\0' && rc == 0; p += cl) {
+				cl = func_u8len(p);
+				rc = func_add(c, out, strndup(p, cl));
+			}
+			continue;
+		}
+		for (; (q = strstr(p, d)) != NULL; p = q + ld)
+			if ((rc = func_add(c, out, strndup(p,
+			    (size_t)(q - p)))) != 0)
 				break;
 		if (rc == 0)
-			rc = add(c, out, strdup(p));
+			rc = func_add(c, out, strdup(p));
 	}
-	oval_values_clear(&arg);
+	out->dt = OVAL_DT_STRING;
+	func_free_args(arg, n);
 	return rc;
 }
 
+/*
+ * substring: characters (UTF-8 code points) from substring_start
+ * (1-based; below 1 means 1) for substring_length characters (negative
+ * or too long means to the end).  A start past the end of a value is
+ * an error, as the schema says.
+ */
 static int
 func_substring(struct fctx *c, xmlNodePtr fn, struct oval_values *out)
 {
 	const char *sa = oval_attr(fn, "substring_start");
 	const char *la = oval_attr(fn, "substring_length");
-	struct oval_values arg;
-	long long start, len;
-	size_t n, i, lv;
-	int rc;
+	struct oval_values *arg;
+	long long start, len, nch, k;
+	const char *p, *b;
+	size_t n, i;
+	int rc = PLUMB_OK;
 
-	if (sa == NULL || la == NULL || parse_int(sa, &start) != 0 ||
-	    parse_int(la, &len) != 0)
-		return fail(c, PLUMB_EINVAL, fn,
+	if (sa == NULL || la == NULL || func_parse_int(sa, &start) != 0 ||
+	    func_parse_int(la, &len) != 0)
+		return func_fail(c, PLUMB_EINVAL, fn,
 		    "substring_start and substring_length must be integers");
-	if ((rc = eval_args(c, fn, OVAL_DT_STRING, &arg, &n, 1, 1)) != 0)
-		return rc;
 	if (start < 1)
 		start = 1;
-	for (i = 0; i < arg.n; i++) {
-		lv = strlen(arg.v[i]);
-		/* The schema: a start past the end is an error. */
-		if ((unsigned long long)start > lv) {
-			rc = fail(c, PLUMB_EINVAL, fn,
-			    "substring_start is past the end of the value");
+	if ((rc = func_args(c, fn, OVAL_DT_STRING, &arg, &n, 1, 1)) != 0)
+		return rc;
+	for (i = 0; i < arg->n; i++) {
+		for (nch = 0, p = arg->v[i]; *p != '\0'; p += func_u8len(p))
+			nch++;
+		if (start > nch) {
+			rc = func_fail(c, PLUMB_EINVAL, fn, "substring_start %lld "
+			    "is past the end of '%.64s' (%lld characters)",
+			    start, arg->v[i], nch);
 			break;
 		}
-		if (len < 0 || (unsigned long long)len > lv - (size_t)start + 1)
-			len = (long long)(lv - (size_t)start + 1);
-		if ((rc = add(c, out, strndup(arg.v[i] + start - 1,
-		    (size_t)len))) != 0)
+		for (k = 1, b = arg->v[i]; k < start; k++)
+			b += func_u8len(b);
+		for (k = 0, p = b; *p != '\0' && (len < 0 || k < len); k++)
+			p += func_u8len(p);
+		if ((rc = func_add(c, out, strndup(b, (size_t)(p - b)))) != 0)
 			break;
 	}
-	oval_values_clear(&arg);
+	out->dt = OVAL_DT_STRING;
+	func_free_args(arg, n);
 	return rc;
 }
 
+/* The schema's Perl metacharacters: '^$\.[](){}*+?|'. */
+static const char func_meta[] = "^$\\.[](){}*+?|";
+
+/* escape_regex: a backslash before every metacharacter. */
 static int
 func_escape_regex(struct fctx *c, xmlNodePtr fn, struct oval_values *out)
 {
-	static const char meta[] = "\\^$.[]|()?*+{}";
-	struct oval_values arg;
+	struct oval_values *arg;
 	const char *p;
 	size_t n, i;
 	char *s, *q;
 	int rc;
 
-	if ((rc = eval_args(c, fn, OVAL_DT_STRING, &arg, &n, 1, 1)) != 0)
+	if ((rc = func_args(c, fn, OVAL_DT_STRING, &arg, &n, 1, 1)) != 0)
 		return rc;
-	for (i = 0; i < arg.n; i++) {
-		if ((s = malloc(strlen(arg.v[i]) * 2 + 1)) == NULL) {
-			rc = plumb_err_set(c->err, PLUMB_ENOMEM, "out of memory");
+	for (i = 0; i < arg->n; i++) {
+		if ((s = malloc(strlen(arg->v[i]) * 2 + 1)) == NULL) {
+			rc = plumb_err_set(c->err, PLUMB_ENOMEM,
+			    "out of memory");
 			break;
 		}
-		for (q = s, p = arg.v[i]; *p; p++) {
-			if (strchr(meta, *p) != NULL)
+		for (q = s, p = arg->v[i]; *p; p++) {
+			if (strchr(func_meta, *p) != NULL)
 				*q++ = '\\';
 			*q++ = *p;
 		}
 		*q = '\0';
-		if ((rc = add(c, out, s)) != 0)
+		if ((rc = func_add(c, out, s)) != 0)
 			break;
 	}
-	oval_values_clear(&arg);
+	out->dt = OVAL_DT_STRING;
+	func_free_args(arg, n);
 	return rc;
 }
 
 /*
- * Shell glob to Perl regex, following the schema's table: '*' is
- * [^/]*, '?' is [^/], and a wildcard that starts a path component does
- * not match a dot file ((?=[^.]) before '*', [^./] for '?'), brackets pass through with
- * '!' as negation, other regex characters are escaped.  With
- * glob_noescape a backslash is a literal character.
+ * Copy the bracket expression starting at g (on '[') as a regex class
+ * to *qp; returns the glob character after its ']' or NULL when it is
+ * not closed (the schema's "[ab" is invalid).  "!" or "^" first
+ * negates, "]" first is literal, "[:class:]" passes through.
  */
-static char *
-glob_to_regex(const char *g, int noescape)
+static const char *
+func_glob_bracket(const char *g, int noescape, char **qp)
 {
-	static const char meta[] = "\\^$.|()+{}";
-	size_t cap = strlen(g) * 16 + 8;
-	char *r = malloc(cap), *q;
-	const char *p, *close;
-	int comp_start = 1;
+	const char *p = g + 1, *e;
+	char *q = *qp;
 
-	if (r == NULL)
-		return NULL;
-	q = r;
-	*q++ = '^';
-	for (p = g; *p; p++) {
-		if (*p == '\\' && !noescape && p[1] != '\0') {
-			p++;
-			if (strchr(meta, *p) || strchr("*?[]", *p))
+	*q++ = '[';
+	if (*p == '!' || *p == '^') {
+		*q++ = '^';
+		p++;
+	}
+	if (*p == ']') {
+		*q++ = '\\';
+		*q++ = *p++;
+	}
+	for (; *p != ']'; p++) {
+		if (*p == '\0')
+			return NULL;
+		if (p[0] == '[' && p[1] == ':' &&
+		    (e = strstr(p + 2, ":]")) != NULL) {
+			memcpy(q, p, (size_t)(e + 2 - p));
+			q += e + 2 - p;
+			p = e + 1;
+		} else if (*p == '\\' && !noescape) {
+			if (*++p == '\0')
+				return NULL;
+			*q++ = '\\';
+			*q++ = *p;
+		} else {
+			if (*p == '\\' || *p == '[')
 				*q++ = '\\';
 			*q++ = *p;
-			comp_start = 0;
-			continue;
 		}
+	}
+	*q++ = ']';
+	*qp = q;
+	return p + 1;
+}
+
+/*
+ * Shell glob to Perl regex, following the schema's table: anchored;
+ * '*' is [^/]* and '?' is [^/]; a wildcard that starts a path component
+ * does not match a leading dot ((?=[^.]) before '*', [^./] for '?');
+ * brackets stay classes; everything else is literal.  Without
+ * glob_noescape a backslash makes the next character literal; with it
+ * a backslash is itself a literal character (and so does not start a
+ * path component).  Returns NULL on a bad glob (*bad set) or ENOMEM.
+ */
+static char *
+func_glob_to_regex(const char *g, int noescape, int *bad)
+{
+	size_t cap = strlen(g) * 16 + 8;
+	char *r, *q;
+	const char *p;
+	int comp_start = 1;
+
+	*bad = 0;
+	if ((q = r = malloc(cap)) == NULL)
+		return NULL;
+	*q++ = '^';
+	for (p = g; *p; ) {
 		switch (*p) {
+		case '\\':
+			if (!noescape && p[1] != '\0')
+				p++;
+			if (strchr(func_meta, *p) != NULL)
+				*q++ = '\\';
+			*q++ = *p++;
+			break;
 		case '*':
 			if (comp_start)
 				q += sprintf(q, "(?=[^.])");
 			q += sprintf(q, "[^/]*");
+			p++;
 			break;
 		case '?':
 			q += sprintf(q, comp_start ? "[^./]" : "[^/]");
+			p++;
 			break;
 		case '[':
-			close = strchr(p + 1 + (p[1] == '!' || p[1] == ']'),
-			    ']');
-			if (close == NULL) {
-				q += sprintf(q, "\\[");
-				break;
+			if ((p = func_glob_bracket(p, noescape, &q)) == NULL) {
+				free(r);
+				*bad = 1;
+				return NULL;
 			}
-			*q++ = '[';
-			p++;
-			if (*p == '!') {
-				*q++ = '^';
-				p++;
-			}
-			for (; p < close; p++) {
-				if (*p == '\\' || (*p == '[' && p[1] == ':'))
-					*q++ = '\\';
-				*q++ = *p;
-			}
-			*q++ = ']';
 			break;
 		default:
-			if (*p == '\\' || strchr(meta, *p))
+			if (strchr(func_meta, *p) != NULL)
 				*q++ = '\\';
-			*q++ = *p;
+			*q++ = *p++;
 			break;
 		}
-		comp_start = *p == '/';
+		comp_start = p[-1] == '/';
 	}
 	*q++ = '$';
 	*q = '\0';
@@ -482,22 +646,36 @@ glob_to_regex(const char *g, int noescape)
 }
 
 static int
-func_glob_to_regex(struct fctx *c, xmlNodePtr fn, struct oval_values *out)
+func_glob(struct fctx *c, xmlNodePtr fn, struct oval_values *out)
 {
-	struct oval_values arg;
+	struct oval_values *arg;
 	size_t n, i;
-	int rc, noesc = oval_attr_true(fn, "glob_noescape");
+	char *s;
+	int rc, bad, noesc = oval_attr_true(fn, "glob_noescape");
 
-	if ((rc = eval_args(c, fn, OVAL_DT_STRING, &arg, &n, 1, 1)) != 0)
+	if ((rc = func_args(c, fn, OVAL_DT_STRING, &arg, &n, 1, 1)) != 0)
 		return rc;
-	for (i = 0; i < arg.n; i++)
-		if ((rc = add(c, out, glob_to_regex(arg.v[i], noesc))) != 0)
+	for (i = 0; i < arg->n; i++) {
+		if ((s = func_glob_to_regex(arg->v[i], noesc, &bad)) == NULL &&
+		    bad) {
+			rc = func_fail(c, PLUMB_EINVAL, fn, "'%.64s' is not a "
+			    "valid glob (a '[' is not closed)", arg->v[i]);
 			break;
-	oval_values_clear(&arg);
+		}
+		if ((rc = func_add(c, out, s)) != 0)
+			break;
+	}
+	out->dt = OVAL_DT_STRING;
+	func_free_args(arg, n);
 	return rc;
 }
 
-/* First capture group of the first match, "" when there is none. */
+/*
+ * regex_capture: for each value, the first capturing group of the first
+ * match; "" when nothing matches, when the pattern has no group, or the
+ * group did not take part.  UTF-8 patterns are compiled in UTF mode,
+ * as pattern match does.
+ */
 static int
 func_regex_capture(struct fctx *c, xmlNodePtr fn, struct oval_values *out)
 {
@@ -505,51 +683,61 @@ func_regex_capture(struct fctx *c, xmlNodePtr fn, struct oval_values *out)
 	pcre2_match_context *mctx = NULL;
 	pcre2_match_data *md = NULL;
 	pcre2_code *re = NULL;
-	struct oval_values arg;
-	PCRE2_SIZE eoff, *ov;
+	struct oval_values *arg = NULL;
+	PCRE2_SIZE eoff = 0, *ov;
 	PCRE2_UCHAR emsg[128];
-	char msg[256];
 	size_t n = 0, i;
-	int rc, ecode, m;
+	int rc, ecode = 0, m;
 
-	oval_values_init(&arg, OVAL_DT_STRING);
 	if (pat == NULL)
-		return fail(c, PLUMB_EINVAL, fn, "no pattern attribute");
-	if ((re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0,
-	    &ecode, &eoff, NULL)) == NULL) {
-		pcre2_get_error_message(ecode, emsg, sizeof(emsg));
-		snprintf(msg, sizeof(msg), "bad pattern at offset %zu: %s",
-		    (size_t)eoff, (const char *)emsg);
-		return fail(c, PLUMB_EINVAL, fn, msg);
+		return func_fail(c, PLUMB_EINVAL, fn,
+		    "the pattern attribute is required");
+	re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+	    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &ecode, &eoff, NULL);
+	if (re == NULL && ecode < 0)	/* the pattern is not UTF-8 */
+		re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0,
+		    &ecode, &eoff, NULL);
+	if (re == NULL) {
+		if (pcre2_get_error_message(ecode, emsg, sizeof(emsg)) < 0)
+			snprintf((char *)emsg, sizeof(emsg), "error %d", ecode);
+		return func_fail(c, PLUMB_EINVAL, fn, "pattern '%.64s' does not "
+		    "compile at offset %zu: %s", pat, (size_t)eoff,
+		    (const char *)emsg);
 	}
 	if ((md = pcre2_match_data_create_from_pattern(re, NULL)) == NULL ||
 	    (mctx = pcre2_match_context_create(NULL)) == NULL) {
 		rc = plumb_err_set(c->err, PLUMB_ENOMEM, "out of memory");
 		goto out;
 	}
-	pcre2_set_match_limit(mctx, 1000000);
-	pcre2_set_depth_limit(mctx, 100000);
-	if ((rc = eval_args(c, fn, OVAL_DT_STRING, &arg, &n, 1, 1)) != 0)
+	pcre2_set_match_limit(mctx, FUNC_MATCH_LIMIT);
+	pcre2_set_depth_limit(mctx, FUNC_DEPTH_LIMIT);
+	pcre2_set_heap_limit(mctx, FUNC_HEAP_LIMIT);
+	if ((rc = func_args(c, fn, OVAL_DT_STRING, &arg, &n, 1, 1)) != 0)
 		goto out;
-	for (i = 0; i < arg.n; i++) {
-		m = pcre2_match(re, (PCRE2_SPTR)arg.v[i], PCRE2_ZERO_TERMINATED,
+	for (i = 0; i < arg->n; i++) {
+		m = pcre2_match(re, (PCRE2_SPTR)arg->v[i], PCRE2_ZERO_TERMINATED,
 		    0, 0, md, mctx);
 		if (m < 0 && m != PCRE2_ERROR_NOMATCH) {
-			rc = fail(c, PLUMB_EINVAL, fn,
-			    "pattern match failed (match limit?)");
+			pcre2_get_error_message(m, emsg, sizeof(emsg));
+			rc = func_fail(c, (m == PCRE2_ERROR_MATCHLIMIT ||
+			    m == PCRE2_ERROR_DEPTHLIMIT ||
+			    m == PCRE2_ERROR_HEAPLIMIT) ? PLUMB_ELIMIT :
+			    PLUMB_EINVAL, fn, "pattern '%.64s' on '%.64s': %s",
+			    pat, arg->v[i], (const char *)emsg);
 			goto out;
 		}
 		ov = pcre2_get_ovector_pointer(md);
 		if (m >= 2 && ov[2] != PCRE2_UNSET)
-			rc = add(c, out, strndup(arg.v[i] + ov[2],
+			rc = func_add(c, out, strndup(arg->v[i] + ov[2],
 			    ov[3] - ov[2]));
 		else
-			rc = add(c, out, strdup(""));
+			rc = func_add(c, out, strdup(""));
 		if (rc != 0)
 			goto out;
 	}
+	out->dt = OVAL_DT_STRING;
 out:
-	oval_values_clear(&arg);
+	func_free_args(arg, n);
 	pcre2_match_context_free(mctx);
 	pcre2_match_data_free(md);
 	pcre2_code_free(re);
@@ -558,14 +746,19 @@ out:
 
 /* ------------------------------------------------------ time_difference */
 
-static const char *const months[] = {
+static const char *const func_months[] = {
 	"january", "february", "march", "april", "may", "june", "july",
 	"august", "september", "october", "november", "december"
 };
 
+static const char *const func_formats[] = {
+	"year_month_day", "month_day_year", "day_month_year",
+	"win_filetime", "seconds_since_epoch", "cim_datetime"
+};
+
 /* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
 static long long
-days_from_civil(long long y, unsigned m, unsigned d)
+func_days_from_civil(long long y, unsigned m, unsigned d)
 {
 	long long era;
 	unsigned yoe, doy, doe;
@@ -578,8 +771,9 @@ days_from_civil(long long y, unsigned m, unsigned d)
 	return era * 146097 + (long long)doe - 719468;
 }
 
+/* Seconds since the epoch of a UTC date and time, checked for range. */
 static int
-valid_tm(int y, int mo, int d, int h, int mi, int s, long long *out)
+func_mktime(int y, int mo, int d, int h, int mi, int s, long long *out)
 {
 	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30,
 	    31, 30, 31 };
@@ -589,165 +783,301 @@ valid_tm(int y, int mo, int d, int h, int mi, int s, long long *out)
 	    (mo == 2 && d == 29 && !leap) || h < 0 || h > 23 || mi < 0 ||
 	    mi > 59 || s < 0 || s > 60)
 		return -1;
-	*out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
+	*out = func_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
 	    h * 3600 + mi * 60 + s;
 	return 0;
 }
 
-/* Parse "D1 SEP D2 SEP D3[ hh:mm:ss]" with two-digit D fields, returning
- * the three numbers in the written order. */
+/* Exactly n decimal digits at *p into *v. */
 static int
-parse_dmy(const char *v, char sep, int first4, int *a, int *b, int *yr,
-    int *h, int *mi, int *s)
+func_digits(const char **p, int n, int *v)
 {
-	char s1, s2, tail;
-	int n;
+	int i;
 
+	for (*v = 0, i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*p)[i]))
+			return -1;
+		*v = *v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	return 0;
+}
+
+/* The optional " hh:mm:ss" ending a date, then the end of the string. */
+static int
+func_hms(const char *p, int *h, int *mi, int *s)
+{
 	*h = *mi = *s = 0;
-	if (first4)
-		n = sscanf(v, "%4d%c%2d%c%2d %2d:%2d:%2d%c", yr, &s1, a, &s2,
-		    b, h, mi, s, &tail);
-	else
-		n = sscanf(v, "%2d%c%2d%c%4d %2d:%2d:%2d%c", a, &s1, b, &s2,
-		    yr, h, mi, s, &tail);
-	if ((n != 5 && n != 8) || s1 != sep || s2 != sep)
+	if (*p == '\0')
+		return 0;
+	if (*p++ != ' ' || func_digits(&p, 2, h) != 0 || *p++ != ':' ||
+	    func_digits(&p, 2, mi) != 0 || *p++ != ':' ||
+	    func_digits(&p, 2, s) != 0 || *p != '\0')
 		return -1;
 	return 0;
 }
 
-/* Seconds since the epoch of v written in format fmt. */
+/* "aa?bb?yyyy[ hh:mm:ss]" with ? one of '/' and '-' (the same twice). */
 static int
-to_seconds(const char *fmt, const char *v, long long *out)
+func_dmy(const char *p, int *a, int *b, int *y, int *h, int *mi, int *s)
 {
-	int y, mo, d, h = 0, mi = 0, s = 0, n, k;
-	char name[16], tail;
-	long long ft;
-	size_t len = strlen(v);
+	char sep;
 
-	if (strcmp(fmt, "seconds_since_epoch") == 0) {
-		return parse_int(v, out);
-	} else if (strcmp(fmt, "win_filetime") == 0) {
-		/* 100 ns ticks since 1601-01-01, given in hex. */
-		char *end;
+	if (func_digits(&p, 2, a) != 0 || (*p != '/' && *p != '-'))
+		return -1;
+	sep = *p++;
+	if (func_digits(&p, 2, b) != 0 || *p++ != sep ||
+	    func_digits(&p, 4, y) != 0)
+		return -1;
+	return func_hms(p, h, mi, s);
+}
 
-		errno = 0;
-		ft = (long long)strtoull(v, &end, 16);
-		if (end == v || *end != '\0' || errno != 0)
-			return -1;
-		*out = ft / 10000000LL - 11644473600LL;
-		return 0;
-	} else if (strcmp(fmt, "cim_datetime") == 0) {
-		if (sscanf(v, "%4d%2d%2d%2d%2d%2d", &y, &mo, &d, &h, &mi,
-		    &s) == 6 && len >= 14)
-			return valid_tm(y, mo, d, h, mi, s, out);
-		if (sscanf(v, "%4d-%2d-%2d %2d:%2d:%2d", &y, &mo, &d, &h, &mi,
-		    &s) == 6)
-			return valid_tm(y, mo, d, h, mi, s, out);
+/* "yyyymmdd", "yyyymmddThhmmss", "yyyy/mm/dd[ hh:mm:ss]", "yyyy-mm-dd..." */
+static int
+func_ymd(const char *p, long long *out)
+{
+	int y, mo, d, h = 0, mi = 0, s = 0;
+	char sep;
+
+	if (func_digits(&p, 4, &y) != 0)
 		return -1;
-	} else if (strcmp(fmt, "year_month_day") == 0) {
-		if (len == 8 && sscanf(v, "%4d%2d%2d%c", &y, &mo, &d,
-		    &tail) == 3)
-			return valid_tm(y, mo, d, 0, 0, 0, out);
-		if (len == 15 && sscanf(v, "%4d%2d%2dT%2d%2d%2d%c", &y, &mo,
-		    &d, &h, &mi, &s, &tail) == 6)
-			return valid_tm(y, mo, d, h, mi, s, out);
-		if (parse_dmy(v, '/', 1, &mo, &d, &y, &h, &mi, &s) == 0 ||
-		    parse_dmy(v, '-', 1, &mo, &d, &y, &h, &mi, &s) == 0)
-			return valid_tm(y, mo, d, h, mi, s, out);
-		return -1;
-	} else if (strcmp(fmt, "month_day_year") == 0) {
-		if (parse_dmy(v, '/', 0, &mo, &d, &y, &h, &mi, &s) == 0 ||
-		    parse_dmy(v, '-', 0, &mo, &d, &y, &h, &mi, &s) == 0)
-			return valid_tm(y, mo, d, h, mi, s, out);
-		/* "NameOfMonth, dd yyyy[ hh:mm:ss]", full or abbreviated. */
-		n = sscanf(v, "%15[A-Za-z], %2d %4d %2d:%2d:%2d%c", name, &d,
-		    &y, &h, &mi, &s, &tail);
-		if (n != 3 && n != 6)
+	if (*p == '/' || *p == '-') {
+		sep = *p++;
+		if (func_digits(&p, 2, &mo) != 0 || *p++ != sep ||
+		    func_digits(&p, 2, &d) != 0 || func_hms(p, &h, &mi,
+		    &s) != 0)
 			return -1;
-		for (k = 0; name[k]; k++)
-			name[k] = (char)tolower((unsigned char)name[k]);
-		for (mo = 0; mo < 12; mo++)
-			if (strcmp(name, months[mo]) == 0 ||
-			    (strlen(name) == 3 &&
-			    strncmp(name, months[mo], 3) == 0))
-				break;
-		if (mo == 12)
+	} else {
+		if (func_digits(&p, 2, &mo) != 0 ||
+		    func_digits(&p, 2, &d) != 0)
 			return -1;
-		return valid_tm(y, mo + 1, d, h, mi, s, out);
-	} else if (strcmp(fmt, "day_month_year") == 0) {
-		if (parse_dmy(v, '/', 0, &d, &mo, &y, &h, &mi, &s) == 0 ||
-		    parse_dmy(v, '-', 0, &d, &mo, &y, &h, &mi, &s) == 0)
-			return valid_tm(y, mo, d, h, mi, s, out);
-		return -1;
+		if (*p == 'T') {
+			p++;
+			if (func_digits(&p, 2, &h) != 0 ||
+			    func_digits(&p, 2, &mi) != 0 ||
+			    func_digits(&p, 2, &s) != 0)
+				return -1;
+		}
+		if (*p != '\0')
+			return -1;
 	}
-	return -1;
+	return func_mktime(y, mo, d, h, mi, s, out);
+}
+
+/* month_day_year: numeric, or "[Abbreviated]NameOfMonth, dd yyyy..." */
+static int
+func_mdy(const char *p, long long *out)
+{
+	int y, mo, d, h, mi, s;
+	size_t len, k;
+
+	if (isdigit((unsigned char)*p)) {
+		if (func_dmy(p, &mo, &d, &y, &h, &mi, &s) != 0)
+			return -1;
+		return func_mktime(y, mo, d, h, mi, s, out);
+	}
+	for (len = 0; isalpha((unsigned char)p[len]); len++)
+		;
+	if (len < 3)
+		return -1;
+	for (k = 0; k < 12; k++)
+		if ((len == 3 || len == strlen(func_months[k])) &&
+		    strncasecmp(p, func_months[k], len) == 0)
+			break;
+	if (k == 12)
+		return -1;
+	p += len;
+	if (*p++ != ',' || *p++ != ' ' || func_digits(&p, 2, &d) != 0 ||
+	    *p++ != ' ' || func_digits(&p, 4, &y) != 0 ||
+	    func_hms(p, &h, &mi, &s) != 0)
+		return -1;
+	return func_mktime(y, (int)k + 1, d, h, mi, s, out);
+}
+
+/*
+ * win_filetime: 100 ns ticks since 1601-01-01 UTC.  Windows items carry
+ * it as a decimal integer; a value with "0x" or hexadecimal letters is
+ * read as hexadecimal (the form some tools print).
+ */
+static int
+func_filetime(const char *v, long long *out)
+{
+	unsigned long long ft;
+	const char *p = v;
+	char *end;
+	int base = 10;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	} else if (p[strspn(p, "0123456789")] != '\0')
+		base = 16;
+	if (!isxdigit((unsigned char)*p))
+		return -1;
+	errno = 0;
+	ft = strtoull(p, &end, base);
+	if (*end != '\0' || errno != 0)
+		return -1;
+	*out = (long long)(ft / 10000000ULL) - 11644473600LL;
+	return 0;
+}
+
+/*
+ * cim_datetime: "yyyymmddHHMMSS.mmmmmmsUUU", sUUU being the offset from
+ * UTC in minutes (subtracted to get UTC), or the WQL form
+ * "yyyy-mm-dd HH:MM:SS[:mmm]" (taken as UTC).
+ */
+static int
+func_cim(const char *p, long long *out)
+{
+	int y, mo, d, h, mi, s, frac, off;
+	char sign;
+
+	if (func_digits(&p, 4, &y) != 0)
+		return -1;
+	if (*p == '-') {
+		p++;
+		if (func_digits(&p, 2, &mo) != 0 || *p++ != '-' ||
+		    func_digits(&p, 2, &d) != 0 || *p++ != ' ' ||
+		    func_digits(&p, 2, &h) != 0 || *p++ != ':' ||
+		    func_digits(&p, 2, &mi) != 0 || *p++ != ':' ||
+		    func_digits(&p, 2, &s) != 0)
+			return -1;
+		if (*p == ':' && (p++, func_digits(&p, 3, &frac) != 0))
+			return -1;
+		if (*p != '\0')
+			return -1;
+		return func_mktime(y, mo, d, h, mi, s, out);
+	}
+	if (func_digits(&p, 2, &mo) != 0 || func_digits(&p, 2, &d) != 0 ||
+	    func_digits(&p, 2, &h) != 0 || func_digits(&p, 2, &mi) != 0 ||
+	    func_digits(&p, 2, &s) != 0 || *p++ != '.' ||
+	    func_digits(&p, 6, &frac) != 0 || (*p != '+' && *p != '-'))
+		return -1;
+	sign = *p++;
+	if (func_digits(&p, 3, &off) != 0 || *p != '\0' ||
+	    func_mktime(y, mo, d, h, mi, s, out) != 0)
+		return -1;
+	*out -= (sign == '-' ? -1 : 1) * (long long)off * 60;
+	return 0;
+}
+
+/*
+ * Seconds since the epoch of v written in format fmt (already checked
+ * to be a DateTimeFormatEnumeration value).  Dates without a zone are
+ * taken as UTC, like the schema's "current time (UTC)".
+ */
+static int
+func_to_seconds(const char *fmt, const char *v, long long *out)
+{
+	int a, b, y, h, mi, s;
+
+	if (strcmp(fmt, "seconds_since_epoch") == 0)
+		return func_parse_int(v, out);
+	if (strcmp(fmt, "win_filetime") == 0)
+		return func_filetime(v, out);
+	if (strcmp(fmt, "cim_datetime") == 0)
+		return func_cim(v, out);
+	if (strcmp(fmt, "year_month_day") == 0)
+		return func_ymd(v, out);
+	if (strcmp(fmt, "month_day_year") == 0)
+		return func_mdy(v, out);
+	if (func_dmy(v, &a, &b, &y, &h, &mi, &s) != 0)	/* day_month_year */
+		return -1;
+	return func_mktime(y, b, a, h, mi, s, out);
 }
 
 static int
+func_known_format(const char *f)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(func_formats) / sizeof(func_formats[0]); i++)
+		if (strcmp(f, func_formats[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * time_difference: with two components, first minus second (format_1
+ * and format_2); with one, the current time minus it, the component
+ * being read with format_2 as the schema says.  Always integer seconds.
+ */
+static int
 func_time_difference(struct fctx *c, xmlNodePtr fn, struct oval_values *out)
 {
-	struct oval_values args[2];
-	const char *f1 = oval_attr(fn, "format_1"), *f2 = oval_attr(fn,
-	    "format_2");
-	size_t idx[2] = { 0, 0 }, n = 0;
-	long long t1, t2;
+	struct oval_values *args;
+	const char *f[2], *fa;
+	size_t idx[2] = { 0, 0 }, n = 0, i;
+	long long t[2];
 	int rc;
 
-	if (f1 == NULL)
-		f1 = "year_month_day";
-	if (f2 == NULL)
-		f2 = "year_month_day";
-	if ((rc = eval_args(c, fn, OVAL_DT_STRING, args, &n, 1, 2)) != 0 ||
-	    any_empty(args, n))
+	f[0] = (fa = oval_attr(fn, "format_1")) ? fa : "year_month_day";
+	f[1] = (fa = oval_attr(fn, "format_2")) ? fa : "year_month_day";
+	for (i = 0; i < 2; i++)
+		if (!func_known_format(f[i]))
+			return func_fail(c, PLUMB_EINVAL, fn, "unknown date "
+			    "format '%.64s'", f[i]);
+	if ((rc = func_args(c, fn, OVAL_DT_STRING, &args, &n, 1, 2)) != 0)
+		return rc;
+	if (func_any_empty(args, n))
 		goto out;
 	do {
-		/* One component: now minus it; two: first minus second. */
-		if (n == 1) {
-			t1 = (long long)c->env->now;
-			if (to_seconds(f1, args[0].v[idx[0]], &t2) != 0)
-				goto bad;
-		} else {
-			if (to_seconds(f1, args[0].v[idx[0]], &t1) != 0 ||
-			    to_seconds(f2, args[1].v[idx[1]], &t2) != 0)
-				goto bad;
+		t[0] = (long long)c->env->now;
+		for (i = 0; i < n; i++) {
+			const char *v = args[i].v[idx[i]];
+			const char *fmt = f[n == 1 ? 1 : i];
+
+			if (func_to_seconds(fmt, v, &t[2 - n + i]) != 0) {
+				rc = func_fail(c, PLUMB_EINVAL, fn, "'%.64s' is "
+				    "not a %s date", v, fmt);
+				goto out;
+			}
 		}
-		if ((rc = add(c, out, dup_printf("%lld", t1 - t2))) != 0)
+		if (__builtin_sub_overflow(t[0], t[1], &t[0])) {
+			rc = func_fail(c, PLUMB_EINVAL, fn,
+			    "the difference overflows");
 			goto out;
-	} while (next_combo(idx, args, n));
+		}
+		if ((rc = func_add(c, out, func_printf("%lld", t[0]))) != 0)
+			goto out;
+	} while (func_next_combo(idx, args, n));
 	out->dt = OVAL_DT_INT;
-	goto out;
-bad:
-	rc = fail(c, PLUMB_EINVAL, fn, "a value does not follow its date "
-	    "format");
 out:
-	clear_args(args, n);
+	func_free_args(args, n);
 	return rc;
 }
 
 /* ---------------------------------------------------------- components */
 
+/* literal_component: one value, its datatype attribute (default string). */
 static int
-literal(struct fctx *c, xmlNodePtr n, struct oval_values *out)
+func_literal(struct fctx *c, xmlNodePtr n, struct oval_values *out)
 {
 	enum oval_datatype dt;
 	char *text;
 
-	if (oval_datatype_parse(oval_attr(n, "datatype"), &dt) != 0)
-		return fail(c, PLUMB_EINVAL, n, "invalid datatype");
+	if (oval_datatype_parse(oval_attr(n, "datatype"), &dt) != 0 ||
+	    dt == OVAL_DT_RECORD)
+		return func_fail(c, PLUMB_EINVAL, n, "invalid datatype "
+		    "'%.32s'", oval_attr(n, "datatype"));
+	if (oval_elem(n->children) != NULL)
+		return func_fail(c, PLUMB_EINVAL, n,
+		    "a literal has no child elements");
 	out->dt = dt;
 	if ((text = oval_text(n)) == NULL)
 		return plumb_err_set(c->err, PLUMB_ENOMEM, "out of memory");
-	return add(c, out, text);
+	return func_add(c, out, text);
 }
 
 static int
-object_component(struct fctx *c, xmlNodePtr n, struct oval_values *out)
+func_object_component(struct fctx *c, xmlNodePtr n, struct oval_values *out)
 {
 	const char *obj = oval_attr(n, "object_ref");
 	const char *field = oval_attr(n, "item_field");
 
 	if (obj == NULL || field == NULL)
-		return fail(c, PLUMB_EINVAL, n,
+		return func_fail(c, PLUMB_EINVAL, n,
 		    "object_ref and item_field are required");
 	oval_values_clear(out);
 	/*
@@ -761,59 +1091,62 @@ object_component(struct fctx *c, xmlNodePtr n, struct oval_values *out)
 }
 
 static int
-variable_component(struct fctx *c, xmlNodePtr n, struct oval_values *out)
+func_variable_component(struct fctx *c, xmlNodePtr n,
+    struct oval_values *out)
 {
 	const char *ref = oval_attr(n, "var_ref");
 
 	if (ref == NULL)
-		return fail(c, PLUMB_EINVAL, n, "var_ref is required");
+		return func_fail(c, PLUMB_EINVAL, n, "var_ref is required");
 	oval_values_clear(out);
 	return c->env->variable(c->env->eng, ref, out, c->err);
 }
 
+/* Dispatch one component element; out is initialised here. */
 static int
-eval(struct fctx *c, xmlNodePtr n, enum oval_datatype dt,
+func_eval(struct fctx *c, xmlNodePtr n, enum oval_datatype dt,
     struct oval_values *out)
 {
-	const char *name = (const char *)n->name;
 	int rc;
 
 	oval_values_init(out, dt);
 	if (c->depth >= FUNC_MAX_DEPTH)
-		return fail(c, PLUMB_ELIMIT, n, "functions nested too deeply");
+		return func_fail(c, PLUMB_ELIMIT, n, "components nested "
+		    "deeper than %d", FUNC_MAX_DEPTH);
 	c->depth++;
-	if (strcmp(name, "literal_component") == 0)
-		rc = literal(c, n, out);
-	else if (strcmp(name, "object_component") == 0)
-		rc = object_component(c, n, out);
-	else if (strcmp(name, "variable_component") == 0)
-		rc = variable_component(c, n, out);
-	else if (strcmp(name, "arithmetic") == 0)
+	if (oval_is(n, "literal_component"))
+		rc = func_literal(c, n, out);
+	else if (oval_is(n, "object_component"))
+		rc = func_object_component(c, n, out);
+	else if (oval_is(n, "variable_component"))
+		rc = func_variable_component(c, n, out);
+	else if (oval_is(n, "arithmetic"))
 		rc = func_arithmetic(c, n, dt, out);
-	else if (strcmp(name, "begin") == 0)
+	else if (oval_is(n, "begin"))
 		rc = func_affix(c, n, out, 0);
-	else if (strcmp(name, "end") == 0)
+	else if (oval_is(n, "end"))
 		rc = func_affix(c, n, out, 1);
-	else if (strcmp(name, "concat") == 0)
-		rc = func_concat(c, n, dt, out);
-	else if (strcmp(name, "count") == 0)
+	else if (oval_is(n, "concat"))
+		rc = func_concat(c, n, out);
+	else if (oval_is(n, "count"))
 		rc = func_count(c, n, out);
-	else if (strcmp(name, "escape_regex") == 0)
+	else if (oval_is(n, "escape_regex"))
 		rc = func_escape_regex(c, n, out);
-	else if (strcmp(name, "glob_to_regex") == 0)
-		rc = func_glob_to_regex(c, n, out);
-	else if (strcmp(name, "regex_capture") == 0)
+	else if (oval_is(n, "glob_to_regex"))
+		rc = func_glob(c, n, out);
+	else if (oval_is(n, "regex_capture"))
 		rc = func_regex_capture(c, n, out);
-	else if (strcmp(name, "split") == 0)
+	else if (oval_is(n, "split"))
 		rc = func_split(c, n, out);
-	else if (strcmp(name, "substring") == 0)
+	else if (oval_is(n, "substring"))
 		rc = func_substring(c, n, out);
-	else if (strcmp(name, "time_difference") == 0)
+	else if (oval_is(n, "time_difference"))
 		rc = func_time_difference(c, n, out);
-	else if (strcmp(name, "unique") == 0)
+	else if (oval_is(n, "unique"))
 		rc = func_unique(c, n, dt, out);
 	else
-		rc = fail(c, PLUMB_ENOTSUP, n, "unknown component");
+		rc = func_fail(c, PLUMB_ENOTSUP, n, "not an OVAL 5.11 "
+		    "component or function");
 	c->depth--;
 	if (rc != 0)
 		oval_values_clear(out);
@@ -826,5 +1159,9 @@ oval_func_eval(const struct oval_func_env *env, xmlNodePtr comp,
 {
 	struct fctx c = { env, err, 0 };
 
-	return eval(&c, comp, dt, out);
+	if (comp == NULL) {
+		oval_values_init(out, dt);
+		return plumb_err_set(err, PLUMB_EINVAL, "no component");
+	}
+	return func_eval(&c, comp, dt, out);
 }
