@@ -4,9 +4,13 @@
  * prefix for patterns, and the OVAL 5.11 FileBehaviors for path +
  * filename objects.
  */
+/* O_PATH (a directory handle for fstatat that reads nothing) is GNU. */
+#define _GNU_SOURCE 1
+
 #include <sys/types.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/xattr.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -25,18 +29,48 @@
 
 #define SYMLINK_MAX	40	/* links followed while resolving one path */
 #define DEPTH_MAX	512	/* directory nesting we descend at most */
-#define CACHE_BUCKETS	4096
+#define CACHE_BUCKETS	65536
+
+#define ACL_HDR		4	/* posix_acl_xattr_header */
+#define ACL_ENTRY	8	/* posix_acl_xattr_entry */
+#define ACL_MINIMAL	(ACL_HDR + 3 * ACL_ENTRY)	/* user, group, other */
+
+/* fsobj_dent.stat */
+#define DENT_STAT_NONE	0	/* not taken yet */
+#define DENT_STAT_OK	1	/* in the listing's st[] */
+#define DENT_STAT_GONE	2	/* lstat failed */
+
+#define DENT_ACL_NONE	(-2)	/* fsobj_dent.acl not known yet */
 
 /* One directory entry of a cached listing. */
 struct fsobj_dent {
-	char		*name;
+	char		*name;		/* in the listing's name block */
 	unsigned char	 type;		/* DT_* from readdir */
+	unsigned char	 stat;		/* DENT_STAT_* */
+	signed char	 acl;		/* fsobj_file_acl(), or DENT_ACL_NONE */
+};
+
+/* The lstat() fields callers use, kept per entry of a listing. */
+struct fsobj_lstat {
+	uint64_t	dev;
+	uint64_t	ino;
+	int64_t		size;
+	int64_t		atime;
+	int64_t		mtime;
+	int64_t		ctime;
+	uint32_t	mode;
+	uint32_t	uid;
+	uint32_t	gid;
+	uint32_t	nlink;
 };
 
 /* The sorted listing of one directory, keyed by its host path. */
 struct fsobj_dir {
 	char			*key;
+	uint32_t		 hash;
 	struct fsobj_dent	*v;
+	struct fsobj_lstat	*st;		/* parallel to v, or NULL */
+	char			*names;		/* every v[].name */
 	size_t			 n;
 	size_t			 bytes;
 	int			 cached;	/* owned by the cache */
@@ -48,11 +82,14 @@ static size_t fsobj_cache_bytes;
 static size_t fsobj_cache_cap = FSOBJ_CACHE_CAP;
 static size_t fsobj_match_cap = FSOBJ_MATCH_CAP;
 static unsigned long fsobj_reads, fsobj_hits;
+static unsigned long fsobj_stat_calls, fsobj_stat_hits, fsobj_acl_calls;
 
 /* Where the walk is: system path (reported) and host path (opened). */
 struct fsobj_frame {
 	const char	*sys;
 	const char	*host;
+	const struct stat *st;		/* of host, a directory */
+	struct fsobj_dent *dent;	/* host's entry in its parent, or NULL */
 	dev_t		 dev;
 	ino_t		 ino;
 	struct fsobj_frame *up;
@@ -96,6 +133,9 @@ fsobj_get_stats(struct fsobj_stats *st)
 {
 	st->dir_reads = fsobj_reads;
 	st->cache_hits = fsobj_hits;
+	st->stat_calls = fsobj_stat_calls;
+	st->stat_hits = fsobj_stat_hits;
+	st->acl_calls = fsobj_acl_calls;
 	st->cache_bytes = fsobj_cache_bytes;
 }
 
@@ -109,12 +149,10 @@ fsobj_set_caps(size_t match_cap, size_t cache_cap)
 static void
 fsobj_dir_free(struct fsobj_dir *d)
 {
-	size_t i;
-
 	if (d == NULL)
 		return;
-	for (i = 0; i < d->n; i++)
-		free(d->v[i].name);
+	free(d->names);
+	free(d->st);
 	free(d->v);
 	free(d->key);
 	free(d);
@@ -143,6 +181,7 @@ fsobj_cache_clear(void)
 	}
 	fsobj_cache_bytes = 0;
 	fsobj_reads = fsobj_hits = 0;
+	fsobj_stat_calls = fsobj_stat_hits = fsobj_acl_calls = 0;
 }
 
 static uint32_t
@@ -162,10 +201,27 @@ fsobj_dent_cmp(const void *a, const void *b)
 	    ((const struct fsobj_dent *)b)->name);
 }
 
+/* Join a and b with one '/' into out; PLUMB_ELIMIT when too long. */
+static int
+fsobj_join(char *out, size_t len, const char *a, const char *b)
+{
+	size_t al = strlen(a), bl = strlen(b), sep;
+
+	sep = al > 0 && a[al - 1] == '/' ? 0 : 1;
+	if (al + sep + bl >= len)
+		return PLUMB_ELIMIT;
+	memcpy(out, a, al);
+	if (sep)
+		out[al] = '/';
+	memcpy(out + al + sep, b, bl + 1);
+	return PLUMB_OK;
+}
+
 /*
  * The listing of host directory host, from the cache or read now (and
  * cached while the cap allows).  *out is NULL when the directory cannot
- * be read.  Release with fsobj_dir_release().
+ * be read.  Release with fsobj_dir_release().  Names go to one block
+ * per listing: one allocation instead of one per entry.
  */
 static int
 fsobj_list(const char *host, struct fsobj_dir **out)
@@ -173,15 +229,17 @@ fsobj_list(const char *host, struct fsobj_dir **out)
 	struct fsobj_dir *d = NULL, *c;
 	struct fsobj_dent *nv;
 	struct dirent *de;
-	size_t cap = 0;
-	uint32_t h;
+	size_t cap = 0, ncap = 0, nlen = 0, l, i;
+	char *nb;
+	uint32_t hash, h;
 	DIR *dp = NULL;
 	int rc = PLUMB_ENOMEM;
 
 	*out = NULL;
-	h = fsobj_hash(host) % CACHE_BUCKETS;
+	hash = fsobj_hash(host);
+	h = hash % CACHE_BUCKETS;
 	for (c = fsobj_cache[h]; c != NULL; c = c->next) {
-		if (strcmp(c->key, host) == 0) {
+		if (c->hash == hash && strcmp(c->key, host) == 0) {
 			fsobj_hits++;
 			*out = c;
 			return PLUMB_OK;
@@ -193,10 +251,11 @@ fsobj_list(const char *host, struct fsobj_dir **out)
 	if ((d = calloc(1, sizeof(*d))) == NULL ||
 	    (d->key = strdup(host)) == NULL)
 		goto out;
+	d->hash = hash;
 	d->bytes = sizeof(*d) + strlen(host) + 1;
 	while ((de = readdir(dp)) != NULL && d->n < FSOBJ_DIR_CAP) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
+		if (de->d_name[0] == '.' && (de->d_name[1] == '\0' ||
+		    (de->d_name[1] == '.' && de->d_name[2] == '\0')))
 			continue;
 		if (d->n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -204,12 +263,27 @@ fsobj_list(const char *host, struct fsobj_dir **out)
 				goto out;
 			d->v = nv;
 		}
-		if ((d->v[d->n].name = strdup(de->d_name)) == NULL)
-			goto out;
+		l = strlen(de->d_name) + 1;
+		if (nlen + l > ncap) {
+			ncap = ncap ? ncap * 2 : 256;
+			while (nlen + l > ncap)
+				ncap *= 2;
+			if ((nb = realloc(d->names, ncap)) == NULL)
+				goto out;
+			d->names = nb;
+		}
+		memcpy(d->names + nlen, de->d_name, l);
+		/* An offset until the block stops moving. */
+		d->v[d->n].name = (char *)(uintptr_t)nlen;
 		d->v[d->n].type = de->d_type;
-		d->bytes += sizeof(*d->v) + strlen(de->d_name) + 1;
+		d->v[d->n].stat = DENT_STAT_NONE;
+		d->v[d->n].acl = DENT_ACL_NONE;
+		nlen += l;
 		d->n++;
 	}
+	for (i = 0; i < d->n; i++)
+		d->v[i].name = d->names + (uintptr_t)d->v[i].name;
+	d->bytes += d->n * sizeof(*d->v) + nlen;
 	if (d->n > 0)
 		qsort(d->v, d->n, sizeof(*d->v), fsobj_dent_cmp);
 	if (fsobj_cache_bytes + d->bytes <= fsobj_cache_cap) {
@@ -227,18 +301,135 @@ out:
 	return rc;
 }
 
-/* Join a and b with one '/' into out; PLUMB_ELIMIT when too long. */
-static int
-fsobj_join(char *out, size_t len, const char *a, const char *b)
+/* Expand a kept lstat into st (fields not kept are zero). */
+static void
+fsobj_lstat_get(const struct fsobj_lstat *ls, struct stat *st)
 {
-	size_t al = strlen(a);
-	int n;
+	memset(st, 0, sizeof(*st));
+	st->st_dev = (dev_t)ls->dev;
+	st->st_ino = (ino_t)ls->ino;
+	st->st_size = (off_t)ls->size;
+	st->st_atime = (time_t)ls->atime;
+	st->st_mtime = (time_t)ls->mtime;
+	st->st_ctime = (time_t)ls->ctime;
+	st->st_mode = (mode_t)ls->mode;
+	st->st_uid = (uid_t)ls->uid;
+	st->st_gid = (gid_t)ls->gid;
+	st->st_nlink = (nlink_t)ls->nlink;
+}
 
-	if (al > 0 && a[al - 1] == '/')
-		n = snprintf(out, len, "%s%s", a, b);
-	else
-		n = snprintf(out, len, "%s/%s", a, b);
-	return (n < 0 || (size_t)n >= len) ? PLUMB_ELIMIT : PLUMB_OK;
+/* Keep the fields of st callers use. */
+static void
+fsobj_lstat_put(struct fsobj_lstat *ls, const struct stat *st)
+{
+	ls->dev = (uint64_t)st->st_dev;
+	ls->ino = (uint64_t)st->st_ino;
+	ls->size = (int64_t)st->st_size;
+	ls->atime = (int64_t)st->st_atime;
+	ls->mtime = (int64_t)st->st_mtime;
+	ls->ctime = (int64_t)st->st_ctime;
+	ls->mode = (uint32_t)st->st_mode;
+	ls->uid = (uint32_t)st->st_uid;
+	ls->gid = (uint32_t)st->st_gid;
+	ls->nlink = (uint32_t)st->st_nlink;
+}
+
+/*
+ * lstat() of entry i of listing d (in host directory host) into st: from
+ * the listing when taken before, else relative to the directory opened
+ * once per visit (*dfd, -1 until needed; the caller closes it) and kept
+ * while the cache cap allows.  0, or -1 when the entry is gone.
+ */
+static int
+fsobj_dent_stat(struct fsobj_dir *d, size_t i, const char *host, int *dfd,
+    struct stat *st)
+{
+	struct fsobj_dent *e = &d->v[i];
+	char full[FSOBJ_PATH_MAX * 2];
+	size_t sz;
+	int r;
+
+	if (e->stat == DENT_STAT_OK && d->st != NULL) {
+		fsobj_stat_hits++;
+		fsobj_lstat_get(&d->st[i], st);
+		return 0;
+	}
+	if (e->stat == DENT_STAT_GONE) {
+		fsobj_stat_hits++;
+		return -1;
+	}
+	if (*dfd == -1)
+		*dfd = open(host, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	fsobj_stat_calls++;
+	if (*dfd >= 0)
+		r = fstatat(*dfd, e->name, st, AT_SYMLINK_NOFOLLOW);
+	else {
+		/* No descriptor left: the full path still works. */
+		*dfd = -2;
+		if (fsobj_join(full, sizeof(full), host, e->name) != 0)
+			return -1;
+		r = lstat(full, st);
+	}
+	if (d->st == NULL && d->cached) {
+		sz = d->n * sizeof(*d->st);
+		if (fsobj_cache_bytes + sz <= fsobj_cache_cap &&
+		    (d->st = malloc(sz)) != NULL) {
+			fsobj_cache_bytes += sz;
+			d->bytes += sz;
+		}
+	}
+	if (r != 0) {
+		e->stat = DENT_STAT_GONE;
+		return -1;
+	}
+	if (d->st == NULL)
+		return 0;
+	fsobj_lstat_put(&d->st[i], st);
+	/* What a later caller gets back is the kept form. */
+	fsobj_lstat_get(&d->st[i], st);
+	e->stat = DENT_STAT_OK;
+	return 0;
+}
+
+/* Close a directory descriptor fsobj_dent_stat() may have opened. */
+static void
+fsobj_dfd_close(int dfd)
+{
+	if (dfd >= 0)
+		close(dfd);
+}
+
+/* Ask the system whether host (of mode m) has an extended ACL. */
+static int
+fsobj_acl(const char *host, mode_t m)
+{
+	ssize_t n;
+
+	if (S_ISLNK(m))
+		return -1;
+	fsobj_acl_calls++;
+	n = lgetxattr(host, "system.posix_acl_access", NULL, 0);
+	if (n < 0 && (errno == ENOTSUP || errno == ENOSYS))
+		return -1;
+	if (n > ACL_MINIMAL)
+		return 1;
+	if (S_ISDIR(m) &&
+	    lgetxattr(host, "system.posix_acl_default", NULL, 0) > 0)
+		return 1;
+	return 0;
+}
+
+int
+fsobj_file_acl(const struct fsobj_file *f)
+{
+	int acl;
+
+	if (f->dent != NULL && f->dent->acl != DENT_ACL_NONE)
+		return f->dent->acl;
+	acl = fsobj_acl(f->hostpath, f->st->st_mode);
+	if (f->dent != NULL)
+		f->dent->acl = (signed char)acl;
+	return acl;
 }
 
 int
@@ -666,7 +857,8 @@ fsobj_pseudo(const struct fsobj_ctx *c, const char *sys)
 /* Hand one file to the probe, minding the cap. */
 static int
 fsobj_emit(struct fsobj_ctx *c, const char *filepath, const char *path,
-    const char *filename, const char *host, const struct stat *st)
+    const char *filename, const char *host, const struct stat *st,
+    struct fsobj_dent *dent)
 {
 	struct fsobj_file f;
 	int rc;
@@ -683,6 +875,7 @@ fsobj_emit(struct fsobj_ctx *c, const char *filepath, const char *path,
 	f.filename = filename;
 	f.hostpath = host;
 	f.st = st;
+	f.dent = dent;
 	rc = c->fn(&f, c->arg);
 	if (rc > 0) {
 		c->stop = 1;
@@ -708,23 +901,23 @@ fsobj_match(struct fsobj_ctx *c, const struct probe_ent *e,
 	return m;
 }
 
-/* The files named by filename within the directory (sys, host). */
+/*
+ * The files named by filename within the directory fr (its host path
+ * resolved, so its stat is its lstat too).  *dfd: see fsobj_dent_stat().
+ */
 static int
-fsobj_dir_files(struct fsobj_ctx *c, const char *sys, const char *host)
+fsobj_dir_files(struct fsobj_ctx *c, const struct fsobj_frame *fr, int *dfd)
 {
 	const struct oval_values *exact;
 	struct fsobj_dir *d = NULL;
 	char fsys[FSOBJ_PATH_MAX], fhost[FSOBJ_PATH_MAX * 2];
+	const char *sys = fr->sys, *host = fr->host;
 	struct stat st;
 	size_t i;
 	int rc = PLUMB_OK;
 
-	if (c->filename == NULL || c->filename->nil) {
-		if (lstat(host, &st) != 0 ||
-		    (!S_ISDIR(st.st_mode) && stat(host, &st) != 0))
-			return PLUMB_OK;
-		return fsobj_emit(c, NULL, sys, "", host, &st);
-	}
+	if (c->filename == NULL || c->filename->nil)
+		return fsobj_emit(c, NULL, sys, "", host, fr->st, fr->dent);
 	if (probe_ent_exact(c->filename, &exact)) {
 		for (i = 0; i < exact->n && !c->stop && rc == 0; i++) {
 			if (strchr(exact->v[i], '/') != NULL ||
@@ -737,7 +930,8 @@ fsobj_dir_files(struct fsobj_ctx *c, const char *sys, const char *host)
 			    fsobj_join(fhost, sizeof(fhost), host,
 			    exact->v[i]) != 0 || lstat(fhost, &st) != 0)
 				continue;
-			rc = fsobj_emit(c, fsys, sys, exact->v[i], fhost, &st);
+			rc = fsobj_emit(c, fsys, sys, exact->v[i], fhost, &st,
+			    NULL);
 		}
 		return rc;
 	}
@@ -748,9 +942,10 @@ fsobj_dir_files(struct fsobj_ctx *c, const char *sys, const char *host)
 			continue;
 		if (fsobj_join(fsys, sizeof(fsys), sys, d->v[i].name) != 0 ||
 		    fsobj_join(fhost, sizeof(fhost), host, d->v[i].name) != 0 ||
-		    lstat(fhost, &st) != 0)
+		    fsobj_dent_stat(d, i, host, dfd, &st) != 0)
 			continue;
-		rc = fsobj_emit(c, fsys, sys, d->v[i].name, fhost, &st);
+		rc = fsobj_emit(c, fsys, sys, d->v[i].name, fhost, &st,
+		    &d->v[i]);
 	}
 	fsobj_dir_release(d);
 	return rc;
@@ -780,7 +975,7 @@ fsobj_descend(struct fsobj_ctx *c, struct fsobj_frame *fr, long depth)
 	struct fsobj_dir *d = NULL;
 	struct stat st;
 	size_t i;
-	int rc = PLUMB_OK, isdir, islink;
+	int rc = PLUMB_OK, isdir, islink, dfd = -1;
 
 	if (c->stop)
 		return PLUMB_OK;
@@ -788,18 +983,18 @@ fsobj_descend(struct fsobj_ctx *c, struct fsobj_frame *fr, long depth)
 		/* path + filename: searches report matching directories,
 		 * recursion reports every directory it reaches. */
 		if (!c->search || fsobj_match(c, c->path, fr->sys))
-			if ((rc = fsobj_dir_files(c, fr->sys, fr->host)) != 0)
-				return rc;
+			if ((rc = fsobj_dir_files(c, fr, &dfd)) != 0)
+				goto out;
 		if (c->stop)
-			return PLUMB_OK;
+			goto out;
 		if (!c->search && (c->direction != 1 ||
 		    (c->max_depth >= 0 && depth >= c->max_depth)))
-			return PLUMB_OK;
+			goto out;
 	}
 	if (depth >= DEPTH_MAX)
-		return PLUMB_OK;
+		goto out;
 	if ((rc = fsobj_list(fr->host, &d)) != 0 || d == NULL)
-		return rc;
+		goto out;
 	for (i = 0; i < d->n && !c->stop && rc == 0; i++) {
 		if (fsobj_join(csys, sizeof(csys), fr->sys, d->v[i].name) != 0 ||
 		    fsobj_join(chost, sizeof(chost), fr->host,
@@ -808,17 +1003,17 @@ fsobj_descend(struct fsobj_ctx *c, struct fsobj_frame *fr, long depth)
 		isdir = d->v[i].type == DT_DIR;
 		islink = d->v[i].type == DT_LNK;
 		if (d->v[i].type == DT_UNKNOWN) {
-			if (lstat(chost, &st) != 0)
+			if (fsobj_dent_stat(d, i, fr->host, &dfd, &st) != 0)
 				continue;
 			isdir = S_ISDIR(st.st_mode);
 			islink = S_ISLNK(st.st_mode);
 		}
 		if (c->filepath != NULL && !isdir) {
 			if (!fsobj_match(c, c->filepath, csys) ||
-			    lstat(chost, &st) != 0)
+			    fsobj_dent_stat(d, i, fr->host, &dfd, &st) != 0)
 				continue;
 			rc = fsobj_emit(c, csys, fr->sys, d->v[i].name, chost,
-			    &st);
+			    &st, &d->v[i]);
 			continue;
 		}
 		/* Directories (or links to them) to descend into. */
@@ -838,13 +1033,22 @@ fsobj_descend(struct fsobj_ctx *c, struct fsobj_frame *fr, long depth)
 		}
 		child.sys = csys;
 		child.host = chost;
+		child.st = &st;
+		child.dent = NULL;
 		if (islink) {
 			if (fsobj_canonical(c->root[0] ? c->root : "/", csys,
 			    canon, sizeof(canon)) != 0)
 				continue;
 			snprintf(chost, sizeof(chost), "%s%s", c->root, canon);
+			if (stat(chost, &st) != 0)
+				continue;
+		} else {
+			/* A real directory: its lstat is its stat. */
+			if (fsobj_dent_stat(d, i, fr->host, &dfd, &st) != 0)
+				continue;
+			child.dent = &d->v[i];
 		}
-		if (stat(chost, &st) != 0 || !S_ISDIR(st.st_mode))
+		if (!S_ISDIR(st.st_mode))
 			continue;
 		if (fsobj_loop(fr, st.st_dev, st.st_ino))
 			continue;
@@ -856,6 +1060,8 @@ fsobj_descend(struct fsobj_ctx *c, struct fsobj_frame *fr, long depth)
 		child.up = fr;
 		rc = fsobj_descend(c, &child, depth + 1);
 	}
+out:
+	fsobj_dfd_close(dfd);
 	fsobj_dir_release(d);
 	return rc;
 }
@@ -876,6 +1082,8 @@ fsobj_start(struct fsobj_ctx *c, const char *sys)
 		return PLUMB_OK;
 	fr.sys = sys;
 	fr.host = host;
+	fr.st = &st;
+	fr.dent = NULL;
 	fr.dev = st.st_dev;
 	fr.ino = st.st_ino;
 	fr.up = NULL;
@@ -890,10 +1098,11 @@ fsobj_up(struct fsobj_ctx *c, const char *sys)
 {
 	char cur[FSOBJ_PATH_MAX], canon[FSOBJ_PATH_MAX];
 	char host[FSOBJ_PATH_MAX * 2];
+	struct fsobj_frame fr;
 	struct stat st;
 	char *slash;
 	long depth;
-	int rc = PLUMB_OK;
+	int rc = PLUMB_OK, dfd;
 
 	if (snprintf(cur, sizeof(cur), "%s", sys) >= (int)sizeof(cur))
 		return PLUMB_OK;
@@ -903,8 +1112,15 @@ fsobj_up(struct fsobj_ctx *c, const char *sys)
 		if (fsobj_canonical(c->root[0] ? c->root : "/", cur, canon,
 		    sizeof(canon)) == 0) {
 			snprintf(host, sizeof(host), "%s%s", c->root, canon);
-			if (stat(host, &st) == 0 && S_ISDIR(st.st_mode))
-				rc = fsobj_dir_files(c, cur, host);
+			if (stat(host, &st) == 0 && S_ISDIR(st.st_mode)) {
+				memset(&fr, 0, sizeof(fr));
+				fr.sys = cur;
+				fr.host = host;
+				fr.st = &st;
+				dfd = -1;
+				rc = fsobj_dir_files(c, &fr, &dfd);
+				fsobj_dfd_close(dfd);
+			}
 		}
 		if (strcmp(cur, "/") == 0)
 			break;
@@ -1002,7 +1218,7 @@ fsobj_filepaths(struct fsobj_ctx *c)
 			dir[slash == v ? 1 : slash - v] = '\0';
 			if (slash == v)
 				dir[0] = '/';
-			rc = fsobj_emit(c, v, dir, slash + 1, host, &st);
+			rc = fsobj_emit(c, v, dir, slash + 1, host, &st, NULL);
 		}
 		return rc;
 	}

@@ -13,7 +13,10 @@
  * are followed as if the root were "/".
  *
  * Directory listings are cached for the life of the process (bounded by
- * a byte cap), so every object of a scan shares one walk.
+ * a byte cap), so every object of a scan shares one walk.  So are the
+ * lstat() of each listed entry (taken relative to the open directory
+ * on first need) and its extended-ACL answer: a file is examined once
+ * per process however many objects reach it.
  */
 #ifndef PLUMB_FSOBJ_H
 #define PLUMB_FSOBJ_H
@@ -25,17 +28,25 @@
 #include "plumb/probe.h"
 
 #define FSOBJ_MATCH_CAP	1000000		/* files one object may match */
-#define FSOBJ_CACHE_CAP	(64UL * 1024 * 1024)	/* bytes of cached listings */
+#define FSOBJ_CACHE_CAP	(96UL * 1024 * 1024)	/* listings + their lstats */
 #define FSOBJ_DIR_CAP	1000000		/* entries read from one directory */
 #define FSOBJ_PATH_MAX	4096
 
-/* One matching file; all storage is fsobj's, valid during the callback. */
+struct fsobj_dent;
+
+/*
+ * One matching file; all storage is fsobj's, valid during the callback.
+ * st may come from the cache: only st_mode, st_uid, st_gid, st_size,
+ * st_dev, st_ino, st_nlink and the whole seconds of st_atime, st_mtime
+ * and st_ctime are filled in (everything else is zero).
+ */
 struct fsobj_file {
 	const char *filepath;	/* NULL for a directory (nil filename) */
 	const char *path;	/* directory part */
 	const char *filename;	/* "" for a directory (nil filename) */
 	const char *hostpath;	/* ROOT + the file, to open or stat */
 	const struct stat *st;	/* lstat() of hostpath */
+	struct fsobj_dent *dent; /* fsobj's cache slot, or NULL */
 };
 
 /*
@@ -96,10 +107,20 @@ int fsobj_open_regular(const char *root, const struct fsobj_file *f,
 int fsobj_read(const char *root, const struct fsobj_file *f, size_t cap,
     char **buf, size_t *len, int *truncated, struct plumb_err *err);
 
+/*
+ * Does f carry a POSIX ACL beyond its mode bits?  1 yes, 0 no, -1 when
+ * it cannot have one (a symbolic link, a file system without ACLs).
+ * Asked of the system once per cached entry.
+ */
+int fsobj_file_acl(const struct fsobj_file *f);
+
 /* Counters of the listing cache, for tests and diagnostics. */
 struct fsobj_stats {
 	unsigned long dir_reads;	/* directories read from disk */
 	unsigned long cache_hits;	/* listings served from the cache */
+	unsigned long stat_calls;	/* entries lstat'ed on the system */
+	unsigned long stat_hits;	/* entry lstats served from the cache */
+	unsigned long acl_calls;	/* ACL look-ups made on the system */
 	size_t cache_bytes;
 };
 void fsobj_get_stats(struct fsobj_stats *st);

@@ -5,17 +5,11 @@
  */
 #include <sys/types.h>
 #include <sys/stat.h>
-#include <sys/xattr.h>
 
-#include <errno.h>
 #include <stdio.h>
 
 #include "plumb/probe.h"
 #include "fsobj.h"
-
-#define ACL_HDR		4	/* posix_acl_xattr_header */
-#define ACL_ENTRY	8	/* posix_acl_xattr_entry */
-#define ACL_MINIMAL	(ACL_HDR + 3 * ACL_ENTRY)	/* user, group, other */
 
 /* The file_item spelling of a file type. */
 static const char *
@@ -38,41 +32,28 @@ file_type(mode_t m)
 	return "unknown";
 }
 
-/*
- * Does the file carry an ACL beyond its mode bits?  1 yes, 0 no, -1
- * when the file system (or a symlink) has no ACLs at all.
- */
-static int
-file_acl(const char *host, mode_t m)
-{
-	ssize_t n;
-
-	if (S_ISLNK(m))
-		return -1;
-	n = lgetxattr(host, "system.posix_acl_access", NULL, 0);
-	if (n < 0 && (errno == ENOTSUP || errno == ENOSYS))
-		return -1;
-	if (n > ACL_MINIMAL)
-		return 1;
-	if (S_ISDIR(m) &&
-	    lgetxattr(host, "system.posix_acl_default", NULL, 0) > 0)
-		return 1;
-	return 0;
-}
-
 static int
 file_bool(struct oval_item *it, const char *name, int v)
 {
 	return oval_item_add(it, name, OVAL_DT_BOOLEAN, v ? "true" : "false");
 }
 
+/* Decimal v without printf: called for six fields of every file. */
 static int
 file_int(struct oval_item *it, const char *name, long long v)
 {
-	char buf[32];
+	char buf[32], *p = buf + sizeof(buf) - 1;
+	unsigned long long u;
 
-	snprintf(buf, sizeof(buf), "%lld", v);
-	return oval_item_add(it, name, OVAL_DT_INT, buf);
+	u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	*p = '\0';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--p = '-';
+	return oval_item_add(it, name, OVAL_DT_INT, p);
 }
 
 /* One file_item for f, fields in unix-system-characteristics order. */
@@ -87,7 +68,7 @@ file_item(const struct fsobj_file *f, void *arg)
 
 	if ((it = oval_item_new(OVAL_NS_SC_UNIX, "file_item")) == NULL)
 		return PLUMB_ENOMEM;
-	acl = file_acl(f->hostpath, m);
+	acl = fsobj_file_acl(f);
 	if ((f->filepath != NULL &&
 	    oval_item_add(it, "filepath", OVAL_DT_STRING, f->filepath) != 0) ||
 	    oval_item_add(it, "path", OVAL_DT_STRING, f->path) != 0 ||

@@ -3,7 +3,8 @@
  * prefix extraction from patterns, exact look-ups, pattern searches
  * (pruning, pseudo file systems), the FileBehaviors (max_depth,
  * recurse, recurse_direction), symlink loops, resolution within the
- * root, the match cap and the listing cache.
+ * root, the match cap, the listing cache and the per-entry lstat and
+ * ACL cache.
  *
  * Every walk runs on a small tree built under a temporary root; the
  * expected file lists are worked out by hand from that tree and the
@@ -608,6 +609,77 @@ START_TEST(test_cache_cap)
 }
 END_TEST
 
+/* Check f's (possibly cached) lstat against the system's; ask its ACL. */
+static int
+stat_cb(const struct fsobj_file *f, void *arg)
+{
+	struct rq *r = arg;
+	struct stat st;
+	int acl;
+
+	ck_assert_int_eq(lstat(f->hostpath, &st), 0);
+	ck_assert_uint_eq(f->st->st_mode, st.st_mode);
+	ck_assert_uint_eq(f->st->st_uid, st.st_uid);
+	ck_assert_uint_eq(f->st->st_gid, st.st_gid);
+	ck_assert_int_eq(f->st->st_size, st.st_size);
+	ck_assert_int_eq(f->st->st_mtime, st.st_mtime);
+	ck_assert_uint_eq(f->st->st_ino, st.st_ino);
+	ck_assert_uint_eq(f->st->st_dev, st.st_dev);
+	acl = fsobj_file_acl(f);
+	if (S_ISLNK(st.st_mode))
+		ck_assert_int_eq(acl, -1);
+	else	/* the tree carries no ACLs; -1 where the fs has none */
+		ck_assert_int_le(acl, 0);
+	ck_assert_int_eq(fsobj_file_acl(f), acl);
+	return rq_cb(f, arg) == 0 && r != NULL ? 0 : -1;
+}
+
+START_TEST(test_stat_cache)
+{
+	/* sshd_config.d matches the filename too: it is an item. */
+	static const char *const want[] = { "/etc/ssh/sshd_config",
+	    "/etc/ssh/sshd_config.d", "/etc/ssh/sshd_config.d/a.conf",
+	    "/etc/ssh/sshd_config.d/b.conf", "/etc/ssh/sshd_config.d/c.txt",
+	    NULL };
+	static const char *const lnk[] = { "/etc/sub/lnk", NULL };
+	struct fsobj_stats st;
+	struct rq r;
+	size_t i;
+	int k;
+
+	/* /etc/ssh holds 2 entries, sshd_config.d 3: each is lstat'ed
+	 * once and asked for its ACL once, however many walks. */
+	for (k = 0; k < 2; k++) {
+		rq_init(&r);
+		rq_beh(&r, "recurse_direction", "down");
+		rq_ent(&r, "path", OVAL_OP_EQUALS, "/etc/ssh", NULL);
+		rq_ent(&r, "filename", OVAL_OP_PATTERN_MATCH, "\\.|^sshd",
+		    NULL);
+		ck_assert_int_eq(fsobj_walk(&r.req, &r.res, stat_cb, &r), 0);
+		ck_assert_int_eq(r.res.flag, OVAL_FLAG_COMPLETE);
+		qsort(r.got, r.ngot, sizeof(r.got[0]), strp_cmp);
+		ck_assert_uint_eq(r.ngot, 5);
+		for (i = 0; i < 5; i++)
+			ck_assert_str_eq(r.got[i], want[i]);
+		rq_free(&r);
+		fsobj_get_stats(&st);
+		ck_assert_uint_eq(st.stat_calls, 5);
+		ck_assert_uint_eq(st.acl_calls, 5);
+	}
+	ck_assert_uint_gt(st.stat_hits, 0);
+	/* A symbolic link has no ACL to ask for. */
+	rq_init(&r);
+	rq_ent(&r, "path", OVAL_OP_EQUALS, "/etc/sub", NULL);
+	rq_ent(&r, "filename", OVAL_OP_PATTERN_MATCH, "^lnk$", NULL);
+	ck_assert_int_eq(fsobj_walk(&r.req, &r.res, stat_cb, &r), 0);
+	ck_assert_uint_eq(r.ngot, 1);
+	ck_assert_str_eq(r.got[0], lnk[0]);
+	rq_free(&r);
+	fsobj_get_stats(&st);
+	ck_assert_uint_eq(st.acl_calls, 5);
+}
+END_TEST
+
 START_TEST(test_bad_behavior)
 {
 	static const char *const none[] = { NULL };
@@ -653,6 +725,7 @@ fsobj_suite(void)
 	tcase_add_test(tc, test_path_pattern);
 	tcase_add_test(tc, test_match_cap);
 	tcase_add_test(tc, test_cache_cap);
+	tcase_add_test(tc, test_stat_cache);
 	tcase_add_test(tc, test_bad_behavior);
 	suite_add_tcase(s, tc);
 	return s;
