@@ -5,6 +5,43 @@
 #include "plumb/error.h"
 #include "plumb/item.h"
 
+#define CHUNK_MIN	1024
+#define CHUNK_MAX	65536
+
+struct oval_item_chunk {
+	struct oval_item_chunk *next;
+	size_t used;
+	size_t cap;
+	char data[];
+};
+
+/* Copy s into the item's chunks; NULL on ENOMEM. */
+static char *
+item_strdup(struct oval_item *it, const char *s)
+{
+	struct oval_item_chunk *c = it->chunks;
+	size_t len = strlen(s) + 1, cap;
+	char *p;
+
+	if (c == NULL || c->cap - c->used < len) {
+		cap = c == NULL ? CHUNK_MIN : c->cap * 2;
+		if (cap > CHUNK_MAX)
+			cap = CHUNK_MAX;
+		if (cap < len)
+			cap = len;
+		if ((c = malloc(sizeof(*c) + cap)) == NULL)
+			return NULL;
+		c->used = 0;
+		c->cap = cap;
+		c->next = it->chunks;
+		it->chunks = c;
+	}
+	p = c->data + c->used;
+	memcpy(p, s, len);
+	c->used += len;
+	return p;
+}
+
 struct oval_item *
 oval_item_new(const char *ns, const char *type)
 {
@@ -30,7 +67,7 @@ field_slot(struct oval_field **v, size_t *n, size_t *cap)
 	size_t ncap;
 
 	if (*n == *cap) {
-		ncap = *cap ? *cap * 2 : 8;
+		ncap = *cap ? *cap * 2 : 16;
 		if ((nv = reallocarray(*v, ncap, sizeof(*nv))) == NULL)
 			return NULL;
 		*v = nv;
@@ -40,16 +77,24 @@ field_slot(struct oval_field **v, size_t *n, size_t *cap)
 	return &(*v)[(*n)++];
 }
 
-/* Fill a fresh slot; on failure the slot is given back. */
+/*
+ * Fill a fresh slot with copies of name and value, from the item's chunks
+ * when it is given (top-level fields), from the heap otherwise (record
+ * sub-fields); on failure the slot is given back.
+ */
 static int
-field_fill(struct oval_field *f, size_t *n, const char *name,
-    enum oval_datatype dt, const char *value, enum oval_status st)
+field_fill(struct oval_item *it, struct oval_field *f, size_t *n,
+    const char *name, enum oval_datatype dt, const char *value,
+    enum oval_status st)
 {
-	f->name = strdup(name);
-	f->value = value ? strdup(value) : NULL;
+	f->name = it ? item_strdup(it, name) : strdup(name);
+	f->value = value == NULL ? NULL : it ? item_strdup(it, value) :
+	    strdup(value);
 	if (f->name == NULL || (value && f->value == NULL)) {
-		free(f->name);
-		free(f->value);
+		if (it == NULL) {
+			free(f->name);
+			free(f->value);
+		}
 		(*n)--;
 		return PLUMB_ENOMEM;
 	}
@@ -66,7 +111,8 @@ oval_item_add(struct oval_item *it, const char *name, enum oval_datatype dt,
 
 	if (f == NULL)
 		return PLUMB_ENOMEM;
-	return field_fill(f, &it->nfields, name, dt, value, OVAL_ST_EXISTS);
+	return field_fill(it, f, &it->nfields, name, dt, value,
+	    OVAL_ST_EXISTS);
 }
 
 int
@@ -77,7 +123,7 @@ oval_item_add_status(struct oval_item *it, const char *name,
 
 	if (f == NULL)
 		return PLUMB_ENOMEM;
-	return field_fill(f, &it->nfields, name, dt, NULL, st);
+	return field_fill(it, f, &it->nfields, name, dt, NULL, st);
 }
 
 struct oval_field *
@@ -87,7 +133,7 @@ oval_item_add_record(struct oval_item *it, const char *name)
 
 	if (f == NULL)
 		return NULL;
-	if (field_fill(f, &it->nfields, name, OVAL_DT_RECORD, NULL,
+	if (field_fill(it, f, &it->nfields, name, OVAL_DT_RECORD, NULL,
 	    OVAL_ST_EXISTS) != 0)
 		return NULL;
 	return f;
@@ -101,7 +147,8 @@ oval_field_add(struct oval_field *rec, const char *name, enum oval_datatype dt,
 
 	if (f == NULL)
 		return PLUMB_ENOMEM;
-	return field_fill(f, &rec->nsub, name, dt, value, OVAL_ST_EXISTS);
+	return field_fill(NULL, f, &rec->nsub, name, dt, value,
+	    OVAL_ST_EXISTS);
 }
 
 const struct oval_field *
@@ -172,15 +219,16 @@ oval_item_ref(struct oval_item *it)
 	return it;
 }
 
+/* Free record sub-fields (heap strings) and the arrays. */
 static void
-fields_free(struct oval_field *f, size_t n)
+subs_free(struct oval_field *f, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		free(f[i].name);
 		free(f[i].value);
-		fields_free(f[i].sub, f[i].nsub);
+		subs_free(f[i].sub, f[i].nsub);
 	}
 	free(f);
 }
@@ -188,9 +236,18 @@ fields_free(struct oval_field *f, size_t n)
 void
 oval_item_unref(struct oval_item *it)
 {
+	struct oval_item_chunk *c, *next;
+	size_t i;
+
 	if (it == NULL || --it->refs > 0)
 		return;
-	fields_free(it->fields, it->nfields);
+	for (i = 0; i < it->nfields; i++)
+		subs_free(it->fields[i].sub, it->fields[i].nsub);
+	free(it->fields);
+	for (c = it->chunks; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
 	free(it->type);
 	free(it->message);
 	free(it);

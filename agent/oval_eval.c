@@ -1100,88 +1100,185 @@ field_check(const struct oval_field *f, enum oval_datatype dt,
 	return value_check(dt, op, var_check, f->value, expected);
 }
 
-/* Attributes and expected values of one state (or record field) entity. */
+/*
+ * A state entity (or a record's field) read once per session: states
+ * are compared with every item an object collects, often hundreds of
+ * thousands of times, so the XML is not walked again each time.
+ */
 struct ste_ent {
+	const char *name;		/* element name, or the field's name */
+	enum oval_result ok;		/* TRUE, or ERROR: cannot evaluate */
 	enum oval_datatype dt;
 	enum oval_operation op;
 	enum oval_check var_check;
 	enum oval_check entity_check;
-	struct oval_values own;
-	const struct oval_values *vals;
+	struct oval_values own;		/* the literal value */
+	const struct oval_var_res *var;	/* var_ref, for tested_variable */
+	const struct oval_values *vals;	/* own, or the variable's values */
+	struct ste_ent *fields;		/* dt == record */
+	size_t nfields;
 };
 
-/* Read a state entity's attributes; returns a result other than TRUE
- * (ERROR) when the entity cannot be evaluated. */
-static enum oval_result
-ste_ent_read(struct oval_session *s, xmlNodePtr c, struct ste_ent *e,
-    struct oval_var_uses *uses)
+struct ste_comp {
+	int bad;			/* invalid operator: always error */
+	enum oval_operator opr;
+	struct ste_ent *ents;
+	size_t n;
+};
+
+static void
+ste_ents_free(struct ste_ent *e, size_t n)
 {
-	const struct oval_var_res *vr;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		oval_values_clear(&e[i].own);
+		ste_ents_free(e[i].fields, e[i].nfields);
+	}
+	free(e);
+}
+
+static int ste_ents_compile(struct oval_session *, xmlNodePtr, int,
+    struct ste_ent **, size_t *);
+
+/* Read one entity's attributes and expected values into e. */
+static int
+ste_ent_compile(struct oval_session *s, xmlNodePtr c, int field,
+    struct ste_ent *e)
+{
 	const char *bad = NULL, *ref;
 	char *text;
+	int rc;
 
+	e->name = field ? oval_attr(c, "name") : ename(c);
+	e->ok = OVAL_R_ERROR;
 	oval_values_init(&e->own, OVAL_DT_STRING);
 	e->vals = &e->own;
 	ATTR_ENUM(c, "datatype", oval_datatype_parse, &e->dt, &bad);
 	ATTR_ENUM(c, "operation", oval_operation_parse, &e->op, &bad);
 	ATTR_ENUM(c, "var_check", oval_check_parse, &e->var_check, &bad);
 	ATTR_ENUM(c, "entity_check", oval_check_parse, &e->entity_check, &bad);
-	if (bad != NULL)
-		return OVAL_R_ERROR;
+	if (bad != NULL || e->name == NULL)
+		return PLUMB_OK;
 	if ((ref = oval_attr(c, "var_ref")) != NULL) {
-		if (var_eval(s, ref, &vr) != 0)
-			return OVAL_R_ERROR;
-		if (uses_add(uses, vr) != 0 || vr->rc != 0 || vr->vals.n == 0)
-			return OVAL_R_ERROR;
-		e->vals = &vr->vals;
-		return OVAL_R_TRUE;
+		if ((rc = var_eval(s, ref, &e->var)) == PLUMB_ENOMEM)
+			return rc;
+		/* A variable without values cannot be compared with. */
+		if (rc == 0 && e->var->rc == 0 && e->var->vals.n > 0) {
+			e->vals = &e->var->vals;
+			e->ok = OVAL_R_TRUE;
+		}
+		return PLUMB_OK;
 	}
-	if (e->dt == OVAL_DT_RECORD)
-		return OVAL_R_TRUE;
+	if (e->dt == OVAL_DT_RECORD) {
+		if ((rc = ste_ents_compile(s, c, 1, &e->fields,
+		    &e->nfields)) != 0)
+			return rc;
+		e->ok = OVAL_R_TRUE;
+		return PLUMB_OK;
+	}
 	if ((text = oval_text(c)) == NULL ||
 	    oval_values_take(&e->own, text) != 0)
-		return OVAL_R_ERROR;
-	return OVAL_R_TRUE;
+		return PLUMB_ENOMEM;
+	e->ok = OVAL_R_TRUE;
+	return PLUMB_OK;
 }
 
-/* A record state entity against one record item field. */
-static enum oval_result
-record_check(struct oval_session *s, xmlNodePtr ent,
-    const struct oval_field *rec, struct oval_var_uses *uses)
+/* The entities of a state (field = 0) or the fields of a record entity
+ * (field = 1). */
+static int
+ste_ents_compile(struct oval_session *s, xmlNodePtr parent, int field,
+    struct ste_ent **out, size_t *n)
 {
-	struct oval_rcount all = { { 0 } }, inst;
-	struct ste_ent e;
-	enum oval_result r;
+	struct ste_ent *e;
 	xmlNodePtr c;
-	const char *fname;
-	size_t i;
+	size_t cnt = 0;
+	int rc;
 
-	if (rec->status != OVAL_ST_EXISTS)
-		return rec->status == OVAL_ST_DOES_NOT_EXIST ? OVAL_R_FALSE :
-		    OVAL_R_ERROR;
-	for (c = oval_elem(ent->children); c; c = oval_elem(c->next)) {
-		if (!oval_is(c, "field"))
+	*n = 0;
+	for (c = oval_elem(parent->children); c; c = oval_elem(c->next))
+		cnt++;
+	if ((*out = e = calloc(cnt + 1, sizeof(*e))) == NULL)
+		return PLUMB_ENOMEM;
+	for (c = oval_elem(parent->children); c; c = oval_elem(c->next)) {
+		if (field ? !oval_is(c, "field") : oval_is(c, "notes"))
 			continue;
-		fname = oval_attr(c, "name");
-		r = ste_ent_read(s, c, &e, uses);
-		if (r == OVAL_R_TRUE && fname != NULL) {
-			memset(&inst, 0, sizeof(inst));
-			for (i = 0; i < rec->nsub; i++)
-				if (strcmp(rec->sub[i].name, fname) == 0)
-					oval_rcount_add(&inst, field_check(
-					    &rec->sub[i], e.dt, e.op,
-					    e.var_check, e.vals));
-			r = oval_result_check(e.entity_check, &inst);
-			if (inst.n[OVAL_R_TRUE] + inst.n[OVAL_R_FALSE] +
-			    inst.n[OVAL_R_ERROR] + inst.n[OVAL_R_UNKNOWN] == 0)
-				r = OVAL_R_ERROR;
-		} else {
-			r = OVAL_R_ERROR;
-		}
-		oval_values_clear(&e.own);
-		oval_rcount_add(&all, r);
+		rc = ste_ent_compile(s, c, field, &e[*n]);
+		(*n)++;
+		if (rc != 0)
+			return rc;
 	}
-	return oval_result_operator(OVAL_OPR_AND, &all);
+	return PLUMB_OK;
+}
+
+/* The compiled form of state ste (memoised); NULL on ENOMEM or when the
+ * state is being compiled already (a reference cycle). */
+static const struct ste_comp *
+ste_compile(struct oval_session *s, const struct oval_node *ste)
+{
+	struct ste_comp *sc = s->memo[ste->idx];
+
+	if (sc != NULL || s->busy[ste->idx])
+		return sc;
+	if ((sc = calloc(1, sizeof(*sc))) == NULL)
+		return NULL;
+	s->busy[ste->idx] = 1;
+	sc->bad = oval_operator_parse(oval_attr(ste->node, "operator"),
+	    &sc->opr) != 0;
+	if (ste_ents_compile(s, ste->node, 0, &sc->ents, &sc->n) != 0) {
+		ste_ents_free(sc->ents, sc->n);
+		free(sc);
+		sc = NULL;
+	}
+	s->busy[ste->idx] = 0;
+	s->memo[ste->idx] = sc;
+	return sc;
+}
+
+/* Compare the item fields (or record sub-fields) called e->name with e,
+ * combined under entity_check; missing is the result when there is no
+ * such field. */
+static enum oval_result
+ent_check(const struct ste_ent *e, const struct oval_field *f, size_t nf,
+    enum oval_result missing)
+{
+	struct oval_rcount inst = { { 0 } }, all;
+	size_t i, k;
+
+	for (i = 0; i < nf; i++) {
+		if (strcmp(f[i].name, e->name) != 0)
+			continue;
+		if (e->dt != OVAL_DT_RECORD) {
+			oval_rcount_add(&inst, field_check(&f[i], e->dt, e->op,
+			    e->var_check, e->vals));
+			continue;
+		}
+		if (f[i].status != OVAL_ST_EXISTS) {
+			oval_rcount_add(&inst, f[i].status ==
+			    OVAL_ST_DOES_NOT_EXIST ? OVAL_R_FALSE :
+			    OVAL_R_ERROR);
+			continue;
+		}
+		/* Every field of the record must hold (a missing one is an
+		 * error inside a record). */
+		memset(&all, 0, sizeof(all));
+		for (k = 0; k < e->nfields; k++) {
+			oval_rcount_add(&all, e->fields[k].ok != OVAL_R_TRUE ?
+			    OVAL_R_ERROR : ent_check(&e->fields[k], f[i].sub,
+			    f[i].nsub, OVAL_R_ERROR));
+		}
+		oval_rcount_add(&inst, oval_result_operator(OVAL_OPR_AND,
+		    &all));
+	}
+	/*
+	 * The item lacks the entity: nothing says whether it would satisfy
+	 * it.  Unknown, as the reference evaluator reports
+	 * (docs/conformance.md); inside a record, an error.
+	 */
+	if (inst.n[OVAL_R_TRUE] + inst.n[OVAL_R_FALSE] + inst.n[OVAL_R_ERROR] +
+	    inst.n[OVAL_R_UNKNOWN] == 0)
+		return missing;
+	return oval_result_check(e->entity_check, &inst);
 }
 
 /* Evaluate state ste against item it. */
@@ -1189,47 +1286,20 @@ static enum oval_result
 state_eval(struct oval_session *s, const struct oval_node *ste,
     const struct oval_item *it, struct oval_var_uses *uses)
 {
-	struct oval_rcount ents = { { 0 } }, inst;
-	const struct oval_field *f;
-	enum oval_operator opr;
-	struct ste_ent e;
-	enum oval_result r;
-	xmlNodePtr c;
-	size_t pos;
+	const struct ste_comp *sc = ste_compile(s, ste);
+	struct oval_rcount ents = { { 0 } };
+	size_t i;
 
-	if (oval_operator_parse(oval_attr(ste->node, "operator"), &opr) != 0)
+	if (sc == NULL || sc->bad)
 		return OVAL_R_ERROR;
-	for (c = oval_elem(ste->node->children); c; c = oval_elem(c->next)) {
-		if (oval_is(c, "notes"))
-			continue;
-		r = ste_ent_read(s, c, &e, uses);
-		if (r == OVAL_R_TRUE) {
-			memset(&inst, 0, sizeof(inst));
-			pos = 0;
-			while ((f = oval_item_field(it, ename(c), &pos))
-			    != NULL) {
-				if (e.dt == OVAL_DT_RECORD)
-					oval_rcount_add(&inst,
-					    record_check(s, c, f, uses));
-				else
-					oval_rcount_add(&inst, field_check(f,
-					    e.dt, e.op, e.var_check, e.vals));
-			}
-			/*
-			 * The item lacks the entity: nothing says whether it
-			 * would satisfy it.  Unknown, as the reference
-			 * evaluator reports (docs/conformance.md).
-			 */
-			if (inst.n[OVAL_R_TRUE] + inst.n[OVAL_R_FALSE] +
-			    inst.n[OVAL_R_ERROR] + inst.n[OVAL_R_UNKNOWN] == 0)
-				r = OVAL_R_UNKNOWN;
-			else
-				r = oval_result_check(e.entity_check, &inst);
-		}
-		oval_values_clear(&e.own);
-		oval_rcount_add(&ents, r);
+	for (i = 0; i < sc->n; i++) {
+		if (sc->ents[i].var != NULL)
+			(void)uses_add(uses, sc->ents[i].var);
+		oval_rcount_add(&ents, sc->ents[i].ok != OVAL_R_TRUE ?
+		    OVAL_R_ERROR : ent_check(&sc->ents[i], it->fields,
+		    it->nfields, OVAL_R_UNKNOWN));
 	}
-	return oval_result_operator(opr, &ents);
+	return oval_result_operator(sc->opr, &ents);
 }
 
 /* --------------------------------------------------------------- tests */
@@ -1573,6 +1643,7 @@ memo_free(const struct oval_node *n, void *m)
 	struct oval_tst_res *tr;
 	struct oval_obj_res *or;
 	struct oval_var_res *vr;
+	struct ste_comp *sc;
 
 	if (m == NULL)
 		return;
@@ -1597,6 +1668,10 @@ memo_free(const struct oval_node *n, void *m)
 		vr = m;
 		oval_values_clear(&vr->vals);
 		free(vr->msg);
+		break;
+	case OVAL_K_STE:
+		sc = m;
+		ste_ents_free(sc->ents, sc->n);
 		break;
 	default:
 		break;

@@ -18,6 +18,13 @@
 #define OVAL_NS_SC_UNIX  "http://oval.mitre.org/XMLSchema/oval-system-characteristics-5#unix"
 #define OVAL_NS_SC_LINUX "http://oval.mitre.org/XMLSchema/oval-system-characteristics-5#linux"
 
+/*
+ * The strings of an item's own fields live in the item's chunks (one
+ * allocation for many strings: probes build hundreds of thousands of
+ * items); record sub-fields own theirs.
+ */
+struct oval_item_chunk;
+
 struct oval_field {
 	char *name;		/* entity element name, e.g. "filepath" */
 	char *value;		/* NULL when status != exists (or for records) */
@@ -38,6 +45,7 @@ struct oval_item {
 	struct oval_field *fields;
 	size_t nfields;
 	size_t cap;
+	struct oval_item_chunk *chunks;	/* storage of the fields' strings */
 };
 
 /* New item with one reference and status exists; NULL on ENOMEM. */
