@@ -108,32 +108,52 @@ directives(struct rw *rw, int thin)
 	end(rw);
 }
 
-/* Copy the definitions document (with the namespaces it relies on). */
+/* Serialise node into the results as it is. */
+static void
+dump_node(struct rw *rw, xmlDocPtr doc, xmlNodePtr node)
+{
+	xmlBufferPtr buf;
+
+	if ((buf = xmlBufferCreate()) == NULL) {
+		rw->bad = 1;
+		return;
+	}
+	if (xmlNodeDump(buf, doc, node, 0, 0) < 0)
+		rw->bad = 1;
+	else
+		W(rw, xmlTextWriterWriteRaw(rw->w, xmlBufferContent(buf)));
+	xmlBufferFree(buf);
+}
+
+/*
+ * Copy the definitions document into the results.  A standalone
+ * definitions file declares its namespaces on its root and is written
+ * as it is; one embedded in a larger document (a data stream) may rely
+ * on its ancestors' declarations, so it is copied into a document of its
+ * own first, which gives it the declarations it needs.
+ */
 static void
 definitions_copy(struct rw *rw, const struct oval_doc *doc)
 {
+	xmlNodePtr root = oval_doc_root(doc), copy;
 	xmlDocPtr tmp;
-	xmlNodePtr copy;
-	xmlBufferPtr buf;
 
+	if (root->parent != NULL && root->parent->type == XML_DOCUMENT_NODE) {
+		dump_node(rw, root->doc, root);
+		return;
+	}
 	if ((tmp = xmlNewDoc(BAD_CAST "1.0")) == NULL) {
 		rw->bad = 1;
 		return;
 	}
-	if ((copy = xmlDocCopyNode(oval_doc_root(doc), tmp, 1)) == NULL ||
-	    (buf = xmlBufferCreate()) == NULL) {
-		xmlFreeNode(copy);
+	if ((copy = xmlDocCopyNode(root, tmp, 1)) == NULL) {
 		xmlFreeDoc(tmp);
 		rw->bad = 1;
 		return;
 	}
 	xmlDocSetRootElement(tmp, copy);
 	xmlReconciliateNs(tmp, copy);
-	if (xmlNodeDump(buf, tmp, copy, 0, 0) < 0)
-		rw->bad = 1;
-	else
-		W(rw, xmlTextWriterWriteRaw(rw->w, xmlBufferContent(buf)));
-	xmlBufferFree(buf);
+	dump_node(rw, tmp, copy);
 	xmlFreeDoc(tmp);
 }
 
