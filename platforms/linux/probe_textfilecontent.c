@@ -9,11 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include "plumb/probe.h"
 #include "fsobj.h"
+#include "textmatch.h"
 
 #define TFC_FILE_CAP	(64UL * 1024 * 1024)	/* bytes read per file */
 #define TFC_MATCH_CAP	100000			/* matching lines per file */
@@ -29,46 +27,6 @@ struct tfc_ctx {
 	pcre2_match_data	*md;
 	pcre2_match_context	*mctx;
 };
-
-/* One textfilecontent_item for the match in line (len bytes). */
-static int
-tfc_item(struct tfc_ctx *c, const struct fsobj_file *f, long inst,
-    const char *line, int nmatch)
-{
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
-	struct oval_item *it;
-	char num[32], *s;
-	int i, rc = PLUMB_ENOMEM;
-
-	snprintf(num, sizeof(num), "%ld", inst);
-	if ((it = oval_item_new(OVAL_NS_SC_IND, "textfilecontent_item")) ==
-	    NULL ||
-	    oval_item_add(it, "filepath", OVAL_DT_STRING, f->filepath) != 0 ||
-	    oval_item_add(it, "path", OVAL_DT_STRING, f->path) != 0 ||
-	    oval_item_add(it, "filename", OVAL_DT_STRING, f->filename) != 0 ||
-	    oval_item_add(it, "pattern", OVAL_DT_STRING, c->pattern) != 0 ||
-	    oval_item_add(it, "instance", OVAL_DT_INT, num) != 0 ||
-	    oval_item_add(it, "line", OVAL_DT_STRING, c->pattern) != 0)
-		goto out;
-	for (i = 0; i < nmatch; i++) {
-		if (ov[2 * i] == PCRE2_UNSET)
-			continue;
-		if ((s = strndup(line + ov[2 * i],
-		    ov[2 * i + 1] - ov[2 * i])) == NULL)
-			goto out;
-		rc = oval_item_add(it, i == 0 ? "text" : "subexpression",
-		    OVAL_DT_STRING, s);
-		free(s);
-		if (rc != 0)
-			goto out;
-		rc = PLUMB_ENOMEM;
-	}
-	rc = probe_emit(c->res, it);
-	it = NULL;
-out:
-	oval_item_unref(it);
-	return rc;
-}
 
 /* Match every line of one file. */
 static int
@@ -122,7 +80,7 @@ tfc_file(const struct fsobj_file *f, void *arg)
 			    TFC_MATCH_CAP);
 			break;
 		}
-		rc = tfc_item(c, f, inst, line, m);
+		rc = textmatch_item(c->res, f, c->pattern, inst, line, c->md, m);
 	}
 	free(buf);
 	return rc;

@@ -8,11 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include "plumb/probe.h"
 #include "fsobj.h"
+#include "textmatch.h"
 
 #define TFC_FILE_CAP	(64UL * 1024 * 1024)	/* bytes read per file */
 #define TFC_MATCH_CAP	100000			/* matches per file */
@@ -30,46 +28,6 @@ struct tfc54_ctx {
 	pcre2_match_context	*mctx;
 	int			 utf;
 };
-
-/* One textfilecontent_item for match number inst of f. */
-static int
-tfc54_item(struct tfc54_ctx *c, const struct fsobj_file *f, long inst,
-    const char *buf, int nmatch)
-{
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
-	struct oval_item *it;
-	char num[32], *s;
-	int i, rc = PLUMB_ENOMEM;
-
-	snprintf(num, sizeof(num), "%ld", inst);
-	if ((it = oval_item_new(OVAL_NS_SC_IND, "textfilecontent_item")) ==
-	    NULL ||
-	    oval_item_add(it, "filepath", OVAL_DT_STRING, f->filepath) != 0 ||
-	    oval_item_add(it, "path", OVAL_DT_STRING, f->path) != 0 ||
-	    oval_item_add(it, "filename", OVAL_DT_STRING, f->filename) != 0 ||
-	    oval_item_add(it, "pattern", OVAL_DT_STRING, c->pattern) != 0 ||
-	    oval_item_add(it, "instance", OVAL_DT_INT, num) != 0 ||
-	    oval_item_add(it, "line", OVAL_DT_STRING, c->pattern) != 0)
-		goto out;
-	for (i = 0; i < nmatch; i++) {
-		if (ov[2 * i] == PCRE2_UNSET)
-			continue;	/* a group that took no part */
-		if ((s = strndup(buf + ov[2 * i],
-		    ov[2 * i + 1] - ov[2 * i])) == NULL)
-			goto out;
-		rc = oval_item_add(it, i == 0 ? "text" : "subexpression",
-		    OVAL_DT_STRING, s);
-		free(s);
-		if (rc != 0)
-			goto out;
-		rc = PLUMB_ENOMEM;
-	}
-	rc = probe_emit(c->res, it);
-	it = NULL;
-out:
-	oval_item_unref(it);
-	return rc;
-}
 
 /* Every match of the pattern in one file. */
 static int
@@ -124,7 +82,7 @@ tfc54_file(const struct fsobj_file *f, void *arg)
 			probe_flag(c->res, OVAL_FLAG_ERROR, "%s", err.msg);
 			break;
 		}
-		if (rc == 1 && (rc = tfc54_item(c, f, inst, buf, m)) != 0)
+		if (rc == 1 && (rc = textmatch_item(c->res, f, c->pattern, inst, buf, c->md, m)) != 0)
 			break;
 		rc = PLUMB_OK;
 		ov = pcre2_get_ovector_pointer(c->md);
