@@ -623,6 +623,39 @@ out:
 	return rc;
 }
 
+int
+fsobj_read_content(const struct probe_req *req, struct probe_result *res,
+    const struct fsobj_file *f, size_t cap, int partial_ok, char **buf,
+    size_t *len)
+{
+	struct plumb_err err;
+	int trunc, rc;
+
+	err.msg[0] = '\0';
+	rc = fsobj_read(req->env->root, f, cap, buf, len, &trunc, &err);
+	if (rc == PLUMB_ENOENT)
+		return 0;
+	if (rc == PLUMB_EIO) {
+		probe_flag(res, OVAL_FLAG_ERROR, "%s", err.msg);
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	if (!trunc)
+		return 1;
+	if (partial_ok) {
+		if (res->flag == OVAL_FLAG_COMPLETE)
+			probe_flag(res, OVAL_FLAG_INCOMPLETE, "%s: only the "
+			    "first %zu bytes were searched", f->filepath, cap);
+		return 1;
+	}
+	probe_flag(res, OVAL_FLAG_ERROR, "%s: larger than %zu bytes, not "
+	    "parsed", f->filepath, cap);
+	free(*buf);
+	*buf = NULL;
+	return 0;
+}
+
 /*
  * Host path of syspath without following its last component: the
  * parent is resolved within the root, the name appended as is.

@@ -108,6 +108,18 @@ int fsobj_read(const char *root, const struct fsobj_file *f, size_t cap,
     char **buf, size_t *len, int *truncated, struct plumb_err *err);
 
 /*
+ * fsobj_read for the content probes, with their shared reporting: a file
+ * that is not regular is skipped, an unreadable one flags res as error.
+ * A file longer than cap flags res incomplete and gives its first cap
+ * bytes when partial_ok, or flags res as error and is skipped otherwise.
+ * Returns 1 with *buf (the caller frees) and *len set, 0 when there is
+ * nothing to look at, or PLUMB_ENOMEM.
+ */
+int fsobj_read_content(const struct probe_req *req, struct probe_result *res,
+    const struct fsobj_file *f, size_t cap, int partial_ok, char **buf,
+    size_t *len);
+
+/*
  * Does f carry a POSIX ACL beyond its mode bits?  1 yes, 0 no, -1 when
  * it cannot have one (a symbolic link, a file system without ACLs).
  * Asked of the system once per cached entry.

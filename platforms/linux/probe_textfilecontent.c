@@ -33,27 +33,15 @@ static int
 tfc_file(const struct fsobj_file *f, void *arg)
 {
 	struct tfc_ctx *c = arg;
-	struct plumb_err err;
 	char *buf = NULL, *line, *nl, *end;
 	size_t len, llen;
 	long inst = 0;
-	int trunc, rc, m;
+	int rc, m;
 
-	err.msg[0] = '\0';
-	rc = fsobj_read(c->req->env->root, f, TFC_FILE_CAP, &buf, &len,
-	    &trunc, &err);
-	if (rc == PLUMB_ENOENT)
-		return PLUMB_OK;
-	if (rc == PLUMB_EIO) {
-		probe_flag(c->res, OVAL_FLAG_ERROR, "%s", err.msg);
-		return PLUMB_OK;
-	}
-	if (rc != 0)
+	if ((rc = fsobj_read_content(c->req, c->res, f, TFC_FILE_CAP, 1, &buf,
+	    &len)) <= 0)
 		return rc;
-	if (trunc && c->res->flag == OVAL_FLAG_COMPLETE)
-		probe_flag(c->res, OVAL_FLAG_INCOMPLETE,
-		    "%s: only the first %lu bytes were searched", f->filepath,
-		    TFC_FILE_CAP);
+	rc = PLUMB_OK;
 	end = buf + len;
 	for (line = buf; line < end && rc == 0; line = nl + 1) {
 		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)

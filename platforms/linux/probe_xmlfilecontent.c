@@ -227,26 +227,12 @@ xmlfc_file(const struct fsobj_file *f, void *arg)
 	xmlDocPtr doc = NULL;
 	char *buf = NULL;
 	size_t len;
-	int trunc, rc;
+	int rc;
 
-	err.msg[0] = '\0';
-	rc = fsobj_read(c->req->env->root, f, XMLFC_FILE_CAP, &buf, &len,
-	    &trunc, &err);
-	if (rc == PLUMB_ENOENT)
-		return PLUMB_OK;	/* not a regular file */
-	if (rc == PLUMB_EIO) {
-		probe_flag(c->res, OVAL_FLAG_ERROR, "%s", err.msg);
-		return PLUMB_OK;
-	}
-	if (rc != 0)
+	if ((rc = fsobj_read_content(c->req, c->res, f, XMLFC_FILE_CAP, 0,
+	    &buf, &len)) <= 0)
 		return rc;
-	if (trunc) {
-		probe_flag(c->res, OVAL_FLAG_ERROR,
-		    "%s: larger than %lu bytes, not parsed", f->filepath,
-		    XMLFC_FILE_CAP);
-		rc = PLUMB_OK;
-		goto out;
-	}
+	err.msg[0] = '\0';
 	rc = xml_load_memory(buf, len, f->filepath, &doc, &err);
 	if (rc == PLUMB_ENOMEM)
 		goto out;

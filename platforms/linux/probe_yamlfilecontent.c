@@ -598,29 +598,13 @@ yfc_file(const struct fsobj_file *f, void *arg)
 {
 	struct yfc_ctx *c = arg;
 	struct oval_item *it = NULL;
-	struct plumb_err err;
 	char *buf = NULL;
 	size_t len;
-	int trunc, rc;
+	int rc;
 
-	err.msg[0] = '\0';
-	rc = fsobj_read(c->req->env->root, f, YFC_FILE_CAP, &buf, &len,
-	    &trunc, &err);
-	if (rc == PLUMB_ENOENT)
-		return PLUMB_OK;	/* not a regular file */
-	if (rc == PLUMB_EIO) {
-		probe_flag(c->res, OVAL_FLAG_ERROR, "%s", err.msg);
-		return PLUMB_OK;
-	}
-	if (rc != 0)
+	if ((rc = fsobj_read_content(c->req, c->res, f, YFC_FILE_CAP, 0,
+	    &buf, &len)) <= 0)
 		return rc;
-	if (trunc) {
-		probe_flag(c->res, OVAL_FLAG_ERROR,
-		    "%s: larger than %lu bytes, not parsed", f->filepath,
-		    YFC_FILE_CAP);
-		free(buf);
-		return PLUMB_OK;
-	}
 	c->what = f->filepath;
 	rc = PLUMB_ENOMEM;
 	if ((it = oval_item_new(OVAL_NS_SC_IND, "yamlfilecontent_item")) ==
