@@ -127,49 +127,23 @@ out:
 	return rc;
 }
 
+/* sdu_each_unit callback: the dependency item of one unit. */
 static int
-sdd_collect(const struct probe_req *req, struct probe_result *res)
+sdd_each(sd_bus *bus, const char *unit, struct probe_result *res,
+    const void *arg)
 {
-	const struct probe_ent *unit = probe_req_ent(req, "unit");
-	struct oval_values units;
-	struct plumb_err err;
-	sd_bus *bus = NULL;
-	size_t i;
-	int r, rc = PLUMB_OK, match;
-
-	memset(&units, 0, sizeof(units));
-	if (!sdu_host_ok(req, res))
-		return PLUMB_OK;
-	if ((r = sd_bus_open_system(&bus)) < 0)
-		return probe_flag(res, OVAL_FLAG_ERROR,
-		    "cannot connect to the system bus: %s", strerror(-r));
-	if ((rc = sdu_list_units(bus, &units, res)) != 0 ||
-	    res->flag == OVAL_FLAG_ERROR)
-		goto out;
-	for (i = 0; i < units.n && rc == 0; i++) {
-		err.msg[0] = '\0';
-		if ((match = probe_ent_match(unit, units.v[i], &err)) < 0) {
-			probe_flag(res, OVAL_FLAG_ERROR, "%s", err.msg);
-			break;
-		}
-		if (match)
-			rc = sdd_unit(bus, units.v[i], res);
-	}
-out:
-	oval_values_clear(&units);
-	sd_bus_flush_close_unref(bus);
-	return rc;
+	return sdd_unit(bus, unit, res);
 }
-#else /* !HAVE_LIBSYSTEMD */
-static int
-sdd_collect(const struct probe_req *req, struct probe_result *res)
-{
-	if (!sdu_host_ok(req, res))
-		return PLUMB_OK;
-	return probe_flag(res, OVAL_FLAG_NOT_COLLECTED,
-	    "this build of plumb has no systemd support (libsystemd)");
-}
+#define SDD_EACH	sdd_each
+#else
+#define SDD_EACH	NULL
 #endif /* HAVE_LIBSYSTEMD */
+
+static int
+sdd_collect(const struct probe_req *req, struct probe_result *res)
+{
+	return sdu_each_unit(req, res, SDD_EACH, NULL);
+}
 
 const struct probe_ops probe_systemdunitdependency_ops = {
 	.type = "systemdunitdependency_object",

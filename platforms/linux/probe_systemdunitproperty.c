@@ -168,68 +168,45 @@ out:
 	return rc;
 }
 
+/*
+ * sdu_each_unit callback: the properties of one unit, from its Unit
+ * interface and its type's interface (Service, Socket ...); arg is the
+ * object's property entity.
+ */
 static int
-sdp_collect(const struct probe_req *req, struct probe_result *res)
+sdp_each(sd_bus *bus, const char *unit, struct probe_result *res,
+    const void *arg)
 {
-	const struct probe_ent *unit = probe_req_ent(req, "unit");
-	const struct probe_ent *prop = probe_req_ent(req, "property");
-	struct oval_values units;
-	struct plumb_err err;
-	sd_bus *bus = NULL;
+	const struct probe_ent *prop = arg;
 	char *path = NULL, iface[128];
 	const char *dot;
-	size_t i;
-	int r, rc = PLUMB_OK, match;
+	int rc;
 
-	memset(&units, 0, sizeof(units));
-	if (!sdu_host_ok(req, res))
+	if (sdu_unit_path(bus, unit, &path) < 0 || path == NULL)
 		return PLUMB_OK;
-	if ((r = sd_bus_open_system(&bus)) < 0)
-		return probe_flag(res, OVAL_FLAG_ERROR,
-		    "cannot connect to the system bus: %s", strerror(-r));
-	if ((rc = sdu_list_units(bus, &units, res)) != 0 ||
-	    res->flag == OVAL_FLAG_ERROR)
-		goto out;
-	for (i = 0; i < units.n && rc == 0; i++) {
-		err.msg[0] = '\0';
-		if ((match = probe_ent_match(unit, units.v[i], &err)) < 0) {
-			probe_flag(res, OVAL_FLAG_ERROR, "%s", err.msg);
-			break;
-		}
-		if (!match)
-			continue;
-		free(path);
-		if (sdu_unit_path(bus, units.v[i], &path) < 0 || path == NULL)
-			continue;
-		rc = sdp_interface(bus, units.v[i], path,
-		    "org.freedesktop.systemd1.Unit", prop, res);
-		if (rc != 0 || res->flag == OVAL_FLAG_ERROR)
-			break;
-		if ((dot = strrchr(units.v[i], '.')) == NULL || dot[1] == '\0')
-			continue;
+	rc = sdp_interface(bus, unit, path, "org.freedesktop.systemd1.Unit",
+	    prop, res);
+	if (rc == 0 && res->flag != OVAL_FLAG_ERROR &&
+	    (dot = strrchr(unit, '.')) != NULL && dot[1] != '\0') {
 		snprintf(iface, sizeof(iface), "org.freedesktop.systemd1.%c%s",
 		    dot[1] >= 'a' && dot[1] <= 'z' ? dot[1] - 'a' + 'A' :
 		    dot[1], dot + 2);
-		rc = sdp_interface(bus, units.v[i], path, iface, prop, res);
-		if (res->flag == OVAL_FLAG_ERROR)
-			break;
+		rc = sdp_interface(bus, unit, path, iface, prop, res);
 	}
-out:
 	free(path);
-	oval_values_clear(&units);
-	sd_bus_flush_close_unref(bus);
 	return rc;
 }
-#else /* !HAVE_LIBSYSTEMD */
+#define SDP_EACH	sdp_each
+#else
+#define SDP_EACH	NULL
+#endif /* HAVE_LIBSYSTEMD */
+
 static int
 sdp_collect(const struct probe_req *req, struct probe_result *res)
 {
-	if (!sdu_host_ok(req, res))
-		return PLUMB_OK;
-	return probe_flag(res, OVAL_FLAG_NOT_COLLECTED,
-	    "this build of plumb has no systemd support (libsystemd)");
+	return sdu_each_unit(req, res, SDP_EACH,
+	    probe_req_ent(req, "property"));
 }
-#endif /* HAVE_LIBSYSTEMD */
 
 const struct probe_ops probe_systemdunitproperty_ops = {
 	.type = "systemdunitproperty_object",

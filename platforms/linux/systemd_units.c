@@ -153,4 +153,52 @@ sdu_unit_path(sd_bus *bus, const char *name, char **path)
 	return r < 0 ? r : 0;
 }
 
+
+int
+sdu_each_unit(const struct probe_req *req, struct probe_result *res,
+    int (*fn)(struct sd_bus *bus, const char *unit, struct probe_result *res,
+    const void *arg), const void *arg)
+{
+	const struct probe_ent *unit = probe_req_ent(req, "unit");
+	struct oval_values units;
+	struct plumb_err err;
+	sd_bus *bus = NULL;
+	size_t i;
+	int r, rc = PLUMB_OK, match;
+
+	oval_values_init(&units, OVAL_DT_STRING);
+	if (!sdu_host_ok(req, res))
+		return PLUMB_OK;
+	if ((r = sd_bus_open_system(&bus)) < 0)
+		return probe_flag(res, OVAL_FLAG_ERROR,
+		    "cannot connect to the system bus: %s", strerror(-r));
+	if ((rc = sdu_list_units(bus, &units, res)) != 0 ||
+	    res->flag == OVAL_FLAG_ERROR)
+		goto out;
+	for (i = 0; i < units.n && rc == 0; i++) {
+		err.msg[0] = '\0';
+		if ((match = probe_ent_match(unit, units.v[i], &err)) < 0) {
+			probe_flag(res, OVAL_FLAG_ERROR, "%s", err.msg);
+			break;
+		}
+		if (match && ((rc = fn(bus, units.v[i], res, arg)) != 0 ||
+		    res->flag == OVAL_FLAG_ERROR))
+			break;
+	}
+out:
+	oval_values_clear(&units);
+	sd_bus_flush_close_unref(bus);
+	return rc;
+}
+#else /* !HAVE_LIBSYSTEMD */
+int
+sdu_each_unit(const struct probe_req *req, struct probe_result *res,
+    int (*fn)(struct sd_bus *bus, const char *unit, struct probe_result *res,
+    const void *arg), const void *arg)
+{
+	if (!sdu_host_ok(req, res))
+		return PLUMB_OK;
+	return probe_flag(res, OVAL_FLAG_NOT_COLLECTED,
+	    "this build of plumb has no systemd support (libsystemd)");
+}
 #endif /* HAVE_LIBSYSTEMD */

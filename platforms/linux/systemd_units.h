@@ -18,6 +18,18 @@
  */
 int sdu_host_ok(const struct probe_req *req, struct probe_result *res);
 
+struct sd_bus;		/* libsystemd's bus connection */
+
+/*
+ * The frame of every systemd unit probe: check the host (sdu_host_ok),
+ * connect to the system bus, list the units, and call fn for each one
+ * the object's "unit" entity matches, until fn fails or flags res as
+ * error.  A build without libsystemd flags res not collected instead.
+ */
+int sdu_each_unit(const struct probe_req *req, struct probe_result *res,
+    int (*fn)(struct sd_bus *bus, const char *unit, struct probe_result *res,
+    const void *arg), const void *arg);
+
 #ifdef HAVE_LIBSYSTEMD
 #include <systemd/sd-bus.h>
 
