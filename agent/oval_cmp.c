@@ -720,18 +720,23 @@ cmp_evr_parse(const char *s, struct cmp_evr *x, struct plumb_err *err)
 	return -1;
 }
 
-/* evr_string order: epoch as a number, then version, then release. */
+/*
+ * evr_string and debian_evr_string order: epoch as a number, then the
+ * version, then the release, each compared by part (the rpm rules or
+ * Debian's).
+ */
 static int
-cmp_evr_order(const struct cmp_evr *a, const struct cmp_evr *b)
+cmp_evr_order(const struct cmp_evr *a, const struct cmp_evr *b,
+    int (*part)(const char *, const char *, const char *, const char *))
 {
 	int c;
 
 	c = cmp_digits(a->e, (size_t)(a->ee - a->e), b->e,
 	    (size_t)(b->ee - b->e));
 	if (c == CMP_EQ)
-		c = cmp_rpm_order(a->v, a->ve, b->v, b->ve);
+		c = part(a->v, a->ve, b->v, b->ve);
 	if (c == CMP_EQ)
-		c = cmp_rpm_order(a->r, a->re, b->r, b->re);
+		c = part(a->r, a->re, b->r, b->re);
 	return c;
 }
 
@@ -744,7 +749,7 @@ cmp_evr(enum oval_operation op, const char *actual, const char *expected,
 	if (cmp_evr_parse(actual, &a, err) == -1 ||
 	    cmp_evr_parse(expected, &b, err) == -1)
 		return OVAL_R_ERROR;
-	return cmp_apply(op, cmp_evr_order(&a, &b));
+	return cmp_apply(op, cmp_evr_order(&a, &b, cmp_rpm_order));
 }
 
 /* ios_version and fileset_revision: one rpm-style segment comparison. */
@@ -859,21 +864,6 @@ cmp_deb_part(const char *a, const char *ae, const char *b, const char *be)
 	return CMP_EQ;
 }
 
-/* Debian order: epoch, then upstream_version, then debian_revision. */
-static int
-cmp_deb_order(const struct cmp_evr *a, const struct cmp_evr *b)
-{
-	int c;
-
-	c = cmp_digits(a->e, (size_t)(a->ee - a->e), b->e,
-	    (size_t)(b->ee - b->e));
-	if (c == CMP_EQ)
-		c = cmp_deb_part(a->v, a->ve, b->v, b->ve);
-	if (c == CMP_EQ)
-		c = cmp_deb_part(a->r, a->re, b->r, b->re);
-	return c;
-}
-
 static enum oval_result
 cmp_deb(enum oval_operation op, const char *actual, const char *expected,
     struct plumb_err *err)
@@ -883,7 +873,7 @@ cmp_deb(enum oval_operation op, const char *actual, const char *expected,
 	if (cmp_deb_parse(actual, &a, err) == -1 ||
 	    cmp_deb_parse(expected, &b, err) == -1)
 		return OVAL_R_ERROR;
-	return cmp_apply(op, cmp_deb_order(&a, &b));
+	return cmp_apply(op, cmp_evr_order(&a, &b, cmp_deb_part));
 }
 
 /* ---- ipv4_address, ipv6_address ---- */
@@ -1430,13 +1420,13 @@ cmp_order_typed(enum oval_datatype dt, const char *a, const char *b,
 		if (cmp_evr_parse(a, &ea, NULL) == -1 ||
 		    cmp_evr_parse(b, &eb, NULL) == -1)
 			return -1;
-		*out = cmp_evr_order(&ea, &eb);
+		*out = cmp_evr_order(&ea, &eb, cmp_rpm_order);
 		return 0;
 	case OVAL_DT_DEBIAN_EVR_STRING:
 		if (cmp_deb_parse(a, &ea, NULL) == -1 ||
 		    cmp_deb_parse(b, &eb, NULL) == -1)
 			return -1;
-		*out = cmp_deb_order(&ea, &eb);
+		*out = cmp_evr_order(&ea, &eb, cmp_deb_part);
 		return 0;
 	case OVAL_DT_FILESET_REVISION:
 	case OVAL_DT_IOS_VERSION:
