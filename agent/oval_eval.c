@@ -879,8 +879,7 @@ req_build(struct oval_session *s, const struct oval_node *n,
 	char *text;
 	int rc;
 
-	for (c = oval_elem(n->node->children); c; c = oval_elem(c->next))
-		cnt++;
+	cnt = xmlChildElementCount(n->node);
 	b->ents = calloc(cnt + 1, sizeof(*b->ents));
 	b->own = calloc(cnt + 1, sizeof(*b->own));
 	if (b->ents == NULL || b->own == NULL)
@@ -1196,8 +1195,7 @@ ste_ents_compile(struct oval_session *s, xmlNodePtr parent, int field,
 	int rc;
 
 	*n = 0;
-	for (c = oval_elem(parent->children); c; c = oval_elem(c->next))
-		cnt++;
+	cnt = xmlChildElementCount(parent);
 	if ((*out = e = calloc(cnt + 1, sizeof(*e))) == NULL)
 		return PLUMB_ENOMEM;
 	for (c = oval_elem(parent->children); c; c = oval_elem(c->next)) {

@@ -120,8 +120,7 @@ func_args(struct fctx *c, xmlNodePtr fn, enum oval_datatype dt,
 
 	*argsp = NULL;
 	*nargs = 0;
-	for (a = oval_elem(fn->children); a; a = oval_elem(a->next))
-		count++;
+	count = xmlChildElementCount(fn);
 	if (count < min)
 		return func_fail(c, PLUMB_EINVAL, fn, "needs %s%zu component%s",
 		    min == max ? "" : "at least ", min, min == 1 ? "" : "s");
