@@ -45,6 +45,13 @@ struct oval_session {
 	const char **var_ids;
 	struct probe_env penv;
 	int depth;
+	struct obj_stash **stash;	/* per doc node: collected in a batch */
+};
+
+/* An object collected in a batch with another, waiting to be needed. */
+struct obj_stash {
+	struct probe_result res;
+	struct oval_var_uses vars;
 };
 
 static int var_eval(struct oval_session *, const char *,
@@ -56,6 +63,8 @@ static int def_eval(struct oval_session *, const struct oval_node *,
 static enum oval_result state_eval(struct oval_session *,
     const struct oval_node *, const struct oval_item *,
     struct oval_var_uses *);
+static int state_uses(struct oval_session *, const struct oval_node *,
+    const char *);
 
 /* ------------------------------------------------------------ helpers */
 
@@ -695,6 +704,31 @@ filters_keep(void *arg, const struct oval_item *it)
 	return 1;
 }
 
+/* May any filter's state look at item field name?  (Yes when a state
+ * cannot be compiled: the probe must then give every field.) */
+static int
+filters_uses(void *arg, const char *name)
+{
+	struct filters *f = arg;
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (state_uses(f->s, f->ste[i], name))
+			return 1;
+	return 0;
+}
+
+/* Let the probe apply f as it emits items into pres. */
+static void
+filters_hook(struct filters *f, struct probe_result *pres)
+{
+	if (f->n == 0)
+		return;
+	pres->keep = filters_keep;
+	pres->keep_uses = filters_uses;
+	pres->keep_arg = f;
+}
+
 /* Apply the <filter> children of parent to a list of items. */
 static int
 apply_filters(struct oval_session *s, xmlNodePtr parent,
@@ -968,6 +1002,156 @@ req_build(struct oval_session *s, const struct oval_node *n,
 	return PLUMB_OK;
 }
 
+/* The probe request for object n from its resolved entities b. */
+static void
+req_fill(struct oval_session *s, const struct oval_node *n,
+    const struct req_build *b, struct probe_req *req)
+{
+	req->object_id = n->id;
+	req->type = ename(n->node);
+	req->ents = b->ents;
+	req->nents = b->n;
+	req->behaviors = b->beh;
+	req->nbehaviors = b->nbeh;
+	req->env = &s->penv;
+}
+
+static void
+stash_free(struct obj_stash *st)
+{
+	if (st == NULL)
+		return;
+	oval_item_list_clear(&st->res.items);
+	free(st->vars.v);
+	free(st);
+}
+
+/* May object node join a batch?  Not a set, and no var_ref: resolving
+ * one could evaluate anything, so such objects are collected alone. */
+static int
+batchable(xmlNodePtr node)
+{
+	xmlNodePtr c;
+
+	for (c = oval_elem(node->children); c; c = oval_elem(c->next))
+		if (oval_is(c, "set") || oval_attr(c, "var_ref") != NULL)
+			return 0;
+	return 1;
+}
+
+/* One object that joins a batch. */
+struct batch_member {
+	const struct oval_node *n;
+	struct req_build b;
+	struct probe_req req;
+	struct filters filt;
+	struct obj_stash *st;
+};
+
+/*
+ * Prepare m to join a batch under key: 1 when it does (its request in
+ * bm->req, its result in bm->st), 0 when it is collected alone later.
+ */
+static int
+batch_join(struct oval_session *s, const struct oval_node *m,
+    const struct probe_ops *ops, const char *key, struct batch_member *bm)
+{
+	char mkey[PROBE_KEY_MAX];
+	enum oval_flag flag = OVAL_FLAG_COMPLETE;
+	char *msg = NULL;
+	int rc;
+
+	bm->n = m;
+	if ((bm->st = calloc(1, sizeof(*bm->st))) == NULL)
+		return PLUMB_ENOMEM;
+	rc = req_build(s, m, &bm->b, &bm->st->vars, &flag, &msg);
+	if (rc != 0 || flag != OVAL_FLAG_COMPLETE)
+		goto out;
+	req_fill(s, m, &bm->b, &bm->req);
+	if (!ops->batch_key(&bm->req, mkey, sizeof(mkey)) ||
+	    strcmp(mkey, key) != 0)
+		goto out;
+	if ((rc = filters_resolve(s, m->node, &bm->st->vars, &bm->filt,
+	    &msg)) != 0) {
+		if (rc == PLUMB_EINVAL)
+			rc = PLUMB_OK;
+		goto out;
+	}
+	bm->st->res.flag = OVAL_FLAG_COMPLETE;
+	filters_hook(&bm->filt, &bm->st->res);
+	free(msg);
+	return 1;
+out:
+	free(msg);
+	return rc;
+}
+
+/*
+ * Collect n (request req into pres) together with every object of the
+ * document its probe can share the work with, i.e. one walk of the
+ * file system for all.  The others wait in s->stash until evaluation
+ * comes to them.
+ */
+static int
+obj_batch(struct oval_session *s, const struct oval_node *n,
+    const struct probe_ops *ops, const char *key,
+    const struct probe_req *req, struct probe_result *pres)
+{
+	const struct probe_req **reqs = NULL;
+	struct probe_result **res = NULL;
+	struct batch_member *bm = NULL;
+	const struct oval_node *m;
+	size_t cnt, i, k = 0, nb = 0;
+	int rc = PLUMB_ENOMEM, j;
+
+	cnt = oval_doc_count(s->doc, OVAL_K_OBJ);
+	if (s->stash == NULL && (s->stash = calloc(oval_doc_size(s->doc) + 1,
+	    sizeof(*s->stash))) == NULL)
+		goto out;
+	if ((bm = calloc(cnt + 1, sizeof(*bm))) == NULL ||
+	    (reqs = calloc(cnt + 1, sizeof(*reqs))) == NULL ||
+	    (res = calloc(cnt + 1, sizeof(*res))) == NULL)
+		goto out;
+	reqs[k] = req;
+	res[k++] = pres;
+	for (i = 0; i < cnt; i++) {
+		m = oval_doc_nth(s->doc, OVAL_K_OBJ, i);
+		if (m == n || s->memo[m->idx] != NULL || s->busy[m->idx] ||
+		    s->stash[m->idx] != NULL ||
+		    strcmp(ename(m->node), ename(n->node)) != 0 ||
+		    !batchable(m->node))
+			continue;
+		if ((j = batch_join(s, m, ops, key, &bm[nb])) < 0) {
+			rc = j;
+			nb++;
+			goto out;
+		}
+		if (j == 0) {
+			req_build_free(&bm[nb].b);
+			stash_free(bm[nb].st);
+			memset(&bm[nb], 0, sizeof(bm[nb]));
+			continue;
+		}
+		reqs[k] = &bm[nb].req;
+		res[k++] = &bm[nb++].st->res;
+	}
+	if ((rc = ops->collect_batch(reqs, res, k)) != 0)
+		goto out;
+	for (i = 0; i < nb; i++) {
+		s->stash[bm[i].n->idx] = bm[i].st;
+		bm[i].st = NULL;
+	}
+out:
+	for (i = 0; bm != NULL && i < nb; i++) {
+		req_build_free(&bm[i].b);
+		stash_free(bm[i].st);
+	}
+	free(bm);
+	free(reqs);
+	free(res);
+	return rc;
+}
+
 /* Collect the object n (memoised): probe or set, then filters. */
 static int
 obj_collect(struct oval_session *s, const struct oval_node *n,
@@ -979,6 +1163,8 @@ obj_collect(struct oval_session *s, const struct oval_node *n,
 	struct probe_req req;
 	const struct probe_ops *ops;
 	struct oval_obj_res *or;
+	struct obj_stash *st;
+	char key[PROBE_KEY_MAX];
 	xmlNodePtr c;
 	size_t i;
 	int rc = PLUMB_OK;
@@ -997,6 +1183,15 @@ obj_collect(struct oval_session *s, const struct oval_node *n,
 	or->n = n;
 	or->flag = OVAL_FLAG_COMPLETE;
 	s->busy[n->idx] = 1;
+	if (s->stash != NULL && (st = s->stash[n->idx]) != NULL) {
+		/* Collected with a batch already: its items are interned
+		 * now, so ids follow the order evaluation needs them. */
+		s->stash[n->idx] = NULL;
+		pres = st->res;
+		or->vars = st->vars;
+		free(st);
+		goto collected;
+	}
 	for (c = oval_elem(n->node->children); c; c = oval_elem(c->next))
 		if (oval_is(c, "set"))
 			break;
@@ -1014,13 +1209,7 @@ obj_collect(struct oval_session *s, const struct oval_node *n,
 		    ename(n->node));
 		goto done;
 	}
-	req.object_id = n->id;
-	req.type = ename(n->node);
-	req.ents = b.ents;
-	req.nents = b.n;
-	req.behaviors = b.beh;
-	req.nbehaviors = b.nbeh;
-	req.env = &s->penv;
+	req_fill(s, n, &b, &req);
 	/* Filters run as the probe emits items: excluded items are never
 	 * kept, so memory follows what the object selects. */
 	if ((rc = filters_resolve(s, n->node, &or->vars, &filt,
@@ -1032,12 +1221,15 @@ obj_collect(struct oval_session *s, const struct oval_node *n,
 		goto done;
 	}
 	pres.flag = OVAL_FLAG_COMPLETE;
-	if (filt.n > 0) {
-		pres.keep = filters_keep;
-		pres.keep_arg = &filt;
-	}
-	if ((rc = ops->collect(&req, &pres)) != 0)
+	filters_hook(&filt, &pres);
+	if (ops->collect_batch != NULL && ops->batch_key(&req, key,
+	    sizeof(key)))
+		rc = obj_batch(s, n, ops, key, &req, &pres);
+	else
+		rc = ops->collect(&req, &pres);
+	if (rc != 0)
 		goto done;
+collected:
 	or->flag = pres.flag;
 	if (pres.msg[0] != '\0')
 		or->msg = strdup(pres.msg);
@@ -1277,6 +1469,24 @@ ent_check(const struct ste_ent *e, const struct oval_field *f, size_t nf,
 	    inst.n[OVAL_R_UNKNOWN] == 0)
 		return missing;
 	return oval_result_check(e->entity_check, &inst);
+}
+
+/* Does state ste (or a state that cannot be compiled) look at item
+ * field name? */
+static int
+state_uses(struct oval_session *s, const struct oval_node *ste,
+    const char *name)
+{
+	const struct ste_comp *sc = ste_compile(s, ste);
+	size_t i;
+
+	if (sc == NULL)
+		return 1;
+	for (i = 0; i < sc->n; i++)
+		if (sc->ents[i].name == NULL ||
+		    strcmp(sc->ents[i].name, name) == 0)
+			return 1;
+	return 0;
 }
 
 /* Evaluate state ste against item it. */
@@ -1699,6 +1909,9 @@ oval_session_free(struct oval_session *s)
 		oval_values_clear(&s->ext[i].vals);
 	}
 	free(s->ext);
+	for (i = 0; s->stash != NULL && i <= oval_doc_size(s->doc); i++)
+		stash_free(s->stash[i]);
+	free(s->stash);
 	oval_item_list_clear(&s->items);
 	free(s->ihash);
 	free(s->var_ids);

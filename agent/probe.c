@@ -78,13 +78,33 @@ probe_root_prefix(const struct probe_req *req)
 }
 
 int
+probe_keep(const struct probe_result *res, const struct oval_item *it)
+{
+	return res->keep == NULL || res->keep(res->keep_arg, it);
+}
+
+int
+probe_keep_uses(const struct probe_result *res, const char *name)
+{
+	if (res->keep == NULL)
+		return 0;
+	return res->keep_uses == NULL || res->keep_uses(res->keep_arg, name);
+}
+
+int
+probe_take(struct probe_result *res, struct oval_item *it)
+{
+	return oval_item_list_take(&res->items, it);
+}
+
+int
 probe_emit(struct probe_result *res, struct oval_item *it)
 {
-	if (res->keep != NULL && !res->keep(res->keep_arg, it)) {
+	if (!probe_keep(res, it)) {
 		oval_item_unref(it);
 		return PLUMB_OK;
 	}
-	return oval_item_list_take(&res->items, it);
+	return probe_take(res, it);
 }
 
 int

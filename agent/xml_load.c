@@ -210,9 +210,11 @@ static int
 xml_load_parse(const char *buf, size_t len, struct xml_load_io *io,
     const char *name, xmlDocPtr *out, struct plumb_err *err)
 {
-	/* NOERROR/NOWARNING: nothing goes to libxml2's default printer. */
+	/* NOERROR/NOWARNING: nothing goes to libxml2's default printer.
+	 * COMPACT: short texts live inside their nodes (the tree is only
+	 * read), a few MiB less for a large content file. */
 	const int opts = XML_PARSE_NONET | XML_PARSE_NOCDATA |
-	    XML_PARSE_NOWARNING | XML_PARSE_NOERROR;
+	    XML_PARSE_NOWARNING | XML_PARSE_NOERROR | XML_PARSE_COMPACT;
 	struct xml_load_state st;
 	xmlExternalEntityLoader prev_loader;
 	xmlStructuredErrorFunc prev_serror;

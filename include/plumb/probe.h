@@ -62,8 +62,13 @@ struct probe_result {
 	char msg[PLUMB_ERR_MSG_MAX];	/* message for the collected object */
 	/* Set by the engine: the object's filters, applied by probe_emit. */
 	int (*keep)(void *arg, const struct oval_item *it);
+	/* Set with keep: may the filters look at item field name?  A probe
+	 * may leave a costly field out of the item keep sees when not. */
+	int (*keep_uses)(void *arg, const char *name);
 	void *keep_arg;
 };
+
+#define PROBE_KEY_MAX	4352	/* a batch key: a path and a few numbers */
 
 struct probe_ops {
 	const char *type;		/* object element name, e.g. "file_object" */
@@ -75,6 +80,18 @@ struct probe_ops {
 	 * failures of the agent itself (ENOMEM).
 	 */
 	int (*collect)(const struct probe_req *req, struct probe_result *res);
+	/*
+	 * Optional pair, for probes whose requests can share work (one walk
+	 * of the file system for several objects).  batch_key writes into
+	 * key (keylen bytes) what a request shares and returns 1, or
+	 * returns 0 when req is not worth sharing.  collect_batch collects
+	 * n requests with equal keys at once, each (reqs[i], res[i]) as
+	 * collect would.
+	 */
+	int (*batch_key)(const struct probe_req *req, char *key,
+	    size_t keylen);
+	int (*collect_batch)(const struct probe_req *const *reqs,
+	    struct probe_result *const *res, size_t n);
 };
 
 /* The entity called name, or NULL when the object does not give it. */
@@ -108,6 +125,21 @@ int probe_ent_exact(const struct probe_ent *e,
  * Returns 0 or PLUMB_ENOMEM.  Probes emit items only through this.
  */
 int probe_emit(struct probe_result *res, struct oval_item *it);
+
+/*
+ * Would the object's filters keep it?  1 yes (always, without filters),
+ * 0 no.  Ownership stays with the caller: for a probe that completes
+ * an item only once it is known to be kept, then hands it over with
+ * probe_take().
+ */
+int probe_keep(const struct probe_result *res, const struct oval_item *it);
+
+/* May the object's filters look at item field name? */
+int probe_keep_uses(const struct probe_result *res, const char *name);
+
+/* Hand it to res without filtering (probe_keep() said yes); 0 or
+ * PLUMB_ENOMEM. */
+int probe_take(struct probe_result *res, struct oval_item *it);
 
 /* Record a message and a flag in res; returns 0 (for "return probe_flag"). */
 int probe_flag(struct probe_result *res, enum oval_flag flag,

@@ -30,6 +30,7 @@
 #define SYMLINK_MAX	40	/* links followed while resolving one path */
 #define DEPTH_MAX	512	/* directory nesting we descend at most */
 #define CACHE_BUCKETS	65536
+#define FSOBJ_HELD_MAX	128	/* directories a walk holds open at once */
 
 #define ACL_HDR		4	/* posix_acl_xattr_header */
 #define ACL_ENTRY	8	/* posix_acl_xattr_entry */
@@ -74,6 +75,7 @@ struct fsobj_dir {
 	size_t			 n;
 	size_t			 bytes;
 	int			 cached;	/* owned by the cache */
+	DIR			*dp;		/* held open while walked, or NULL */
 	struct fsobj_dir	*next;
 };
 
@@ -83,6 +85,7 @@ static size_t fsobj_cache_cap = FSOBJ_CACHE_CAP;
 static size_t fsobj_match_cap = FSOBJ_MATCH_CAP;
 static unsigned long fsobj_reads, fsobj_hits;
 static unsigned long fsobj_stat_calls, fsobj_stat_hits, fsobj_acl_calls;
+static size_t fsobj_held;	/* listings holding their directory open */
 
 /* Where the walk is: system path (reported) and host path (opened). */
 struct fsobj_frame {
@@ -106,15 +109,35 @@ enum fsobj_fs {
 	FSOBJ_FS_DEFINED
 };
 
-struct fsobj_ctx {
+/* How a member of a walk names files within each directory reached. */
+enum fsobj_name {
+	FSOBJ_NAME_NIL = 0,	/* the directory itself */
+	FSOBJ_NAME_EXACT,	/* look-ups of the names given */
+	FSOBJ_NAME_MATCH	/* the listing's entries that match */
+};
+
+/* One object of a walk: several share one when their keys agree. */
+struct fsobj_member {
 	const struct probe_req	*req;
 	struct probe_result	*res;
+	const struct probe_ent	*filename;
+	enum fsobj_name		 name;
+	const char		*start;		/* its path, in a shared walk */
+	int			 active;	/* the walk is within start */
+	int			 reached;	/* the walk came to start */
+	size_t			 nmatch;
+	int			 stop;		/* cap reached / error flagged */
+};
+
+struct fsobj_ctx {
+	struct fsobj_member	*m;		/* m[0] decides the walk */
+	size_t			 nm;
+	size_t			 nlive;		/* members not stopped */
 	fsobj_fn		 fn;
 	void			*arg;
 	const char		*root;		/* "" for "/" */
 	const struct probe_ent	*filepath;
 	const struct probe_ent	*path;
-	const struct probe_ent	*filename;
 	long			 max_depth;
 	int			 follow;	/* FSOBJ_DIRS | FSOBJ_LINKS */
 	int			 direction;	/* -1 up, 0 none, 1 down */
@@ -124,8 +147,7 @@ struct fsobj_ctx {
 	int			 search;	/* walking for a non-equals match */
 	pcre2_code		**prune;	/* partial-match pruning, or NULL */
 	size_t			 nprune;
-	size_t			 nmatch;
-	int			 stop;		/* cap reached / error flagged */
+	int			 stop;		/* every member stopped */
 };
 
 void
@@ -151,6 +173,10 @@ fsobj_dir_free(struct fsobj_dir *d)
 {
 	if (d == NULL)
 		return;
+	if (d->dp != NULL) {
+		closedir(d->dp);
+		fsobj_held--;
+	}
 	free(d->names);
 	free(d->st);
 	free(d->v);
@@ -219,12 +245,12 @@ fsobj_join(char *out, size_t len, const char *a, const char *b)
 
 /*
  * The listing of host directory host, from the cache or read now (and
- * cached while the cap allows).  *out is NULL when the directory cannot
+ * cached when keep says it may be read again, while the cap allows).  *out is NULL when the directory cannot
  * be read.  Release with fsobj_dir_release().  Names go to one block
  * per listing: one allocation instead of one per entry.
  */
 static int
-fsobj_list(const char *host, struct fsobj_dir **out)
+fsobj_list(const char *host, int keep, struct fsobj_dir **out)
 {
 	struct fsobj_dir *d = NULL, *c;
 	struct fsobj_dent *nv;
@@ -286,18 +312,25 @@ fsobj_list(const char *host, struct fsobj_dir **out)
 	d->bytes += d->n * sizeof(*d->v) + nlen;
 	if (d->n > 0)
 		qsort(d->v, d->n, sizeof(*d->v), fsobj_dent_cmp);
-	if (fsobj_cache_bytes + d->bytes <= fsobj_cache_cap) {
+	if (keep && fsobj_cache_bytes + d->bytes <= fsobj_cache_cap) {
 		d->cached = 1;
 		d->next = fsobj_cache[h];
 		fsobj_cache[h] = d;
 		fsobj_cache_bytes += d->bytes;
+	} else if (fsobj_held < FSOBJ_HELD_MAX) {
+		/* Walked once and dropped: its entries are lstat'ed through
+		 * this descriptor, so the directory is opened only once. */
+		d->dp = dp;
+		dp = NULL;
+		fsobj_held++;
 	}
 	*out = d;
 	d = NULL;
 	rc = PLUMB_OK;
 out:
 	fsobj_dir_free(d);
-	closedir(dp);
+	if (dp != NULL)
+		closedir(dp);
 	return rc;
 }
 
@@ -336,9 +369,10 @@ fsobj_lstat_put(struct fsobj_lstat *ls, const struct stat *st)
 
 /*
  * lstat() of entry i of listing d (in host directory host) into st: from
- * the listing when taken before, else relative to the directory opened
- * once per visit (*dfd, -1 until needed; the caller closes it) and kept
- * while the cache cap allows.  0, or -1 when the entry is gone.
+ * the listing when taken before, else relative to the directory the
+ * listing holds open, or to one opened once per visit (*dfd, -1 until
+ * needed; the caller closes it), and kept while the cache cap allows.
+ * 0, or -1 when the entry is gone.
  */
 static int
 fsobj_dent_stat(struct fsobj_dir *d, size_t i, const char *host, int *dfd,
@@ -358,10 +392,12 @@ fsobj_dent_stat(struct fsobj_dir *d, size_t i, const char *host, int *dfd,
 		fsobj_stat_hits++;
 		return -1;
 	}
-	if (*dfd == -1)
+	if (*dfd == -1 && d->dp == NULL)
 		*dfd = open(host, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	fsobj_stat_calls++;
-	if (*dfd >= 0)
+	if (d->dp != NULL)
+		r = fstatat(dirfd(d->dp), e->name, st, AT_SYMLINK_NOFOLLOW);
+	else if (*dfd >= 0)
 		r = fstatat(*dfd, e->name, st, AT_SYMLINK_NOFOLLOW);
 	else {
 		/* No descriptor left: the full path still works. */
@@ -887,28 +923,51 @@ fsobj_pseudo(const struct fsobj_ctx *c, const char *sys)
 	return 0;
 }
 
-/* Hand one file to the probe, minding the cap. */
-static int
-fsobj_emit(struct fsobj_ctx *c, const char *filepath, const char *path,
-    const char *filename, const char *host, const struct stat *st,
-    struct fsobj_dent *dent)
+/* Stop member k (the walk ends when no member is left). */
+static void
+fsobj_stop(struct fsobj_ctx *c, size_t k)
 {
+	if (c->m[k].stop)
+		return;
+	c->m[k].stop = 1;
+	if (--c->nlive == 0)
+		c->stop = 1;
+}
+
+/* Hand one file to the probe for the members in who, minding each
+ * member's cap. */
+static int
+fsobj_emit(struct fsobj_ctx *c, const size_t *who, size_t nwho,
+    const char *filepath, const char *path, const char *filename,
+    const char *host, const struct stat *st, struct fsobj_dent *dent)
+{
+	size_t ok[FSOBJ_GROUP_MAX], nok = 0, i;
+	struct fsobj_member *mb;
 	struct fsobj_file f;
 	int rc;
 
-	if (c->nmatch >= fsobj_match_cap) {
-		c->stop = 1;
-		return probe_flag(c->res, OVAL_FLAG_INCOMPLETE,
-		    "%s: more than %zu files match; collection stopped",
-		    c->req->object_id, fsobj_match_cap);
+	for (i = 0; i < nwho; i++) {
+		mb = &c->m[who[i]];
+		if (mb->nmatch >= fsobj_match_cap) {
+			probe_flag(mb->res, OVAL_FLAG_INCOMPLETE,
+			    "%s: more than %zu files match; collection "
+			    "stopped", mb->req->object_id, fsobj_match_cap);
+			fsobj_stop(c, who[i]);
+			continue;
+		}
+		mb->nmatch++;
+		ok[nok++] = who[i];
 	}
-	c->nmatch++;
+	if (nok == 0)
+		return PLUMB_OK;
 	f.filepath = filepath;
 	f.path = path;
 	f.filename = filename;
 	f.hostpath = host;
 	f.st = st;
 	f.dent = dent;
+	f.who = ok;
+	f.nwho = nok;
 	rc = c->fn(&f, c->arg);
 	if (rc > 0) {
 		c->stop = 1;
@@ -917,9 +976,9 @@ fsobj_emit(struct fsobj_ctx *c, const char *filepath, const char *path,
 	return rc;
 }
 
-/* Does candidate match e?  Flags the object on a bad pattern. */
+/* Does candidate match e of member k?  Flags it on a bad pattern. */
 static int
-fsobj_match(struct fsobj_ctx *c, const struct probe_ent *e,
+fsobj_match(struct fsobj_ctx *c, size_t k, const struct probe_ent *e,
     const char *candidate)
 {
 	struct plumb_err err;
@@ -927,60 +986,96 @@ fsobj_match(struct fsobj_ctx *c, const struct probe_ent *e,
 
 	err.msg[0] = '\0';
 	if ((m = probe_ent_match(e, candidate, &err)) < 0) {
-		c->stop = 1;
-		probe_flag(c->res, OVAL_FLAG_ERROR, "%s", err.msg);
+		probe_flag(c->m[k].res, OVAL_FLAG_ERROR, "%s", err.msg);
+		fsobj_stop(c, k);
 		return 0;
 	}
 	return m;
 }
 
-/*
- * The files named by filename within the directory fr (its host path
- * resolved, so its stat is its lstat too).  *dfd: see fsobj_dent_stat().
- */
+/* The files member k names exactly within the directory fr. */
 static int
-fsobj_dir_files(struct fsobj_ctx *c, const struct fsobj_frame *fr, int *dfd)
+fsobj_exact_files(struct fsobj_ctx *c, size_t k, const struct fsobj_frame *fr)
 {
 	const struct oval_values *exact;
-	struct fsobj_dir *d = NULL;
 	char fsys[FSOBJ_PATH_MAX], fhost[FSOBJ_PATH_MAX * 2];
-	const char *sys = fr->sys, *host = fr->host;
 	struct stat st;
 	size_t i;
 	int rc = PLUMB_OK;
 
-	if (c->filename == NULL || c->filename->nil)
-		return fsobj_emit(c, NULL, sys, "", host, fr->st, fr->dent);
-	if (probe_ent_exact(c->filename, &exact)) {
-		for (i = 0; i < exact->n && !c->stop && rc == 0; i++) {
-			if (strchr(exact->v[i], '/') != NULL ||
-			    exact->v[i][0] == '\0' ||
-			    strcmp(exact->v[i], ".") == 0 ||
-			    strcmp(exact->v[i], "..") == 0)
-				continue;
-			if (fsobj_join(fsys, sizeof(fsys), sys,
-			    exact->v[i]) != 0 ||
-			    fsobj_join(fhost, sizeof(fhost), host,
-			    exact->v[i]) != 0 || lstat(fhost, &st) != 0)
-				continue;
-			rc = fsobj_emit(c, fsys, sys, exact->v[i], fhost, &st,
-			    NULL);
-		}
-		return rc;
+	(void)probe_ent_exact(c->m[k].filename, &exact);
+	for (i = 0; i < exact->n && !c->m[k].stop && rc == 0; i++) {
+		if (strchr(exact->v[i], '/') != NULL ||
+		    exact->v[i][0] == '\0' ||
+		    strcmp(exact->v[i], ".") == 0 ||
+		    strcmp(exact->v[i], "..") == 0)
+			continue;
+		if (fsobj_join(fsys, sizeof(fsys), fr->sys, exact->v[i]) != 0 ||
+		    fsobj_join(fhost, sizeof(fhost), fr->host,
+		    exact->v[i]) != 0 || lstat(fhost, &st) != 0 ||
+		    S_ISDIR(st.st_mode))
+			continue;
+		rc = fsobj_emit(c, &k, 1, fsys, fr->sys, exact->v[i], fhost,
+		    &st, NULL);
 	}
-	if ((rc = fsobj_list(host, &d)) != 0 || d == NULL)
+	return rc;
+}
+
+/*
+ * The files the members name within the directory fr (its host path
+ * resolved, so its stat is its lstat too): the directory itself (nil
+ * filename), or the entries named exactly or matching, except
+ * directories: a filename names a file in the directory, as a filepath
+ * never names a directory.  The listing is *dp, read here when NULL and
+ * left for the caller to release.  *dfd: see fsobj_dent_stat().
+ */
+static int
+fsobj_dir_files(struct fsobj_ctx *c, const struct fsobj_frame *fr, int *dfd,
+    int keep, struct fsobj_dir **dp)
+{
+	char fsys[FSOBJ_PATH_MAX], fhost[FSOBJ_PATH_MAX * 2];
+	size_t who[FSOBJ_GROUP_MAX], nwho = 0, i, k;
+	struct fsobj_dir *d;
+	struct stat st;
+	int rc = PLUMB_OK, any = 0;
+
+	for (k = 0; k < c->nm && rc == 0; k++) {
+		if (c->m[k].stop || !c->m[k].active)
+			continue;
+		if (c->m[k].name == FSOBJ_NAME_NIL)
+			who[nwho++] = k;
+		else if (c->m[k].name == FSOBJ_NAME_EXACT)
+			rc = fsobj_exact_files(c, k, fr);
+		else
+			any = 1;
+	}
+	if (rc == 0 && nwho > 0)
+		rc = fsobj_emit(c, who, nwho, NULL, fr->sys, "", fr->host,
+		    fr->st, fr->dent);
+	if (rc != 0 || !any || c->stop)
 		return rc;
+	if (*dp == NULL && (rc = fsobj_list(fr->host, keep, dp)) != 0)
+		return rc;
+	if ((d = *dp) == NULL)
+		return PLUMB_OK;
 	for (i = 0; i < d->n && !c->stop && rc == 0; i++) {
-		if (!fsobj_match(c, c->filename, d->v[i].name))
+		if (d->v[i].type == DT_DIR)
 			continue;
-		if (fsobj_join(fsys, sizeof(fsys), sys, d->v[i].name) != 0 ||
-		    fsobj_join(fhost, sizeof(fhost), host, d->v[i].name) != 0 ||
-		    fsobj_dent_stat(d, i, host, dfd, &st) != 0)
+		for (nwho = k = 0; k < c->nm; k++)
+			if (!c->m[k].stop && c->m[k].active &&
+			    c->m[k].name == FSOBJ_NAME_MATCH &&
+			    fsobj_match(c, k, c->m[k].filename, d->v[i].name))
+				who[nwho++] = k;
+		if (nwho == 0 ||
+		    fsobj_join(fsys, sizeof(fsys), fr->sys, d->v[i].name) != 0 ||
+		    fsobj_join(fhost, sizeof(fhost), fr->host,
+		    d->v[i].name) != 0 ||
+		    fsobj_dent_stat(d, i, fr->host, dfd, &st) != 0 ||
+		    S_ISDIR(st.st_mode))
 			continue;
-		rc = fsobj_emit(c, fsys, sys, d->v[i].name, fhost, &st,
-		    &d->v[i]);
+		rc = fsobj_emit(c, who, nwho, fsys, fr->sys, d->v[i].name,
+		    fhost, &st, &d->v[i]);
 	}
-	fsobj_dir_release(d);
 	return rc;
 }
 
@@ -1007,16 +1102,26 @@ fsobj_descend(struct fsobj_ctx *c, struct fsobj_frame *fr, long depth)
 	struct fsobj_frame child;
 	struct fsobj_dir *d = NULL;
 	struct stat st;
-	size_t i;
-	int rc = PLUMB_OK, isdir, islink, dfd = -1;
+	size_t i, k = 0, on[FSOBJ_GROUP_MAX], non = 0;
+	int rc = PLUMB_OK, isdir, islink, dfd = -1, keep;
 
 	if (c->stop)
 		return PLUMB_OK;
+	/* Members of a shared walk that start here join in below. */
+	for (i = 1; i < c->nm; i++) {
+		if (!c->m[i].active && !c->m[i].reached &&
+		    strcmp(c->m[i].start, fr->sys) == 0) {
+			c->m[i].active = c->m[i].reached = 1;
+			on[non++] = i;
+		}
+	}
+	/* A deep walk reads most directories once: keep only the top. */
+	keep = depth == 0 || c->max_depth >= 0 || c->direction != 1;
 	if (c->filepath == NULL) {
 		/* path + filename: searches report matching directories,
 		 * recursion reports every directory it reaches. */
-		if (!c->search || fsobj_match(c, c->path, fr->sys))
-			if ((rc = fsobj_dir_files(c, fr, &dfd)) != 0)
+		if (!c->search || fsobj_match(c, 0, c->path, fr->sys))
+			if ((rc = fsobj_dir_files(c, fr, &dfd, keep, &d)) != 0)
 				goto out;
 		if (c->stop)
 			goto out;
@@ -1026,7 +1131,9 @@ fsobj_descend(struct fsobj_ctx *c, struct fsobj_frame *fr, long depth)
 	}
 	if (depth >= DEPTH_MAX)
 		goto out;
-	if ((rc = fsobj_list(fr->host, &d)) != 0 || d == NULL)
+	if (d == NULL && (rc = fsobj_list(fr->host, keep, &d)) != 0)
+		goto out;
+	if (d == NULL)
 		goto out;
 	for (i = 0; i < d->n && !c->stop && rc == 0; i++) {
 		if (fsobj_join(csys, sizeof(csys), fr->sys, d->v[i].name) != 0 ||
@@ -1042,11 +1149,11 @@ fsobj_descend(struct fsobj_ctx *c, struct fsobj_frame *fr, long depth)
 			islink = S_ISLNK(st.st_mode);
 		}
 		if (c->filepath != NULL && !isdir) {
-			if (!fsobj_match(c, c->filepath, csys) ||
+			if (!fsobj_match(c, 0, c->filepath, csys) ||
 			    fsobj_dent_stat(d, i, fr->host, &dfd, &st) != 0)
 				continue;
-			rc = fsobj_emit(c, csys, fr->sys, d->v[i].name, chost,
-			    &st, &d->v[i]);
+			rc = fsobj_emit(c, &k, 1, csys, fr->sys, d->v[i].name,
+			    chost, &st, &d->v[i]);
 			continue;
 		}
 		/* Directories (or links to them) to descend into. */
@@ -1094,6 +1201,8 @@ fsobj_descend(struct fsobj_ctx *c, struct fsobj_frame *fr, long depth)
 		rc = fsobj_descend(c, &child, depth + 1);
 	}
 out:
+	for (i = 0; i < non; i++)
+		c->m[on[i]].active = 0;
 	fsobj_dfd_close(dfd);
 	fsobj_dir_release(d);
 	return rc;
@@ -1132,6 +1241,7 @@ fsobj_up(struct fsobj_ctx *c, const char *sys)
 	char cur[FSOBJ_PATH_MAX], canon[FSOBJ_PATH_MAX];
 	char host[FSOBJ_PATH_MAX * 2];
 	struct fsobj_frame fr;
+	struct fsobj_dir *d;
 	struct stat st;
 	char *slash;
 	long depth;
@@ -1151,8 +1261,10 @@ fsobj_up(struct fsobj_ctx *c, const char *sys)
 				fr.host = host;
 				fr.st = &st;
 				dfd = -1;
-				rc = fsobj_dir_files(c, &fr, &dfd);
+				d = NULL;
+				rc = fsobj_dir_files(c, &fr, &dfd, 1, &d);
 				fsobj_dfd_close(dfd);
+				fsobj_dir_release(d);
 			}
 		}
 		if (strcmp(cur, "/") == 0)
@@ -1174,15 +1286,15 @@ fsobj_behaviors(struct fsobj_ctx *c)
 	const char *v;
 	char *end;
 
-	v = probe_req_behavior(c->req, "max_depth", "-1");
+	v = probe_req_behavior(c->m[0].req, "max_depth", "-1");
 	errno = 0;
 	c->max_depth = strtol(v, &end, 10);
 	if (*v == '\0' || *end != '\0' || errno != 0 || c->max_depth < -1) {
-		probe_flag(c->res, OVAL_FLAG_ERROR,
+		probe_flag(c->m[0].res, OVAL_FLAG_ERROR,
 		    "invalid max_depth behavior '%s'", v);
 		return -1;
 	}
-	v = probe_req_behavior(c->req, "recurse", "symlinks and directories");
+	v = probe_req_behavior(c->m[0].req, "recurse", "symlinks and directories");
 	if (strcmp(v, "symlinks and directories") == 0)
 		c->follow = FSOBJ_DIRS | FSOBJ_LINKS;
 	else if (strcmp(v, "directories") == 0 ||
@@ -1193,11 +1305,11 @@ fsobj_behaviors(struct fsobj_ctx *c)
 	else if (strcmp(v, "files") == 0 || strcmp(v, "none") == 0)
 		c->follow = 0;
 	else {
-		probe_flag(c->res, OVAL_FLAG_ERROR,
+		probe_flag(c->m[0].res, OVAL_FLAG_ERROR,
 		    "invalid recurse behavior '%s'", v);
 		return -1;
 	}
-	v = probe_req_behavior(c->req, "recurse_direction", "none");
+	v = probe_req_behavior(c->m[0].req, "recurse_direction", "none");
 	if (strcmp(v, "none") == 0)
 		c->direction = 0;
 	else if (strcmp(v, "down") == 0)
@@ -1205,11 +1317,11 @@ fsobj_behaviors(struct fsobj_ctx *c)
 	else if (strcmp(v, "up") == 0)
 		c->direction = -1;
 	else {
-		probe_flag(c->res, OVAL_FLAG_ERROR,
+		probe_flag(c->m[0].res, OVAL_FLAG_ERROR,
 		    "invalid recurse_direction behavior '%s'", v);
 		return -1;
 	}
-	v = probe_req_behavior(c->req, "recurse_file_system", "all");
+	v = probe_req_behavior(c->m[0].req, "recurse_file_system", "all");
 	if (strcmp(v, "all") == 0)
 		c->fs = FSOBJ_FS_ALL;
 	else if (strcmp(v, "local") == 0)
@@ -1217,7 +1329,7 @@ fsobj_behaviors(struct fsobj_ctx *c)
 	else if (strcmp(v, "defined") == 0)
 		c->fs = FSOBJ_FS_DEFINED;
 	else {
-		probe_flag(c->res, OVAL_FLAG_ERROR,
+		probe_flag(c->m[0].res, OVAL_FLAG_ERROR,
 		    "invalid recurse_file_system behavior '%s'", v);
 		return -1;
 	}
@@ -1234,7 +1346,7 @@ fsobj_filepaths(struct fsobj_ctx *c)
 	char dir[FSOBJ_PATH_MAX], host[FSOBJ_PATH_MAX * 2];
 	const char *v, *slash;
 	struct stat st;
-	size_t i;
+	size_t i, k = 0;
 	int rc = PLUMB_OK;
 
 	if (probe_ent_exact(c->filepath, &exact)) {
@@ -1251,7 +1363,8 @@ fsobj_filepaths(struct fsobj_ctx *c)
 			dir[slash == v ? 1 : slash - v] = '\0';
 			if (slash == v)
 				dir[0] = '/';
-			rc = fsobj_emit(c, v, dir, slash + 1, host, &st, NULL);
+			rc = fsobj_emit(c, &k, 1, v, dir, slash + 1, host, &st,
+			    NULL);
 		}
 		return rc;
 	}
@@ -1318,29 +1431,221 @@ fsobj_paths(struct fsobj_ctx *c)
 	return rc;
 }
 
+/* Member k of c for (req, res). */
+static void
+fsobj_member_init(struct fsobj_ctx *c, size_t k, const struct probe_req *req,
+    struct probe_result *res)
+{
+	const struct oval_values *exact;
+	struct fsobj_member *mb = &c->m[k];
+
+	memset(mb, 0, sizeof(*mb));
+	mb->req = req;
+	mb->res = res;
+	mb->active = mb->reached = 1;
+	mb->filename = probe_req_ent(req, "filename");
+	if (mb->filename == NULL || mb->filename->nil)
+		mb->name = FSOBJ_NAME_NIL;
+	else if (probe_ent_exact(mb->filename, &exact))
+		mb->name = FSOBJ_NAME_EXACT;
+	else
+		mb->name = FSOBJ_NAME_MATCH;
+}
+
+/* Set up c for the n requests (n >= 1); -1 when the first one's
+ * behaviors are invalid (it is flagged). */
+static int
+fsobj_ctx_init(struct fsobj_ctx *c, struct fsobj_member *m,
+    const struct probe_req *const *reqs, struct probe_result *const *res,
+    size_t n, fsobj_fn fn, void *arg)
+{
+	size_t k;
+
+	memset(c, 0, sizeof(*c));
+	c->m = m;
+	c->nm = c->nlive = n;
+	for (k = 0; k < n; k++)
+		fsobj_member_init(c, k, reqs[k], res[k]);
+	c->fn = fn;
+	c->arg = arg;
+	c->root = strcmp(reqs[0]->env->root, "/") == 0 ? "" :
+	    reqs[0]->env->root;
+	c->start = "/";
+	c->filepath = probe_req_ent(reqs[0], "filepath");
+	c->path = probe_req_ent(reqs[0], "path");
+	return fsobj_behaviors(c);
+}
+
 int
 fsobj_walk(const struct probe_req *req, struct probe_result *res,
     fsobj_fn fn, void *arg)
 {
-	struct fsobj_ctx c;
+	return fsobj_walk_shared(&req, &res, 1, fn, arg);
+}
 
-	memset(&c, 0, sizeof(c));
-	c.req = req;
-	c.res = res;
-	c.fn = fn;
-	c.arg = arg;
-	c.root = strcmp(req->env->root, "/") == 0 ? "" : req->env->root;
-	c.start = "/";
-	c.filepath = probe_req_ent(req, "filepath");
-	c.path = probe_req_ent(req, "path");
-	c.filename = probe_req_ent(req, "filename");
-	if (fsobj_behaviors(&c) != 0)
+/*
+ * Where req's walk starts when it may join a walk of an ancestor
+ * directory: the path, when it is unbounded and names its directory
+ * without a symbolic link (so the ancestor's walk reaches it under the
+ * same name) and outside the trees walks skip.  NULL otherwise.
+ */
+static const char *
+fsobj_subtree(const struct fsobj_ctx *c)
+{
+	static const char *const pseudo[] = { "/proc", "/sys", "/dev",
+	    "/run" };
+	const struct oval_values *exact;
+	char canon[FSOBJ_PATH_MAX];
+	const char *p;
+	size_t i, l;
+
+	if (c->max_depth != -1 || c->fs == FSOBJ_FS_DEFINED ||
+	    !probe_ent_exact(c->path, &exact))
+		return NULL;
+	p = exact->v[0];
+	for (i = 0; i < sizeof(pseudo) / sizeof(pseudo[0]); i++) {
+		l = strlen(pseudo[i]);
+		if (strncmp(p, pseudo[i], l) == 0 &&
+		    (p[l] == '\0' || p[l] == '/'))
+			return NULL;
+	}
+	if (fsobj_canonical(c->root[0] ? c->root : "/", p, canon,
+	    sizeof(canon)) != 0 || strcmp(canon, p) != 0)
+		return NULL;
+	return p;
+}
+
+int
+fsobj_walk_key(const struct probe_req *req, char *key, size_t keylen)
+{
+	const struct oval_values *exact;
+	struct probe_result scratch;
+	struct fsobj_member m;
+	struct fsobj_ctx c;
+	int n;
+
+	memset(&scratch, 0, sizeof(scratch));
+	if (fsobj_ctx_init(&c, &m, &req, (struct probe_result *const[]){
+	    &scratch }, 1, NULL, NULL) != 0)
+		return 0;
+	if ((c.filepath != NULL && !c.filepath->nil) || c.path == NULL ||
+	    c.path->nil || !probe_ent_exact(c.path, &exact) ||
+	    exact->n != 1 || c.direction != 1)
+		return 0;
+	/* Unbounded walks of nested trees share too: no path in the key. */
+	n = snprintf(key, keylen, "%ld %d %d %s", c.max_depth, c.follow,
+	    (int)c.fs, fsobj_subtree(&c) != NULL ? "*" : exact->v[0]);
+	return n > 0 && (size_t)n < keylen;
+}
+
+/* Is directory a the same as b or an ancestor of it? */
+static int
+fsobj_within(const char *a, const char *b)
+{
+	size_t l = strlen(a);
+
+	if (strcmp(a, "/") == 0)
+		return b[0] == '/';
+	return strncmp(a, b, l) == 0 && (b[l] == '\0' || b[l] == '/');
+}
+
+/* Walk the requests reqs[idx[0..n-1]] from the first one's directory,
+ * the others joining where their own directories are reached. */
+static int
+fsobj_group(const struct probe_req *const *reqs,
+    struct probe_result *const *res, const size_t *idx, size_t n,
+    fsobj_fn fn, void *arg)
+{
+	const struct probe_req *gr[FSOBJ_GROUP_MAX] = { NULL };
+	struct probe_result *gs[FSOBJ_GROUP_MAX] = { NULL };
+	struct fsobj_member m[FSOBJ_GROUP_MAX];
+	const struct oval_values *exact;
+	struct fsobj_ctx c;
+	size_t i;
+	int rc;
+
+	if (n == 0 || n > FSOBJ_GROUP_MAX)
+		return PLUMB_EINVAL;
+	for (i = 0; i < n; i++) {
+		gr[i] = reqs[idx[i]];
+		gs[i] = res[idx[i]];
+	}
+	if (fsobj_ctx_init(&c, m, gr, gs, n, fn, arg) != 0) {
+		/* Equal keys: every member's behaviors are bad. */
+		for (i = 1; i < n; i++)
+			probe_flag(gs[i], gs[0]->flag, "%s", gs[0]->msg);
 		return PLUMB_OK;
+	}
+	/* Only a request alone may name a filepath (see the key). */
 	if (c.filepath != NULL && !c.filepath->nil)
 		return fsobj_filepaths(&c);
 	c.filepath = NULL;
 	if (c.path == NULL || c.path->nil)
-		return probe_flag(res, OVAL_FLAG_ERROR,
-		    "%s: neither filepath nor path given", req->object_id);
-	return fsobj_paths(&c);
+		return probe_flag(gs[0], OVAL_FLAG_ERROR,
+		    "%s: neither filepath nor path given", gr[0]->object_id);
+	for (i = 1; i < n; i++) {
+		(void)probe_ent_exact(probe_req_ent(gr[i], "path"), &exact);
+		m[i].start = exact->v[0];
+		m[i].active = m[i].reached = 0;
+	}
+	if ((rc = fsobj_paths(&c)) != 0)
+		return rc;
+	/* A directory the shared walk did not come to: walk it alone. */
+	for (i = 1; i < n && rc == 0; i++)
+		if (!m[i].reached && !m[i].stop)
+			rc = fsobj_group(reqs, res, &idx[i], 1, fn, arg);
+	return rc;
+}
+
+/* A request's start directory, to sort them. */
+struct fsobj_start {
+	const char *dir;	/* NULL once grouped */
+	size_t i;
+};
+
+static int
+fsobj_start_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct fsobj_start *)a)->dir,
+	    ((const struct fsobj_start *)b)->dir);
+}
+
+int
+fsobj_walk_shared(const struct probe_req *const *reqs,
+    struct probe_result *const *res, size_t n, fsobj_fn fn, void *arg)
+{
+	const struct oval_values *exact;
+	struct fsobj_start *sv;
+	size_t idx[FSOBJ_GROUP_MAX], i, j, k;
+	int rc = PLUMB_OK;
+
+	if (n == 1)
+		return fsobj_group(reqs, res, (size_t[]){ 0 }, 1, fn, arg);
+	/* Equal keys: each names one directory by path equals. */
+	if ((sv = calloc(n, sizeof(*sv))) == NULL)
+		return PLUMB_ENOMEM;
+	for (i = 0; i < n; i++) {
+		(void)probe_ent_exact(probe_req_ent(reqs[i], "path"), &exact);
+		sv[i].dir = exact->v[0];
+		sv[i].i = i;
+	}
+	/* Sorted, an ancestor comes before what lies within it: each
+	 * group walks from its first directory. */
+	qsort(sv, n, sizeof(*sv), fsobj_start_cmp);
+	for (i = 0; i < n && rc == 0; i++) {
+		if (sv[i].dir == NULL)
+			continue;
+		k = 0;
+		idx[k++] = sv[i].i;
+		for (j = i + 1; j < n && k < FSOBJ_GROUP_MAX; j++) {
+			if (sv[j].dir == NULL ||
+			    !fsobj_within(sv[i].dir, sv[j].dir))
+				continue;
+			idx[k++] = sv[j].i;
+			sv[j].dir = NULL;
+		}
+		rc = fsobj_group(reqs, res, idx, k, fn, arg);
+	}
+	free(sv);
+	return rc;
 }

@@ -13,10 +13,12 @@
  * are followed as if the root were "/".
  *
  * Directory listings are cached for the life of the process (bounded by
- * a byte cap), so every object of a scan shares one walk.  So are the
- * lstat() of each listed entry (taken relative to the open directory
- * on first need) and its extended-ACL answer: a file is examined once
- * per process however many objects reach it.
+ * a byte cap), so objects that look in the same directories share the
+ * reads, and so are the lstat() of each listed entry (taken relative to
+ * the open directory on first need) and its extended-ACL answer.  Deep
+ * recursive walks keep only their top listing: the objects that walk
+ * the same tree share one walk instead (fsobj_walk_shared), and memory
+ * stays bounded however large the tree.
  */
 #ifndef PLUMB_FSOBJ_H
 #define PLUMB_FSOBJ_H
@@ -28,9 +30,10 @@
 #include "plumb/probe.h"
 
 #define FSOBJ_MATCH_CAP	1000000		/* files one object may match */
-#define FSOBJ_CACHE_CAP	(96UL * 1024 * 1024)	/* listings + their lstats */
+#define FSOBJ_CACHE_CAP	(16UL * 1024 * 1024)	/* listings + their lstats */
 #define FSOBJ_DIR_CAP	1000000		/* entries read from one directory */
 #define FSOBJ_PATH_MAX	4096
+#define FSOBJ_GROUP_MAX	64		/* requests sharing one walk */
 
 struct fsobj_dent;
 
@@ -47,6 +50,8 @@ struct fsobj_file {
 	const char *hostpath;	/* ROOT + the file, to open or stat */
 	const struct stat *st;	/* lstat() of hostpath */
 	struct fsobj_dent *dent; /* fsobj's cache slot, or NULL */
+	const size_t *who;	/* indexes of the requests the file is for */
+	size_t nwho;		/* (always {0}, 1 for fsobj_walk) */
 };
 
 /*
@@ -65,6 +70,25 @@ typedef int (*fsobj_fn)(const struct fsobj_file *f, void *arg);
  */
 int fsobj_walk(const struct probe_req *req, struct probe_result *res,
     fsobj_fn fn, void *arg);
+
+/*
+ * When req walks a directory tree downwards from one literal path
+ * (path equals + FileBehaviors recurse_direction="down"), write into
+ * key what decides that walk and return 1: requests with equal keys
+ * can share one walk.  Unbounded walks of directories named without a
+ * symbolic link leave the path out of the key: a walk of a tree serves
+ * the walks of the trees within it.  0 when req walks no tree.
+ */
+int fsobj_walk_key(const struct probe_req *req, char *key, size_t keylen);
+
+/*
+ * Walk once for n requests with equal fsobj_walk_key() keys (requests
+ * whose directories lie within another's join its walk there): fn is
+ * called once per file any of them names, with f->who listing which
+ * (indexes into reqs).  Flags and returns as fsobj_walk, per request.
+ */
+int fsobj_walk_shared(const struct probe_req *const *reqs,
+    struct probe_result *const *res, size_t n, fsobj_fn fn, void *arg);
 
 /*
  * The directory where a walk for regex re must start: the longest

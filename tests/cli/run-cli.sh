@@ -53,6 +53,14 @@ expect "--id of one definition" 0 \
     "$PLUMB" oval eval --id oval:plumb.fixture:def:100 "$fx/criteria.xml"
 [ "$(grep -c '^Definition ' "$tmp/out")" -eq 1 ] ||
     { echo "FAIL --id printed more than one definition"; failed=$((failed + 1)); }
+# Objects collected together in one shared walk are reported only when
+# evaluation needed them.
+expect "--id with a shared walk" 0 "^Definition oval:plumb.file:def:17: true$" \
+    "" -- "$PLUMB" oval eval --root "$top_srcdir/tests/fixtures/linux/file/root" \
+    --id oval:plumb.file:def:17 --results "$tmp/shared.xml" \
+    "$top_srcdir/tests/fixtures/linux/file/file.xml"
+[ "$(grep -c '<object id=' "$tmp/shared.xml")" -eq 1 ] ||
+    { echo "FAIL --id results hold objects it did not need"; failed=$((failed + 1)); }
 expect "--id of an unknown definition" 1 "" "no definition oval:x:def:9" -- \
     "$PLUMB" oval eval --id oval:x:def:9 "$fx/criteria.xml"
 expect "closing line" 0 "^Evaluation done\.$" "" -- \

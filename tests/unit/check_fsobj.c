@@ -636,35 +636,46 @@ stat_cb(const struct fsobj_file *f, void *arg)
 
 START_TEST(test_stat_cache)
 {
-	/* sshd_config.d matches the filename too: it is an item. */
+	/* sshd_config.d matches the filename too, but is a directory:
+	 * no filename item. */
 	static const char *const want[] = { "/etc/ssh/sshd_config",
-	    "/etc/ssh/sshd_config.d", "/etc/ssh/sshd_config.d/a.conf",
-	    "/etc/ssh/sshd_config.d/b.conf", "/etc/ssh/sshd_config.d/c.txt",
-	    NULL };
+	    "/etc/ssh/sshd_config.d/a.conf", "/etc/ssh/sshd_config.d/b.conf",
+	    "/etc/ssh/sshd_config.d/c.txt", NULL };
 	static const char *const lnk[] = { "/etc/sub/lnk", NULL };
 	struct fsobj_stats st;
 	struct rq r;
 	size_t i;
 	int k;
 
-	/* /etc/ssh holds 2 entries, sshd_config.d 3: each is lstat'ed
-	 * once and asked for its ACL once, however many walks. */
-	for (k = 0; k < 2; k++) {
+	/*
+	 * /etc/ssh holds 2 entries, sshd_config.d 3.  An unbounded walk
+	 * keeps only its top listing, so its second run asks for the
+	 * three below again; a bounded walk keeps every listing, so each
+	 * entry is lstat'ed and asked for its ACL once however many runs
+	 * (sshd_config.d is lstat'ed, but as a directory it is no item:
+	 * no ACL asked).
+	 */
+	static const unsigned long calls[] = { 5, 8, 11, 11 };
+	static const unsigned long acls[] = { 4, 7, 10, 10 };
+
+	for (k = 0; k < 4; k++) {
 		rq_init(&r);
 		rq_beh(&r, "recurse_direction", "down");
+		if (k >= 2)
+			rq_beh(&r, "max_depth", "1");
 		rq_ent(&r, "path", OVAL_OP_EQUALS, "/etc/ssh", NULL);
 		rq_ent(&r, "filename", OVAL_OP_PATTERN_MATCH, "\\.|^sshd",
 		    NULL);
 		ck_assert_int_eq(fsobj_walk(&r.req, &r.res, stat_cb, &r), 0);
 		ck_assert_int_eq(r.res.flag, OVAL_FLAG_COMPLETE);
 		qsort(r.got, r.ngot, sizeof(r.got[0]), strp_cmp);
-		ck_assert_uint_eq(r.ngot, 5);
-		for (i = 0; i < 5; i++)
+		ck_assert_uint_eq(r.ngot, 4);
+		for (i = 0; i < 4; i++)
 			ck_assert_str_eq(r.got[i], want[i]);
 		rq_free(&r);
 		fsobj_get_stats(&st);
-		ck_assert_uint_eq(st.stat_calls, 5);
-		ck_assert_uint_eq(st.acl_calls, 5);
+		ck_assert_uint_eq(st.stat_calls, calls[k]);
+		ck_assert_uint_eq(st.acl_calls, acls[k]);
 	}
 	ck_assert_uint_gt(st.stat_hits, 0);
 	/* A symbolic link has no ACL to ask for. */
@@ -676,7 +687,176 @@ START_TEST(test_stat_cache)
 	ck_assert_str_eq(r.got[0], lnk[0]);
 	rq_free(&r);
 	fsobj_get_stats(&st);
-	ck_assert_uint_eq(st.acl_calls, 5);
+	ck_assert_uint_eq(st.acl_calls, 10);
+}
+END_TEST
+
+/* Record each file into the rq of every request it is for. */
+static int
+shared_cb(const struct fsobj_file *f, void *arg)
+{
+	struct rq **rs = arg;
+	size_t i;
+	int rc = 0;
+
+	ck_assert_uint_gt(f->nwho, 0);
+	for (i = 0; i < f->nwho && rc == 0; i++)
+		rc = rq_cb(f, rs[f->who[i]]);
+	return rc;
+}
+
+/* Sorted got of r against want (NULL-terminated). */
+static void
+rq_same(struct rq *r, const char *const *want)
+{
+	size_t i, n = 0;
+
+	qsort(r->got, r->ngot, sizeof(r->got[0]), strp_cmp);
+	while (want[n] != NULL)
+		n++;
+	for (i = 0; i < r->ngot && i < n; i++)
+		ck_assert_str_eq(r->got[i], want[i]);
+	ck_assert_uint_eq(r->ngot, n);
+}
+
+START_TEST(test_shared_walk)
+{
+	static const char *const dirs[] = { "D:/etc/sub", "D:/etc/sub/deep",
+	    "D:/etc/sub/deep/deeper", NULL };
+	static const char *const fs[] = { "/etc/sub/deep/deeper/f",
+	    "/etc/sub/deep/f", "/etc/sub/f", NULL };
+	/* deep matches too, but a directory is never a filename item. */
+	static const char *const dl[] = { "/etc/sub/lnk", NULL };
+	static const char *const *const want[] = { dirs, fs, fs, dl };
+	char k0[PROBE_KEY_MAX], k1[PROBE_KEY_MAX];
+	const struct probe_req *reqs[4];
+	struct probe_result *res[4];
+	struct fsobj_stats st;
+	struct rq r[4], *rs[4];
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		rq_init(&r[i]);
+		rq_beh(&r[i], "recurse_direction", "down");
+		rq_beh(&r[i], "recurse", "directories");
+		rq_ent(&r[i], "path", OVAL_OP_EQUALS, "/etc/sub", NULL);
+		reqs[i] = &r[i].req;
+		res[i] = &r[i].res;
+		rs[i] = &r[i];
+	}
+	rq_ent(&r[0], "filename", OVAL_OP_EQUALS, NULL, NULL);
+	rq_ent(&r[1], "filename", OVAL_OP_PATTERN_MATCH, "^f$", NULL);
+	rq_ent(&r[2], "filename", OVAL_OP_EQUALS, "f", NULL);
+	rq_ent(&r[3], "filename", OVAL_OP_PATTERN_MATCH, "^(deep|lnk)$",
+	    NULL);
+	/* Same walk whatever the filename: one key. */
+	ck_assert_int_eq(fsobj_walk_key(reqs[0], k0, sizeof(k0)), 1);
+	for (i = 1; i < 4; i++) {
+		ck_assert_int_eq(fsobj_walk_key(reqs[i], k1, sizeof(k1)), 1);
+		ck_assert_str_eq(k0, k1);
+	}
+	ck_assert_int_eq(fsobj_walk_shared(reqs, res, 4, shared_cb, rs), 0);
+	for (i = 0; i < 4; i++) {
+		ck_assert_int_eq(r[i].res.flag, OVAL_FLAG_COMPLETE);
+		rq_same(&r[i], want[i]);
+		rq_free(&r[i]);
+	}
+	/* One lstat per entry reached (f, deep, lnk; f, deeper; f) for
+	 * all four requests together. */
+	fsobj_get_stats(&st);
+	ck_assert_uint_eq(st.stat_calls, 6);
+}
+END_TEST
+
+START_TEST(test_walk_key)
+{
+	char k0[PROBE_KEY_MAX], k1[PROBE_KEY_MAX];
+	struct rq r;
+
+	/* Different depth, different key. */
+	rq_init(&r);
+	rq_beh(&r, "recurse_direction", "down");
+	rq_ent(&r, "path", OVAL_OP_EQUALS, "/etc", NULL);
+	ck_assert_int_eq(fsobj_walk_key(&r.req, k0, sizeof(k0)), 1);
+	rq_beh(&r, "max_depth", "2");
+	ck_assert_int_eq(fsobj_walk_key(&r.req, k1, sizeof(k1)), 1);
+	ck_assert_str_ne(k0, k1);
+	rq_free(&r);
+	/* No recursion, a path pattern, a filepath: nothing to share. */
+	rq_init(&r);
+	rq_ent(&r, "path", OVAL_OP_EQUALS, "/etc", NULL);
+	ck_assert_int_eq(fsobj_walk_key(&r.req, k0, sizeof(k0)), 0);
+	rq_free(&r);
+	rq_init(&r);
+	rq_beh(&r, "recurse_direction", "down");
+	rq_ent(&r, "path", OVAL_OP_PATTERN_MATCH, "^/etc", NULL);
+	ck_assert_int_eq(fsobj_walk_key(&r.req, k0, sizeof(k0)), 0);
+	rq_free(&r);
+	rq_init(&r);
+	rq_beh(&r, "recurse_direction", "down");
+	rq_ent(&r, "filepath", OVAL_OP_EQUALS, "/etc/sub/f", NULL);
+	ck_assert_int_eq(fsobj_walk_key(&r.req, k0, sizeof(k0)), 0);
+	rq_free(&r);
+}
+END_TEST
+
+/* A filter keeping /etc/sub/f alone; uses_acl says whether it looks
+ * at has_extended_acl. */
+static int uses_acl;
+
+static int
+keep_f(void *arg, const struct oval_item *it)
+{
+	size_t i;
+
+	(void)arg;
+	for (i = 0; i < it->nfields; i++)
+		if (strcmp(it->fields[i].name, "filepath") == 0)
+			return strcmp(it->fields[i].value, "/etc/sub/f") == 0;
+	return 0;
+}
+
+static int
+keep_uses(void *arg, const char *name)
+{
+	(void)arg;
+	return uses_acl && strcmp(name, "has_extended_acl") == 0;
+}
+
+/*
+ * The file probe asks for an ACL only for the items the filters keep,
+ * unless a filter looks at it; kept items always carry the field.
+ */
+START_TEST(test_file_lazy_acl)
+{
+	const struct probe_ops *ops = probe_lookup("file_object");
+	struct fsobj_stats st;
+	struct rq r;
+	size_t i, k, acl;
+
+	ck_assert_ptr_nonnull(ops);
+	uses_acl = _i;
+	rq_init(&r);
+	rq_beh(&r, "recurse_direction", "down");
+	rq_beh(&r, "recurse", "directories");
+	rq_ent(&r, "path", OVAL_OP_EQUALS, "/etc/sub", NULL);
+	rq_ent(&r, "filename", OVAL_OP_PATTERN_MATCH, ".", NULL);
+	r.res.keep = keep_f;
+	r.res.keep_uses = keep_uses;
+	ck_assert_int_eq(ops->collect(&r.req, &r.res), 0);
+	ck_assert_uint_eq(r.res.items.n, 1);
+	for (i = 0; i < r.res.items.n; i++) {
+		for (acl = k = 0; k < r.res.items.v[i]->nfields; k++)
+			acl += strcmp(r.res.items.v[i]->fields[k].name,
+			    "has_extended_acl") == 0;
+		ck_assert_uint_eq(acl, 1);
+	}
+	/* f, lnk, f, f offered (directories are not filename items); lnk
+	 * cannot have an ACL. */
+	fsobj_get_stats(&st);
+	ck_assert_uint_eq(st.acl_calls, uses_acl ? 3 : 1);
+	oval_item_list_clear(&r.res.items);
+	rq_free(&r);
 }
 END_TEST
 
@@ -726,6 +906,9 @@ fsobj_suite(void)
 	tcase_add_test(tc, test_match_cap);
 	tcase_add_test(tc, test_cache_cap);
 	tcase_add_test(tc, test_stat_cache);
+	tcase_add_test(tc, test_shared_walk);
+	tcase_add_test(tc, test_walk_key);
+	tcase_add_loop_test(tc, test_file_lazy_acl, 0, 2);
 	tcase_add_test(tc, test_bad_behavior);
 	suite_add_tcase(s, tc);
 	return s;
