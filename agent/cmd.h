@@ -10,6 +10,8 @@
 #define CMD_EXIT_ERROR	1
 
 int cmd_oval(int argc, char **argv);
+int cmd_xccdf(int argc, char **argv);
+int cmd_info(int argc, char **argv);
 
 /* "plumb: " + message on stderr. */
 void cmd_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

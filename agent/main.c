@@ -21,6 +21,8 @@ usage(FILE *f)
 	    "Commands:\n"
 	    "  oval eval    evaluate OVAL definitions on this host "
 	    "(or under --root)\n"
+	    "  xccdf eval   evaluate an XCCDF benchmark or SCAP data stream\n"
+	    "  info         describe a SCAP content file\n"
 	    "\n"
 	    "Options:\n"
 	    "  -h, --help     show this help\n"
@@ -61,6 +63,10 @@ main(int argc, char **argv)
 	xmlInitParser();
 	if (strcmp(argv[1], "oval") == 0) {
 		rc = cmd_oval(argc - 1, argv + 1);
+	} else if (strcmp(argv[1], "xccdf") == 0) {
+		rc = cmd_xccdf(argc - 1, argv + 1);
+	} else if (strcmp(argv[1], "info") == 0) {
+		rc = cmd_info(argc - 1, argv + 1);
 	} else {
 		cmd_warnx("unknown command '%s' (see plumb --help)", argv[1]);
 		rc = CMD_EXIT_ERROR;
