@@ -85,7 +85,10 @@ static size_t fsobj_cache_cap = FSOBJ_CACHE_CAP;
 static size_t fsobj_match_cap = FSOBJ_MATCH_CAP;
 static unsigned long fsobj_reads, fsobj_hits;
 static unsigned long fsobj_stat_calls, fsobj_stat_hits, fsobj_acl_calls;
+static unsigned long fsobj_text_reads, fsobj_text_hits;
 static size_t fsobj_held;	/* listings holding their directory open */
+
+static void fsobj_text_clear(void);
 
 /* Where the walk is: system path (reported) and host path (opened). */
 struct fsobj_frame {
@@ -159,6 +162,8 @@ fsobj_get_stats(struct fsobj_stats *st)
 	st->stat_hits = fsobj_stat_hits;
 	st->acl_calls = fsobj_acl_calls;
 	st->cache_bytes = fsobj_cache_bytes;
+	st->text_reads = fsobj_text_reads;
+	st->text_hits = fsobj_text_hits;
 }
 
 void
@@ -206,6 +211,7 @@ fsobj_cache_clear(void)
 		fsobj_cache[i] = NULL;
 	}
 	fsobj_cache_bytes = 0;
+	fsobj_text_clear();
 	fsobj_reads = fsobj_hits = 0;
 	fsobj_stat_calls = fsobj_stat_hits = fsobj_acl_calls = 0;
 }
@@ -603,10 +609,89 @@ fsobj_open_regular(const char *root, const struct fsobj_file *f,
 	return fd;
 }
 
+/*
+ * Small files read once per process: many objects look at the same
+ * configuration file (sysctl.conf, login.defs ...).  An entry is used
+ * only while the open file's fstat() still matches it (device, inode,
+ * size, modification and change times to the nanosecond).
+ */
+struct fsobj_text {
+	dev_t		 dev;
+	ino_t		 ino;
+	off_t		 size;
+	struct timespec	 mtime;
+	struct timespec	 ctime;
+	char		*data;		/* size bytes */
+};
+
+static struct fsobj_text fsobj_texts[FSOBJ_TEXT_SLOTS];
+static size_t fsobj_text_next;		/* slot replaced next */
+
+static int
+fsobj_text_same(const struct fsobj_text *t, const struct stat *st)
+{
+	return t->data != NULL && t->dev == st->st_dev &&
+	    t->ino == st->st_ino && t->size == st->st_size &&
+	    t->mtime.tv_sec == st->st_mtim.tv_sec &&
+	    t->mtime.tv_nsec == st->st_mtim.tv_nsec &&
+	    t->ctime.tv_sec == st->st_ctim.tv_sec &&
+	    t->ctime.tv_nsec == st->st_ctim.tv_nsec;
+}
+
+/* The kept copy of the file st describes, or NULL. */
+static const struct fsobj_text *
+fsobj_text_find(const struct stat *st)
+{
+	size_t i;
+
+	for (i = 0; i < FSOBJ_TEXT_SLOTS; i++)
+		if (fsobj_text_same(&fsobj_texts[i], st))
+			return &fsobj_texts[i];
+	return NULL;
+}
+
+/* Keep a copy of a whole small file read now (best effort). */
+static void
+fsobj_text_keep(const struct stat *st, const char *data, size_t len)
+{
+	struct fsobj_text *t = &fsobj_texts[fsobj_text_next];
+	char *copy;
+
+	if (len != (size_t)st->st_size || len > FSOBJ_TEXT_MAX ||
+	    (copy = malloc(len + 1)) == NULL)
+		return;
+	memcpy(copy, data, len);
+	copy[len] = '\0';
+	free(t->data);
+	t->dev = st->st_dev;
+	t->ino = st->st_ino;
+	t->size = st->st_size;
+	t->mtime = st->st_mtim;
+	t->ctime = st->st_ctim;
+	t->data = copy;
+	fsobj_text_next = (fsobj_text_next + 1) % FSOBJ_TEXT_SLOTS;
+}
+
+/* Forget every kept file (with the listing cache). */
+static void
+fsobj_text_clear(void)
+{
+	size_t i;
+
+	for (i = 0; i < FSOBJ_TEXT_SLOTS; i++) {
+		free(fsobj_texts[i].data);
+		fsobj_texts[i].data = NULL;
+	}
+	fsobj_text_next = 0;
+	fsobj_text_reads = fsobj_text_hits = 0;
+}
+
 int
 fsobj_read(const char *root, const struct fsobj_file *f, size_t cap,
     char **buf, size_t *len, int *truncated, struct plumb_err *err)
 {
+	const struct fsobj_text *t;
+	struct stat st;
 	char *b = NULL, *nb;
 	size_t n = 0, alloc = 0;
 	ssize_t r;
@@ -617,6 +702,16 @@ fsobj_read(const char *root, const struct fsobj_file *f, size_t cap,
 	*truncated = 0;
 	if ((fd = fsobj_open_regular(root, f, err)) < 0)
 		return fd;
+	if (fstat(fd, &st) == 0 && (t = fsobj_text_find(&st)) != NULL) {
+		fsobj_text_hits++;
+		n = (size_t)t->size > cap ? cap : (size_t)t->size;
+		*truncated = n < (size_t)t->size;
+		if ((b = malloc(n + 1)) == NULL)
+			goto out;
+		memcpy(b, t->data, n);
+		goto done;
+	}
+	fsobj_text_reads++;
 	for (;;) {
 		if (n == alloc) {
 			if (alloc >= cap) {
@@ -648,6 +743,9 @@ fsobj_read(const char *root, const struct fsobj_file *f, size_t cap,
 	}
 	if (b == NULL && (b = malloc(1)) == NULL)
 		goto out;
+	if (!*truncated)
+		fsobj_text_keep(&st, b, n);
+done:
 	b[n] = '\0';
 	*buf = b;
 	*len = n;

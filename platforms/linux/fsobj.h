@@ -34,6 +34,8 @@
 #define FSOBJ_DIR_CAP	1000000		/* entries read from one directory */
 #define FSOBJ_PATH_MAX	4096
 #define FSOBJ_GROUP_MAX	64		/* requests sharing one walk */
+#define FSOBJ_TEXT_SLOTS	32		/* small files kept after a read */
+#define FSOBJ_TEXT_MAX	(64 * 1024)	/* largest file kept */
 
 struct fsobj_dent;
 
@@ -127,6 +129,8 @@ int fsobj_open_regular(const char *root, const struct fsobj_file *f,
  * Read the regular file f into a NUL-terminated buffer of at most cap
  * bytes (the caller frees *buf).  *truncated is set when the file is
  * longer.  Same returns as fsobj_open_regular, plus PLUMB_ENOMEM.
+ * Small files (FSOBJ_TEXT_MAX) are read from disk once per process
+ * while unchanged: later calls copy the kept bytes.
  */
 int fsobj_read(const char *root, const struct fsobj_file *f, size_t cap,
     char **buf, size_t *len, int *truncated, struct plumb_err *err);
@@ -158,6 +162,8 @@ struct fsobj_stats {
 	unsigned long stat_hits;	/* entry lstats served from the cache */
 	unsigned long acl_calls;	/* ACL look-ups made on the system */
 	size_t cache_bytes;
+	unsigned long text_reads;	/* files read by fsobj_read */
+	unsigned long text_hits;	/* ... served from a kept copy */
 };
 void fsobj_get_stats(struct fsobj_stats *st);
 

@@ -860,6 +860,70 @@ START_TEST(test_file_lazy_acl)
 }
 END_TEST
 
+/* Read the file f names into the rq's first got slot (its content). */
+static int
+read_cb(const struct fsobj_file *f, void *arg)
+{
+	struct rq *r = arg;
+	struct plumb_err err;
+	char *buf;
+	size_t len;
+	int trunc;
+
+	ck_assert_int_eq(fsobj_read(root, f, 1024, &buf, &len, &trunc, &err),
+	    0);
+	ck_assert_int_eq(trunc, 0);
+	ck_assert_uint_lt(r->ngot, MAXF);
+	r->got[r->ngot++] = buf;
+	return 0;
+}
+
+/* Read sshd_config through a walk; returns its content (caller frees). */
+static char *
+read_sshd(void)
+{
+	struct rq r;
+	char *s;
+
+	rq_init(&r);
+	rq_ent(&r, "filepath", OVAL_OP_EQUALS, "/etc/ssh/sshd_config", NULL);
+	ck_assert_int_eq(fsobj_walk(&r.req, &r.res, read_cb, &r), 0);
+	ck_assert_uint_eq(r.ngot, 1);
+	s = r.got[0];
+	r.ngot = 0;
+	rq_free(&r);
+	return s;
+}
+
+/* A small file is read from disk once while it stays unchanged. */
+START_TEST(test_text_cache)
+{
+	struct fsobj_stats st;
+	char p[512], *s;
+	FILE *f;
+
+	s = read_sshd();
+	ck_assert_str_eq(s, "Port 22\n");
+	free(s);
+	s = read_sshd();
+	ck_assert_str_eq(s, "Port 22\n");
+	free(s);
+	fsobj_get_stats(&st);
+	ck_assert_uint_eq(st.text_reads, 1);
+	ck_assert_uint_eq(st.text_hits, 1);
+	/* Same size, new content: read again. */
+	snprintf(p, sizeof(p), "%s/etc/ssh/sshd_config", root);
+	ck_assert_ptr_nonnull(f = fopen(p, "w"));
+	fputs("Port 23\n", f);
+	fclose(f);
+	s = read_sshd();
+	ck_assert_str_eq(s, "Port 23\n");
+	free(s);
+	fsobj_get_stats(&st);
+	ck_assert_uint_eq(st.text_reads, 2);
+}
+END_TEST
+
 START_TEST(test_bad_behavior)
 {
 	static const char *const none[] = { NULL };
@@ -907,6 +971,7 @@ fsobj_suite(void)
 	tcase_add_test(tc, test_cache_cap);
 	tcase_add_test(tc, test_stat_cache);
 	tcase_add_test(tc, test_shared_walk);
+	tcase_add_test(tc, test_text_cache);
 	tcase_add_test(tc, test_walk_key);
 	tcase_add_loop_test(tc, test_file_lazy_acl, 0, 2);
 	tcase_add_test(tc, test_bad_behavior);
