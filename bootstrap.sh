@@ -28,7 +28,7 @@ die() {
 PACKAGES="build-essential autoconf automake libtool pkg-config
 libxml2-dev libssl-dev libcurl4-openssl-dev libinih-dev check libpcre2-dev
 libyaml-dev libsystemd-dev
-libxml2-utils time
+libxml2-utils time jq
 openscap-scanner openscap-common ssg-debian ssg-debderived"
 
 # ------------------------------------------------------------ packages

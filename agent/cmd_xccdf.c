@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "oval_results.h"
 #include "xccdf.h"
+#include "xccdf_write.h"
 
 #define CMD_EXIT_FAIL	2	/* evaluated, some rule failed */
 #define XCCDF_MAX_RULE_OPTS	4096
@@ -117,19 +118,19 @@ static int
 write_outputs(struct xccdf_run *run, const char *results, const char *arf,
     const char *report, const char *json, struct plumb_err *err)
 {
-	(void)run;
-	if (results != NULL)
-		return plumb_err_set(err, PLUMB_ENOTSUP,
-		    "--results: not yet supported");
-	if (arf != NULL)
-		return plumb_err_set(err, PLUMB_ENOTSUP,
-		    "--results-arf: not yet supported");
-	if (report != NULL)
-		return plumb_err_set(err, PLUMB_ENOTSUP,
-		    "--report: not yet supported");
-	if (json != NULL)
-		return plumb_err_set(err, PLUMB_ENOTSUP,
-		    "--json: not yet supported");
+	int rc;
+
+	if (results != NULL &&
+	    (rc = xccdf_write_results(run, results, err)) != PLUMB_OK)
+		return rc;
+	if (arf != NULL && (rc = xccdf_write_arf(run, arf, err)) != PLUMB_OK)
+		return rc;
+	if (report != NULL && (rc = xccdf_write_html(run, report, err)) !=
+	    PLUMB_OK)
+		return rc;
+	if (json != NULL && (rc = xccdf_write_json(run, json, err)) !=
+	    PLUMB_OK)
+		return rc;
 	return PLUMB_OK;
 }
 

@@ -437,6 +437,37 @@ sys_characteristics(struct rw *rw, const struct oval_session *s, int thin)
 	end(rw);
 }
 
+/* The oval_results element and everything below it. */
+static void
+results_body(struct rw *rw, const struct oval_session *s, int thin)
+{
+	W(rw, xmlTextWriterStartElement(rw->w, BAD_CAST "oval_results"));
+	xmlns(rw, NULL, NS_RES);
+	xmlns(rw, "oval", OVAL_NS_COMMON);
+	xmlns(rw, "xsi", NS_XSI);
+	generator(rw, NULL);
+	directives(rw, thin);
+	definitions_copy(rw, oval_session_doc(s));
+	start(rw, NULL, "results");
+	start(rw, NULL, "system");
+	def_results(rw, s, thin);
+	tst_results(rw, s, thin);
+	sys_characteristics(rw, s, thin);
+	end(rw);
+	end(rw);
+	end(rw);
+}
+
+int
+oval_results_emit(const struct oval_session *s, xmlTextWriterPtr w,
+    const struct oval_results_opts *opts)
+{
+	struct rw rw = { w, 0 };
+
+	results_body(&rw, s, opts && opts->thin);
+	return rw.bad ? PLUMB_EIO : PLUMB_OK;
+}
+
 int
 oval_results_write(const struct oval_session *s, const char *path,
     const struct oval_results_opts *opts, struct plumb_err *err)
@@ -456,20 +487,7 @@ oval_results_write(const struct oval_session *s, const char *path,
 		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 	}
 	W(&rw, xmlTextWriterStartDocument(rw.w, "1.0", "UTF-8", NULL));
-	W(&rw, xmlTextWriterStartElement(rw.w, BAD_CAST "oval_results"));
-	xmlns(&rw, NULL, NS_RES);
-	xmlns(&rw, "oval", OVAL_NS_COMMON);
-	xmlns(&rw, "xsi", NS_XSI);
-	generator(&rw, NULL);
-	directives(&rw, thin);
-	definitions_copy(&rw, oval_session_doc(s));
-	start(&rw, NULL, "results");
-	start(&rw, NULL, "system");
-	def_results(&rw, s, thin);
-	tst_results(&rw, s, thin);
-	sys_characteristics(&rw, s, thin);
-	end(&rw);
-	end(&rw);
+	results_body(&rw, s, thin);
 	W(&rw, xmlTextWriterEndDocument(rw.w));
 	W(&rw, xmlTextWriterFlush(rw.w));
 	/* Freeing the writer flushes and closes the buffer (not the fd). */

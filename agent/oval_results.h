@@ -5,6 +5,8 @@
 #ifndef PLUMB_OVAL_RESULTS_H
 #define PLUMB_OVAL_RESULTS_H
 
+#include <libxml/xmlwriter.h>
+
 #include "plumb/error.h"
 #include "oval_eval.h"
 
@@ -18,5 +20,14 @@ struct oval_results_opts {
  */
 int oval_results_write(const struct oval_session *s, const char *path,
     const struct oval_results_opts *opts, struct plumb_err *err);
+
+/*
+ * Write the oval_results element (it declares its own namespaces) into
+ * an open writer, for documents that embed OVAL results such as ARF.
+ * Returns 0, or PLUMB_EIO when a write failed (the caller names the
+ * file).
+ */
+int oval_results_emit(const struct oval_session *s, xmlTextWriterPtr w,
+    const struct oval_results_opts *opts);
 
 #endif /* PLUMB_OVAL_RESULTS_H */

@@ -1,0 +1,38 @@
+/*
+ * xccdf_write.h - the documents written from an XCCDF run: XCCDF 1.2
+ * results, ARF 1.1, the HTML report and the JSON summary.
+ *
+ * Every writer reads the run (and, through run->content, the benchmark
+ * and the OVAL sessions) without changing it, writes path atomically
+ * (a temporary file in the same directory, fsync, rename: see atomic.h)
+ * so a crash or a full disk never leaves half a document under the
+ * final name, and returns 0 or a PLUMB_E* code with err naming the file
+ * and the problem.
+ */
+#ifndef PLUMB_XCCDF_WRITE_H
+#define PLUMB_XCCDF_WRITE_H
+
+#include "plumb/error.h"
+#include "xccdf.h"
+
+/* An XCCDF 1.2 Benchmark holding a TestResult for the run (target
+ * facts, identity, profile, start/end times, rule-results, scores). */
+int xccdf_write_results(struct xccdf_run *run, const char *path,
+    struct plumb_err *err);
+
+/* An ARF 1.1 asset-report-collection as SCAP 1.3 specifies it: asset
+ * identification, report request (the data stream), the XCCDF
+ * TestResult and the OVAL results of every component evaluated. */
+int xccdf_write_arf(struct xccdf_run *run, const char *path,
+    struct plumb_err *err);
+
+/* One self-contained HTML file: summary, score, a filterable rule table
+ * with severity, result, title, references and the failing items. */
+int xccdf_write_html(struct xccdf_run *run, const char *path,
+    struct plumb_err *err);
+
+/* The compact JSON summary of docs/json-results.md. */
+int xccdf_write_json(struct xccdf_run *run, const char *path,
+    struct plumb_err *err);
+
+#endif /* PLUMB_XCCDF_WRITE_H */
