@@ -27,8 +27,9 @@ die() {
 # Security Guide content used by tests/conformance and the README.
 PACKAGES="build-essential autoconf automake libtool pkg-config
 libxml2-dev libssl-dev libcurl4-openssl-dev libinih-dev check libpcre2-dev
-libyaml-dev libsystemd-dev
-libxml2-utils time jq
+libyaml-dev libsystemd-dev zlib1g-dev
+libevent-dev libsqlite3-dev libjansson-dev sqlite3
+libxml2-utils xsltproc time jq
 openscap-scanner openscap-common ssg-debian ssg-debderived"
 
 # ------------------------------------------------------------ packages

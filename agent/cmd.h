@@ -12,6 +12,16 @@
 int cmd_oval(int argc, char **argv);
 int cmd_xccdf(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
+int cmd_agent(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_sign_content(int argc, char **argv);
+int cmd_spool(int argc, char **argv);
+
+struct config;
+/* Deliver the spool (for "plumb spool flush"): 0 when it is empty
+ * afterwards, 1 when bundles remain or on errors (logged). */
+int cmd_spool_flush(const struct config *cfg);
 
 /* "plumb: " + message on stderr. */
 void cmd_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -23,6 +23,11 @@ usage(FILE *f)
 	    "(or under --root)\n"
 	    "  xccdf eval   evaluate an XCCDF benchmark or SCAP data stream\n"
 	    "  info         describe a SCAP content file\n"
+	    "  scan         scan as configured, sign, spool and deliver\n"
+	    "  agent        run the scheduled audit agent (daemon)\n"
+	    "  verify       check a signed results bundle\n"
+	    "  spool        list, purge or flush the bundles awaiting upload\n"
+	    "  sign-content sign SCAP content for require_signed_content\n"
 	    "\n"
 	    "Options:\n"
 	    "  -h, --help     show this help\n"
@@ -67,6 +72,16 @@ main(int argc, char **argv)
 		rc = cmd_xccdf(argc - 1, argv + 1);
 	} else if (strcmp(argv[1], "info") == 0) {
 		rc = cmd_info(argc - 1, argv + 1);
+	} else if (strcmp(argv[1], "scan") == 0) {
+		rc = cmd_scan(argc - 1, argv + 1);
+	} else if (strcmp(argv[1], "agent") == 0) {
+		rc = cmd_agent(argc - 1, argv + 1);
+	} else if (strcmp(argv[1], "verify") == 0) {
+		rc = cmd_verify(argc - 1, argv + 1);
+	} else if (strcmp(argv[1], "spool") == 0) {
+		rc = cmd_spool(argc - 1, argv + 1);
+	} else if (strcmp(argv[1], "sign-content") == 0) {
+		rc = cmd_sign_content(argc - 1, argv + 1);
 	} else {
 		cmd_warnx("unknown command '%s' (see plumb --help)", argv[1]);
 		rc = CMD_EXIT_ERROR;

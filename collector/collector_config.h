@@ -1,0 +1,52 @@
+/*
+ * collector_config.h - plumb-collector's configuration: an INI file
+ * (read with inih, default /etc/plumb/plumb-collector.conf), every key
+ * documented in docs/collector.md and packaging/plumb-collector.conf.
+ *
+ * Unknown sections or keys and bad values are errors naming the file,
+ * the line and the key; nothing is silently ignored.
+ */
+#ifndef PLUMB_COLLECTOR_CONFIG_H
+#define PLUMB_COLLECTOR_CONFIG_H
+
+#include <stdint.h>
+
+#include "plumb/error.h"
+
+#define COLLECTOR_CONFIG_PATH	"/etc/plumb/plumb-collector.conf"
+
+struct collector_config {
+	/* [server] */
+	char *listen;		/* numeric IPv4/IPv6 address; "0.0.0.0" */
+	unsigned port;		/* 8443; 0: any free port (tests) */
+	char *cert;		/* server certificate chain (PEM) */
+	char *key;		/* its private key (PEM) */
+	char *agent_ca;		/* CA(s) (PEM) of the agent certificates */
+	char *crl;		/* CRL file (PEM) of agent_ca, or NULL */
+	/* [storage] */
+	char *database;		/* SQLite path; postgresql:// not yet */
+	char *evidence_dir;	/* raw bundles by SHA-256 */
+	unsigned retention_days;	/* 0: keep everything */
+	/* [limits] */
+	uint64_t max_upload_bytes;	/* request body cap; 64 MiB */
+	unsigned rate_limit;	/* uploads per minute per client certificate
+				 * (also the burst); 0: no limit */
+};
+
+/* Defaults into cfg (strings allocated). */
+int collector_config_defaults(struct collector_config *cfg,
+    struct plumb_err *err);
+
+/*
+ * Read path over the values already in cfg.  PLUMB_ENOENT / EIO when it
+ * cannot be read, PLUMB_EPARSE ("FILE:LINE: [section] key: why") for a
+ * syntax error, an unknown key or a bad value; PLUMB_EINVAL when a
+ * required key (cert, key, agent_ca) is missing.
+ */
+int collector_config_load(struct collector_config *cfg, const char *path,
+    struct plumb_err *err);
+
+/* Free the strings; cfg is left zeroed.  Accepts NULL. */
+void collector_config_clear(struct collector_config *cfg);
+
+#endif /* PLUMB_COLLECTOR_CONFIG_H */

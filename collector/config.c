@@ -1,0 +1,281 @@
+/*
+ * config.c - plumb-collector.conf: INI read with inih, every key in one
+ * table, nothing silently ignored.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ini.h>
+
+#include "plumb/error.h"
+#include "bundle.h"
+#include "collector_config.h"
+
+#define CCFG_STR_MAX	4095
+
+enum ccfg_type {
+	CC_STR,		/* non-empty string */
+	CC_OPT,		/* string; empty: unset (NULL) */
+	CC_UINT,	/* unsigned within [min, max] */
+	CC_BYTES	/* uint64_t with K/M/G (binary) suffixes */
+};
+
+struct ccfg_key {
+	const char *section;
+	const char *name;
+	enum ccfg_type type;
+	size_t off;
+	unsigned long long min, max;
+};
+
+#define CCK(s, n, t, f, lo, hi) \
+	{ s, n, t, offsetof(struct collector_config, f), lo, hi }
+
+/* Every key, in the order docs/collector.md documents them. */
+static const struct ccfg_key ccfg_keys[] = {
+	CCK("server", "listen", CC_STR, listen, 0, 0),
+	CCK("server", "port", CC_UINT, port, 0, 65535),
+	CCK("server", "cert", CC_STR, cert, 0, 0),
+	CCK("server", "key", CC_STR, key, 0, 0),
+	CCK("server", "agent_ca", CC_STR, agent_ca, 0, 0),
+	CCK("server", "crl", CC_OPT, crl, 0, 0),
+	CCK("storage", "database", CC_STR, database, 0, 0),
+	CCK("storage", "evidence_dir", CC_STR, evidence_dir, 0, 0),
+	CCK("storage", "retention_days", CC_UINT, retention_days, 0, 36500),
+	CCK("limits", "max_upload_bytes", CC_BYTES, max_upload_bytes, 1024,
+	    BUNDLE_MAX_BYTES),
+	CCK("limits", "rate_limit", CC_UINT, rate_limit, 0, 100000),
+};
+#define CCFG_NKEYS	(sizeof(ccfg_keys) / sizeof(ccfg_keys[0]))
+
+struct ccfg_parse {
+	struct collector_config *cfg;
+	const char *path;
+	struct plumb_err *err;
+	int failed;
+};
+
+/* Replace the string at *slot with a copy of v (NULL: unset). */
+static int
+ccfg_set_str(char **slot, const char *v)
+{
+	char *s = NULL;
+
+	if (v != NULL && (s = strdup(v)) == NULL)
+		return -1;
+	free(*slot);
+	*slot = s;
+	return 0;
+}
+
+int
+collector_config_defaults(struct collector_config *cfg,
+    struct plumb_err *err)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->port = 8443;
+	cfg->retention_days = 0;
+	cfg->max_upload_bytes = (uint64_t)64 * 1024 * 1024;
+	cfg->rate_limit = 60;
+	if (ccfg_set_str(&cfg->listen, "0.0.0.0") != 0 ||
+	    ccfg_set_str(&cfg->database,
+	    "/var/lib/plumb-collector/plumb.db") != 0 ||
+	    ccfg_set_str(&cfg->evidence_dir,
+	    "/var/lib/plumb-collector/evidence") != 0) {
+		collector_config_clear(cfg);
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	}
+	return PLUMB_OK;
+}
+
+void
+collector_config_clear(struct collector_config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	free(cfg->listen);
+	free(cfg->cert);
+	free(cfg->key);
+	free(cfg->agent_ca);
+	free(cfg->crl);
+	free(cfg->database);
+	free(cfg->evidence_dir);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+static int
+ccfg_fail(struct ccfg_parse *cp, int line, const char *sec, const char *key,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Record the first failure; returns 0 so inih stops caring. */
+static int
+ccfg_fail(struct ccfg_parse *cp, int line, const char *sec, const char *key,
+    const char *fmt, ...)
+{
+	char reason[PLUMB_ERR_MSG_MAX];
+	va_list ap;
+
+	if (cp->failed)
+		return 0;
+	cp->failed = 1;
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	plumb_err_set(cp->err, PLUMB_EPARSE, "%s:%d: [%s] %s: %s", cp->path,
+	    line, sec, key, reason);
+	return 0;
+}
+
+/* A number (digits only) with an optional binary suffix when bytes. */
+static int
+ccfg_number(const char *v, int bytes, unsigned long long *out)
+{
+	unsigned long long n = 0, mul = 1;
+	const char *p = v;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (n > (~0ULL - 9) / 10)
+			return -1;
+		n = n * 10 + (unsigned long long)(*p - '0');
+	}
+	if (*p != '\0') {
+		if (!bytes)
+			return -1;
+		if (strcasecmp(p, "K") == 0 || strcasecmp(p, "KiB") == 0)
+			mul = 1ULL << 10;
+		else if (strcasecmp(p, "M") == 0 || strcasecmp(p, "MiB") == 0)
+			mul = 1ULL << 20;
+		else if (strcasecmp(p, "G") == 0 || strcasecmp(p, "GiB") == 0)
+			mul = 1ULL << 30;
+		else
+			return -1;
+	}
+	if (n > ~0ULL / mul)
+		return -1;
+	*out = n * mul;
+	return 0;
+}
+
+/* inih's callback for each line (inih >= 42 passes the line number). */
+static int
+ccfg_handler(void *user, const char *sec, const char *name, const char *v,
+    int line)
+{
+	struct ccfg_parse *cp = user;
+	const struct ccfg_key *k = NULL;
+	char *base = (char *)cp->cfg;
+	unsigned long long n;
+	size_t i;
+	int known_section = 0;
+
+	if (cp->failed)
+		return 0;
+	for (i = 0; i < CCFG_NKEYS; i++) {
+		if (strcmp(ccfg_keys[i].section, sec) != 0)
+			continue;
+		known_section = 1;
+		if (strcmp(ccfg_keys[i].name, name) == 0)
+			k = &ccfg_keys[i];
+	}
+	if (!known_section)
+		return ccfg_fail(cp, line, sec, name, "unknown section");
+	if (k == NULL)
+		return ccfg_fail(cp, line, sec, name, "unknown key");
+	if (strlen(v) > CCFG_STR_MAX)
+		return ccfg_fail(cp, line, sec, name, "value too long");
+	switch (k->type) {
+	case CC_STR:
+	case CC_OPT:
+		if (*v == '\0' && k->type == CC_STR)
+			return ccfg_fail(cp, line, sec, name, "empty value");
+		if (ccfg_set_str((char **)(base + k->off),
+		    *v == '\0' ? NULL : v) != 0)
+			return ccfg_fail(cp, line, sec, name,
+			    "out of memory");
+		return 1;
+	case CC_UINT:
+	case CC_BYTES:
+		if (ccfg_number(v, k->type == CC_BYTES, &n) != 0)
+			return ccfg_fail(cp, line, sec, name,
+			    k->type == CC_BYTES ? "\"%s\" is not a size (a "
+			    "number with an optional K, M or G)" :
+			    "\"%s\" is not a whole number", v);
+		if (n < k->min || n > k->max)
+			return ccfg_fail(cp, line, sec, name,
+			    "%s is out of range %llu..%llu", v, k->min,
+			    k->max);
+		if (k->type == CC_UINT)
+			*(unsigned *)(base + k->off) = (unsigned)n;
+		else
+			*(uint64_t *)(base + k->off) = (uint64_t)n;
+		return 1;
+	}
+	return ccfg_fail(cp, line, sec, name, "internal: unknown key type");
+}
+
+/* inih without line numbers in the callback: track them ourselves. */
+struct ccfg_lines {
+	struct ccfg_parse *cp;
+	FILE *f;
+	int line;
+};
+
+static char *
+ccfg_reader(char *str, int num, void *stream)
+{
+	struct ccfg_lines *l = stream;
+
+	if (fgets(str, num, l->f) == NULL)
+		return NULL;
+	l->line++;
+	return str;
+}
+
+static int
+ccfg_handler_nl(void *user, const char *sec, const char *name,
+    const char *v)
+{
+	struct ccfg_lines *l = user;
+
+	return ccfg_handler(l->cp, sec, name, v, l->line);
+}
+
+int
+collector_config_load(struct collector_config *cfg, const char *path,
+    struct plumb_err *err)
+{
+	struct ccfg_parse cp;
+	struct ccfg_lines l;
+	int rc;
+
+	memset(&cp, 0, sizeof(cp));
+	cp.cfg = cfg;
+	cp.path = path;
+	cp.err = err;
+	memset(&l, 0, sizeof(l));
+	l.cp = &cp;
+	if ((l.f = fopen(path, "r")) == NULL)
+		return plumb_err_set(err, errno == ENOENT ? PLUMB_ENOENT :
+		    PLUMB_EIO, "%s: %s", path, strerror(errno));
+	rc = ini_parse_stream(ccfg_reader, &l, ccfg_handler_nl, &l);
+	fclose(l.f);
+	if (cp.failed)
+		return PLUMB_EPARSE;
+	if (rc != 0)
+		return plumb_err_set(err, PLUMB_EPARSE,
+		    "%s:%d: syntax error", path, rc);
+	if (cfg->cert == NULL || cfg->key == NULL || cfg->agent_ca == NULL)
+		return plumb_err_set(err, PLUMB_EINVAL,
+		    "%s: [server] cert, key and agent_ca are required", path);
+	return PLUMB_OK;
+}

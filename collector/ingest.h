@@ -1,0 +1,87 @@
+/*
+ * ingest.h - accept one uploaded bundle: rate limit, size cap, CMS
+ * signature and chain (bundle_verify() of agent/bundle.c), identity
+ * (the signer certificate is the TLS client certificate, same DER, and
+ * its CN or a DNS subjectAltName names the manifest's host), summary,
+ * evidence, store.  Independent of the HTTP layer: the server passes
+ * the verified client certificate, the X-Plumb-Bundle header and the
+ * body, and sends back the status and text it gets.
+ *
+ * HTTP statuses: 201 stored; 409 already stored (nothing changed);
+ * 400 malformed or not verifiable (tampered, wrong CA, bad summary,
+ * uuid header and manifest disagree); 403 the bundle is not this
+ * client's (signer or host mismatch); 413 body over the cap; 429 rate
+ * limit (retry_after set); 500 storage failure.  Only 201 stores.
+ *
+ * Host attributes come from the client certificate subject:
+ * OU = role, O = site, L = zone (empty when absent).
+ */
+#ifndef PLUMB_COLLECTOR_INGEST_H
+#define PLUMB_COLLECTOR_INGEST_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <openssl/x509.h>
+
+#include "plumb/error.h"
+#include "store.h"
+
+#define INGEST_MSG_MAX	384
+#define INGEST_RATE_SLOTS	4096	/* client certificates tracked */
+
+struct ingest;
+
+struct ingest_opts {
+	struct store *store;		/* borrowed */
+	const char *evidence_dir;	/* evidence_init() done */
+	const char *agent_ca;		/* PEM file: bundle chain anchor */
+	size_t max_bytes;		/* body cap */
+	unsigned rate_per_min;		/* 0: no limit */
+};
+
+/* What became of one upload. */
+struct ingest_result {
+	int status;			/* HTTP status, see above */
+	unsigned retry_after;		/* seconds, with 429 */
+	char msg[INGEST_MSG_MAX];	/* one line for the client and log */
+	char uuid[STORE_UUID_LEN + 1];	/* when known */
+	char host[STORE_HOST_MAX];	/* when verified */
+	char evidence_sha256[STORE_SHA256_HEX];
+};
+
+/* New ingest context (strings in o copied); *out NULL on failure. */
+int ingest_new(const struct ingest_opts *o, struct ingest **out,
+    struct plumb_err *err);
+void ingest_free(struct ingest *ig);
+
+/*
+ * Handle one upload from client (the verified TLS peer certificate,
+ * never NULL) at time now; uuid is the X-Plumb-Bundle header (NULL when
+ * absent).  Always fills res; never stores anything unless res->status
+ * is 201.
+ */
+void ingest_bundle(struct ingest *ig, X509 *client, const char *uuid,
+    const unsigned char *body, size_t len, time_t now,
+    struct ingest_result *res);
+
+/*
+ * Take one token of client's rate bucket (rate_per_min per minute,
+ * burst rate_per_min).  1: allowed; 0: refused, *retry_after in
+ * seconds.  ingest_bundle() calls it first; exposed for tests.
+ */
+int ingest_rate_take(struct ingest *ig, X509 *client, time_t now,
+    unsigned *retry_after);
+
+/* Role (OU), site (O), zone (L) and CN of a certificate subject. */
+void ingest_cert_attrs(X509 *cert, struct store_host *h);
+
+/*
+ * Remove what retention_days allows (bundles received before now -
+ * days, each host's newest kept) and their evidence files.  *removed:
+ * evidence files removed.
+ */
+int ingest_retention(struct ingest *ig, unsigned days, time_t now,
+    size_t *removed, struct plumb_err *err);
+
+#endif /* PLUMB_COLLECTOR_INGEST_H */

@@ -1,0 +1,222 @@
+/*
+ * store.h - the collector's storage: hosts, verified bundles and their
+ * rule results.  One interface, one backend so far (SQLite, WAL mode,
+ * collector/store_sqlite.c); "postgresql://" URLs are recognised and
+ * refused with PLUMB_ENOTSUP until the PostgreSQL backend exists.
+ *
+ * Contracts common to every function below:
+ *  - A struct store is used by one thread at a time (the collector's
+ *    event loop).  Several processes may open the same database; the
+ *    UNIQUE bundle uuid keeps a bundle stored once even then.
+ *  - Functions return PLUMB_OK or a negative PLUMB_E* code with err
+ *    (may be NULL) saying why.  PLUMB_ENOENT: the host or bundle asked
+ *    for does not exist.  Output parameters are cleared on entry.
+ *  - Times are seconds since the epoch (UTC); 0 means "unknown".
+ *  - Strings in the fixed-size fields are NUL-terminated and truncated
+ *    to fit (the bounds are generous for what the agent sends); the
+ *    char * fields of struct store_rule are allocated and owned by the
+ *    array they are in (store_rules_free()); NULL means SQL NULL.
+ *  - Lists are returned as one allocated array plus a count; the caller
+ *    frees it with the matching *_free() (which accepts NULL).
+ *
+ * Schema: collector/schema.sql documents the tables; the same SQL is
+ * applied as numbered migrations by store_open() (table
+ * schema_migrations).  Components with tables of their own (drift,
+ * ISMS controls) register them with store_migrate() under their own
+ * component name instead of editing the core migrations.
+ */
+#ifndef PLUMB_COLLECTOR_STORE_H
+#define PLUMB_COLLECTOR_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "plumb/error.h"
+
+#define STORE_UUID_LEN		36	/* as BUNDLE_UUID_LEN */
+#define STORE_HOST_MAX		256	/* host id incl. NUL */
+#define STORE_ATTR_MAX		128	/* role / site / zone incl. NUL */
+#define STORE_TEXT_MAX		512	/* ids, titles, subjects incl. NUL */
+#define STORE_SHA256_HEX	65	/* 64 lower-case hex digits + NUL */
+#define STORE_NSCORES		4	/* the XCCDF 1.2 scoring models */
+
+struct store;				/* opaque */
+
+/* A host as the collector knows it (one row of table hosts). */
+struct store_host {
+	char id[STORE_HOST_MAX];	/* the manifest's host id (= cert CN) */
+	char role[STORE_ATTR_MAX];	/* from the client certificate: OU */
+	char site[STORE_ATTR_MAX];	/*   O */
+	char zone[STORE_ATTR_MAX];	/*   L ("" when absent) */
+	time_t first_seen;		/* received time of its first bundle */
+	time_t last_seen;		/* received time of its newest bundle */
+};
+
+/* One scoring model's result (summary.json "scores"). */
+struct store_score {
+	char system[STORE_TEXT_MAX];	/* urn:xccdf:scoring:default ... */
+	double score;
+	double max;
+};
+
+/* Rule result counts (summary.json "counts"). */
+struct store_counts {
+	unsigned pass, fail, error, unknown, notapplicable, notchecked,
+	    notselected, informational, fixed;
+};
+
+/* One stored bundle (table bundles). */
+struct store_bundle {
+	char uuid[STORE_UUID_LEN + 1];
+	char host[STORE_HOST_MAX];
+	char signer[STORE_TEXT_MAX];	/* signer certificate subject */
+	char signer_sha256[STORE_SHA256_HEX];	/* of the signer cert DER */
+	time_t created;			/* manifest creation time */
+	time_t signing_time;		/* CMS signing time */
+	time_t received;		/* when the collector stored it */
+	char evidence_sha256[STORE_SHA256_HEX];	/* of the raw signed bundle
+						 * = its evidence file name */
+	uint64_t evidence_bytes;
+	char archive_sha256[STORE_SHA256_HEX];	/* of the signed archive */
+	/* From summary.json: */
+	char content_sha256[STORE_SHA256_HEX];	/* the evaluated SCAP content */
+	char benchmark_id[STORE_TEXT_MAX];
+	char benchmark_version[STORE_ATTR_MAX];
+	char profile_id[STORE_TEXT_MAX];	/* "" for "(all)" */
+	char profile_title[STORE_TEXT_MAX];
+	char tool_version[STORE_ATTR_MAX];
+	time_t start_time, end_time;
+	int platform_applicable;
+	struct store_score scores[STORE_NSCORES];
+	size_t nscores;
+	struct store_counts counts;
+	size_t nrules;			/* rows in rule_results */
+};
+
+/* One rule result (table rule_results); a multi-check rule has several
+ * rows with the same rule_id, told apart by seq. */
+struct store_rule {
+	unsigned seq;		/* position in summary.json "rules", 0-based */
+	char *rule_id;
+	char *title;		/* may be NULL */
+	char *result;		/* pass, fail, error, ... */
+	char *severity;		/* unknown, info, low, medium, high */
+	double weight;
+	char *role;		/* full, unscored, unchecked */
+	char *items_digest;	/* "sha256:<hex>" or NULL */
+	char *references;	/* JSON text: [{"href":..,"text":..},...] */
+	char *idents;		/* JSON text: [{"system":..,"text":..},...] */
+	char *oval_definitions;	/* JSON text: ["oval:...:def:1",...] */
+	char *message;		/* may be NULL */
+	/* Filled by store_rule_history() only: */
+	char bundle_uuid[STORE_UUID_LEN + 1];
+	time_t created;
+};
+
+/* One migration of a component: applied once, in version order. */
+struct store_migration {
+	int version;		/* 1, 2, ... never reused or edited */
+	const char *sql;	/* one or more statements */
+};
+
+/*
+ * Open (creating if needed) the database named by url: a file path, or
+ * "sqlite:PATH"; "postgresql://..." / "postgres://..." give
+ * PLUMB_ENOTSUP ("not supported yet").  Enables WAL, foreign keys and a
+ * busy timeout, and applies the core migrations ("core" component).
+ * *out is NULL on failure.
+ */
+int store_open(const char *url, struct store **out, struct plumb_err *err);
+
+/* Close; accepts NULL. */
+void store_close(struct store *s);
+
+/* Highest applied migration version of component (0: none). */
+int store_schema_version(struct store *s, const char *component,
+    int *version, struct plumb_err *err);
+
+/*
+ * Apply the migrations of component (for example "drift", "controls")
+ * whose version is above the one recorded, each in its own transaction
+ * together with its schema_migrations row.  Idempotent.
+ */
+int store_migrate(struct store *s, const char *component,
+    const struct store_migration *m, size_t n, struct plumb_err *err);
+
+/*
+ * Store one verified bundle with its rule results, creating or updating
+ * its host (first_seen/last_seen; role/site/zone from h replace the
+ * stored ones), in one transaction.  b->nrules is ignored (nrules is
+ * used).  When a bundle with b->uuid is already stored nothing changes
+ * and *duplicate is 1 (PLUMB_OK); otherwise *duplicate is 0.
+ */
+int store_bundle_insert(struct store *s, const struct store_host *h,
+    const struct store_bundle *b, const struct store_rule *rules,
+    size_t nrules, int *duplicate, struct plumb_err *err);
+
+/* 1 in *exists when a bundle with uuid is stored, else 0. */
+int store_bundle_exists(struct store *s, const char *uuid, int *exists,
+    struct plumb_err *err);
+
+/* The bundle with uuid into *out; PLUMB_ENOENT when unknown. */
+int store_bundle_get(struct store *s, const char *uuid,
+    struct store_bundle *out, struct plumb_err *err);
+
+/*
+ * Bundles newest first (by created, then received, then uuid): of host
+ * (NULL: every host), created at or after since (0: no bound), at most
+ * limit (0: no bound).  *out is an array of *n (NULL when 0).
+ */
+int store_bundles_list(struct store *s, const char *host, time_t since,
+    size_t limit, struct store_bundle **out, size_t *n,
+    struct plumb_err *err);
+void store_bundles_free(struct store_bundle *b);
+
+/* One host; PLUMB_ENOENT when unknown. */
+int store_host_get(struct store *s, const char *id, struct store_host *out,
+    struct plumb_err *err);
+
+/* Every host, ordered by id. */
+int store_hosts_list(struct store *s, struct store_host **out, size_t *n,
+    struct plumb_err *err);
+void store_hosts_free(struct store_host *h);
+
+/* The rule results of one bundle in seq order (PLUMB_ENOENT: no such
+ * bundle; a bundle without rules gives n = 0). */
+int store_rules_get(struct store *s, const char *uuid,
+    struct store_rule **out, size_t *n, struct plumb_err *err);
+
+/*
+ * The results of rule_id on host, newest bundle first, at most limit
+ * (0: no bound); bundle_uuid and created are filled in each.
+ */
+int store_rule_history(struct store *s, const char *host,
+    const char *rule_id, size_t limit, struct store_rule **out, size_t *n,
+    struct plumb_err *err);
+
+/* Free an array of n rules and their strings; accepts NULL. */
+void store_rules_free(struct store_rule *r, size_t n);
+
+/*
+ * Retention: delete the bundles (and their rule results) received
+ * before cutoff, except each host's newest bundle, which is kept so
+ * drift always has a baseline.  *digests receives the evidence SHA-256
+ * (hex) of the deleted bundles that no remaining bundle references, for
+ * the caller to remove from the evidence store (an array of *n strings,
+ * freed with store_strings_free()).
+ */
+int store_prune(struct store *s, time_t cutoff, char ***digests, size_t *n,
+    struct plumb_err *err);
+void store_strings_free(char **v, size_t n);
+
+/*
+ * The SQLite handle (sqlite3 *, as void * so this header needs no
+ * sqlite3.h) for components with tables of their own until the
+ * PostgreSQL backend exists; NULL for other backends.  Keep SQL in the
+ * common subset of SQLite and PostgreSQL.  Do not close it or change
+ * its settings.
+ */
+void *store_sqlite_handle(struct store *s);
+
+#endif /* PLUMB_COLLECTOR_STORE_H */

@@ -1,0 +1,208 @@
+# lib.sh - shared by the tests/collector scripts (sourced, not a test).
+# Environment: PLUMB, top_srcdir, top_builddir.
+#
+# Gives: $tmp (removed at exit), $pki (tests/pki/make-pki.sh output plus
+# agent-b.pem/.key: CN agent02.plant.test, OU historian, O plant-north,
+# L zone-3), start_collector/stop_collector ($port, $db, $evid, $url),
+# scan CERT HOST_ID URL (one "plumb scan"; $uuid), spare CERT HOST_ID
+# (a bundle made while no collector listens: $bundle, $uuid),
+# post FILE UUID [CERT] [curl options] ($code, body in $tmp/resp),
+# ok/not_ok/check/finish.
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=.}"
+: "${PLUMB:=$top_builddir/plumb}"
+LC_ALL=C
+export LC_ALL
+
+COLLECTOR=$top_builddir/plumb-collector
+FIXTURE=$top_srcdir/tests/fixtures/xccdf
+passed=0
+failed=0
+collector_pid=
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/plumb-collector.XXXXXX") || exit 99
+cleanup() {
+	[ -n "$collector_pid" ] && kill "$collector_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT TERM
+
+ok() {
+	passed=$((passed + 1))
+	echo "ok - $*"
+}
+
+not_ok() {
+	failed=$((failed + 1))
+	echo "not ok - $*"
+}
+
+check() {
+	d=$1
+	shift
+	if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+
+finish() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit $?
+}
+
+for f in "$PLUMB" "$COLLECTOR"; do
+	if [ ! -x "$f" ]; then
+		echo "not built: $f"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+done
+for t in sqlite3 jq curl openssl sha256sum; do
+	if ! command -v "$t" >/dev/null 2>&1; then
+		echo "SKIP: $t not installed"
+		exit 77
+	fi
+done
+
+pki=$tmp/pki
+if ! sh "$top_srcdir/tests/pki/make-pki.sh" "$pki" >"$tmp/pki.log" 2>&1
+then
+	cat "$tmp/pki.log"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+# A second agent of the same CA, with role/site/zone in its subject.
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+    -out "$pki/agent-b.key" 2>/dev/null &&
+openssl req -new -key "$pki/agent-b.key" -out "$tmp/b.csr" \
+    -subj "/O=plant-north/OU=historian/L=zone-3/CN=agent02.plant.test" \
+    2>/dev/null &&
+printf '%s\n' "basicConstraints=critical,CA:FALSE" \
+    "keyUsage=critical,digitalSignature,keyEncipherment" \
+    "extendedKeyUsage=clientAuth,emailProtection" \
+    "subjectAltName=DNS:agent02.plant.test" >"$tmp/b.ext" &&
+openssl x509 -req -in "$tmp/b.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" \
+    -CAcreateserial -days 30 -extfile "$tmp/b.ext" \
+    -out "$pki/agent-b.pem" 2>/dev/null || {
+	echo "cannot issue agent-b"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+db=$tmp/db/plumb.db
+evid=$tmp/evidence
+mkdir -p "$tmp/db"
+
+# start_collector [EXTRA_INI_LINES]: write $tmp/collector.conf (extra
+# lines appended: they may repeat a section) and start plumb-collector.
+start_collector() {
+	cat >"$tmp/collector.conf" <<CONF
+[server]
+listen = 127.0.0.1
+port = 0
+cert = $pki/server.pem
+key = $pki/server.key
+agent_ca = $pki/ca.pem
+[storage]
+database = $db
+evidence_dir = $evid
+CONF
+	if [ -n "${1:-}" ]; then
+		printf '%s\n' "$1" >>"$tmp/collector.conf"
+	fi
+	rm -f "$tmp/port"
+	"$COLLECTOR" -c "$tmp/collector.conf" --port-file "$tmp/port" \
+	    2>>"$tmp/collector.err" &
+	collector_pid=$!
+	i=0
+	while [ ! -s "$tmp/port" ]; do
+		i=$((i + 1))
+		if [ $i -gt 100 ] || ! kill -0 "$collector_pid" 2>/dev/null
+		then
+			echo "plumb-collector did not start:"
+			cat "$tmp/collector.err"
+			collector_pid=
+			return 1
+		fi
+		sleep 0.05
+	done
+	port=$(cat "$tmp/port")
+	url=https://localhost:$port/api/v1/bundles
+}
+
+stop_collector() {
+	if [ -n "$collector_pid" ]; then
+		kill "$collector_pid" 2>/dev/null
+		wait "$collector_pid" 2>/dev/null
+	fi
+	collector_pid=
+}
+
+# agent_conf FILE CERT HOST_ID URL
+agent_conf() {
+	cat >"$1" <<CONF
+[agent]
+host_id = $3
+content = $FIXTURE/fixture-ds.xml
+state_dir = $tmp/state-$2
+[schedule]
+interval_s = 60
+jitter_s = 0
+[collector]
+url = $4
+ca_file = $pki/ca.pem
+cert_file = $pki/$2.pem
+key_file = $pki/$2.key
+connect_timeout_s = 5
+timeout_s = 30
+[spool]
+dir = $tmp/spool-$2
+CONF
+}
+
+# scan CERT HOST_ID URL: one "plumb scan"; $uuid, $scan_rc.
+scan() {
+	agent_conf "$tmp/agent-$1.conf" "$1" "$2" "$3"
+	out=$("$PLUMB" scan --config "$tmp/agent-$1.conf" 2>"$tmp/scan.err")
+	scan_rc=$?
+	uuid=$(printf '%s\n' "$out" |
+	    sed -n 's/^bundle \([0-9a-f-]*\) spooled$/\1/p')
+}
+
+# spare CERT HOST_ID: a bundle that stays in the spool (nothing listens
+# on port 9 of localhost); copied to $bundle, its UUID in $uuid.
+spare() {
+	rm -rf "$tmp/spool-$1"
+	scan "$1" "$2" "https://localhost:9/api/v1/bundles"
+	f=$(ls "$tmp/spool-$1"/*.p7m 2>/dev/null | head -n 1)
+	bundle=$tmp/spare-$uuid.p7m
+	[ -n "$f" ] && cp "$f" "$bundle"
+	rm -rf "$tmp/spool-$1"
+}
+
+# post FILE UUID [CERT [curl options...]]: $code (000: no HTTP answer),
+# answer body in $tmp/resp, curl's stderr in $tmp/curl.err.
+post() {
+	pf=$1 pu=$2 pc=${3:-agent}
+	shift 2
+	[ $# -gt 0 ] && shift
+	code=$(curl -sS -o "$tmp/resp" -w '%{http_code}' --max-time 20 \
+	    --cacert "$pki/ca.pem" --cert "$pki/$pc.pem" \
+	    --key "$pki/$pc.key" -H 'Content-Type: application/pkcs7-mime' \
+	    -H "X-Plumb-Bundle: $pu" --data-binary "@$pf" "$@" "$url" \
+	    2>"$tmp/curl.err")
+}
+
+# rows SQL: one value from the database.
+rows() {
+	sqlite3 "$db" "$1"
+}
+
+# The evidence files, one path a line.
+evidence_files() {
+	find "$evid" -name '*.p7m' -type f | sort
+}
+
+PLUMB_SCAN_ROOT=$FIXTURE/root1
+export PLUMB_SCAN_ROOT

@@ -1,0 +1,640 @@
+/*
+ * check_store.c - the collector's storage (store.h, SQLite), the
+ * summary.json reader, the evidence store and the per-certificate rate
+ * limit.  Expected values are written by hand from store.h,
+ * docs/json-results.md and docs/collector.md.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <sqlite3.h>
+
+#include "plumb/error.h"
+#include "evidence.h"
+#include "ingest.h"
+#include "store.h"
+#include "summary.h"
+
+static char dir[64];
+static char dbpath[128];
+
+#define U1 "11111111-1111-4111-8111-111111111111"
+#define U2 "22222222-2222-4222-8222-222222222222"
+#define U3 "33333333-3333-4333-8333-333333333333"
+#define U4 "44444444-4444-4444-8444-444444444444"
+#define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define SHA_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define SHA_C "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/check_store.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(dbpath, sizeof(dbpath), "%s/plumb.db", dir);
+}
+
+static void
+teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	(void)system(cmd);
+}
+
+static struct store *
+open_store(void)
+{
+	struct store *s = NULL;
+	struct plumb_err err;
+
+	memset(&err, 0, sizeof(err));
+	ck_assert_msg(store_open(dbpath, &s, &err) == PLUMB_OK, "%s", err.msg);
+	return s;
+}
+
+static void
+host_of(struct store_host *h, const char *id, const char *role)
+{
+	memset(h, 0, sizeof(*h));
+	snprintf(h->id, sizeof(h->id), "%s", id);
+	snprintf(h->role, sizeof(h->role), "%s", role);
+	snprintf(h->site, sizeof(h->site), "north");
+	snprintf(h->zone, sizeof(h->zone), "z1");
+}
+
+static void
+bundle_of(struct store_bundle *b, const char *uuid, const char *host,
+    time_t created, time_t received, const char *sha)
+{
+	memset(b, 0, sizeof(*b));
+	snprintf(b->uuid, sizeof(b->uuid), "%s", uuid);
+	snprintf(b->host, sizeof(b->host), "%s", host);
+	snprintf(b->signer, sizeof(b->signer), "CN = %s", host);
+	snprintf(b->signer_sha256, sizeof(b->signer_sha256), SHA_C);
+	snprintf(b->evidence_sha256, sizeof(b->evidence_sha256), "%s", sha);
+	snprintf(b->archive_sha256, sizeof(b->archive_sha256), SHA_B);
+	snprintf(b->profile_id, sizeof(b->profile_id), "xccdf_p_core");
+	b->created = created;
+	b->received = received;
+	b->evidence_bytes = 1234;
+	b->platform_applicable = 1;
+	/* Given out of column order: mapped by system name. */
+	snprintf(b->scores[0].system, sizeof(b->scores[0].system),
+	    "urn:xccdf:scoring:flat");
+	b->scores[0].score = 3;
+	b->scores[0].max = 4;
+	snprintf(b->scores[1].system, sizeof(b->scores[1].system),
+	    "urn:xccdf:scoring:default");
+	b->scores[1].score = 75.5;
+	b->scores[1].max = 100;
+	b->nscores = 2;
+	b->counts.pass = 3;
+	b->counts.fail = 1;
+	b->counts.notselected = 7;
+}
+
+static int
+insert(struct store *s, const char *uuid, const char *host, time_t created,
+    time_t received, const char *sha, const char *items)
+{
+	struct store_host h;
+	struct store_bundle b;
+	struct store_rule r[2];
+	struct plumb_err err;
+	int dup = -1;
+
+	host_of(&h, host, "mes");
+	bundle_of(&b, uuid, host, created, received, sha);
+	memset(r, 0, sizeof(r));
+	r[0].rule_id = "xccdf_r_one";
+	r[0].result = "pass";
+	r[0].severity = "high";
+	r[0].weight = 2;
+	r[0].items_digest = (char *)items;
+	r[0].references = "[{\"href\":\"iso27001\",\"text\":\"A.8.9\"}]";
+	r[1].rule_id = "xccdf_r_two";
+	r[1].result = "fail";
+	r[1].severity = "low";
+	r[1].weight = 1;
+	memset(&err, 0, sizeof(err));
+	ck_assert_msg(store_bundle_insert(s, &h, &b, r, 2, &dup, &err) ==
+	    PLUMB_OK, "%s", err.msg);
+	return dup;
+}
+
+START_TEST(test_open_postgres)
+{
+	struct store *s = (struct store *)1;
+	struct plumb_err err;
+
+	ck_assert_int_eq(store_open("postgresql://u@db/plumb", &s, &err),
+	    PLUMB_ENOTSUP);
+	ck_assert_ptr_null(s);
+	ck_assert_ptr_nonnull(strstr(err.msg, "not supported yet"));
+	ck_assert_int_eq(store_open("postgres://db/x", &s, &err),
+	    PLUMB_ENOTSUP);
+	ck_assert_int_eq(store_open("", &s, &err), PLUMB_EINVAL);
+}
+END_TEST
+
+START_TEST(test_migrations)
+{
+	static const struct store_migration d1[] = {
+		{ 1, "CREATE TABLE drift_t (a INTEGER)" },
+	};
+	static const struct store_migration d2[] = {
+		{ 1, "CREATE TABLE drift_t (a INTEGER)" },
+		{ 2, "ALTER TABLE drift_t ADD COLUMN b TEXT" },
+	};
+	static const struct store_migration bad[] = {
+		{ 2, "SELECT 1" }, { 1, "SELECT 1" },
+	};
+	struct store *s = open_store();
+	struct plumb_err err;
+	int v = -1;
+
+	ck_assert_int_eq(store_schema_version(s, "core", &v, &err), 0);
+	ck_assert_int_eq(v, 1);
+	ck_assert_int_eq(store_schema_version(s, "drift", &v, &err), 0);
+	ck_assert_int_eq(v, 0);
+	ck_assert_int_eq(store_migrate(s, "drift", d1, 1, &err), 0);
+	/* Applying again changes nothing (a second CREATE would fail). */
+	ck_assert_int_eq(store_migrate(s, "drift", d1, 1, &err), 0);
+	ck_assert_int_eq(store_migrate(s, "drift", d2, 2, &err), 0);
+	ck_assert_int_eq(store_schema_version(s, "drift", &v, &err), 0);
+	ck_assert_int_eq(v, 2);
+	ck_assert_int_eq(store_migrate(s, "x", bad, 2, &err), PLUMB_EINVAL);
+	ck_assert_ptr_nonnull(store_sqlite_handle(s));
+	store_close(s);
+	/* Reopening applies nothing twice. */
+	s = open_store();
+	ck_assert_int_eq(store_schema_version(s, "core", &v, &err), 0);
+	ck_assert_int_eq(v, 1);
+	store_close(s);
+}
+END_TEST
+
+/* "name type notnull default pk" of each column, one line each. */
+static void
+columns(sqlite3 *db, const char *table, char *out, size_t len)
+{
+	sqlite3_stmt *st;
+	char sql[128];
+	size_t off = 0;
+
+	out[0] = '\0';
+	snprintf(sql, sizeof(sql), "PRAGMA table_info(%s)", table);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
+	    SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW && off < len)
+		off += (size_t)snprintf(out + off, len - off, "%s %s %d %s %d\n",
+		    sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
+		    sqlite3_column_int(st, 3),
+		    sqlite3_column_text(st, 4) != NULL ?
+		    (const char *)sqlite3_column_text(st, 4) : "-",
+		    sqlite3_column_int(st, 5));
+	sqlite3_finalize(st);
+}
+
+START_TEST(test_schema_sql_matches)
+{
+	static const char *tables[] = { "schema_migrations", "hosts",
+	    "bundles", "rule_results" };
+	const char *src = getenv("top_srcdir");
+	char path[1024], a[8192], b[8192], *sql, *msg = NULL;
+	struct store *s;
+	sqlite3 *mem;
+	FILE *f;
+	long n;
+	size_t i;
+
+	if (src == NULL)
+		src = "../..";
+	snprintf(path, sizeof(path), "%s/collector/schema.sql", src);
+	ck_assert_msg((f = fopen(path, "r")) != NULL, "%s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	ck_assert_ptr_nonnull(sql = calloc(1, (size_t)n + 1));
+	ck_assert_int_eq(fread(sql, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	ck_assert_int_eq(sqlite3_open(":memory:", &mem), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(mem, sql, NULL, NULL, &msg) == SQLITE_OK,
+	    "%s", msg);
+	s = open_store();
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		columns(mem, tables[i], a, sizeof(a));
+		columns(store_sqlite_handle(s), tables[i], b, sizeof(b));
+		ck_assert_msg(a[0] != '\0', "%s empty", tables[i]);
+		ck_assert_str_eq(a, b);
+	}
+	store_close(s);
+	sqlite3_close(mem);
+	free(sql);
+}
+END_TEST
+
+START_TEST(test_insert_get_duplicate)
+{
+	struct store *s = open_store();
+	struct store_bundle b;
+	struct store_rule *r = NULL;
+	struct store_host h;
+	struct plumb_err err;
+	size_t n = 9;
+	int ex = -1;
+
+	ck_assert_int_eq(insert(s, U1, "mes01", 1000, 1010, SHA_A,
+	    "sha256:01"), 0);
+	/* The same uuid again: nothing changes, rules not doubled. */
+	ck_assert_int_eq(insert(s, U1, "mes01", 1000, 1020, SHA_A, NULL), 1);
+	ck_assert_int_eq(store_bundle_exists(s, U1, &ex, &err), 0);
+	ck_assert_int_eq(ex, 1);
+	ck_assert_int_eq(store_bundle_exists(s, U2, &ex, &err), 0);
+	ck_assert_int_eq(ex, 0);
+	ck_assert_int_eq(store_bundle_get(s, U1, &b, &err), 0);
+	ck_assert_str_eq(b.host, "mes01");
+	ck_assert_str_eq(b.evidence_sha256, SHA_A);
+	ck_assert_str_eq(b.profile_id, "xccdf_p_core");
+	ck_assert_int_eq(b.received, 1010);
+	ck_assert_int_eq(b.evidence_bytes, 1234);
+	ck_assert_uint_eq(b.nrules, 2);
+	ck_assert_uint_eq(b.counts.pass, 3);
+	ck_assert_uint_eq(b.counts.notselected, 7);
+	/* Scores come back in model order: default first, then flat. */
+	ck_assert_uint_eq(b.nscores, 2);
+	ck_assert_str_eq(b.scores[0].system, "urn:xccdf:scoring:default");
+	ck_assert_double_eq(b.scores[0].score, 75.5);
+	ck_assert_str_eq(b.scores[1].system, "urn:xccdf:scoring:flat");
+	ck_assert_double_eq(b.scores[1].max, 4);
+	ck_assert_int_eq(store_bundle_get(s, U2, &b, &err), PLUMB_ENOENT);
+
+	ck_assert_int_eq(store_rules_get(s, U1, &r, &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(r[0].rule_id, "xccdf_r_one");
+	ck_assert_str_eq(r[0].items_digest, "sha256:01");
+	ck_assert_str_eq(r[0].references,
+	    "[{\"href\":\"iso27001\",\"text\":\"A.8.9\"}]");
+	ck_assert_str_eq(r[0].role, "full");
+	ck_assert_double_eq(r[0].weight, 2);
+	ck_assert_str_eq(r[1].result, "fail");
+	ck_assert_ptr_null(r[1].items_digest);
+	ck_assert_ptr_null(r[1].title);
+	ck_assert_str_eq(r[1].references, "[]");
+	ck_assert_uint_eq(r[1].seq, 1);
+	store_rules_free(r, n);
+	ck_assert_int_eq(store_rules_get(s, U2, &r, &n, &err), PLUMB_ENOENT);
+	ck_assert_ptr_null(r);
+
+	ck_assert_int_eq(store_host_get(s, "mes01", &h, &err), 0);
+	ck_assert_str_eq(h.role, "mes");
+	ck_assert_str_eq(h.zone, "z1");
+	ck_assert_int_eq(h.first_seen, 1010);
+	ck_assert_int_eq(h.last_seen, 1010);	/* duplicate: no update */
+	ck_assert_int_eq(store_host_get(s, "nope", &h, &err), PLUMB_ENOENT);
+	store_close(s);
+}
+END_TEST
+
+START_TEST(test_lists_history)
+{
+	struct store *s = open_store();
+	struct store_bundle *b = NULL;
+	struct store_host *h = NULL, one;
+	struct store_rule *r = NULL;
+	struct plumb_err err;
+	size_t n = 0;
+
+	insert(s, U1, "mes01", 1000, 1100, SHA_A, "sha256:01");
+	insert(s, U2, "mes01", 2000, 2100, SHA_B, "sha256:02");
+	insert(s, U3, "erp01", 1500, 1600, SHA_C, NULL);
+	ck_assert_int_eq(store_host_get(s, "mes01", &one, &err), 0);
+	ck_assert_int_eq(one.first_seen, 1100);
+	ck_assert_int_eq(one.last_seen, 2100);
+
+	ck_assert_int_eq(store_bundles_list(s, NULL, 0, 0, &b, &n, &err), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(b[0].uuid, U2);	/* newest created first */
+	ck_assert_str_eq(b[1].uuid, U3);
+	ck_assert_str_eq(b[2].uuid, U1);
+	store_bundles_free(b);
+	ck_assert_int_eq(store_bundles_list(s, "mes01", 0, 1, &b, &n, &err),
+	    0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(b[0].uuid, U2);
+	store_bundles_free(b);
+	ck_assert_int_eq(store_bundles_list(s, NULL, 1500, 0, &b, &n, &err),
+	    0);
+	ck_assert_uint_eq(n, 2);
+	store_bundles_free(b);
+	ck_assert_int_eq(store_bundles_list(s, "none", 0, 0, &b, &n, &err),
+	    0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_null(b);
+
+	ck_assert_int_eq(store_hosts_list(s, &h, &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(h[0].id, "erp01");
+	ck_assert_str_eq(h[1].id, "mes01");
+	store_hosts_free(h);
+
+	ck_assert_int_eq(store_rule_history(s, "mes01", "xccdf_r_one", 0, &r,
+	    &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(r[0].bundle_uuid, U2);
+	ck_assert_int_eq(r[0].created, 2000);
+	ck_assert_str_eq(r[0].items_digest, "sha256:02");
+	ck_assert_str_eq(r[1].bundle_uuid, U1);
+	ck_assert_str_eq(r[1].items_digest, "sha256:01");
+	store_rules_free(r, n);
+	store_close(s);
+}
+END_TEST
+
+START_TEST(test_prune)
+{
+	struct store *s = open_store();
+	struct store_rule *r = NULL;
+	struct plumb_err err;
+	char **d = NULL;
+	size_t n = 9, nr = 9;
+	int ex;
+
+	/* mes01: 100 (own evidence), 200 (evidence shared with 300), 300;
+	 * erp01: only 50, old but its newest. */
+	insert(s, U1, "mes01", 100, 100, SHA_A, NULL);
+	insert(s, U2, "mes01", 200, 200, SHA_B, NULL);
+	insert(s, U3, "mes01", 300, 300, SHA_B, NULL);
+	insert(s, U4, "erp01", 50, 50, SHA_C, NULL);
+	ck_assert_int_eq(store_prune(s, 250, &d, &n, &err), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(d[0], SHA_A);
+	store_strings_free(d, n);
+	store_bundle_exists(s, U1, &ex, &err);
+	ck_assert_int_eq(ex, 0);
+	store_bundle_exists(s, U2, &ex, &err);
+	ck_assert_int_eq(ex, 0);
+	store_bundle_exists(s, U3, &ex, &err);
+	ck_assert_int_eq(ex, 1);
+	store_bundle_exists(s, U4, &ex, &err);
+	ck_assert_int_eq(ex, 1);
+	ck_assert_int_eq(store_rules_get(s, U3, &r, &nr, &err), 0);
+	ck_assert_uint_eq(nr, 2);
+	store_rules_free(r, nr);
+	/* Rows of the deleted bundles are gone too. */
+	{
+		sqlite3_stmt *st;
+
+		sqlite3_prepare_v2(store_sqlite_handle(s),
+		    "SELECT count(*) FROM rule_results", -1, &st, NULL);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+		ck_assert_int_eq(sqlite3_column_int(st, 0), 4);
+		sqlite3_finalize(st);
+	}
+	/* Nothing more to do: the newest of each host stays. */
+	ck_assert_int_eq(store_prune(s, 100000, &d, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_null(d);
+	store_close(s);
+}
+END_TEST
+
+static const char summary_ok[] =
+    "{\"format\":\"plumb-xccdf-results\",\"version\":1,"
+    "\"tool\":{\"name\":\"plumb\",\"version\":\"0.1.0\"},"
+    "\"host\":{\"hostname\":\"mes01\"},"
+    "\"content\":{\"path\":\"/x.xml\",\"sha256\":\"" SHA_C "\","
+    "\"datastream_id\":null,\"checklist_id\":null,"
+    "\"benchmark_id\":\"xccdf_b\",\"benchmark_version\":\"1.2\","
+    "\"benchmark_title\":null},"
+    "\"profile\":{\"id\":\"xccdf_p\",\"title\":\"Core\"},"
+    "\"start_time\":\"2024-05-02T07:15:02Z\","
+    "\"end_time\":\"2024-05-02T07:15:04Z\",\"platform_applicable\":true,"
+    "\"scores\":[{\"system\":\"urn:xccdf:scoring:default\",\"score\":50,"
+    "\"max\":100},{\"system\":\"urn:xccdf:scoring:flat\",\"score\":1,"
+    "\"max\":2}],"
+    "\"counts\":{\"pass\":1,\"fail\":1,\"error\":0,\"unknown\":0,"
+    "\"notapplicable\":0,\"notchecked\":0,\"notselected\":5,"
+    "\"informational\":0,\"fixed\":0},"
+    "\"rules\":["
+    "{\"id\":\"r1\",\"title\":\"One\",\"result\":\"pass\","
+    "\"severity\":\"medium\",\"weight\":1,\"role\":\"full\","
+    "\"time\":null,\"references\":[{\"href\":\"h\",\"text\":\"12\"}],"
+    "\"idents\":[],\"oval_definitions\":[\"oval:x:def:1\"],"
+    "\"message\":null,\"items_digest\":\"sha256:ab\",\"later\":1},"
+    "{\"id\":\"r2\",\"title\":null,\"result\":\"fail\","
+    "\"severity\":\"high\",\"weight\":0.5,\"role\":\"full\","
+    "\"references\":[],\"idents\":[],\"oval_definitions\":[],"
+    "\"message\":\"why\",\"items_digest\":null}]}";
+
+START_TEST(test_summary)
+{
+	struct store_bundle b;
+	struct store_rule *r = NULL;
+	struct plumb_err err;
+	size_t n = 0;
+	char *bad;
+
+	memset(&b, 0, sizeof(b));
+	ck_assert_msg(summary_parse((const unsigned char *)summary_ok,
+	    strlen(summary_ok), &b, &r, &n, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(b.content_sha256, SHA_C);
+	ck_assert_str_eq(b.benchmark_id, "xccdf_b");
+	ck_assert_str_eq(b.profile_title, "Core");
+	ck_assert_str_eq(b.tool_version, "0.1.0");
+	/* 2024-05-02T07:15:02Z = 19845 days * 86400 + 26102 s. */
+	ck_assert_int_eq(b.start_time, 1714634102);
+	ck_assert_int_eq(b.end_time, 1714634104);
+	ck_assert_int_eq(b.platform_applicable, 1);
+	ck_assert_uint_eq(b.nscores, 2);
+	ck_assert_double_eq(b.scores[1].score, 1);
+	ck_assert_uint_eq(b.counts.notselected, 5);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(r[0].rule_id, "r1");
+	ck_assert_str_eq(r[0].references, "[{\"href\":\"h\",\"text\":\"12\"}]");
+	ck_assert_str_eq(r[0].oval_definitions, "[\"oval:x:def:1\"]");
+	ck_assert_str_eq(r[0].items_digest, "sha256:ab");
+	ck_assert_ptr_null(r[0].message);
+	ck_assert_ptr_null(r[1].title);
+	ck_assert_ptr_null(r[1].items_digest);
+	ck_assert_str_eq(r[1].message, "why");
+	ck_assert_double_eq(r[1].weight, 0.5);
+	store_rules_free(r, n);
+
+	/* Another version, another format, a wrong type: refused. */
+	ck_assert_ptr_nonnull(bad = strdup(summary_ok));
+	memcpy(strstr(bad, "\"version\":1"), "\"version\":2", 11);
+	ck_assert_int_eq(summary_parse((unsigned char *)bad, strlen(bad), &b,
+	    &r, &n, &err), PLUMB_EPARSE);
+	ck_assert_ptr_null(r);
+	free(bad);
+	ck_assert_ptr_nonnull(bad = strdup(summary_ok));
+	memcpy(strstr(bad, "plumb-xccdf-results"), "plumb-xccdf-resulTs", 19);
+	ck_assert_int_eq(summary_parse((unsigned char *)bad, strlen(bad), &b,
+	    &r, &n, &err), PLUMB_EPARSE);
+	free(bad);
+	ck_assert_ptr_nonnull(bad = strdup(summary_ok));
+	memcpy(strstr(bad, "\"result\":\"fail\""), "\"result\":1     ", 15);
+	ck_assert_int_eq(summary_parse((unsigned char *)bad, strlen(bad), &b,
+	    &r, &n, &err), PLUMB_EPARSE);
+	ck_assert_ptr_nonnull(strstr(err.msg, "rules[1]"));
+	free(bad);
+	ck_assert_int_eq(summary_parse((const unsigned char *)"{", 1, &b, &r,
+	    &n, &err), PLUMB_EPARSE);
+}
+END_TEST
+
+START_TEST(test_evidence)
+{
+	/* SHA-256("abc"), FIPS 180-2 appendix B.1. */
+	static const char abc[] =
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+	char ev[128], tmp[EVIDENCE_PATH_MAX], sha[65], path[EVIDENCE_PATH_MAX];
+	char want[256], buf[8];
+	struct plumb_err err;
+	struct stat st;
+	FILE *f;
+	int existed = -1;
+
+	snprintf(ev, sizeof(ev), "%s/evidence", dir);
+	ck_assert_int_eq(evidence_init(ev, &err), 0);
+	ck_assert_int_eq(evidence_write_tmp(ev, "abc", 3, tmp, sha, &err), 0);
+	ck_assert_str_eq(sha, abc);
+	ck_assert_int_eq(evidence_commit(ev, tmp, sha, &existed, &err), 0);
+	ck_assert_int_eq(existed, 0);
+	ck_assert_int_ne(stat(tmp, &st), 0);	/* temporary gone */
+	snprintf(want, sizeof(want), "%s/ba/%s.p7m", ev, abc);
+	ck_assert_int_eq(evidence_path(ev, sha, path, &err), 0);
+	ck_assert_str_eq(path, want);
+	ck_assert_ptr_nonnull(f = fopen(want, "r"));
+	ck_assert_uint_eq(fread(buf, 1, sizeof(buf), f), 3);
+	fclose(f);
+	ck_assert_int_eq(memcmp(buf, "abc", 3), 0);
+	/* Same bytes again: the existing file is kept. */
+	ck_assert_int_eq(evidence_write_tmp(ev, "abc", 3, tmp, sha, &err), 0);
+	ck_assert_int_eq(evidence_commit(ev, tmp, sha, &existed, &err), 0);
+	ck_assert_int_eq(existed, 1);
+	ck_assert_int_ne(stat(tmp, &st), 0);
+	ck_assert_int_eq(evidence_path(ev, "../etc", path, &err),
+	    PLUMB_EINVAL);
+	ck_assert_int_eq(evidence_remove(ev, sha, &err), 0);
+	ck_assert_int_ne(stat(want, &st), 0);
+	ck_assert_int_eq(evidence_remove(ev, sha, &err), 0);
+}
+END_TEST
+
+/* A self-signed certificate with the given subject parts. */
+static X509 *
+make_cert(const char *cn, const char *ou, const char *o, const char *l)
+{
+	EVP_PKEY *k = EVP_EC_gen("P-256");
+	X509 *x = X509_new();
+	X509_NAME *n;
+
+	ck_assert_ptr_nonnull(k);
+	ck_assert_ptr_nonnull(x);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	X509_gmtime_adj(X509_getm_notBefore(x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+	X509_set_pubkey(x, k);
+	n = X509_get_subject_name(x);
+	if (o != NULL)
+		X509_NAME_add_entry_by_txt(n, "O", MBSTRING_UTF8,
+		    (const unsigned char *)o, -1, -1, 0);
+	if (ou != NULL)
+		X509_NAME_add_entry_by_txt(n, "OU", MBSTRING_UTF8,
+		    (const unsigned char *)ou, -1, -1, 0);
+	if (l != NULL)
+		X509_NAME_add_entry_by_txt(n, "L", MBSTRING_UTF8,
+		    (const unsigned char *)l, -1, -1, 0);
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8,
+	    (const unsigned char *)cn, -1, -1, 0);
+	X509_set_issuer_name(x, n);
+	ck_assert_int_gt(X509_sign(x, k, EVP_sha256()), 0);
+	EVP_PKEY_free(k);
+	return x;
+}
+
+START_TEST(test_rate_and_attrs)
+{
+	struct ingest_opts o;
+	struct ingest *ig = NULL;
+	struct store_host h;
+	struct plumb_err err;
+	X509 *a = make_cert("mes01", "mes", "north", "zone-2");
+	X509 *b = make_cert("erp01", NULL, NULL, NULL);
+	unsigned ra = 0;
+
+	ingest_cert_attrs(a, &h);
+	ck_assert_str_eq(h.id, "mes01");
+	ck_assert_str_eq(h.role, "mes");
+	ck_assert_str_eq(h.site, "north");
+	ck_assert_str_eq(h.zone, "zone-2");
+	ingest_cert_attrs(b, &h);
+	ck_assert_str_eq(h.role, "");
+	ck_assert_str_eq(h.zone, "");
+
+	memset(&o, 0, sizeof(o));
+	o.evidence_dir = dir;
+	o.agent_ca = "/nonexistent";
+	o.max_bytes = 1024;
+	o.rate_per_min = 3;
+	ck_assert_int_eq(ingest_new(&o, &ig, &err), 0);
+	/* Burst of 3, then one token every 20 s. */
+	ck_assert_int_eq(ingest_rate_take(ig, a, 1000, &ra), 1);
+	ck_assert_int_eq(ingest_rate_take(ig, a, 1000, &ra), 1);
+	ck_assert_int_eq(ingest_rate_take(ig, a, 1000, &ra), 1);
+	ck_assert_int_eq(ingest_rate_take(ig, a, 1000, &ra), 0);
+	ck_assert_uint_ge(ra, 20);
+	ck_assert_uint_le(ra, 21);
+	ck_assert_int_eq(ingest_rate_take(ig, b, 1000, &ra), 1);
+	ck_assert_int_eq(ingest_rate_take(ig, a, 1010, &ra), 0);
+	ck_assert_int_eq(ingest_rate_take(ig, a, 1020, &ra), 1);
+	ck_assert_int_eq(ingest_rate_take(ig, a, 1020, &ra), 0);
+	ingest_free(ig);
+	X509_free(a);
+	X509_free(b);
+}
+END_TEST
+
+static Suite *
+store_suite(void)
+{
+	Suite *s = suite_create("store");
+	TCase *tc = tcase_create("store");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_open_postgres);
+	tcase_add_test(tc, test_migrations);
+	tcase_add_test(tc, test_schema_sql_matches);
+	tcase_add_test(tc, test_insert_get_duplicate);
+	tcase_add_test(tc, test_lists_history);
+	tcase_add_test(tc, test_prune);
+	tcase_add_test(tc, test_summary);
+	tcase_add_test(tc, test_evidence);
+	tcase_add_test(tc, test_rate_and_attrs);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(store_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
