@@ -87,3 +87,40 @@ atomic_abort(struct atomic_file *af)
 	af->fd = -1;
 	unlink(af->tmp);
 }
+
+void
+atomic_out_flush(struct atomic_out *o)
+{
+	size_t off = 0;
+	ssize_t w;
+
+	while (off < o->n && o->err == 0) {
+		w = write(o->fd, o->buf + off, o->n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			o->err = w < 0 ? errno : EIO;
+			break;
+		}
+		off += (size_t)w;
+	}
+	o->n = 0;
+}
+
+void
+atomic_out_put(struct atomic_out *o, const char *s, size_t len)
+{
+	size_t k;
+
+	while (len > 0) {
+		if (o->n == sizeof(o->buf))
+			atomic_out_flush(o);
+		k = sizeof(o->buf) - o->n;
+		if (k > len)
+			k = len;
+		memcpy(o->buf + o->n, s, k);
+		o->n += k;
+		s += k;
+		len -= k;
+	}
+}

@@ -27,4 +27,22 @@ int atomic_commit(struct atomic_file *af, struct plumb_err *err);
 /* Give up: close and remove the temporary file.  Accepts fd == -1. */
 void atomic_abort(struct atomic_file *af);
 
+#define ATOMIC_OUT_BUF	65536
+
+/*
+ * Buffered writes to an atomic file's descriptor, for writers that emit
+ * many small pieces.  Errors are sticky: after the first failed write
+ * nothing more is written and err holds its errno (EIO for a write of
+ * nothing), for the caller to check once after the last flush.
+ */
+struct atomic_out {
+	int fd;
+	int err;
+	size_t n;
+	char buf[ATOMIC_OUT_BUF];
+};
+
+void atomic_out_put(struct atomic_out *o, const char *s, size_t len);
+void atomic_out_flush(struct atomic_out *o);
+
 #endif /* PLUMB_ATOMIC_H */

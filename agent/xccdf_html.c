@@ -33,56 +33,27 @@
 #include "xccdf_items.h"
 #include "xccdf_write.h"
 
-#define HOUT_BUF	65536
 #define HTML_MAX_ITEMS	50	/* failing items shown per rule */
 #define HTML_MAX_DEPTH	32	/* xhtml nesting rendered as markup */
 #define HTML_TABLE_REFS	6	/* references shown in the rule table */
 #define XHTML_NS	"http://www.w3.org/1999/xhtml"
 
-/* Buffered output to the atomic file's descriptor; errors are sticky. */
+/* Output through atomic.h's buffer, plus what the writer needs. */
 struct hout {
-	int fd;
-	int err;		/* errno of the first failed write, or 0 */
+	struct atomic_out out;
 	struct xccdf_content *c;
-	size_t n;
-	char buf[HOUT_BUF];
 };
 
 static void
 ho_flush(struct hout *o)
 {
-	size_t off = 0;
-	ssize_t w;
-
-	while (off < o->n && o->err == 0) {
-		w = write(o->fd, o->buf + off, o->n - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			o->err = w < 0 ? errno : EIO;
-			break;
-		}
-		off += (size_t)w;
-	}
-	o->n = 0;
+	atomic_out_flush(&o->out);
 }
 
 static void
 ho_put(struct hout *o, const char *s, size_t len)
 {
-	size_t k;
-
-	while (len > 0) {
-		if (o->n == sizeof(o->buf))
-			ho_flush(o);
-		k = sizeof(o->buf) - o->n;
-		if (k > len)
-			k = len;
-		memcpy(o->buf + o->n, s, k);
-		o->n += k;
-		s += k;
-		len -= k;
-	}
+	atomic_out_put(&o->out, s, len);
 }
 
 /* Literal markup of this file (never content). */
@@ -776,7 +747,7 @@ xccdf_write_html(struct xccdf_run *run, const char *path,
 		free(o);
 		return rc;
 	}
-	o->fd = af.fd;
+	o->out.fd = af.fd;
 	o->c = run->content;
 	html_head(o, run);
 	html_summary(o, run);
@@ -797,9 +768,9 @@ xccdf_write_html(struct xccdf_run *run, const char *path,
 	ho_s(o, html_js);
 	ho_s(o, "</script></body></html>\n");
 	ho_flush(o);
-	if (o->err != 0) {
+	if (o->out.err != 0) {
 		rc = plumb_err_set(err, PLUMB_EIO, "%s: %s", path,
-		    strerror(o->err));
+		    strerror(o->out.err));
 		goto fail;
 	}
 	free(o);

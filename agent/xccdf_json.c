@@ -33,51 +33,22 @@
 
 #define JSON_FORMAT	"plumb-xccdf-results"
 #define JSON_VERSION	1
-#define JOUT_BUF	65536
 
-/* Buffered output to the atomic file's descriptor; errors are sticky. */
+/* Output through atomic.h's buffer, plus what the writer needs. */
 struct jout {
-	int fd;
-	int err;		/* errno of the first failed write, or 0 */
-	size_t n;
-	char buf[JOUT_BUF];
+	struct atomic_out out;
 };
 
 static void
 jo_flush(struct jout *o)
 {
-	size_t off = 0;
-	ssize_t w;
-
-	while (off < o->n && o->err == 0) {
-		w = write(o->fd, o->buf + off, o->n - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			o->err = w < 0 ? errno : EIO;
-			break;
-		}
-		off += (size_t)w;
-	}
-	o->n = 0;
+	atomic_out_flush(&o->out);
 }
 
 static void
 jo_put(struct jout *o, const char *s, size_t len)
 {
-	size_t k;
-
-	while (len > 0) {
-		if (o->n == sizeof(o->buf))
-			jo_flush(o);
-		k = sizeof(o->buf) - o->n;
-		if (k > len)
-			k = len;
-		memcpy(o->buf + o->n, s, k);
-		o->n += k;
-		s += k;
-		len -= k;
-	}
+	atomic_out_put(&o->out, s, len);
 }
 
 static void
@@ -512,7 +483,7 @@ xccdf_write_json(struct xccdf_run *run, const char *path,
 		free(o);
 		return rc;
 	}
-	o->fd = af.fd;
+	o->out.fd = af.fd;
 	jo_s(o, "{");
 	json_key(o, "format");
 	json_str(o, JSON_FORMAT);
@@ -564,9 +535,9 @@ xccdf_write_json(struct xccdf_run *run, const char *path,
 	}
 	jo_s(o, "\n]}\n");
 	jo_flush(o);
-	if (o->err != 0) {
+	if (o->out.err != 0) {
 		rc = plumb_err_set(err, PLUMB_EIO, "%s: %s", path,
-		    strerror(o->err));
+		    strerror(o->out.err));
 		goto fail;
 	}
 	free(o);
