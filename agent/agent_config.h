@@ -54,6 +54,14 @@ int config_defaults(struct config *cfg, struct plumb_err *err);
  */
 int config_load(struct config *cfg, const char *path, struct plumb_err *err);
 
+/*
+ * INI values shared with the collector's configuration: digits only
+ * (config_uint), or digits with an optional K/KiB, M/MiB, G/GiB suffix
+ * (config_bytes).  0, or -1 for anything else or an overflow.
+ */
+int config_uint(const char *v, unsigned long long *out);
+int config_bytes(const char *v, unsigned long long *out);
+
 /* Free the strings; cfg is left zeroed.  Accepts NULL. */
 void config_clear(struct config *cfg);
 

@@ -137,7 +137,8 @@ config_reader(char *str, int num, void *stream)
 	return str;
 }
 
-/* Digits only (no sign, no spaces) to an unsigned long long. */
+/* Digits only (no sign, no spaces) to an unsigned long long; *end
+ * points past them. */
 static int
 config_number(const char *v, unsigned long long *out, const char **end)
 {
@@ -156,7 +157,15 @@ config_number(const char *v, unsigned long long *out, const char **end)
 	return 0;
 }
 
-static int
+int
+config_uint(const char *v, unsigned long long *out)
+{
+	const char *e;
+
+	return config_number(v, out, &e) != 0 || *e != '\0' ? -1 : 0;
+}
+
+int
 config_bytes(const char *v, unsigned long long *out)
 {
 	unsigned long long n, mul = 1;
@@ -232,7 +241,6 @@ config_apply(struct config_parse *cp, const struct config_key *k,
 {
 	char *base = (char *)cp->cfg;
 	unsigned long long n;
-	const char *e;
 	size_t len = strlen(v);
 
 	switch (k->type) {
@@ -283,7 +291,7 @@ config_apply(struct config_parse *cp, const struct config_key *k,
 		return 1;
 	case CT_UINT:
 	case CT_INT:
-		if (config_number(v, &n, &e) != 0 || *e != '\0')
+		if (config_uint(v, &n) != 0)
 			return config_fail(cp, sec, name,
 			    "\"%s\" is not a whole number", v);
 		if (n < k->min || n > k->max)

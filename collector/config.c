@@ -16,6 +16,7 @@
 #include <ini.h>
 
 #include "plumb/error.h"
+#include "agent_config.h"
 #include "bundle.h"
 #include "collector_config.h"
 
@@ -134,38 +135,6 @@ ccfg_fail(struct ccfg_parse *cp, int line, const char *sec, const char *key,
 	return 0;
 }
 
-/* A number (digits only) with an optional binary suffix when bytes. */
-static int
-ccfg_number(const char *v, int bytes, unsigned long long *out)
-{
-	unsigned long long n = 0, mul = 1;
-	const char *p = v;
-
-	if (*p < '0' || *p > '9')
-		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (n > (~0ULL - 9) / 10)
-			return -1;
-		n = n * 10 + (unsigned long long)(*p - '0');
-	}
-	if (*p != '\0') {
-		if (!bytes)
-			return -1;
-		if (strcasecmp(p, "K") == 0 || strcasecmp(p, "KiB") == 0)
-			mul = 1ULL << 10;
-		else if (strcasecmp(p, "M") == 0 || strcasecmp(p, "MiB") == 0)
-			mul = 1ULL << 20;
-		else if (strcasecmp(p, "G") == 0 || strcasecmp(p, "GiB") == 0)
-			mul = 1ULL << 30;
-		else
-			return -1;
-	}
-	if (n > ~0ULL / mul)
-		return -1;
-	*out = n * mul;
-	return 0;
-}
-
 /* inih's callback for each line (inih >= 42 passes the line number). */
 static int
 ccfg_handler(void *user, const char *sec, const char *name, const char *v,
@@ -205,7 +174,8 @@ ccfg_handler(void *user, const char *sec, const char *name, const char *v,
 		return 1;
 	case CC_UINT:
 	case CC_BYTES:
-		if (ccfg_number(v, k->type == CC_BYTES, &n) != 0)
+		if ((k->type == CC_BYTES ? config_bytes(v, &n) :
+		    config_uint(v, &n)) != 0)
 			return ccfg_fail(cp, line, sec, name,
 			    k->type == CC_BYTES ? "\"%s\" is not a size (a "
 			    "number with an optional K, M or G)" :
