@@ -444,6 +444,41 @@ out:
 	return rc;
 }
 
+int
+bundle_archive_member(const unsigned char *gz, size_t gzlen,
+    const char *name, unsigned char **data, size_t *len,
+    struct plumb_err *err)
+{
+	struct bundle_found found[BUNDLE_MAX_MEMBERS];
+	struct bundle_buf tar = { NULL, 0, 0 };
+	size_t nfound = 0, i;
+	int rc;
+
+	*data = NULL;
+	*len = 0;
+	if ((rc = bundle_gunzip(gz, gzlen, &tar, err)) != 0 ||
+	    (rc = bundle_tar_parse(tar.p, tar.len, found, &nfound, err)) != 0)
+		goto out;
+	for (i = 0; i < nfound; i++)
+		if (strcmp(found[i].name, name) == 0)
+			break;
+	if (i == nfound) {
+		rc = plumb_err_set(err, PLUMB_ENOENT, "archive has no %s",
+		    name);
+		goto out;
+	}
+	if ((*data = malloc(found[i].len + 1)) == NULL) {
+		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(*data, found[i].data, found[i].len);
+	(*data)[found[i].len] = '\0';
+	*len = found[i].len;
+out:
+	bundle_buf_free(&tar);
+	return rc;
+}
+
 /* ------------------------------------------------------------- manifest */
 
 /* Append s as a JSON string (the callers pass printable ASCII). */

@@ -57,6 +57,16 @@ int bundle_create(const char *path, const char *host,
 int bundle_verify(const char *path, const char *ca_file,
     struct bundle_info *info, struct plumb_err *err);
 
+/*
+ * The member called name of a bundle's archive: gz is the gzip'ed ustar
+ * a bundle encapsulates (check it with bundle_verify first).  *data
+ * (NUL-terminated, the caller frees) and *len; PLUMB_ENOENT when there
+ * is no such member, PLUMB_EPARSE / PLUMB_ELIMIT for a broken archive.
+ */
+int bundle_archive_member(const unsigned char *gz, size_t gzlen,
+    const char *name, unsigned char **data, size_t *len,
+    struct plumb_err *err);
+
 /* New random UUID (version 4) into out (BUNDLE_UUID_LEN + 1 bytes). */
 int bundle_uuid(char *out, struct plumb_err *err);
 

@@ -25,7 +25,6 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-#include <zlib.h>
 
 #include "plumb/error.h"
 #include "bundle.h"
@@ -298,94 +297,6 @@ out:
 	return rc;
 }
 
-/* gunzip the whole archive into *out (at most cap bytes). */
-static int
-ingest_gunzip(const unsigned char *in, size_t len, size_t cap,
-    unsigned char **out, size_t *outlen, struct plumb_err *err)
-{
-	unsigned char *buf = NULL, *nb;
-	size_t size = 0;
-	z_stream z;
-	int zr, rc;
-
-	*out = NULL;
-	*outlen = 0;
-	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
-		return plumb_err_set(err, PLUMB_ENOMEM, "zlib init failed");
-	z.next_in = (unsigned char *)(uintptr_t)in;
-	z.avail_in = len > UINT32_MAX ? UINT32_MAX : (uInt)len;
-	do {
-		if (z.total_out == size) {
-			size_t ns = size == 0 ? 65536 : size * 2;
-
-			if (size >= cap) {
-				rc = plumb_err_set(err, PLUMB_ELIMIT,
-				    "archive larger than %zu bytes", cap);
-				goto out;
-			}
-			if (ns > cap)
-				ns = cap;
-			if ((nb = realloc(buf, ns)) == NULL) {
-				rc = plumb_err_set(err, PLUMB_ENOMEM,
-				    "out of memory");
-				goto out;
-			}
-			buf = nb;
-			size = ns;
-		}
-		z.next_out = buf + z.total_out;
-		z.avail_out = (uInt)(size - z.total_out);
-		zr = inflate(&z, Z_NO_FLUSH);
-	} while (zr == Z_OK);
-	if (zr != Z_STREAM_END) {
-		rc = plumb_err_set(err, PLUMB_EPARSE, "archive is not gzip");
-		goto out;
-	}
-	*out = buf;
-	*outlen = z.total_out;
-	buf = NULL;
-	rc = PLUMB_OK;
-out:
-	inflateEnd(&z);
-	free(buf);
-	return rc;
-}
-
-/* Find member name in a ustar archive (regular files only). */
-static int
-ingest_tar_find(const unsigned char *tar, size_t len, const char *name,
-    const unsigned char **data, size_t *dlen)
-{
-	size_t off = 0, size, i;
-	const unsigned char *h;
-
-	*data = NULL;
-	*dlen = 0;
-	while (off + 512 <= len) {
-		h = tar + off;
-		for (i = 0; i < 512 && h[i] == 0; i++)
-			;
-		if (i == 512)
-			break;		/* end of archive */
-		size = 0;
-		for (i = 124; i < 136 && h[i] >= '0' && h[i] <= '7'; i++)
-			size = size * 8 + (size_t)(h[i] - '0');
-		off += 512;
-		if (size > len - off)
-			return -1;
-		if ((h[156] == '0' || h[156] == '\0') && h[345] == '\0' &&
-		    strnlen((const char *)h, 100) == strlen(name) &&
-		    memcmp(h, name, strlen(name)) == 0) {
-			*data = tar + off;
-			*dlen = size;
-			return 0;
-		}
-		off += (size + 511) & ~(size_t)511;
-	}
-	return -1;
-}
-
 static void
 ingest_say(struct ingest_result *res, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -434,10 +345,10 @@ ingest_bundle(struct ingest *ig, X509 *client, const char *uuid,
 	struct store_host h;
 	struct plumb_err err;
 	CMS_ContentInfo *cms = NULL;
-	const unsigned char *arch, *sum;
-	unsigned char *tar = NULL, md[32];
+	const unsigned char *arch;
+	unsigned char *sum = NULL, md[32];
 	char tmp[EVIDENCE_PATH_MAX] = "", hex[STORE_SHA256_HEX];
-	size_t archlen, tarlen, sumlen, nrules = 0;
+	size_t archlen, sumlen, nrules = 0;
 	int exists, existed = 0, dup;
 
 	memset(res, 0, sizeof(*res));
@@ -508,9 +419,8 @@ ingest_bundle(struct ingest *ig, X509 *client, const char *uuid,
 		    "verified one");
 		goto out;
 	}
-	if (ingest_gunzip(arch, archlen, BUNDLE_MAX_BYTES, &tar, &tarlen,
-	    &err) != 0 || ingest_tar_find(tar, tarlen, INGEST_SUMMARY, &sum,
-	    &sumlen) != 0) {
+	if (bundle_archive_member(arch, archlen, INGEST_SUMMARY, &sum,
+	    &sumlen, &err) != 0) {
 		ingest_say(res, 400, "bundle without a readable %s",
 		    INGEST_SUMMARY);
 		goto out;
@@ -582,7 +492,7 @@ out:
 	if (res->status != 201 && res->status != 409)
 		res->evidence_sha256[0] = '\0';
 	CMS_ContentInfo_free(cms);
-	free(tar);
+	free(sum);
 	store_rules_free(rules, nrules);
 	free(b);
 }
