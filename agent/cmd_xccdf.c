@@ -288,6 +288,7 @@ xccdf_eval_main(int argc, char **argv)
 	eo.nskip_rules = nskips;
 	eo.progress = eval_progress;
 	eo.progress_arg = &out;
+	lo.lean = results == NULL && arf == NULL && report == NULL;
 	if (xccdf_content_load(argv[optind], &lo, &c, &err) != PLUMB_OK ||
 	    xccdf_resolve(c, profile, &err) != PLUMB_OK)
 		goto fail;

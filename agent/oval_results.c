@@ -20,6 +20,7 @@
 #include "oval_doc.h"
 #include "oval_eval.h"
 #include "oval_results.h"
+#include "xml_write.h"
 
 #define NS_RES	"http://oval.mitre.org/XMLSchema/oval-results-5"
 #define NS_SC	"http://oval.mitre.org/XMLSchema/oval-system-characteristics-5"
@@ -39,6 +40,7 @@ static const struct {
  * once at the end instead of after each element. */
 struct rw {
 	xmlTextWriterPtr w;
+	xmlOutputBufferPtr out;		/* w's, for streamed copies */
 	int bad;
 };
 
@@ -108,53 +110,15 @@ directives(struct rw *rw, int thin)
 	end(rw);
 }
 
-/* Serialise node into the results as it is. */
-static void
-dump_node(struct rw *rw, xmlDocPtr doc, xmlNodePtr node)
-{
-	xmlBufferPtr buf;
-
-	if ((buf = xmlBufferCreate()) == NULL) {
-		rw->bad = 1;
-		return;
-	}
-	if (xmlNodeDump(buf, doc, node, 0, 0) < 0)
-		rw->bad = 1;
-	else
-		W(rw, xmlTextWriterWriteRaw(rw->w, xmlBufferContent(buf)));
-	xmlBufferFree(buf);
-}
-
 /*
- * Copy the definitions document into the results.  A standalone
- * definitions file declares its namespaces on its root and is written
- * as it is; one embedded in a larger document (a data stream) may rely
- * on its ancestors' declarations, so it is copied into a document of its
- * own first, which gives it the declarations it needs.
+ * Copy the definitions document into the results, streamed.  One
+ * embedded in a larger document (a data stream) may rely on its
+ * ancestors' namespace declarations: xml_write_copy() declares them.
  */
 static void
 definitions_copy(struct rw *rw, const struct oval_doc *doc)
 {
-	xmlNodePtr root = oval_doc_root(doc), copy;
-	xmlDocPtr tmp;
-
-	if (root->parent != NULL && root->parent->type == XML_DOCUMENT_NODE) {
-		dump_node(rw, root->doc, root);
-		return;
-	}
-	if ((tmp = xmlNewDoc(BAD_CAST "1.0")) == NULL) {
-		rw->bad = 1;
-		return;
-	}
-	if ((copy = xmlDocCopyNode(root, tmp, 1)) == NULL) {
-		xmlFreeDoc(tmp);
-		rw->bad = 1;
-		return;
-	}
-	xmlDocSetRootElement(tmp, copy);
-	xmlReconciliateNs(tmp, copy);
-	dump_node(rw, tmp, copy);
-	xmlFreeDoc(tmp);
+	W(rw, xml_write_copy(rw->w, rw->out, oval_doc_root(doc)));
 }
 
 /* The version attribute of the element an id refers to. */
@@ -460,9 +424,10 @@ results_body(struct rw *rw, const struct oval_session *s, int thin)
 
 int
 oval_results_emit(const struct oval_session *s, xmlTextWriterPtr w,
+    xmlOutputBufferPtr out,
     const struct oval_results_opts *opts)
 {
-	struct rw rw = { w, 0 };
+	struct rw rw = { w, out, 0 };
 
 	results_body(&rw, s, opts && opts->thin);
 	return rw.bad ? PLUMB_EIO : PLUMB_OK;
@@ -474,7 +439,7 @@ oval_results_write(const struct oval_session *s, const char *path,
 {
 	struct atomic_file af;
 	xmlOutputBufferPtr out;
-	struct rw rw = { NULL, 0 };
+	struct rw rw = { NULL, NULL, 0 };
 	int rc, thin = opts && opts->thin;
 
 	if ((rc = atomic_open(&af, path, err)) != 0)
@@ -486,6 +451,7 @@ oval_results_write(const struct oval_session *s, const char *path,
 		atomic_abort(&af);
 		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 	}
+	rw.out = out;
 	W(&rw, xmlTextWriterStartDocument(rw.w, "1.0", "UTF-8", NULL));
 	results_body(&rw, s, thin);
 	W(&rw, xmlTextWriterEndDocument(rw.w));

@@ -147,7 +147,6 @@ struct xccdf_fix {
 	char *id;
 	char *system;
 	char *text;
-	xmlNodePtr node;
 };
 
 /*
@@ -317,6 +316,13 @@ struct xccdf_load_opts {
 	const char *benchmark_id;
 	const char *tailoring_file;
 	const char *tailoring_id;	/* tailoring component-ref id in DS */
+	/*
+	 * No copy of the content (xccdf_write_results(), _arf()) and no
+	 * HTML report will be written: the benchmark's prose (fix,
+	 * description, rationale, fixtext and warning elements) is not
+	 * kept, and a large data stream loads in much less memory.
+	 */
+	int lean;
 };
 
 /*

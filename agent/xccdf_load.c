@@ -670,7 +670,6 @@ parse_item(struct parse_ctx *pc, xmlNodePtr n, struct xccdf_item *parent,
 			if ((it->refs[ir++].text = text_of(c, k)) == NULL)
 				rc = PLUMB_ENOMEM;
 		} else if (xccdf_is(k, NULL, "fix")) {
-			it->fixes[ifx].node = k;
 			it->fixes[ifx].id = xccdf_strdup(c, xccdf_attr(k, "id"));
 			it->fixes[ifx].system = xccdf_strdup(c,
 			    xccdf_attr(k, "system"));
@@ -1106,6 +1105,14 @@ load_tailoring(struct xccdf_content *c, const struct xccdf_load_opts *o,
 
 /* ---------------------------------------------------------- public */
 
+/* What a lean load leaves out (xccdf_load_opts.lean): prose that only
+ * the copies of the content and the HTML report show. */
+static const char *const lean_names[] = { "fix", "description",
+    "rationale", "fixtext", "warning", NULL };
+static const struct xml_load_drop lean_drop = {
+	"http://checklists.nist.gov/xccdf/", lean_names
+};
+
 int
 xccdf_content_load(const char *path, const struct xccdf_load_opts *opts,
     struct xccdf_content **out, struct plumb_err *err)
@@ -1130,7 +1137,8 @@ xccdf_content_load(const char *path, const struct xccdf_load_opts *opts,
 		slash[slash == c->dir ? 1 : 0] = '\0';
 	else
 		strcpy(c->dir, ".");
-	if ((rc = xml_load_file(path, &c->xml, err)) != PLUMB_OK)
+	if ((rc = xml_load_file_drop(path, opts->lean ? &lean_drop : NULL,
+	    &c->xml, err)) != PLUMB_OK)
 		goto out;
 	root = xmlDocGetRootElement(c->xml);
 	if (xccdf_is(root, XCCDF_NS_DS, "data-stream-collection")) {

@@ -33,6 +33,7 @@
 #include "oval_results.h"
 #include "xccdf.h"
 #include "xccdf_write.h"
+#include "xml_write.h"
 
 #define NS_ARF	"http://scap.nist.gov/schema/asset-reporting-format/1.1"
 #define NS_CORE	"http://scap.nist.gov/schema/reporting-core/1.1"
@@ -66,6 +67,7 @@
  * a sticky failure flag (each call is checked once, at the end). */
 struct xw {
 	xmlTextWriterPtr w;
+	xmlOutputBufferPtr out;		/* w's, for streamed copies */
 	struct atomic_file af;
 	const char *path;
 	int bad;
@@ -143,6 +145,7 @@ xw_open(struct xw *x, const char *path, struct plumb_err *err)
 		return plumb_err_set(err, PLUMB_ENOMEM, "%s: out of memory",
 		    path);
 	}
+	x->out = out;
 	W(x, xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", NULL));
 	return PLUMB_OK;
 }
@@ -163,71 +166,6 @@ xw_close(struct xw *x, struct plumb_err *err)
 		    x->path);
 	}
 	return atomic_commit(&x->af, err);
-}
-
-/* ------------------------------------------------------ copied XML */
-
-/* Serialise node (and its subtree) as it is. */
-static void
-xr_dump_node(struct xw *x, xmlNodePtr node)
-{
-	xmlBufferPtr buf;
-
-	if ((buf = xmlBufferCreate()) == NULL) {
-		x->bad = 1;
-		return;
-	}
-	if (xmlNodeDump(buf, node->doc, node, 0, 0) < 0)
-		x->bad = 1;
-	else if (xmlBufferLength(buf) > 0)
-		W(x, xmlTextWriterWriteRaw(x->w, xmlBufferContent(buf)));
-	xmlBufferFree(buf);
-}
-
-/*
- * Open a copy of element node: its name, every namespace in scope
- * there (it may rely on its ancestors' declarations) and its
- * attributes.  Its children can then be dumped as they are.
- */
-static void
-xr_copy_open(struct xw *x, xmlNodePtr node)
-{
-	char name[512];
-	xmlNsPtr *nsl, ns;
-	xmlAttrPtr a;
-	xmlChar *v;
-	size_t i;
-
-	if (node->ns != NULL && node->ns->prefix != NULL)
-		snprintf(name, sizeof(name), "%s:%s", node->ns->prefix,
-		    node->name);
-	else
-		snprintf(name, sizeof(name), "%s", node->name);
-	W(x, xmlTextWriterStartElement(x->w, BAD_CAST name));
-	if ((nsl = xmlGetNsList(node->doc, node)) != NULL) {
-		for (i = 0; (ns = nsl[i]) != NULL; i++) {
-			if (ns->prefix != NULL)
-				snprintf(name, sizeof(name), "xmlns:%s",
-				    ns->prefix);
-			else
-				snprintf(name, sizeof(name), "xmlns");
-			xr_attr(x, name, (const char *)ns->href);
-		}
-		xmlFree(nsl);
-	}
-	for (a = node->properties; a != NULL; a = a->next) {
-		if (a->ns != NULL && a->ns->prefix != NULL)
-			snprintf(name, sizeof(name), "%s:%s", a->ns->prefix,
-			    a->name);
-		else
-			snprintf(name, sizeof(name), "%s", a->name);
-		if ((v = xmlNodeGetContent((xmlNodePtr)a)) == NULL) {
-			x->bad = 1;
-			continue;
-		}
-		xr_attr(x, name, (const char *)v);
-		xmlFree(v);
-	}
 }
 
 /* ------------------------------------------------------ host facts */
@@ -637,14 +575,14 @@ xr_benchmark_out(struct xw *x, const struct tr_ctx *t)
 	xmlNodePtr bm = t->run->benchmark->node, k;
 	int done = 0;
 
-	xr_copy_open(x, bm);
+	W(x, xml_write_open_copy(x->w, bm));
 	for (k = bm->children; k != NULL; k = k->next) {
 		if (!done && k->type == XML_ELEMENT_NODE &&
 		    xmlStrcmp(k->name, BAD_CAST "signature") == 0) {
 			xr_test_result(x, t);
 			done = 1;
 		}
-		xr_dump_node(x, k);
+		W(x, xml_write_node(x->w, x->out, k));
 	}
 	if (!done)
 		xr_test_result(x, t);
@@ -709,16 +647,13 @@ static void
 xr_arf_request(struct xw *x, struct xccdf_run *run)
 {
 	xmlDocPtr doc = xccdf_content_xml(run->content);
-	xmlNodePtr root = xmlDocGetRootElement(doc), k;
+	xmlNodePtr root = xmlDocGetRootElement(doc);
 
 	xr_start(x, "arf", "report-requests");
 	xr_start(x, "arf", "report-request");
 	xr_attr(x, "id", ARF_REQUEST);
 	xr_start(x, "arf", "content");
-	xr_copy_open(x, root);
-	for (k = root->children; k != NULL; k = k->next)
-		xr_dump_node(x, k);
-	xr_end(x);
+	W(x, xml_write_copy(x->w, x->out, root));
 	xr_end(x);
 	xr_end(x);
 	xr_end(x);
@@ -827,7 +762,7 @@ xccdf_write_arf(struct xccdf_run *run, const char *path,
 		xr_start(&x, "arf", "report");
 		xr_attr(&x, "id", id);
 		xr_start(&x, "arf", "content");
-		if (oval_results_emit(oc->session, x.w, &ro) != PLUMB_OK)
+		if (oval_results_emit(oc->session, x.w, x.out, &ro) != PLUMB_OK)
 			x.bad = 1;
 		xr_end(&x);
 		xr_end(&x);

@@ -24,6 +24,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
 #include <libxml/xmlerror.h>
 
 #include "plumb/error.h"
@@ -38,6 +39,7 @@ struct xml_load_state {
 	int			 code;		/* PLUMB_E* for the record */
 	int			 line;
 	char			 msg[PLUMB_ERR_MSG_MAX];
+	const struct xml_load_drop *drop;	/* or NULL */
 };
 
 /* Reader state for files: counts bytes so any file type is capped. */
@@ -201,6 +203,104 @@ xml_load_read(void *ctx, char *buf, int len)
 }
 
 /*
+ * Elements whose text is prose (XCCDF descriptions, fixes, titles and
+ * the XHTML inside them): their whitespace is content and is kept.
+ */
+static int
+xml_load_prose(xmlNodePtr el)
+{
+	static const char *const names[] = { "description", "rationale",
+	    "fixtext", "fix", "warning", "title", "front-matter",
+	    "rear-matter", "notice", "question_text", "check-content" };
+	size_t i;
+
+	if (el->ns != NULL && xmlStrcmp(el->ns->href,
+	    BAD_CAST "http://www.w3.org/1999/xhtml") == 0)
+		return 1;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (xmlStrcmp(el->name, BAD_CAST names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whitespace only, with a line break: indentation. */
+static int
+xml_load_indent(xmlNodePtr n)
+{
+	const xmlChar *p;
+	int nl = 0;
+
+	if (n->type != XML_TEXT_NODE || n->content == NULL)
+		return 0;
+	for (p = n->content; *p != '\0'; p++) {
+		if (*p == '\n')
+			nl = 1;
+		else if (*p != ' ' && *p != '\t' && *p != '\r')
+			return 0;
+	}
+	return nl;
+}
+
+/* Is el one of the elements the caller does not want? */
+static int
+xml_load_dropped(const struct xml_load_drop *d, xmlNodePtr el)
+{
+	size_t i;
+
+	if (el->ns == NULL || xmlStrncmp(el->ns->href, BAD_CAST d->ns,
+	    (int)strlen(d->ns)) != 0)
+		return 0;
+	for (i = 0; d->names[i] != NULL; i++)
+		if (xmlStrcmp(el->name, BAD_CAST d->names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * End of an element: drop the indentation between its child elements
+ * before the parser goes on, so a large data stream never holds its
+ * whitespace nodes (about a sixth of its tree).  Only element content
+ * is trimmed: not prose, not xml:space="preserve", and an element with
+ * no child element keeps its text whatever it is.
+ */
+static void
+xml_load_end_element(void *ctx, const xmlChar *localname,
+    const xmlChar *prefix, const xmlChar *uri)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct xml_load_state *st = ctxt->_private;
+	xmlNodePtr el = ctxt->node, k, next;
+	int elems = 0, indents = 0;
+
+	if (el != NULL && el->type == XML_ELEMENT_NODE) {
+		for (k = el->children; k != NULL; k = k->next) {
+			if (k->type == XML_ELEMENT_NODE)
+				elems = 1;
+			else if (xml_load_indent(k))
+				indents = 1;
+		}
+	}
+	if (elems && indents && !xml_load_prose(el) &&
+	    xmlNodeGetSpacePreserve(el) != 1) {
+		for (k = el->children; k != NULL; k = next) {
+			next = k->next;
+			if (xml_load_indent(k)) {
+				xmlUnlinkNode(k);
+				xmlFreeNode(k);
+			}
+		}
+	}
+	xmlSAX2EndElementNs(ctx, localname, prefix, uri);
+	if (st->drop != NULL && el != NULL && xml_load_dropped(st->drop, el)) {
+		xmlUnlinkNode(el);
+		xmlFreeNode(el);
+		/* The parser grows the text node it made last in place;
+		 * that may have been inside el, so make it append anew. */
+		ctxt->nodelen = ctxt->nodemem = 0;
+	}
+}
+
+/*
  * Parse from buf/len (buf != NULL) or from io with every defence on;
  * on success *out holds the document.  The global entity loader and
  * structured error handler are swapped in for the parse and restored
@@ -208,7 +308,8 @@ xml_load_read(void *ctx, char *buf, int len)
  */
 static int
 xml_load_parse(const char *buf, size_t len, struct xml_load_io *io,
-    const char *name, xmlDocPtr *out, struct plumb_err *err)
+    const char *name, const struct xml_load_drop *drop, xmlDocPtr *out,
+    struct plumb_err *err)
 {
 	/* NOERROR/NOWARNING: nothing goes to libxml2's default printer.
 	 * COMPACT: short texts live inside their nodes (the tree is only
@@ -225,6 +326,7 @@ xml_load_parse(const char *buf, size_t len, struct xml_load_io *io,
 
 	memset(&st, 0, sizeof(st));
 	st.name = name;
+	st.drop = drop;
 	if ((ctxt = xmlNewParserCtxt()) == NULL)
 		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 	st.ctxt = ctxt;
@@ -232,6 +334,7 @@ xml_load_parse(const char *buf, size_t len, struct xml_load_io *io,
 	ctxt->sax->serror = xml_load_ctxt_error;
 	ctxt->sax->entityDecl = xml_load_entity_decl;
 	ctxt->sax->unparsedEntityDecl = xml_load_unparsed_decl;
+	ctxt->sax->endElementNs = xml_load_end_element;
 
 	prev_loader = xmlGetExternalEntityLoader();
 	prev_serror = xmlStructuredError;
@@ -291,11 +394,18 @@ xml_load_memory(const char *buf, size_t len, const char *name,
 	if (buf == NULL || len == 0)
 		return plumb_err_set(err, PLUMB_EPARSE, "%s:1: empty document",
 		    name);
-	return xml_load_parse(buf, len, NULL, name, out, err);
+	return xml_load_parse(buf, len, NULL, name, NULL, out, err);
 }
 
 int
 xml_load_file(const char *path, xmlDocPtr *out, struct plumb_err *err)
+{
+	return xml_load_file_drop(path, NULL, out, err);
+}
+
+int
+xml_load_file_drop(const char *path, const struct xml_load_drop *drop,
+    xmlDocPtr *out, struct plumb_err *err)
 {
 	struct xml_load_io io;
 	struct stat st;
@@ -327,7 +437,7 @@ xml_load_file(const char *path, xmlDocPtr *out, struct plumb_err *err)
 	}
 	memset(&io, 0, sizeof(io));
 	io.fd = fd;
-	rc = xml_load_parse(NULL, 0, &io, path, out, err);
+	rc = xml_load_parse(NULL, 0, &io, path, drop, out, err);
 out:
 	close(fd);
 	return rc;

@@ -29,6 +29,20 @@
  */
 int xml_load_file(const char *path, xmlDocPtr *out, struct plumb_err *err);
 
+/*
+ * Elements a caller does not need: those in a namespace starting with
+ * ns whose local name is in names (NULL-terminated) are freed as soon
+ * as they are parsed, so a large document never holds them.
+ */
+struct xml_load_drop {
+	const char *ns;
+	const char *const *names;
+};
+
+/* xml_load_file() without the elements drop names. */
+int xml_load_file_drop(const char *path, const struct xml_load_drop *drop,
+    xmlDocPtr *out, struct plumb_err *err);
+
 /* The same for an in-memory buffer; name (may be NULL) is used in
  * messages in place of the file name. */
 int xml_load_memory(const char *buf, size_t len, const char *name,

@@ -99,9 +99,11 @@ START_TEST(test_good_doc)
 	v = xmlNodeGetContent(c);
 	ck_assert_str_eq((char *)v, "hello");
 	xmlFree(v);
-	/* Whitespace is kept (default handling), CDATA becomes text. */
+	/* The indentation before <child> is dropped; text that is not
+	 * only whitespace stays, and CDATA becomes text. */
 	ck_assert_ptr_nonnull(root->children);
-	ck_assert_int_eq(root->children->type, XML_TEXT_NODE);
+	ck_assert_int_eq(root->children->type, XML_ELEMENT_NODE);
+	ck_assert_int_eq(root->last->type, XML_TEXT_NODE);
 	v = xmlNodeGetContent(root);
 	ck_assert_ptr_nonnull(strstr((char *)v, "x<y"));
 	xmlFree(v);
@@ -114,6 +116,108 @@ START_TEST(test_good_doc)
 	ck_assert_ptr_nonnull(doc);
 	ck_assert_str_eq((const char *)xmlDocGetRootElement(doc)->name,
 	    "root");
+	xmlFreeDoc(doc);
+}
+END_TEST
+
+/* The content of the first child element of n named name. */
+static char *
+child_text(xmlNodePtr n, const char *name)
+{
+	xmlNodePtr k;
+
+	for (k = n->children; k != NULL; k = k->next)
+		if (k->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)k->name, name) == 0)
+			return (char *)xmlNodeGetContent(k);
+	ck_abort_msg("no <%s>", name);
+	return NULL;
+}
+
+/* Count n's children of one node type. */
+static int
+count_type(xmlNodePtr n, xmlElementType type)
+{
+	xmlNodePtr k;
+	int i = 0;
+
+	for (k = n->children; k != NULL; k = k->next)
+		if (k->type == type)
+			i++;
+	return i;
+}
+
+START_TEST(test_indentation)
+{
+	static const char text[] = "<r xmlns=\"urn:t\" "
+	    "xmlns:h=\"http://www.w3.org/1999/xhtml\">\n"
+	    "  <a>  </a>\n  <b>\n  </b>\n"
+	    "  <description><h:code>x</h:code>\n<h:code>y</h:code>"
+	    "</description>\n"
+	    "  <keep xml:space=\"preserve\">\n    <c/>\n  </keep>\n"
+	    "  <mixed>t<c/>\n<c/></mixed>\n"
+	    "</r>\n";
+	struct plumb_err err = { 0, "" };
+	xmlDocPtr doc;
+	xmlNodePtr root, k;
+	char *v;
+
+	ck_assert_int_eq(xml_load_memory(text, strlen(text), "ws.xml",
+	    &doc, &err), PLUMB_OK);
+	root = xmlDocGetRootElement(doc);
+	/* Element content: the indentation between elements is gone. */
+	ck_assert_int_eq(count_type(root, XML_TEXT_NODE), 0);
+	ck_assert_int_eq(count_type(root, XML_ELEMENT_NODE), 5);
+	/* An element without child elements keeps its whitespace. */
+	v = child_text(root, "a");
+	ck_assert_str_eq(v, "  ");
+	xmlFree(v);
+	v = child_text(root, "b");
+	ck_assert_str_eq(v, "\n  ");
+	xmlFree(v);
+	/* Prose keeps the line break between its inline elements. */
+	v = child_text(root, "description");
+	ck_assert_str_eq(v, "x\ny");
+	xmlFree(v);
+	/* So does xml:space="preserve". */
+	for (k = root->children; k != NULL; k = k->next)
+		if (strcmp((const char *)k->name, "keep") == 0)
+			break;
+	ck_assert_ptr_nonnull(k);
+	ck_assert_int_eq(count_type(k, XML_TEXT_NODE), 2);
+	/* Mixed content is trimmed only of whole indentation nodes: the
+	 * "t" stays. */
+	v = child_text(root, "mixed");
+	ck_assert_str_eq(v, "t");
+	xmlFree(v);
+	xmlFreeDoc(doc);
+}
+END_TEST
+
+START_TEST(test_drop)
+{
+	static const char text[] = "<r xmlns=\"urn:x/1.2\" "
+	    "xmlns:o=\"urn:y\">a<fix>a long fix text<i>!</i></fix>b"
+	    "<keep>k</keep><o:fix>other</o:fix>"
+	    "<warning>w</warning>c</r>";
+	static const char *const names[] = { "fix", "warning", NULL };
+	const struct xml_load_drop drop = { "urn:x/", names };
+	struct plumb_err err = { 0, "" };
+	xmlDocPtr doc = NULL;
+	xmlNodePtr root;
+	char *v;
+
+	ck_assert_int_eq(xml_load_file_drop(write_file("drop.xml", text,
+	    strlen(text)), &drop, &doc, &err), PLUMB_OK);
+	root = xmlDocGetRootElement(doc);
+	/* Dropped in urn:x/..., kept in another namespace; the text
+	 * around a dropped element joins up. */
+	v = (char *)xmlNodeGetContent(root);
+	ck_assert_str_eq(v, "abkotherc");
+	xmlFree(v);
+	ck_assert_int_eq(root->children->type, XML_TEXT_NODE);
+	ck_assert_str_eq((const char *)root->children->content, "ab");
+	ck_assert_int_eq(count_type(root, XML_ELEMENT_NODE), 2);
 	xmlFreeDoc(doc);
 }
 END_TEST
@@ -480,6 +584,8 @@ xml_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_good_doc);
+	tcase_add_test(tc, test_indentation);
+	tcase_add_test(tc, test_drop);
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_xxe);
 	tcase_add_test(tc, test_billion_laughs);
