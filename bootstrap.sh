@@ -25,10 +25,13 @@ die() {
 
 # Build and test dependencies, then the reference evaluator and the SCAP
 # Security Guide content used by tests/conformance and the README.
+# libpq-dev: the collector's PostgreSQL store; postgresql: the server
+# tests/collector/pg.sh starts privately to test it (it skips without).
 PACKAGES="build-essential autoconf automake libtool pkg-config
 libxml2-dev libssl-dev libcurl4-openssl-dev libinih-dev check libpcre2-dev
 libyaml-dev libsystemd-dev zlib1g-dev
 libevent-dev libsqlite3-dev libjansson-dev sqlite3
+libpq-dev postgresql
 libxml2-utils xsltproc time jq
 openscap-scanner openscap-common ssg-debian ssg-debderived"
 

@@ -81,6 +81,9 @@ bundle_buf_add(struct bundle_buf *b, const void *data, size_t len)
 	unsigned char *np;
 	size_t ncap;
 
+	/* Nothing to add: b->p may still be NULL (no offset on it). */
+	if (len == 0)
+		return PLUMB_OK;
 	if (len > BUNDLE_MAX_BYTES - b->len)
 		return PLUMB_ELIMIT;
 	if (b->len + len > b->cap) {
@@ -229,18 +232,16 @@ bundle_tar_octal_put(unsigned char *f, size_t n, unsigned long long v)
 	}
 }
 
-/* One ustar header for a regular file of len bytes. */
-static int
-bundle_tar_header(struct bundle_buf *b, const char *name, size_t len,
-    time_t mtime)
+void
+bundle_tar_header(unsigned char h[BUNDLE_TAR_BLOCK], const char *name,
+    size_t len, time_t mtime, unsigned mode)
 {
-	unsigned char h[BUNDLE_BLOCK];
 	unsigned sum = 0;
 	size_t i;
 
-	memset(h, 0, sizeof(h));
-	memcpy(h, name, strlen(name));			/* name[100] */
-	memcpy(h + 100, "0000644", 8);			/* mode */
+	memset(h, 0, BUNDLE_TAR_BLOCK);
+	memcpy(h, name, strnlen(name, BUNDLE_TAR_NAME_MAX)); /* name[100] */
+	bundle_tar_octal_put(h + 100, 8, mode & 07777);	/* mode */
 	memcpy(h + 108, "0000000", 8);			/* uid */
 	memcpy(h + 116, "0000000", 8);			/* gid */
 	bundle_tar_octal_put(h + 124, 12, len);		/* size */
@@ -252,21 +253,22 @@ bundle_tar_header(struct bundle_buf *b, const char *name, size_t len,
 	memcpy(h + 263, "00", 2);			/* version */
 	memcpy(h + 265, "root", 4);			/* uname */
 	memcpy(h + 297, "root", 4);			/* gname */
-	for (i = 0; i < sizeof(h); i++)
+	for (i = 0; i < BUNDLE_TAR_BLOCK; i++)
 		sum += h[i];
 	bundle_tar_octal_put(h + 148, 7, sum);		/* + NUL, space */
 	h[155] = ' ';
-	return bundle_buf_add(b, h, sizeof(h));
 }
 
 static int
 bundle_tar_add(struct bundle_buf *b, const char *name,
     const unsigned char *data, size_t len, time_t mtime)
 {
+	unsigned char h[BUNDLE_TAR_BLOCK];
 	size_t pad = (BUNDLE_BLOCK - len % BUNDLE_BLOCK) % BUNDLE_BLOCK;
 	int rc;
 
-	if ((rc = bundle_tar_header(b, name, len, mtime)) != PLUMB_OK ||
+	bundle_tar_header(h, name, len, mtime, 0644);
+	if ((rc = bundle_buf_add(b, h, sizeof(h))) != PLUMB_OK ||
 	    (rc = bundle_buf_add(b, data, len)) != PLUMB_OK)
 		return rc;
 	return bundle_buf_add(b, NULL, pad);

@@ -67,6 +67,18 @@ int bundle_archive_member(const unsigned char *gz, size_t gzlen,
     const char *name, unsigned char **data, size_t *len,
     struct plumb_err *err);
 
+#define BUNDLE_TAR_BLOCK	512	/* ustar header and data blocks */
+#define BUNDLE_TAR_NAME_MAX	99	/* name field, NUL kept */
+
+/*
+ * The POSIX ustar header of a regular file (owner root, mode, mtime)
+ * into h: what bundles archive their members with, for other writers
+ * of plain archives (the collector's evidence export).  name is cut at
+ * BUNDLE_TAR_NAME_MAX bytes: check it first.
+ */
+void bundle_tar_header(unsigned char h[BUNDLE_TAR_BLOCK], const char *name,
+    size_t len, time_t mtime, unsigned mode);
+
 /* New random UUID (version 4) into out (BUNDLE_UUID_LEN + 1 bytes). */
 int bundle_uuid(char *out, struct plumb_err *err);
 

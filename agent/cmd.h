@@ -17,6 +17,7 @@ int cmd_agent(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_sign_content(int argc, char **argv);
 int cmd_spool(int argc, char **argv);
+int cmd_enroll(int argc, char **argv);
 
 struct config;
 /* Deliver the spool (for "plumb spool flush"): 0 when it is empty

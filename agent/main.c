@@ -28,6 +28,8 @@ usage(FILE *f)
 	    "  verify       check a signed results bundle\n"
 	    "  spool        list, purge or flush the bundles awaiting upload\n"
 	    "  sign-content sign SCAP content for require_signed_content\n"
+	    "  enroll       get or renew this host's certificate from the "
+	    "collector\n"
 	    "\n"
 	    "Options:\n"
 	    "  -h, --help     show this help\n"
@@ -82,6 +84,8 @@ main(int argc, char **argv)
 		rc = cmd_spool(argc - 1, argv + 1);
 	} else if (strcmp(argv[1], "sign-content") == 0) {
 		rc = cmd_sign_content(argc - 1, argv + 1);
+	} else if (strcmp(argv[1], "enroll") == 0) {
+		rc = cmd_enroll(argc - 1, argv + 1);
 	} else {
 		cmd_warnx("unknown command '%s' (see plumb --help)", argv[1]);
 		rc = CMD_EXIT_ERROR;

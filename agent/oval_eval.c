@@ -62,7 +62,7 @@ static int def_eval(struct oval_session *, const struct oval_node *,
     const struct oval_def_res **);
 static enum oval_result state_eval(struct oval_session *,
     const struct oval_node *, const struct oval_item *,
-    struct oval_var_uses *);
+    struct oval_var_uses *, struct plumb_err *);
 static int state_uses(struct oval_session *, const struct oval_node *,
     const char *);
 
@@ -697,7 +697,8 @@ filters_keep(void *arg, const struct oval_item *it)
 	int hit;
 
 	for (i = 0; i < f->n; i++) {
-		hit = state_eval(f->s, f->ste[i], it, f->uses) == OVAL_R_TRUE;
+		hit = state_eval(f->s, f->ste[i], it, f->uses, NULL) ==
+		    OVAL_R_TRUE;
 		if (hit != f->include[i])
 			return 0;
 	}
@@ -1255,18 +1256,25 @@ done:
 
 /* -------------------------------------------------------------- states */
 
-/* Compare one item value with every expected value under var_check. */
+/* Compare one item value with every expected value under var_check;
+ * the first comparison error's reason goes to err (NULL: not wanted). */
 static enum oval_result
 value_check(enum oval_datatype dt, enum oval_operation op,
     enum oval_check var_check, const char *actual,
-    const struct oval_values *expected)
+    const struct oval_values *expected, struct plumb_err *err)
 {
 	struct oval_rcount rc = { { 0 } };
+	struct plumb_err e;
+	enum oval_result r;
 	size_t i;
 
-	for (i = 0; i < expected->n; i++)
-		oval_rcount_add(&rc, oval_cmp(dt, op, actual,
-		    expected->v[i], NULL));
+	for (i = 0; i < expected->n; i++) {
+		e.msg[0] = '\0';
+		r = oval_cmp(dt, op, actual, expected->v[i], &e);
+		if (r == OVAL_R_ERROR && err != NULL && err->msg[0] == '\0')
+			*err = e;
+		oval_rcount_add(&rc, r);
+	}
 	return oval_result_check(var_check, &rc);
 }
 
@@ -1274,7 +1282,7 @@ value_check(enum oval_datatype dt, enum oval_operation op,
 static enum oval_result
 field_check(const struct oval_field *f, enum oval_datatype dt,
     enum oval_operation op, enum oval_check var_check,
-    const struct oval_values *expected)
+    const struct oval_values *expected, struct plumb_err *err)
 {
 	switch (f->status) {
 	case OVAL_ST_EXISTS:
@@ -1288,7 +1296,7 @@ field_check(const struct oval_field *f, enum oval_datatype dt,
 	}
 	if (f->value == NULL)
 		return OVAL_R_ERROR;
-	return value_check(dt, op, var_check, f->value, expected);
+	return value_check(dt, op, var_check, f->value, expected, err);
 }
 
 /*
@@ -1430,7 +1438,7 @@ ste_compile(struct oval_session *s, const struct oval_node *ste)
  * such field. */
 static enum oval_result
 ent_check(const struct ste_ent *e, const struct oval_field *f, size_t nf,
-    enum oval_result missing)
+    enum oval_result missing, struct plumb_err *err)
 {
 	struct oval_rcount inst = { { 0 } }, all;
 	size_t i, k;
@@ -1440,7 +1448,7 @@ ent_check(const struct ste_ent *e, const struct oval_field *f, size_t nf,
 			continue;
 		if (e->dt != OVAL_DT_RECORD) {
 			oval_rcount_add(&inst, field_check(&f[i], e->dt, e->op,
-			    e->var_check, e->vals));
+			    e->var_check, e->vals, err));
 			continue;
 		}
 		if (f[i].status != OVAL_ST_EXISTS) {
@@ -1455,7 +1463,7 @@ ent_check(const struct ste_ent *e, const struct oval_field *f, size_t nf,
 		for (k = 0; k < e->nfields; k++) {
 			oval_rcount_add(&all, e->fields[k].ok != OVAL_R_TRUE ?
 			    OVAL_R_ERROR : ent_check(&e->fields[k], f[i].sub,
-			    f[i].nsub, OVAL_R_ERROR));
+			    f[i].nsub, OVAL_R_ERROR, err));
 		}
 		oval_rcount_add(&inst, oval_result_operator(OVAL_OPR_AND,
 		    &all));
@@ -1489,10 +1497,12 @@ state_uses(struct oval_session *s, const struct oval_node *ste,
 	return 0;
 }
 
-/* Evaluate state ste against item it. */
+/* Evaluate state ste against item it; the first comparison error's
+ * reason goes to err when it is not NULL and still empty. */
 static enum oval_result
 state_eval(struct oval_session *s, const struct oval_node *ste,
-    const struct oval_item *it, struct oval_var_uses *uses)
+    const struct oval_item *it, struct oval_var_uses *uses,
+    struct plumb_err *err)
 {
 	const struct ste_comp *sc = ste_compile(s, ste);
 	struct oval_rcount ents = { { 0 } };
@@ -1505,7 +1515,7 @@ state_eval(struct oval_session *s, const struct oval_node *ste,
 			(void)uses_add(uses, sc->ents[i].var);
 		oval_rcount_add(&ents, sc->ents[i].ok != OVAL_R_TRUE ?
 		    OVAL_R_ERROR : ent_check(&sc->ents[i], it->fields,
-		    it->nfields, OVAL_R_UNKNOWN));
+		    it->nfields, OVAL_R_UNKNOWN, err));
 	}
 	return oval_result_operator(sc->opr, &ents);
 }
@@ -1569,10 +1579,12 @@ tst_eval(struct oval_session *s, const struct oval_node *n,
 	enum oval_operator sop;
 	struct oval_tst_res *tr;
 	const char *bad = NULL, *ref;
+	struct plumb_err serr;
 	xmlNodePtr c;
 	size_t nstates = 0, i, k;
 	int rc = PLUMB_OK;
 
+	serr.msg[0] = '\0';
 	*out = NULL;
 	if ((tr = s->memo[n->idx]) != NULL) {
 		*out = tr;
@@ -1667,11 +1679,16 @@ tst_eval(struct oval_session *s, const struct oval_node *n,
 			memset(&st_rc, 0, sizeof(st_rc));
 			for (k = 0; k < nstates; k++)
 				oval_rcount_add(&st_rc, state_eval(s,
-				    states[k], it, &tr->vars));
+				    states[k], it, &tr->vars, &serr));
 			tr->item_r[i] = oval_result_operator(sop, &st_rc);
 		}
 		oval_rcount_add(&items_rc, tr->item_r[i]);
 	}
+	/* Say why a state comparison failed (a pattern over its match
+	 * limit, a value not of its datatype), not just "error". */
+	if (items_rc.n[OVAL_R_ERROR] > 0 && serr.msg[0] != '\0' &&
+	    (tr->msg = msgf("state of test %s: %s", n->id, serr.msg)) == NULL)
+		return PLUMB_ENOMEM;
 	/*
 	 * Existence passed with no item to compare (any_exist or none_exist
 	 * over nothing): no item can fail the check, so the test is true,

@@ -1,6 +1,8 @@
 /* probe.c - services the engine offers every probe. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "plumb/probe.h"
@@ -91,9 +93,44 @@ probe_keep_uses(const struct probe_result *res, const char *name)
 	return res->keep_uses == NULL || res->keep_uses(res->keep_arg, name);
 }
 
+/* The item cap: PROBE_ITEM_CAP, or PLUMB_TEST_ITEM_CAP for tests. */
+static size_t
+probe_item_cap(void)
+{
+	static size_t cap;
+	unsigned long long v;
+	const char *e;
+	char *end;
+
+	if (cap != 0)
+		return cap;
+	cap = PROBE_ITEM_CAP;
+	if ((e = getenv("PLUMB_TEST_ITEM_CAP")) != NULL && *e != '\0') {
+		errno = 0;
+		v = strtoull(e, &end, 10);
+		if (errno == 0 && *end == '\0' && v > 0 && v < PROBE_ITEM_CAP)
+			cap = (size_t)v;
+	}
+	return cap;
+}
+
+int
+probe_full(const struct probe_result *res)
+{
+	return res->items.n >= probe_item_cap() &&
+	    res->flag != OVAL_FLAG_COMPLETE;
+}
+
 int
 probe_take(struct probe_result *res, struct oval_item *it)
 {
+	if (res->items.n >= probe_item_cap()) {
+		oval_item_unref(it);
+		if (res->flag == OVAL_FLAG_COMPLETE)
+			probe_flag(res, OVAL_FLAG_INCOMPLETE, "more than %zu "
+			    "items; collection stopped", probe_item_cap());
+		return PLUMB_OK;
+	}
 	return oval_item_list_take(&res->items, it);
 }
 

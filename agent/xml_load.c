@@ -40,6 +40,7 @@ struct xml_load_state {
 	int			 line;
 	char			 msg[PLUMB_ERR_MSG_MAX];
 	const struct xml_load_drop *drop;	/* or NULL */
+	size_t			 elements;	/* closed so far */
 };
 
 /* Reader state for files: counts bytes so any file type is capped. */
@@ -291,6 +292,16 @@ xml_load_end_element(void *ctx, const xmlChar *localname,
 		}
 	}
 	xmlSAX2EndElementNs(ctx, localname, prefix, uri);
+	if (++st->elements > XML_LOAD_MAX_ELEMENTS && !st->fatal) {
+		/* A tree costs about 30 times its text: bound it before a
+		 * file of tiny elements takes gigabytes. */
+		st->have = st->fatal = 1;
+		st->code = PLUMB_ELIMIT;
+		st->line = ctxt->input != NULL ? ctxt->input->line : 0;
+		snprintf(st->msg, sizeof(st->msg), "more than %zu elements",
+		    (size_t)XML_LOAD_MAX_ELEMENTS);
+		xmlStopParser(ctxt);
+	}
 	if (st->drop != NULL && el != NULL && xml_load_dropped(st->drop, el)) {
 		xmlUnlinkNode(el);
 		xmlFreeNode(el);

@@ -13,14 +13,18 @@
 #include "plumb/error.h"
 
 #define XML_LOAD_MAX_BYTES	((size_t)512 * 1024 * 1024)
+/* Elements in one document: SCAP content has a few hundred thousand;
+ * past this a document of tiny elements would need gigabytes. */
+#define XML_LOAD_MAX_ELEMENTS	((size_t)4 * 1000 * 1000)
 
 /*
  * Parse the file at path.  *out is set to NULL on entry; on success it
  * holds a document the caller frees with xmlFreeDoc().  Returns
  * PLUMB_OK, PLUMB_EIO (cannot open or read: "FILE: strerror"),
  * PLUMB_EPARSE (malformed or empty: "FILE:LINE: reason", libxml2's first
- * error), PLUMB_ELIMIT (over XML_LOAD_MAX_BYTES, an entity declaration,
- * or one of libxml2's size/depth limits: "FILE:LINE: reason") or
+ * error), PLUMB_ELIMIT (over XML_LOAD_MAX_BYTES or
+ * XML_LOAD_MAX_ELEMENTS, an entity declaration, or one of libxml2's
+ * size/depth limits: "FILE:LINE: reason") or
  * PLUMB_ENOMEM.  Nothing is printed.  An external DTD subset is never
  * loaded: references to entities it might declare stay unexpanded
  * entity reference nodes.  Swaps libxml2's global entity loader and

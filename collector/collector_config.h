@@ -24,13 +24,28 @@ struct collector_config {
 	char *agent_ca;		/* CA(s) (PEM) of the agent certificates */
 	char *crl;		/* CRL file (PEM) of agent_ca, or NULL */
 	/* [storage] */
-	char *database;		/* SQLite path; postgresql:// not yet */
+	char *database;		/* SQLite path or postgresql:// URI */
 	char *evidence_dir;	/* raw bundles by SHA-256 */
 	unsigned retention_days;	/* 0: keep everything */
 	/* [limits] */
 	uint64_t max_upload_bytes;	/* request body cap; 64 MiB */
 	unsigned rate_limit;	/* uploads per minute per client certificate
 				 * (also the burst); 0: no limit */
+	/* [api]: the second listener (docs/api.md) */
+	char *api_listen;	/* NULL: the [server] listen address */
+	int api_port;		/* 8444; -1: no api listener; unset and
+				 * [server] port 0: 0 (tests) */
+	int api_port_set;	/* api_port came from the file */
+	char *admin_ca;		/* CA(s) (PEM) of admin client certificates,
+				 * or NULL */
+	uint64_t api_max_body;	/* request body cap of the api listener */
+	/* [enroll]: agent enrollment (collector/enroll.h) */
+	char *enroll_ca_cert;	/* agent CA certificate (PEM); NULL: off */
+	char *enroll_ca_key;	/* its private key (PEM), signs the CSRs */
+	unsigned enroll_cert_days;	/* validity of issued certs; 365 */
+	unsigned enroll_token_ttl;	/* default token lifetime (s); 86400 */
+	/* [controls] */
+	char *controls_file;	/* the ISMS control set (controls.h) */
 };
 
 /* Defaults into cfg (strings allocated). */

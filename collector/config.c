@@ -26,7 +26,8 @@ enum ccfg_type {
 	CC_STR,		/* non-empty string */
 	CC_OPT,		/* string; empty: unset (NULL) */
 	CC_UINT,	/* unsigned within [min, max] */
-	CC_BYTES	/* uint64_t with K/M/G (binary) suffixes */
+	CC_BYTES,	/* uint64_t with K/M/G (binary) suffixes */
+	CC_PORT		/* int: -1 (off) or 0..65535 */
 };
 
 struct ccfg_key {
@@ -54,6 +55,16 @@ static const struct ccfg_key ccfg_keys[] = {
 	CCK("limits", "max_upload_bytes", CC_BYTES, max_upload_bytes, 1024,
 	    BUNDLE_MAX_BYTES),
 	CCK("limits", "rate_limit", CC_UINT, rate_limit, 0, 100000),
+	CCK("api", "listen", CC_STR, api_listen, 0, 0),
+	CCK("api", "port", CC_PORT, api_port, 0, 65535),
+	CCK("api", "admin_ca", CC_OPT, admin_ca, 0, 0),
+	CCK("api", "max_body_bytes", CC_BYTES, api_max_body, 1024,
+	    (uint64_t)64 * 1024 * 1024),
+	CCK("enroll", "ca_cert", CC_OPT, enroll_ca_cert, 0, 0),
+	CCK("enroll", "ca_key", CC_OPT, enroll_ca_key, 0, 0),
+	CCK("enroll", "cert_days", CC_UINT, enroll_cert_days, 1, 3650),
+	CCK("enroll", "token_ttl", CC_UINT, enroll_token_ttl, 1, 31536000),
+	CCK("controls", "file", CC_STR, controls_file, 0, 0),
 };
 #define CCFG_NKEYS	(sizeof(ccfg_keys) / sizeof(ccfg_keys[0]))
 
@@ -86,11 +97,17 @@ collector_config_defaults(struct collector_config *cfg,
 	cfg->retention_days = 0;
 	cfg->max_upload_bytes = (uint64_t)64 * 1024 * 1024;
 	cfg->rate_limit = 60;
+	cfg->api_port = 8444;
+	cfg->api_max_body = (uint64_t)1024 * 1024;
+	cfg->enroll_cert_days = 365;
+	cfg->enroll_token_ttl = 86400;
 	if (ccfg_set_str(&cfg->listen, "0.0.0.0") != 0 ||
 	    ccfg_set_str(&cfg->database,
 	    "/var/lib/plumb-collector/plumb.db") != 0 ||
 	    ccfg_set_str(&cfg->evidence_dir,
-	    "/var/lib/plumb-collector/evidence") != 0) {
+	    "/var/lib/plumb-collector/evidence") != 0 ||
+	    ccfg_set_str(&cfg->controls_file,
+	    "/usr/share/plumb/controls/isms-controls.ini") != 0) {
 		collector_config_clear(cfg);
 		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 	}
@@ -109,6 +126,11 @@ collector_config_clear(struct collector_config *cfg)
 	free(cfg->crl);
 	free(cfg->database);
 	free(cfg->evidence_dir);
+	free(cfg->api_listen);
+	free(cfg->admin_ca);
+	free(cfg->enroll_ca_cert);
+	free(cfg->enroll_ca_key);
+	free(cfg->controls_file);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -171,6 +193,18 @@ ccfg_handler(void *user, const char *sec, const char *name, const char *v,
 		    *v == '\0' ? NULL : v) != 0)
 			return ccfg_fail(cp, line, sec, name,
 			    "out of memory");
+		return 1;
+	case CC_PORT:
+		if (strcmp(v, "-1") == 0) {
+			*(int *)(base + k->off) = -1;
+			cp->cfg->api_port_set = 1;
+			return 1;
+		}
+		if (config_uint(v, &n) != 0 || n > k->max)
+			return ccfg_fail(cp, line, sec, name, "\"%s\" is not "
+			    "a port (0..65535) or -1 (off)", v);
+		*(int *)(base + k->off) = (int)n;
+		cp->cfg->api_port_set = 1;
 		return 1;
 	case CC_UINT:
 	case CC_BYTES:
@@ -247,5 +281,12 @@ collector_config_load(struct collector_config *cfg, const char *path,
 	if (cfg->cert == NULL || cfg->key == NULL || cfg->agent_ca == NULL)
 		return plumb_err_set(err, PLUMB_EINVAL,
 		    "%s: [server] cert, key and agent_ca are required", path);
+	if ((cfg->enroll_ca_cert == NULL) != (cfg->enroll_ca_key == NULL))
+		return plumb_err_set(err, PLUMB_EINVAL,
+		    "%s: [enroll] ca_cert and ca_key go together", path);
+	/* Tests run several collectors with [server] port = 0: their api
+	 * listeners must not fight over 8444 either. */
+	if (!cfg->api_port_set && cfg->port == 0)
+		cfg->api_port = 0;
 	return PLUMB_OK;
 }

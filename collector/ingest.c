@@ -1,7 +1,7 @@
 /*
  * ingest.c - one uploaded bundle from body to storage (ingest.h).
  *
- * Order: rate limit, size, uuid header, evidence temporary file,
+ * Order: size, rate limit, uuid header, evidence temporary file,
  * bundle_verify() (signature, chain to agent_ca, manifest digests), the
  * uuid of the manifest, identity (signer = TLS client certificate,
  * which names the host), summary.json out of the verified archive,
@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/cms.h>
@@ -298,16 +299,18 @@ out:
 }
 
 static void
-ingest_say(struct ingest_result *res, int status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+ingest_say(struct ingest_result *res, int status, const char *reason,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static void
-ingest_say(struct ingest_result *res, int status, const char *fmt, ...)
+ingest_say(struct ingest_result *res, int status, const char *reason,
+    const char *fmt, ...)
 {
 	va_list ap;
 	char *p;
 
 	res->status = status;
+	res->reason = reason;
 	va_start(ap, fmt);
 	vsnprintf(res->msg, sizeof(res->msg), fmt, ap);
 	va_end(ap);
@@ -334,8 +337,25 @@ ingest_uuid_valid(const char *s)
 	return s[STORE_UUID_LEN] == '\0';
 }
 
-void
-ingest_bundle(struct ingest *ig, X509 *client, const char *uuid,
+/* 1 when body parses as a DER CMS SignedData: a bundle that does not
+ * verify then counts as "signature" rather than "malformed". */
+static int
+ingest_is_cms(const unsigned char *body, size_t len)
+{
+	const unsigned char *p = body;
+	CMS_ContentInfo *cms;
+	int ok;
+
+	if (len > LONG_MAX ||
+	    (cms = d2i_CMS_ContentInfo(NULL, &p, (long)len)) == NULL)
+		return 0;
+	ok = OBJ_obj2nid(CMS_get0_type(cms)) == NID_pkcs7_signed;
+	CMS_ContentInfo_free(cms);
+	return ok;
+}
+
+static void
+ingest_bundle_run(struct ingest *ig, X509 *client, const char *uuid,
     const unsigned char *body, size_t len, time_t now,
     struct ingest_result *res)
 {
@@ -353,33 +373,37 @@ ingest_bundle(struct ingest *ig, X509 *client, const char *uuid,
 
 	memset(res, 0, sizeof(*res));
 	memset(&err, 0, sizeof(err));
-	if (!ingest_rate_take(ig, client, now, &res->retry_after)) {
-		ingest_say(res, 429, "rate limit: at most %u uploads a "
-		    "minute per client certificate", ig->rate_per_min);
+	/* Size first: an oversize body costs no verification, so it takes
+	 * no token (as when the HTTP layer refuses it). */
+	if (len > ig->max_bytes) {
+		ingest_say(res, 413, "too_large", "bundle larger than %zu "
+		    "bytes", ig->max_bytes);
 		return;
 	}
-	if (len > ig->max_bytes) {
-		ingest_say(res, 413, "bundle larger than %zu bytes",
-		    ig->max_bytes);
+	if (!ingest_rate_take(ig, client, now, &res->retry_after)) {
+		ingest_say(res, 429, "rate_limited", "rate limit: at most %u "
+		    "uploads a minute per client certificate",
+		    ig->rate_per_min);
 		return;
 	}
 	if (uuid == NULL || !ingest_uuid_valid(uuid)) {
-		ingest_say(res, 400, "missing or malformed X-Plumb-Bundle "
-		    "header");
+		ingest_say(res, 400, "malformed", "missing or malformed "
+		    "X-Plumb-Bundle header");
 		return;
 	}
 	snprintf(res->uuid, sizeof(res->uuid), "%s", uuid);
 	if (len == 0) {
-		ingest_say(res, 400, "empty body");
+		ingest_say(res, 400, "malformed", "empty body");
 		return;
 	}
 	if ((b = calloc(1, sizeof(*b))) == NULL) {
-		ingest_say(res, 500, "out of memory");
+		ingest_say(res, 500, "storage", "out of memory");
 		return;
 	}
 	if (evidence_write_tmp(ig->evidence_dir, body, len, tmp,
 	    res->evidence_sha256, &err) != 0) {
-		ingest_say(res, 500, "evidence store: %s", err.msg);
+		ingest_say(res, 500, "storage", "evidence store: %s",
+		    err.msg);
 		goto out;
 	}
 	if (bundle_verify(tmp, ig->agent_ca, &info, &err) != PLUMB_OK) {
@@ -387,54 +411,58 @@ ingest_bundle(struct ingest *ig, X509 *client, const char *uuid,
 		const char *m = strncmp(err.msg, tmp, strlen(tmp)) == 0 ?
 		    err.msg + strlen(tmp) : err.msg;
 
-		ingest_say(res, 400, "bundle does not verify%s%s",
+		ingest_say(res, 400, ingest_is_cms(body, len) ?
+		    "signature" : "malformed", "bundle does not verify%s%s",
 		    *m == ':' ? "" : ": ", m);
 		goto out;
 	}
 	if (strcasecmp(info.uuid, uuid) != 0) {
-		ingest_say(res, 400, "X-Plumb-Bundle %s but the manifest "
-		    "says %s", uuid, info.uuid);
+		ingest_say(res, 400, "malformed", "X-Plumb-Bundle %s but the "
+		    "manifest says %s", uuid, info.uuid);
 		goto out;
 	}
 	if (ingest_signer_is_client(body, len, client, &cms, &arch,
 	    &archlen, &err) != PLUMB_OK) {
-		ingest_say(res, err.code == PLUMB_EINVAL ? 403 : 400, "%s",
+		ingest_say(res, err.code == PLUMB_EINVAL ? 403 : 400,
+		    err.code == PLUMB_EINVAL ? "identity" : "malformed", "%s",
 		    err.msg);
 		goto out;
 	}
 	if (!ingest_cert_names(client, info.host)) {
-		ingest_say(res, 403, "the client certificate does not name "
-		    "host %s of the bundle", info.host);
+		ingest_say(res, 403, "identity", "the client certificate does "
+		    "not name host %s of the bundle", info.host);
 		goto out;
 	}
 	snprintf(res->host, sizeof(res->host), "%s", info.host);
 	/* The archive read here is the one bundle_verify() checked. */
 	if (EVP_Digest(arch, archlen, md, NULL, EVP_sha256(), NULL) != 1) {
-		ingest_say(res, 500, "SHA-256 failed");
+		ingest_say(res, 500, "storage", "SHA-256 failed");
 		goto out;
 	}
 	ingest_hex(md, sizeof(md), hex);
 	if (strcmp(hex, info.content_sha256) != 0) {
-		ingest_say(res, 400, "archive digest differs from the "
-		    "verified one");
+		ingest_say(res, 400, "signature", "archive digest differs "
+		    "from the verified one");
 		goto out;
 	}
 	if (bundle_archive_member(arch, archlen, INGEST_SUMMARY, &sum,
 	    &sumlen, &err) != 0) {
-		ingest_say(res, 400, "bundle without a readable %s",
+		ingest_say(res, 400, "malformed",
+		    "bundle without a readable %s",
 		    INGEST_SUMMARY);
 		goto out;
 	}
 	if (summary_parse(sum, sumlen, b, &rules, &nrules, &err) != 0) {
-		ingest_say(res, 400, "%s", err.msg);
+		ingest_say(res, 400, "malformed", "%s", err.msg);
 		goto out;
 	}
 	if (store_bundle_exists(ig->store, info.uuid, &exists, &err) != 0) {
-		ingest_say(res, 500, "storage: %s", err.msg);
+		ingest_say(res, 500, "storage", "storage: %s", err.msg);
 		goto out;
 	}
 	if (exists) {
-		ingest_say(res, 409, "bundle %s is already stored", info.uuid);
+		ingest_say(res, 409, "duplicate", "bundle %s is already "
+		    "stored", info.uuid);
 		goto out;
 	}
 	/* The record. */
@@ -442,7 +470,7 @@ ingest_bundle(struct ingest *ig, X509 *client, const char *uuid,
 	snprintf(b->host, sizeof(b->host), "%s", info.host);
 	snprintf(b->signer, sizeof(b->signer), "%s", info.signer);
 	if (ingest_cert_sha256(client, md) != 0) {
-		ingest_say(res, 500, "SHA-256 failed");
+		ingest_say(res, 500, "storage", "SHA-256 failed");
 		goto out;
 	}
 	ingest_hex(md, sizeof(md), b->signer_sha256);
@@ -458,7 +486,8 @@ ingest_bundle(struct ingest *ig, X509 *client, const char *uuid,
 	snprintf(h.id, sizeof(h.id), "%s", info.host);
 	if (evidence_commit(ig->evidence_dir, tmp, res->evidence_sha256,
 	    &existed, &err) != 0) {
-		ingest_say(res, 500, "evidence store: %s", err.msg);
+		ingest_say(res, 500, "storage", "evidence store: %s",
+		    err.msg);
 		goto out;
 	}
 	tmp[0] = '\0';
@@ -467,7 +496,7 @@ ingest_bundle(struct ingest *ig, X509 *client, const char *uuid,
 		if (!existed)
 			evidence_remove(ig->evidence_dir,
 			    res->evidence_sha256, NULL);
-		ingest_say(res, 500, "storage: %s", err.msg);
+		ingest_say(res, 500, "storage", "storage: %s", err.msg);
 		goto out;
 	}
 	if (dup) {
@@ -481,11 +510,12 @@ ingest_bundle(struct ingest *ig, X509 *client, const char *uuid,
 			evidence_remove(ig->evidence_dir,
 			    res->evidence_sha256, NULL);
 		free(o);
-		ingest_say(res, 409, "bundle %s is already stored", info.uuid);
+		ingest_say(res, 409, "duplicate", "bundle %s is already "
+		    "stored", info.uuid);
 		goto out;
 	}
-	ingest_say(res, 201, "stored bundle %s of %s (%zu rule results)",
-	    info.uuid, info.host, nrules);
+	ingest_say(res, 201, "stored", "stored bundle %s of %s (%zu rule "
+	    "results)", info.uuid, info.host, nrules);
 out:
 	if (tmp[0] != '\0')
 		unlink(tmp);
@@ -495,6 +525,23 @@ out:
 	free(sum);
 	store_rules_free(rules, nrules);
 	free(b);
+}
+
+/* Time the whole upload for the ingest latency histogram. */
+void
+ingest_bundle(struct ingest *ig, X509 *client, const char *uuid,
+    const unsigned char *body, size_t len, time_t now,
+    struct ingest_result *res)
+{
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ingest_bundle_run(ig, client, uuid, body, len, now, res);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	res->seconds = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (res->reason == NULL)
+		res->reason = "malformed";
 }
 
 int

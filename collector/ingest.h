@@ -48,6 +48,13 @@ struct ingest_result {
 	char uuid[STORE_UUID_LEN + 1];	/* when known */
 	char host[STORE_HOST_MAX];	/* when verified */
 	char evidence_sha256[STORE_SHA256_HEX];
+	/* For /metrics (metrics.h): "stored", "duplicate" or the reason
+	 * of a refusal: "signature" (does not verify: tampered, unknown
+	 * CA, digests), "identity" (not this client's: 403),
+	 * "too_large", "rate_limited", "malformed" (header, body not a
+	 * CMS SignedData, summary), "storage" (500).  Static string. */
+	const char *reason;
+	double seconds;			/* time ingest_bundle() took */
 };
 
 /* New ingest context (strings in o copied); *out NULL on failure. */
@@ -68,7 +75,8 @@ void ingest_bundle(struct ingest *ig, X509 *client, const char *uuid,
 /*
  * Take one token of client's rate bucket (rate_per_min per minute,
  * burst rate_per_min).  1: allowed; 0: refused, *retry_after in
- * seconds.  ingest_bundle() calls it first; exposed for tests.
+ * seconds.  ingest_bundle() calls it after the size check; exposed
+ * for tests.
  */
 int ingest_rate_take(struct ingest *ig, X509 *client, time_t now,
     unsigned *retry_after);

@@ -4,6 +4,8 @@
  * the database.  Runs in the foreground (systemd), logs to stderr.
  *
  * usage: plumb-collector [-c FILE] [--check-config] [--port-file FILE]
+ *            [--api-port-file FILE]
+ *        plumb-collector [-c FILE] token add|list|revoke ...
  */
 #include "config.h"
 
@@ -19,10 +21,17 @@
 
 #include "plumb/error.h"
 #include "collector_config.h"
+#include "api.h"
+#include "enroll.h"
 #include "evidence.h"
 #include "ingest.h"
+#include "metrics.h"
 #include "server.h"
 #include "store.h"
+#include "tokens.h"
+#include "waivers.h"
+#include "controls.h"	/* drift: the ISMS control set */
+#include "drift.h"
 
 #define COLLECTOR_RETENTION_EVERY_S	3600
 
@@ -31,6 +40,10 @@ struct collector {
 	struct event_base *base;
 	struct store *store;
 	struct ingest *ig;
+	struct metrics *metrics;
+	struct api_ctx api;
+	struct controls *controls;	/* drift: NULL when no file */
+	struct enroll *enroll;		/* [enroll] CA; NULL when unset */
 	struct server *srv;
 };
 
@@ -38,12 +51,20 @@ static void
 collector_usage(FILE *f)
 {
 	fprintf(f, "usage: plumb-collector [-c FILE] [--check-config] "
-	    "[--port-file FILE]\n"
-	    "  -c, --config FILE   configuration (default %s)\n"
-	    "  --check-config      read the configuration, open the database "
-	    "and exit\n"
-	    "  --port-file FILE    write the bound port to FILE once "
-	    "listening\n", COLLECTOR_CONFIG_PATH);
+	    "[--port-file FILE] [--api-port-file FILE]\n"
+	    "       plumb-collector [-c FILE] token add|list|revoke "
+	    "[NAME]\n"
+	    "       plumb-collector [-c FILE] enroll-token add HOST "
+	    "[--ttl SECONDS] | list\n"
+	    "  -c, --config FILE      configuration (default %s)\n"
+	    "  --check-config         read the configuration, open the "
+	    "database and exit\n"
+	    "  --port-file FILE       write the bound ingest port to FILE "
+	    "once listening\n"
+	    "  --api-port-file FILE   write the bound api port to FILE once "
+	    "listening\n"
+	    "  token ...              manage API bearer tokens "
+	    "(token --help)\n", COLLECTOR_CONFIG_PATH);
 }
 
 /* Apply retention now (a no-op with retention_days = 0). */
@@ -100,20 +121,24 @@ main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "port-file", required_argument, NULL, 'p' },
+		{ "api-port-file", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct timeval every = { COLLECTOR_RETENTION_EVERY_S, 0 };
 	struct event *sigterm = NULL, *sigint = NULL, *timer = NULL;
 	struct ingest_opts io;
+	struct server_deps deps;
 	struct collector c;
 	struct plumb_err err;
 	const char *cfgpath = COLLECTOR_CONFIG_PATH, *port_file = NULL;
-	int ch, check_only = 0, ret = 1;
+	const char *api_port_file = NULL;
+	int ch, check_only = 0, ret = 1, rc;
 
 	memset(&c, 0, sizeof(c));
 	memset(&err, 0, sizeof(err));
-	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+	/* "+": stop at the first operand, so "token" parses its own. */
+	while ((ch = getopt_long(argc, argv, "+c:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			cfgpath = optarg;
@@ -124,6 +149,9 @@ main(int argc, char **argv)
 		case 'p':
 			port_file = optarg;
 			break;
+		case 'a':
+			api_port_file = optarg;
+			break;
 		case 'h':
 			collector_usage(stdout);
 			return 0;
@@ -132,6 +160,11 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (optind < argc && strcmp(argv[optind], "token") == 0)
+		return tokens_main(cfgpath, argc - optind, argv + optind);
+	/* Enrollment tokens (enroll.c). */
+	if (optind < argc && strcmp(argv[optind], "enroll-token") == 0)
+		return enroll_main(cfgpath, argc - optind, argv + optind);
 	if (optind != argc) {
 		collector_usage(stderr);
 		return 2;
@@ -149,13 +182,38 @@ main(int argc, char **argv)
 	io.agent_ca = c.cfg.agent_ca;
 	io.max_bytes = (size_t)c.cfg.max_upload_bytes;
 	io.rate_per_min = c.cfg.rate_limit;
-	if (ingest_new(&io, &c.ig, &err) != 0)
+	if (ingest_new(&io, &c.ig, &err) != 0 ||
+	    tokens_init(c.store, &err) != 0 ||
+	    waivers_init(c.store, &err) != 0 ||
+	    drift_init(c.store, &err) != 0 ||
+	    metrics_new(&c.metrics, &err) != 0)
 		goto fail;
+	/* The api context: store, configuration, control set and
+	 * enrollment state. */
+	c.api.store = c.store;
+	c.api.cfg = &c.cfg;
+	/* drift: the control set; without its file the controls and
+	 * exports answer 503, ingest and drift work on. */
+	rc = controls_load(c.cfg.controls_file, &c.controls, &err);
+	if (rc == PLUMB_ENOENT)
+		fprintf(stderr, "plumb-collector: no control set: %s\n",
+		    err.msg);
+	else if (rc != PLUMB_OK)
+		goto fail;
+	c.api.controls = c.controls;
+	/* enrollment: the [enroll] CA loaded (and checked) now. */
+	if (enroll_new(&c.cfg, c.store, &c.enroll, &err) != 0)
+		goto fail;
+	c.api.enroll = c.enroll;
+	memset(&deps, 0, sizeof(deps));
+	deps.ig = c.ig;
+	deps.api = &c.api;
+	deps.metrics = c.metrics;
 	if ((c.base = event_base_new()) == NULL) {
 		plumb_err_set(&err, PLUMB_ENOMEM, "event_base_new failed");
 		goto fail;
 	}
-	if (server_new(c.base, &c.cfg, c.ig, &c.srv, &err) != 0)
+	if (server_new(c.base, &c.cfg, &deps, &c.srv, &err) != 0)
 		goto fail;
 	if (check_only) {
 		printf("%s: ok\n", cfgpath);
@@ -175,6 +233,22 @@ main(int argc, char **argv)
 	}
 	fprintf(stderr, "plumb-collector: listening on %s port %u\n",
 	    c.cfg.listen, server_port(c.srv));
+	if (server_api_port(c.srv) >= 0)
+		fprintf(stderr, "plumb-collector: api listening on %s port "
+		    "%d\n", c.cfg.api_listen != NULL ? c.cfg.api_listen :
+		    c.cfg.listen, server_api_port(c.srv));
+	if (api_port_file != NULL && server_api_port(c.srv) < 0) {
+		plumb_err_set(&err, PLUMB_EINVAL, "--api-port-file: the api "
+		    "listener is off ([api] port = -1)");
+		goto fail;
+	}
+	/* The api port first: tests wait for the ingest port file. */
+	if (api_port_file != NULL && collector_port_file(api_port_file,
+	    (unsigned)server_api_port(c.srv)) != 0) {
+		plumb_err_set(&err, PLUMB_EIO, "%s: cannot write",
+		    api_port_file);
+		goto fail;
+	}
 	if (port_file != NULL &&
 	    collector_port_file(port_file, server_port(c.srv)) != 0) {
 		plumb_err_set(&err, PLUMB_EIO, "%s: cannot write", port_file);
@@ -196,7 +270,10 @@ out:
 	if (c.base != NULL)
 		event_base_free(c.base);
 	ingest_free(c.ig);
+	metrics_free(c.metrics);
+	enroll_free(c.enroll);
 	store_close(c.store);
+	controls_free(c.controls);
 	collector_config_clear(&c.cfg);
 	return ret;
 }

@@ -1,10 +1,13 @@
 -- schema.sql - the collector's core tables (component "core").
 --
--- Documentation: store_sqlite.c applies the same statements as
--- migration 1 of component "core" (keep both in step; a change is a new
--- migration, never an edit of an applied one).  SQL stays in the
--- common subset of SQLite and PostgreSQL: INTEGER seconds since the
--- epoch for times, TEXT for hex digests and JSON, REAL for scores.
+-- Documentation: store.c applies the same statements as migration 1
+-- of component "core" (keep both in step; a change is a new migration,
+-- never an edit of an applied one).  SQL stays in the common subset of
+-- SQLite and PostgreSQL: INTEGER seconds since the epoch for times,
+-- TEXT for hex digests and JSON, REAL for scores.  On PostgreSQL
+-- store_pg.c spells INTEGER PRIMARY KEY as a BIGINT identity column,
+-- INTEGER as BIGINT, REAL as DOUBLE PRECISION and TEXT as
+-- TEXT COLLATE "C".
 
 -- Which migrations have been applied, per component (core, drift,
 -- controls, ...).

@@ -1,7 +1,11 @@
 /*
- * server.c - evhttp over TLS (server.h).  The verification happens in
- * OpenSSL's handshake; the request handler only reads the already
- * verified peer certificate and hands the body to ingest.
+ * server.c - evhttp over TLS, two listeners (server.h).
+ *
+ * The file has three parts: TLS plumbing (contexts, handshake
+ * accounting, lingering after a refusal), who the caller is (verified
+ * certificate or bearer token), and the request front that picks the
+ * handler (upload, API dispatch, metrics, dashboard) and writes its
+ * reply.  The routes themselves live in api.c and the modules it lists.
  */
 #include "config.h"
 
@@ -9,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -22,27 +27,49 @@
 #include <event2/keyvalq_struct.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 
 #include "plumb/error.h"
+#include "api.h"
 #include "collector_config.h"
+#include "dashboard.h"
 #include "ingest.h"
+#include "metrics.h"
 #include "server.h"
+#include "tokens.h"
 
 #define SERVER_LINGER_S		2	/* drain after a refused handshake */
 #define SERVER_LINGER_MAX	64	/* sockets drained at once */
 #define SERVER_HEADERS_MAX	16384
 #define SERVER_TIMEOUT_S	60
+#define SERVER_PATH_MAX		2048	/* decoded API path segments */
+#define SERVER_SLACK_MIN	((uint64_t)1024 * 1024)
 #define SERVER_BUNDLES_PATH	"/api/v1/bundles"
 #define SERVER_HEALTH_PATH	"/api/v1/health"
+#define SERVER_METRICS_PATH	"/metrics"
+
+enum server_kind { SERVER_INGEST, SERVER_API };
+
+struct server;
+
+struct server_listener {
+	struct server *srv;
+	enum server_kind kind;
+	struct evhttp *http;
+	SSL_CTX *ctx;
+	unsigned port;
+};
 
 struct server {
 	struct event_base *base;
-	struct evhttp *http;
-	SSL_CTX *ctx;
-	struct ingest *ig;
-	unsigned port;
+	struct server_deps deps;
+	STACK_OF(X509) *admin_certs;	/* admin_ca, NULL when unset */
+	X509_STORE *admin;		/* the same as a trust store */
+	struct server_listener ingest;
+	struct server_listener api;	/* api.http NULL when off */
 	unsigned lingering;
 };
 
@@ -51,6 +78,8 @@ struct server_linger {
 	struct event *ev;
 	int fd;
 };
+
+/* ======================================================== TLS plumbing */
 
 /* The OpenSSL error queue as text, emptied. */
 static void
@@ -90,16 +119,48 @@ server_linger_cb(evutil_socket_t fd, short what, void *arg)
 		server_linger_end(l);
 }
 
+/* Why a handshake was refused, for plumb_uploads_rejected_total. */
+static enum metrics_reason
+server_refusal(const SSL *ssl, int alert)
+{
+	switch (SSL_get_verify_result(ssl)) {
+	case X509_V_OK:
+		break;
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		return METRICS_TLS_EXPIRED;
+	case X509_V_ERR_CERT_REVOKED:
+		return METRICS_TLS_REVOKED;
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+		return METRICS_TLS_UNKNOWN_CA;
+	default:
+		return METRICS_TLS_OTHER;
+	}
+	/* No certificate: TLS 1.3 says certificate_required, 1.2
+	 * handshake_failure. */
+	if (SSL_get0_peer_certificate(ssl) == NULL &&
+	    (alert == SSL_AD_HANDSHAKE_FAILURE ||
+	    alert == SSL_AD_CERTIFICATE_REQUIRED))
+		return METRICS_TLS_NO_CERT;
+	return METRICS_TLS_OTHER;
+}
+
 /*
  * After a fatal alert during the handshake (certificate refused,
- * protocol version...): keep the socket open through a duplicate
- * descriptor, half-close it and read what the client still sends (with
- * TLS 1.3 its request follows its certificate at once), so the alert
- * reaches it instead of being lost to a connection reset.
+ * protocol version...): count it (ingest listener) and keep the socket
+ * open through a duplicate descriptor, half-close it and read what the
+ * client still sends (with TLS 1.3 its request follows its certificate
+ * at once), so the alert reaches it instead of being lost to a
+ * connection reset.
  */
 static void
 server_ssl_info(const SSL *ssl, int where, int ret)
 {
+	struct server_listener *li;
 	struct server *srv;
 	struct server_linger *l;
 	struct timeval tv = { SERVER_LINGER_S, 0 };
@@ -108,8 +169,13 @@ server_ssl_info(const SSL *ssl, int where, int ret)
 	if (!(where & SSL_CB_WRITE_ALERT) || (ret >> 8) != SSL3_AL_FATAL ||
 	    SSL_is_init_finished(ssl))
 		return;
-	srv = SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl));
-	if (srv == NULL || srv->lingering >= SERVER_LINGER_MAX ||
+	if ((li = SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl))) == NULL)
+		return;
+	srv = li->srv;
+	if (li->kind == SERVER_INGEST)
+		metrics_reject(srv->deps.metrics,
+		    server_refusal(ssl, ret & 0xff));
+	if (srv->lingering >= SERVER_LINGER_MAX ||
 	    (fd = SSL_get_fd(ssl)) < 0)
 		return;
 	if ((dfd = dup(fd)) == -1)
@@ -133,39 +199,331 @@ server_ssl_info(const SSL *ssl, int where, int ret)
 	srv->lingering++;
 }
 
+/* 1 when cert is one of v (the same certificate). */
+static int
+server_in_stack(STACK_OF(X509) *v, X509 *cert)
+{
+	int i;
+
+	for (i = 0; v != NULL && cert != NULL && i < sk_X509_num(v); i++)
+		if (X509_cmp(sk_X509_value(v, i), cert) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The api listener checks agent certificates against the CRL of
+ * agent_ca when one is configured; admin_ca has none, so its chains
+ * are let through that one check.
+ */
+static int
+server_api_verify(int ok, X509_STORE_CTX *x)
+{
+	STACK_OF(X509) *chain;
+	struct server_listener *li;
+	SSL *ssl;
+
+	if (ok || X509_STORE_CTX_get_error(x) != X509_V_ERR_UNABLE_TO_GET_CRL)
+		return ok;
+	if ((ssl = X509_STORE_CTX_get_ex_data(x,
+	    SSL_get_ex_data_X509_STORE_CTX_idx())) == NULL ||
+	    (li = SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl))) == NULL ||
+	    (chain = X509_STORE_CTX_get0_chain(x)) == NULL ||
+	    sk_X509_num(chain) < 1 || !server_in_stack(li->srv->admin_certs,
+	    sk_X509_value(chain, sk_X509_num(chain) - 1)))
+		return 0;
+	X509_STORE_CTX_set_error(x, X509_V_OK);
+	return 1;
+}
+
+/* Every certificate of a PEM file; NULL with err when none. */
+static STACK_OF(X509) *
+server_load_certs(const char *path, const char *what, struct plumb_err *err)
+{
+	STACK_OF(X509) *v;
+	X509 *x;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		plumb_err_set(err, PLUMB_EIO, "%s %s: %s", what, path,
+		    strerror(errno));
+		return NULL;
+	}
+	if ((v = sk_X509_new_null()) != NULL)
+		while ((x = PEM_read_X509(f, NULL, NULL, NULL)) != NULL)
+			if (sk_X509_push(v, x) == 0) {
+				X509_free(x);
+				break;
+			}
+	ERR_clear_error();
+	fclose(f);
+	if (v == NULL || sk_X509_num(v) == 0) {
+		sk_X509_pop_free(v, X509_free);
+		plumb_err_set(err, PLUMB_EPARSE, "%s %s: no PEM certificate",
+		    what, path);
+		return NULL;
+	}
+	return v;
+}
+
+/*
+ * admin_ca as a certificate list and a trust store.  A CA in both
+ * admin_ca and agent_ca would make every agent an admin: refused.
+ */
+static int
+server_admin_load(struct server *srv, const struct collector_config *cfg,
+    struct plumb_err *err)
+{
+	STACK_OF(X509) *agents;
+	int i, shared = 0;
+
+	if ((srv->admin_certs = server_load_certs(cfg->admin_ca,
+	    "[api] admin_ca", err)) == NULL)
+		return err != NULL ? err->code : PLUMB_EIO;
+	if ((agents = server_load_certs(cfg->agent_ca, "[server] agent_ca",
+	    err)) == NULL)
+		return err != NULL ? err->code : PLUMB_EIO;
+	for (i = 0; i < sk_X509_num(agents); i++)
+		if (server_in_stack(srv->admin_certs, sk_X509_value(agents, i)))
+			shared = 1;
+	sk_X509_pop_free(agents, X509_free);
+	if (shared)
+		return plumb_err_set(err, PLUMB_EINVAL, "[api] admin_ca %s "
+		    "holds a certificate of [server] agent_ca %s: every agent "
+		    "would be an admin", cfg->admin_ca, cfg->agent_ca);
+	if ((srv->admin = X509_STORE_new()) == NULL)
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	for (i = 0; i < sk_X509_num(srv->admin_certs); i++)
+		if (X509_STORE_add_cert(srv->admin,
+		    sk_X509_value(srv->admin_certs, i)) != 1)
+			return plumb_err_set(err, PLUMB_ENOMEM,
+			    "out of memory");
+	return PLUMB_OK;
+}
+
+/* Load the CRL of agent_ca into ctx's store and turn checking on. */
+static int
+server_tls_crl(SSL_CTX *ctx, const char *crl, struct plumb_err *err)
+{
+	X509_STORE *st = SSL_CTX_get_cert_store(ctx);
+	X509_LOOKUP *lu;
+	char ebuf[256];
+
+	if ((lu = X509_STORE_add_lookup(st, X509_LOOKUP_file())) == NULL ||
+	    X509_load_crl_file(lu, crl, X509_FILETYPE_PEM) < 1) {
+		server_ssl_error(ebuf, sizeof(ebuf));
+		return plumb_err_set(err, PLUMB_EIO, "crl %s: %s", crl, ebuf);
+	}
+	X509_STORE_set_flags(st, X509_V_FLAG_CRL_CHECK);
+	return PLUMB_OK;
+}
+
+/* Trust anchors and CA names sent to clients: agent_ca [+ admin_ca]. */
+static int
+server_tls_cas(SSL_CTX *ctx, const char *agent_ca, const char *admin_ca,
+    struct plumb_err *err)
+{
+	STACK_OF(X509_NAME) *names;
+	const char *files[2] = { agent_ca, admin_ca };
+	const char *what[2] = { "agent_ca", "admin_ca" };
+	char ebuf[256];
+	int i;
+
+	if ((names = sk_X509_NAME_new_null()) == NULL)
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	for (i = 0; i < 2; i++) {
+		if (files[i] == NULL)
+			continue;
+		if (SSL_CTX_load_verify_locations(ctx, files[i], NULL) != 1 ||
+		    SSL_add_file_cert_subjects_to_stack(names,
+		    files[i]) != 1) {
+			server_ssl_error(ebuf, sizeof(ebuf));
+			sk_X509_NAME_pop_free(names, X509_NAME_free);
+			return plumb_err_set(err, PLUMB_EIO, "%s %s: %s",
+			    what[i], files[i], ebuf);
+		}
+	}
+	SSL_CTX_set_client_CA_list(ctx, names);
+	return PLUMB_OK;
+}
+
+/* One listener's context: server certificate, client verification. */
+static int
+server_tls(struct server_listener *li, const struct collector_config *cfg,
+    struct plumb_err *err)
+{
+	static const unsigned char sid[] = "plumb-collector";
+	char ebuf[256];
+	int rc;
+
+	if ((li->ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
+		server_ssl_error(ebuf, sizeof(ebuf));
+		return plumb_err_set(err, PLUMB_ENOMEM, "TLS: %s", ebuf);
+	}
+	SSL_CTX_set_min_proto_version(li->ctx, TLS1_2_VERSION);
+	SSL_CTX_set_options(li->ctx, SSL_OP_NO_RENEGOTIATION |
+	    SSL_OP_CIPHER_SERVER_PREFERENCE);
+	if (SSL_CTX_use_certificate_chain_file(li->ctx, cfg->cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(li->ctx, cfg->key,
+	    SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(li->ctx) != 1) {
+		server_ssl_error(ebuf, sizeof(ebuf));
+		return plumb_err_set(err, PLUMB_EIO, "server certificate %s or "
+		    "key %s: %s", cfg->cert, cfg->key, ebuf);
+	}
+	if ((rc = server_tls_cas(li->ctx, cfg->agent_ca, li->kind ==
+	    SERVER_API ? cfg->admin_ca : NULL, err)) != PLUMB_OK)
+		return rc;
+	if (li->kind == SERVER_INGEST)
+		SSL_CTX_set_verify(li->ctx, SSL_VERIFY_PEER |
+		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+	else
+		SSL_CTX_set_verify(li->ctx, SSL_VERIFY_PEER,
+		    server_api_verify);
+	SSL_CTX_set_verify_depth(li->ctx, 4);
+	/* Required with client certificates and session resumption. */
+	SSL_CTX_set_session_id_context(li->ctx, sid, sizeof(sid) - 1);
+	if (cfg->crl != NULL &&
+	    (rc = server_tls_crl(li->ctx, cfg->crl, err)) != PLUMB_OK)
+		return rc;
+	SSL_CTX_set_app_data(li->ctx, li);
+	SSL_CTX_set_info_callback(li->ctx, server_ssl_info);
+	return PLUMB_OK;
+}
+
 /* evhttp asks for each connection's bufferevent: a TLS one. */
 static struct bufferevent *
 server_bevcb(struct event_base *base, void *arg)
 {
-	struct server *srv = arg;
+	struct server_listener *li = arg;
 	SSL *ssl;
 
-	if ((ssl = SSL_new(srv->ctx)) == NULL)
+	if ((ssl = SSL_new(li->ctx)) == NULL)
 		return NULL;
 	return bufferevent_openssl_socket_new(base, -1, ssl,
 	    BUFFEREVENT_SSL_ACCEPTING,
 	    BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
 }
 
-/* Answer with status and one line of text. */
-static void
-server_reply(struct evhttp_request *req, int status, const char *reason,
-    const char *text, unsigned retry_after)
+/* The SSL of the request's connection. */
+static SSL *
+server_ssl(struct evhttp_request *req)
 {
-	struct evkeyvalq *oh = evhttp_request_get_output_headers(req);
-	struct evbuffer *out = evbuffer_new();
-	char ra[16];
+	struct evhttp_connection *c = evhttp_request_get_connection(req);
+	struct bufferevent *bev;
 
-	evhttp_add_header(oh, "Content-Type", "text/plain; charset=utf-8");
-	if (retry_after > 0) {
-		snprintf(ra, sizeof(ra), "%u", retry_after);
-		evhttp_add_header(oh, "Retry-After", ra);
-	}
-	if (out != NULL)
-		evbuffer_add_printf(out, "%s\n", text);
-	evhttp_send_reply(req, status, reason, out);
-	evbuffer_free(out);
+	if (c == NULL || (bev = evhttp_connection_get_bufferevent(c)) == NULL)
+		return NULL;
+	return bufferevent_openssl_get_ssl(bev);
 }
+
+/* The verified client certificate of the request's connection. */
+static X509 *
+server_peer(struct evhttp_request *req)
+{
+	SSL *ssl = server_ssl(req);
+
+	if (ssl == NULL || SSL_get_verify_result(ssl) != X509_V_OK)
+		return NULL;
+	return SSL_get0_peer_certificate(ssl);
+}
+
+/* ============================================================= callers */
+
+struct server_caller {
+	int auth;			/* API_AUTH_* */
+	char principal[STORE_TEXT_MAX + 16];
+	char scope[STORE_HOST_MAX];	/* agent: its CN */
+	int bad_token;			/* Bearer header, no such token */
+};
+
+/* Does the verified peer chain to admin_ca? */
+static int
+server_is_admin(struct server *srv, SSL *ssl, X509 *peer)
+{
+	X509_STORE_CTX *x;
+	int ok = 0;
+
+	if (srv->admin == NULL || (x = X509_STORE_CTX_new()) == NULL)
+		return 0;
+	if (X509_STORE_CTX_init(x, srv->admin, peer,
+	    SSL_get_peer_cert_chain(ssl)) == 1) {
+		X509_STORE_CTX_set_purpose(x, X509_PURPOSE_SSL_CLIENT);
+		ok = X509_verify_cert(x) == 1;
+	}
+	X509_STORE_CTX_free(x);
+	ERR_clear_error();
+	return ok;
+}
+
+/* A certificate subject in RFC 2253 form. */
+static void
+server_subject(X509 *cert, char *out, size_t size)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *p;
+	long n;
+
+	out[0] = '\0';
+	if (b == NULL)
+		return;
+	if (X509_NAME_print_ex(b, X509_get_subject_name(cert), 0,
+	    XN_FLAG_RFC2253) >= 0 && (n = BIO_get_mem_data(b, &p)) > 0)
+		snprintf(out, size, "%.*s", (int)n, p);
+	BIO_free(b);
+}
+
+/*
+ * Who sent req (server.h, "Callers").  A store failure while looking a
+ * token up is returned (500); an unknown token sets bad_token.
+ */
+static int
+server_caller(struct server_listener *li, struct evhttp_request *req,
+    struct server_caller *c, struct plumb_err *err)
+{
+	const char *authz = evhttp_find_header(
+	    evhttp_request_get_input_headers(req), "Authorization");
+	char name[TOKENS_NAME_MAX + 1], subj[STORE_TEXT_MAX];
+	struct store_host h;
+	X509 *peer;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if (authz != NULL && strncasecmp(authz, "Bearer ", 7) == 0) {
+		const char *t = authz + 7;
+
+		while (*t == ' ')
+			t++;
+		rc = tokens_check(li->srv->deps.api->store, t, name,
+		    sizeof(name), err);
+		if (rc == PLUMB_ENOENT) {
+			c->bad_token = 1;
+			return PLUMB_OK;
+		}
+		if (rc != PLUMB_OK)
+			return rc;
+		c->auth = API_AUTH_ADMIN;
+		snprintf(c->principal, sizeof(c->principal), "token:%s", name);
+		return PLUMB_OK;
+	}
+	if ((peer = server_peer(req)) == NULL)
+		return PLUMB_OK;
+	if (li->kind == SERVER_API &&
+	    server_is_admin(li->srv, server_ssl(req), peer)) {
+		server_subject(peer, subj, sizeof(subj));
+		c->auth = API_AUTH_ADMIN;
+		snprintf(c->principal, sizeof(c->principal), "cert:%s", subj);
+		return PLUMB_OK;
+	}
+	ingest_cert_attrs(peer, &h);
+	if (h.id[0] == '\0')
+		return PLUMB_OK;
+	c->auth = API_AUTH_AGENT;
+	snprintf(c->scope, sizeof(c->scope), "%s", h.id);
+	snprintf(c->principal, sizeof(c->principal), "agent:%s", h.id);
+	return PLUMB_OK;
+}
+
+/* ============================================================ replies */
 
 static const char *
 server_reason(int status)
@@ -173,34 +531,24 @@ server_reason(int status)
 	switch (status) {
 	case 200: return "OK";
 	case 201: return "Created";
+	case 204: return "No Content";
+	case 302: return "Found";
 	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 409: return "Conflict";
 	case 413: return "Payload Too Large";
 	case 429: return "Too Many Requests";
-	default: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default: return status < 500 ? "Client Error" :
+	    "Internal Server Error";
 	}
 }
 
-/* The verified client certificate of the request's connection. */
-static X509 *
-server_peer(struct evhttp_request *req)
-{
-	struct evhttp_connection *c = evhttp_request_get_connection(req);
-	struct bufferevent *bev;
-	SSL *ssl;
-
-	if (c == NULL || (bev = evhttp_connection_get_bufferevent(c)) == NULL ||
-	    (ssl = bufferevent_openssl_get_ssl(bev)) == NULL ||
-	    SSL_get_verify_result(ssl) != X509_V_OK)
-		return NULL;
-	return SSL_get0_peer_certificate(ssl);
-}
-
 static void
-server_log(struct evhttp_request *req, int status, const char *uuid,
+server_log(struct evhttp_request *req, int status, const char *who,
     const char *msg)
 {
 	struct evhttp_connection *c = evhttp_request_get_connection(req);
@@ -214,151 +562,320 @@ server_log(struct evhttp_request *req, int status, const char *uuid,
 			addr = a;
 	}
 	fprintf(stderr, "plumb-collector: %s:%u %d %s %s\n", addr,
-	    (unsigned)port, status, uuid != NULL && *uuid != '\0' ? uuid :
+	    (unsigned)port, status, who != NULL && *who != '\0' ? who :
 	    "-", msg);
+}
+
+/* Answer with status and one line of text (uploads, health). */
+static void
+server_reply_line(struct evhttp_request *req, int status, const char *text,
+    unsigned retry_after)
+{
+	struct evkeyvalq *oh = evhttp_request_get_output_headers(req);
+	struct evbuffer *out = evbuffer_new();
+	char ra[16];
+
+	evhttp_add_header(oh, "Content-Type", "text/plain; charset=utf-8");
+	if (retry_after > 0) {
+		snprintf(ra, sizeof(ra), "%u", retry_after);
+		evhttp_add_header(oh, "Retry-After", ra);
+	}
+	if (out != NULL)
+		evbuffer_add_printf(out, "%s\n", text);
+	evhttp_send_reply(req, status, server_reason(status), out);
+	evbuffer_free(out);
+}
+
+static void
+server_free_text(const void *data, size_t len, void *extra)
+{
+	free((void *)data);
+}
+
+/*
+ * Write rep (api.h) as the answer: its text, its JSON (compact) or
+ * {"error": msg}; counted in plumb_api_requests_total.  rep is
+ * cleared.
+ */
+static void
+server_reply_api(struct server *srv, struct evhttp_request *req,
+    struct api_reply *rep, const char *who)
+{
+	struct evkeyvalq *oh = evhttp_request_get_output_headers(req);
+	struct evbuffer *out = evbuffer_new();
+	const char *ctype = "application/json";
+	char *js = NULL;
+	int status = rep->status != 0 ? rep->status : 200;
+
+	if (rep->text != NULL) {
+		ctype = rep->content_type != NULL ? rep->content_type :
+		    "application/octet-stream";
+		if (out != NULL && evbuffer_add_reference(out, rep->text,
+		    rep->text_len, server_free_text, NULL) == 0)
+			rep->text = NULL;
+	} else {
+		if (rep->json == NULL && status >= 400)
+			rep->json = json_pack("{s:s}", "error",
+			    rep->msg[0] != '\0' ? rep->msg :
+			    server_reason(status));
+		if (rep->json != NULL &&
+		    (js = json_dumps(rep->json, JSON_COMPACT)) == NULL)
+			status = 500;
+		if (out != NULL && js != NULL)
+			evbuffer_add_printf(out, "%s\n", js);
+	}
+	evhttp_add_header(oh, "Content-Type", ctype);
+	evhttp_add_header(oh, "Cache-Control", "no-store");
+	evhttp_add_header(oh, "X-Content-Type-Options", "nosniff");
+	if (status == 401)
+		evhttp_add_header(oh, "WWW-Authenticate",
+		    "Bearer realm=\"plumb-collector\"");
+	evhttp_send_reply(req, status, server_reason(status), out);
+	metrics_api(srv->deps.metrics, status);
+	if (status >= 400)
+		server_log(req, status, who, rep->msg[0] != '\0' ? rep->msg :
+		    server_reason(status));
+	evbuffer_free(out);
+	free(js);
+	api_reply_clear(rep);
+}
+
+/* ============================================================ the front */
+
+/* POST /api/v1/bundles on the ingest listener. */
+static void
+server_upload(struct server *srv, struct evhttp_request *req, X509 *peer)
+{
+	struct ingest_result res;
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	size_t len = evbuffer_get_length(in);
+
+	ingest_bundle(srv->deps.ig, peer, evhttp_find_header(
+	    evhttp_request_get_input_headers(req), "X-Plumb-Bundle"),
+	    len > 0 ? evbuffer_pullup(in, -1) : NULL, len, time(NULL), &res);
+	metrics_upload(srv->deps.metrics, res.reason, res.seconds);
+	server_reply_line(req, res.status, res.msg, res.retry_after);
+	server_log(req, res.status, res.uuid, res.msg);
+}
+
+static const char *
+server_method(enum evhttp_cmd_type cmd)
+{
+	switch (cmd) {
+	case EVHTTP_REQ_GET: return "GET";
+	case EVHTTP_REQ_HEAD: return "HEAD";
+	case EVHTTP_REQ_POST: return "POST";
+	case EVHTTP_REQ_PUT: return "PUT";
+	case EVHTTP_REQ_DELETE: return "DELETE";
+	default: return "OTHER";
+	}
+}
+
+/* An API request: path segments, body, caller, dispatch. */
+static void
+server_api(struct server *srv, struct evhttp_request *req, const char *path,
+    const char *query, const struct server_caller *c, struct api_reply *rep)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	struct api_req ar;
+	char segbuf[SERVER_PATH_MAX], msg[API_MSG_MAX];
+	size_t len = evbuffer_get_length(in);
+
+	memset(&ar, 0, sizeof(ar));
+	if (api_parse_path(&ar, path, segbuf, sizeof(segbuf), msg,
+	    sizeof(msg)) != PLUMB_OK) {
+		memset(rep, 0, sizeof(*rep));
+		api_error(rep, 400, "%s", msg);
+		return;
+	}
+	ar.method = server_method(evhttp_request_get_command(req));
+	ar.query = query;
+	ar.body = len > 0 ? evbuffer_pullup(in, -1) : NULL;
+	ar.body_len = len;
+	ar.auth = c->auth;
+	ar.principal = c->principal;
+	ar.scope_host = c->auth == API_AUTH_AGENT ? c->scope : NULL;
+	ar.now = time(NULL);
+	api_dispatch(srv->deps.api, &ar, rep);
+}
+
+/* GET /metrics: admin only. */
+static void
+server_metrics(struct server *srv, const struct server_caller *c,
+    enum evhttp_cmd_type cmd, struct api_reply *rep)
+{
+	struct plumb_err err;
+
+	memset(&err, 0, sizeof(err));
+	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD)
+		api_error(rep, 405, "use GET");
+	else if (c->auth == 0)
+		api_error(rep, 401, "credentials required: an admin client "
+		    "certificate or a bearer token");
+	else if (!(c->auth & API_AUTH_ADMIN))
+		api_error(rep, 403, "not allowed for %s", c->principal);
+	else if (metrics_render(srv->deps.metrics, srv->deps.api->store,
+	    &rep->text, &rep->text_len, &err) != PLUMB_OK)
+		api_error(rep, 500, "metrics: %s", err.msg);
+	else
+		rep->content_type = "text/plain; version=0.0.4; charset=utf-8";
+}
+
+/* GET /dashboard/NAME on the api listener. */
+static void
+server_dashboard(const char *name, enum evhttp_cmd_type cmd,
+    struct api_reply *rep)
+{
+	struct plumb_err err;
+
+	memset(&err, 0, sizeof(err));
+	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD)
+		api_error(rep, 405, "use GET");
+	else if (dashboard_serve(name, rep, &err) != PLUMB_OK)
+		api_error(rep, 500, "dashboard: %s", err.msg);
 }
 
 static void
 server_request(struct evhttp_request *req, void *arg)
 {
-	struct server *srv = arg;
-	struct ingest_result res;
+	struct server_listener *li = arg;
+	struct server *srv = li->srv;
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
 	const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	const char *query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
 	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
-	struct evbuffer *in;
-	X509 *peer;
-	size_t len;
+	struct server_caller c;
+	struct api_reply rep;
+	struct plumb_err err;
+	X509 *peer = server_peer(req);
 
-	if ((peer = server_peer(req)) == NULL) {
+	memset(&rep, 0, sizeof(rep));
+	memset(&err, 0, sizeof(err));
+	if (li->kind == SERVER_INGEST && peer == NULL) {
 		/* Cannot happen: the handshake requires one. */
-		server_reply(req, 403, "Forbidden", "no client certificate",
-		    0);
+		server_reply_line(req, 403, "no client certificate", 0);
 		server_log(req, 403, NULL, "no client certificate");
 		return;
 	}
-	if (path != NULL && strcmp(path, SERVER_HEALTH_PATH) == 0) {
+	if (path == NULL)
+		path = "";
+	if (strcmp(path, SERVER_HEALTH_PATH) == 0) {
 		if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD)
-			server_reply(req, 405, server_reason(405),
-			    "use GET", 0);
+			server_reply_line(req, 405, "use GET", 0);
 		else
-			server_reply(req, 200, "OK", "ok", 0);
+			server_reply_line(req, 200, "ok", 0);
 		return;
 	}
-	if (path == NULL || strcmp(path, SERVER_BUNDLES_PATH) != 0) {
-		server_reply(req, 404, server_reason(404), "not found", 0);
+	if (li->kind == SERVER_INGEST &&
+	    strcmp(path, SERVER_BUNDLES_PATH) == 0) {
+		if (cmd != EVHTTP_REQ_POST)
+			server_reply_line(req, 405, "use POST", 0);
+		else
+			server_upload(srv, req, peer);
 		return;
 	}
-	if (cmd != EVHTTP_REQ_POST) {
-		server_reply(req, 405, server_reason(405), "use POST", 0);
+	if (li->kind == SERVER_API && (strcmp(path, "/") == 0 ||
+	    strcmp(path, "/dashboard") == 0)) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Location", DASHBOARD_PREFIX);
+		evhttp_send_reply(req, 302, server_reason(302), NULL);
+		metrics_api(srv->deps.metrics, 302);
 		return;
 	}
-	in = evhttp_request_get_input_buffer(req);
-	len = evbuffer_get_length(in);
-	ingest_bundle(srv->ig, peer, evhttp_find_header(
-	    evhttp_request_get_input_headers(req), "X-Plumb-Bundle"),
-	    len > 0 ? evbuffer_pullup(in, -1) : NULL, len, time(NULL), &res);
-	server_reply(req, res.status, server_reason(res.status), res.msg,
-	    res.retry_after);
-	server_log(req, res.status, res.uuid, res.msg);
+	if (li->kind == SERVER_API && strncmp(path, DASHBOARD_PREFIX,
+	    strlen(DASHBOARD_PREFIX)) == 0) {
+		server_dashboard(path + strlen(DASHBOARD_PREFIX), cmd, &rep);
+		server_reply_api(srv, req, &rep, NULL);
+		return;
+	}
+	if (server_caller(li, req, &c, &err) != PLUMB_OK) {
+		api_error(&rep, 500, "credentials: %s", err.msg);
+		server_reply_api(srv, req, &rep, NULL);
+		return;
+	}
+	if (c.bad_token)
+		api_error(&rep, 401, "invalid or revoked bearer token");
+	else if (strcmp(path, SERVER_METRICS_PATH) == 0)
+		server_metrics(srv, &c, cmd, &rep);
+	else if (strncmp(path, API_PREFIX, strlen(API_PREFIX)) == 0)
+		server_api(srv, req, path, query, &c, &rep);
+	else
+		api_error(&rep, 404, "no such route");
+	server_reply_api(srv, req, &rep, c.principal);
 }
 
-/* Server certificate, client verification, optional CRL. */
+/* ========================================================== listeners */
+
+/* Bind li on address:port; li->port receives the port bound. */
 static int
-server_tls(struct server *srv, const struct collector_config *cfg,
-    struct plumb_err *err)
-{
-	static const unsigned char sid[] = "plumb-collector";
-	STACK_OF(X509_NAME) *names = NULL;
-	X509_LOOKUP *lu;
-	char ebuf[256];
-
-	if ((srv->ctx = SSL_CTX_new(TLS_server_method())) == NULL)
-		goto ssl;
-	SSL_CTX_set_min_proto_version(srv->ctx, TLS1_2_VERSION);
-	SSL_CTX_set_options(srv->ctx, SSL_OP_NO_RENEGOTIATION |
-	    SSL_OP_CIPHER_SERVER_PREFERENCE);
-	if (SSL_CTX_use_certificate_chain_file(srv->ctx, cfg->cert) != 1 ||
-	    SSL_CTX_use_PrivateKey_file(srv->ctx, cfg->key,
-	    SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(srv->ctx) != 1) {
-		server_ssl_error(ebuf, sizeof(ebuf));
-		return plumb_err_set(err, PLUMB_EIO, "server certificate %s or "
-		    "key %s: %s", cfg->cert, cfg->key, ebuf);
-	}
-	if (SSL_CTX_load_verify_locations(srv->ctx, cfg->agent_ca,
-	    NULL) != 1 || (names = SSL_load_client_CA_file(cfg->agent_ca)) ==
-	    NULL) {
-		server_ssl_error(ebuf, sizeof(ebuf));
-		return plumb_err_set(err, PLUMB_EIO, "agent_ca %s: %s",
-		    cfg->agent_ca, ebuf);
-	}
-	SSL_CTX_set_client_CA_list(srv->ctx, names);
-	SSL_CTX_set_verify(srv->ctx, SSL_VERIFY_PEER |
-	    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
-	SSL_CTX_set_verify_depth(srv->ctx, 4);
-	/* Required with client certificates and session resumption. */
-	SSL_CTX_set_session_id_context(srv->ctx, sid, sizeof(sid) - 1);
-	if (cfg->crl != NULL) {
-		X509_STORE *st = SSL_CTX_get_cert_store(srv->ctx);
-
-		if ((lu = X509_STORE_add_lookup(st, X509_LOOKUP_file())) ==
-		    NULL || X509_load_crl_file(lu, cfg->crl,
-		    X509_FILETYPE_PEM) < 1) {
-			server_ssl_error(ebuf, sizeof(ebuf));
-			return plumb_err_set(err, PLUMB_EIO, "crl %s: %s",
-			    cfg->crl, ebuf);
-		}
-		X509_STORE_set_flags(st, X509_V_FLAG_CRL_CHECK);
-	}
-	SSL_CTX_set_app_data(srv->ctx, srv);
-	SSL_CTX_set_info_callback(srv->ctx, server_ssl_info);
-	return PLUMB_OK;
-ssl:
-	server_ssl_error(ebuf, sizeof(ebuf));
-	return plumb_err_set(err, PLUMB_ENOMEM, "TLS: %s", ebuf);
-}
-
-int
-server_new(struct event_base *base, const struct collector_config *cfg,
-    struct ingest *ig, struct server **out, struct plumb_err *err)
+server_listen(struct server_listener *li, const char *address,
+    unsigned port, uint64_t max_body, struct plumb_err *err)
 {
 	struct evhttp_bound_socket *bs;
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
+
+	if ((li->http = evhttp_new(li->srv->base)) == NULL)
+		return plumb_err_set(err, PLUMB_ENOMEM, "evhttp_new failed");
+	evhttp_set_bevcb(li->http, server_bevcb, li);
+	evhttp_set_gencb(li->http, server_request, li);
+	evhttp_set_max_body_size(li->http, (ev_ssize_t)max_body);
+	evhttp_set_max_headers_size(li->http, SERVER_HEADERS_MAX);
+	evhttp_set_timeout(li->http, SERVER_TIMEOUT_S);
+	evhttp_set_allowed_methods(li->http, EVHTTP_REQ_GET |
+	    EVHTTP_REQ_HEAD | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+	    EVHTTP_REQ_DELETE);
+	if ((bs = evhttp_bind_socket_with_handle(li->http, address,
+	    (ev_uint16_t)port)) == NULL)
+		return plumb_err_set(err, PLUMB_EIO, "cannot listen on %s port "
+		    "%u: %s", address, port, strerror(errno));
+	if (getsockname(evhttp_bound_socket_get_fd(bs),
+	    (struct sockaddr *)&ss, &sl) == 0) {
+		if (ss.ss_family == AF_INET)
+			li->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		else if (ss.ss_family == AF_INET6)
+			li->port = ntohs(
+			    ((struct sockaddr_in6 *)&ss)->sin6_port);
+	}
+	return PLUMB_OK;
+}
+
+int
+server_new(struct event_base *base, const struct collector_config *cfg,
+    const struct server_deps *deps, struct server **out,
+    struct plumb_err *err)
+{
 	struct server *srv;
+	uint64_t slack;
 	int rc;
 
 	*out = NULL;
 	if ((srv = calloc(1, sizeof(*srv))) == NULL)
 		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 	srv->base = base;
-	srv->ig = ig;
-	if ((rc = server_tls(srv, cfg, err)) != 0)
+	srv->deps = *deps;
+	srv->ingest.srv = srv->api.srv = srv;
+	srv->ingest.kind = SERVER_INGEST;
+	srv->api.kind = SERVER_API;
+	/*
+	 * Bodies somewhat over max_upload_bytes still reach ingest, which
+	 * answers 413 and counts them as too_large; only far larger ones
+	 * are cut off by evhttp itself (413, not counted).
+	 */
+	slack = cfg->max_upload_bytes > SERVER_SLACK_MIN ?
+	    cfg->max_upload_bytes : SERVER_SLACK_MIN;
+	if ((rc = server_tls(&srv->ingest, cfg, err)) != 0 ||
+	    (rc = server_listen(&srv->ingest, cfg->listen, cfg->port,
+	    cfg->max_upload_bytes + slack, err)) != 0)
 		goto fail;
-	if ((srv->http = evhttp_new(base)) == NULL) {
-		rc = plumb_err_set(err, PLUMB_ENOMEM, "evhttp_new failed");
-		goto fail;
-	}
-	evhttp_set_bevcb(srv->http, server_bevcb, srv);
-	evhttp_set_gencb(srv->http, server_request, srv);
-	evhttp_set_max_body_size(srv->http, (ev_ssize_t)cfg->max_upload_bytes);
-	evhttp_set_max_headers_size(srv->http, SERVER_HEADERS_MAX);
-	evhttp_set_timeout(srv->http, SERVER_TIMEOUT_S);
-	evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET |
-	    EVHTTP_REQ_HEAD | EVHTTP_REQ_POST);
-	if ((bs = evhttp_bind_socket_with_handle(srv->http, cfg->listen,
-	    (ev_uint16_t)cfg->port)) == NULL) {
-		rc = plumb_err_set(err, PLUMB_EIO, "cannot listen on %s port "
-		    "%u: %s", cfg->listen, cfg->port, strerror(errno));
-		goto fail;
-	}
-	if (getsockname(evhttp_bound_socket_get_fd(bs),
-	    (struct sockaddr *)&ss, &sl) == 0) {
-		if (ss.ss_family == AF_INET)
-			srv->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-		else if (ss.ss_family == AF_INET6)
-			srv->port = ntohs(
-			    ((struct sockaddr_in6 *)&ss)->sin6_port);
+	if (cfg->api_port >= 0) {
+		if ((cfg->admin_ca != NULL &&
+		    (rc = server_admin_load(srv, cfg, err)) != 0) ||
+		    (rc = server_tls(&srv->api, cfg, err)) != 0 ||
+		    (rc = server_listen(&srv->api, cfg->api_listen != NULL ?
+		    cfg->api_listen : cfg->listen, (unsigned)cfg->api_port,
+		    cfg->api_max_body, err)) != 0)
+			goto fail;
 	}
 	*out = srv;
 	return PLUMB_OK;
@@ -370,7 +887,13 @@ fail:
 unsigned
 server_port(const struct server *srv)
 {
-	return srv->port;
+	return srv->ingest.port;
+}
+
+int
+server_api_port(const struct server *srv)
+{
+	return srv->api.http != NULL ? (int)srv->api.port : -1;
 }
 
 void
@@ -378,8 +901,13 @@ server_free(struct server *srv)
 {
 	if (srv == NULL)
 		return;
-	if (srv->http != NULL)
-		evhttp_free(srv->http);
-	SSL_CTX_free(srv->ctx);
+	if (srv->ingest.http != NULL)
+		evhttp_free(srv->ingest.http);
+	if (srv->api.http != NULL)
+		evhttp_free(srv->api.http);
+	SSL_CTX_free(srv->ingest.ctx);
+	SSL_CTX_free(srv->api.ctx);
+	sk_X509_pop_free(srv->admin_certs, X509_free);
+	X509_STORE_free(srv->admin);
 	free(srv);
 }

@@ -1,13 +1,17 @@
 /*
  * store.h - the collector's storage: hosts, verified bundles and their
- * rule results.  One interface, one backend so far (SQLite, WAL mode,
- * collector/store_sqlite.c); "postgresql://" URLs are recognised and
- * refused with PLUMB_ENOTSUP until the PostgreSQL backend exists.
+ * rule results.  One interface, two backends: SQLite (WAL mode, a file
+ * path) and PostgreSQL (a postgresql:// URL, libpq).  The queries are
+ * written once in collector/store.c over a small driver interface
+ * (collector/store_driver.h: store_sqlite.c, store_pg.c), so both
+ * backends give the same answers.
  *
  * Contracts common to every function below:
  *  - A struct store is used by one thread at a time (the collector's
- *    event loop).  Several processes may open the same database; the
- *    UNIQUE bundle uuid keeps a bundle stored once even then.
+ *    event loop).  Several processes (several collectors behind a load
+ *    balancer) may open the same database; the UNIQUE bundle uuid keeps
+ *    a bundle stored once even then, and migrations are serialised
+ *    (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock).
  *  - Functions return PLUMB_OK or a negative PLUMB_E* code with err
  *    (may be NULL) saying why.  PLUMB_ENOENT: the host or bundle asked
  *    for does not exist.  Output parameters are cleared on entry.
@@ -121,10 +125,14 @@ struct store_migration {
 };
 
 /*
- * Open (creating if needed) the database named by url: a file path, or
- * "sqlite:PATH"; "postgresql://..." / "postgres://..." give
- * PLUMB_ENOTSUP ("not supported yet").  Enables WAL, foreign keys and a
- * busy timeout, and applies the core migrations ("core" component).
+ * Open the database named by url and apply the core migrations ("core"
+ * component):
+ *  - a file path, or "sqlite:PATH": SQLite, created if needed, with WAL,
+ *    foreign keys, FULL sync and a busy timeout;
+ *  - "postgresql://..." / "postgres://...": a libpq connection URI
+ *    (the database must exist; PLUMB_EIO when it cannot connect; the
+ *    password is never put in err);
+ *  - any other "scheme://": PLUMB_ENOTSUP.
  * *out is NULL on failure.
  */
 int store_open(const char *url, struct store **out, struct plumb_err *err);
@@ -139,7 +147,10 @@ int store_schema_version(struct store *s, const char *component,
 /*
  * Apply the migrations of component (for example "drift", "controls")
  * whose version is above the one recorded, each in its own transaction
- * together with its schema_migrations row.  Idempotent.
+ * together with its schema_migrations row.  Idempotent, and safe when
+ * several processes migrate the same database at once.  The SQL is the
+ * common subset described under store_query(); on PostgreSQL INTEGER
+ * becomes BIGINT, REAL DOUBLE PRECISION and TEXT TEXT COLLATE "C".
  */
 int store_migrate(struct store *s, const char *component,
     const struct store_migration *m, size_t n, struct plumb_err *err);
@@ -210,13 +221,64 @@ int store_prune(struct store *s, time_t cutoff, char ***digests, size_t *n,
     struct plumb_err *err);
 void store_strings_free(char **v, size_t n);
 
+/* ------------------------------------------------ backend-neutral SQL */
+
 /*
- * The SQLite handle (sqlite3 *, as void * so this header needs no
- * sqlite3.h) for components with tables of their own until the
- * PostgreSQL backend exists; NULL for other backends.  Keep SQL in the
- * common subset of SQLite and PostgreSQL.  Do not close it or change
- * its settings.
+ * For components with tables of their own (drift, controls, waivers,
+ * API tokens): plain SQL in the common subset of SQLite and PostgreSQL,
+ * so one query serves both backends.
+ *
+ *  - Parameters are written $1, $2 ... and bound as text (NULL binds
+ *    SQL NULL); each backend converts them to the column's type, so
+ *    compare and insert them against typed columns, never on their own
+ *    (write "CAST($1 AS INTEGER)" where no column gives the type).
+ *  - Results come back as text: one call of fn per row with ncols
+ *    values (NULL for SQL NULL), valid only during the call.  fn
+ *    returns 0 to go on, non-zero to stop early (store_query still
+ *    returns PLUMB_OK).
+ *  - Tables of a component: no INTEGER PRIMARY KEY / SERIAL (their
+ *    auto-increment differs); use natural or composite keys, TEXT,
+ *    INTEGER (64-bit: BIGINT in PostgreSQL is written INTEGER here and
+ *    mapped by the PostgreSQL backend's migration filter), REAL.
+ *  - On PostgreSQL the words INTEGER and REAL (outside quotes) are
+ *    rewritten to BIGINT and DOUBLE PRECISION in store_query() SQL too,
+ *    so CAST($1 AS INTEGER) is 64-bit on both.  TEXT columns of
+ *    migrations compare and sort by bytes on both (COLLATE "C").
+ *  - Values come back in each backend's text form; what differs:
+ *    PostgreSQL booleans are "t"/"f" (compare with = 1 / = 0 on INTEGER
+ *    columns instead); REAL values come back as the shortest text that
+ *    reads back as the same double on both ("100", "75.5").  LIKE is
+ *    case-insensitive for ASCII on SQLite, case-sensitive on
+ *    PostgreSQL.
+ *  - Every $N the SQL uses must be given (nparams >= N); a parameter
+ *    the SQL does not use is ignored.
  */
+typedef int (*store_row_fn)(void *arg, const char *const *vals,
+    size_t ncols);
+
+/*
+ * Run one statement with nparams text parameters; rows go to fn (may
+ * be NULL).  *changes (may be NULL) receives the number of rows an
+ * INSERT, UPDATE or DELETE changed.
+ */
+int store_query(struct store *s, const char *sql, const char *const *params,
+    size_t nparams, store_row_fn fn, void *arg, uint64_t *changes,
+    struct plumb_err *err);
+
+/*
+ * A transaction around several store_query() calls (writers are
+ * serialised: SQLite BEGIN IMMEDIATE; PostgreSQL BEGIN, READ COMMITTED,
+ * so use INSERT ... ON CONFLICT or unique keys, not read-then-write,
+ * against concurrent collectors).  After a failed store_query() inside
+ * it, roll back (PostgreSQL refuses further statements).
+ * store_tx_rollback() accepts a store without an open transaction.
+ */
+int store_tx_begin(struct store *s, struct plumb_err *err);
+int store_tx_commit(struct store *s, struct plumb_err *err);
+void store_tx_rollback(struct store *s);
+
+/* The sqlite3 * of a SQLite store, NULL for other backends: for the
+ * schema checks of tests/unit/check_store.c only. */
 void *store_sqlite_handle(struct store *s);
 
 #endif /* PLUMB_COLLECTOR_STORE_H */

@@ -138,8 +138,23 @@ int probe_keep(const struct probe_result *res, const struct oval_item *it);
 int probe_keep_uses(const struct probe_result *res, const char *name);
 
 /* Hand it to res without filtering (probe_keep() said yes); 0 or
- * PLUMB_ENOMEM. */
+ * PLUMB_ENOMEM.  Past the item cap (below) the item is freed instead
+ * and res flagged incomplete, with a message; still 0. */
 int probe_take(struct probe_result *res, struct oval_item *it);
+
+/*
+ * The most items one object may collect: a baseline asking for more
+ * (a pattern over a whole tree, millions of matches) gets the first
+ * PROBE_ITEM_CAP and the object flagged incomplete, so memory stays
+ * bounded.  TEST ONLY: the environment variable PLUMB_TEST_ITEM_CAP (a
+ * positive integer, read once) lowers it so tests need not build
+ * millions of items; it is not a supported setting.
+ */
+#define PROBE_ITEM_CAP	1000000
+
+/* 1 once res is full and flagged (an item was dropped for the cap, or
+ * it is incomplete anyway): a probe may stop enumerating. */
+int probe_full(const struct probe_result *res);
 
 /* Record a message and a flag in res; returns 0 (for "return probe_flag"). */
 int probe_flag(struct probe_result *res, enum oval_flag flag,

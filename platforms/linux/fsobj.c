@@ -31,6 +31,10 @@
 #define DEPTH_MAX	512	/* directory nesting we descend at most */
 #define CACHE_BUCKETS	65536
 #define FSOBJ_HELD_MAX	128	/* directories a walk holds open at once */
+/* Pattern limits for pruning, as oval_cmp's for the match itself. */
+#define FSOBJ_PRUNE_MATCH_LIMIT	1000000
+#define FSOBJ_PRUNE_DEPTH_LIMIT	100000
+#define FSOBJ_PRUNE_HEAP_KIB	(64 * 1024)
 
 #define ACL_HDR		4	/* posix_acl_xattr_header */
 #define ACL_ENTRY	8	/* posix_acl_xattr_entry */
@@ -150,6 +154,7 @@ struct fsobj_ctx {
 	int			 search;	/* walking for a non-equals match */
 	pcre2_code		**prune;	/* partial-match pruning, or NULL */
 	size_t			 nprune;
+	pcre2_match_context	*prune_mctx;	/* its match limits */
 	int			 stop;		/* every member stopped */
 };
 
@@ -903,8 +908,18 @@ fsobj_prune_init(struct fsobj_ctx *c, const struct probe_ent *e)
 	    e->vals->n == 0 || e->var_check == OVAL_CHECK_NONE_SATISFY ||
 	    e->var_check == OVAL_CHECK_NONE_EXIST)
 		return PLUMB_OK;
-	if ((c->prune = calloc(e->vals->n, sizeof(*c->prune))) == NULL)
+	/* The limits of oval_cmp's pattern match: a path that makes the
+	 * pattern backtrack must cost no more here than in the match. */
+	if ((c->prune_mctx = pcre2_match_context_create(NULL)) == NULL)
 		return PLUMB_ENOMEM;
+	pcre2_set_match_limit(c->prune_mctx, FSOBJ_PRUNE_MATCH_LIMIT);
+	pcre2_set_depth_limit(c->prune_mctx, FSOBJ_PRUNE_DEPTH_LIMIT);
+	pcre2_set_heap_limit(c->prune_mctx, FSOBJ_PRUNE_HEAP_KIB);
+	if ((c->prune = calloc(e->vals->n, sizeof(*c->prune))) == NULL) {
+		pcre2_match_context_free(c->prune_mctx);
+		c->prune_mctx = NULL;
+		return PLUMB_ENOMEM;
+	}
 	c->nprune = e->vals->n;
 	for (i = 0; i < e->vals->n; i++) {
 		c->prune[i] = pcre2_compile((PCRE2_SPTR)e->vals->v[i],
@@ -929,6 +944,8 @@ fsobj_prune_free(struct fsobj_ctx *c)
 	free(c->prune);
 	c->prune = NULL;
 	c->nprune = 0;
+	pcre2_match_context_free(c->prune_mctx);
+	c->prune_mctx = NULL;
 }
 
 /*
@@ -950,7 +967,8 @@ fsobj_may_match(const struct fsobj_ctx *c, const char *s)
 		if ((md = pcre2_match_data_create(1, NULL)) == NULL)
 			return 1;
 		rc = pcre2_match(c->prune[i], (PCRE2_SPTR)s,
-		    PCRE2_ZERO_TERMINATED, 0, PCRE2_PARTIAL_HARD, md, NULL);
+		    PCRE2_ZERO_TERMINATED, 0, PCRE2_PARTIAL_HARD, md,
+		    c->prune_mctx);
 		pcre2_match_data_free(md);
 		if (rc != PCRE2_ERROR_NOMATCH)
 			any = 1;

@@ -20,6 +20,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@
 #define PART_PATH_MAX	4096
 #define PART_LINE_MAX	16384
 #define PART_MOUNTS_MAX	65536	/* cap on the number of mounts */
+#define PART_FILE_MAX	(16 * 1024 * 1024)	/* bytes of the table read */
 
 struct part_mount {
 	char *device;
@@ -86,23 +88,35 @@ part_free(struct part_mount *v, size_t n)
 	free(v);
 }
 
-/* Read the mount table at path into *out; PLUMB_OK or PLUMB_E*. */
+/*
+ * Read the mount table at path into *out; PLUMB_OK or PLUMB_E*.  Stops
+ * after PART_FILE_MAX bytes (*trunc set): a mount table is small, and
+ * an endless or huge one under --root must not stall the scan.
+ */
 static int
-part_read(FILE *fp, struct part_mount **out, size_t *nout)
+part_read(FILE *fp, struct part_mount **out, size_t *nout, int *trunc)
 {
 	struct part_mount *v = NULL, *nv;
 	char line[PART_LINE_MAX], *f[4], *save, *tok;
-	size_t n = 0, cap = 0, i;
+	size_t n = 0, cap = 0, i, total = 0;
 	int c;
 
 	*out = NULL;
 	*nout = 0;
+	*trunc = 0;
 	while (fgets(line, sizeof(line), fp) != NULL) {
+		total += strlen(line);
 		if (strchr(line, '\n') == NULL && !feof(fp)) {
-			while ((c = fgetc(fp)) != EOF && c != '\n')
-				;
-			continue;
+			while (total < PART_FILE_MAX &&
+			    (c = fgetc(fp)) != EOF && c != '\n')
+				total++;
 		}
+		if (total >= PART_FILE_MAX) {
+			*trunc = 1;
+			break;
+		}
+		if (strchr(line, '\n') == NULL && !feof(fp))
+			continue;
 		for (i = 0, tok = strtok_r(line, " \t\n", &save);
 		    i < 4 && tok != NULL;
 		    i++, tok = strtok_r(NULL, " \t\n", &save))
@@ -261,6 +275,32 @@ out:
 	return rc;
 }
 
+/*
+ * Open the mount table read-only, or NULL with errno set: a regular
+ * file only, opened without blocking, so that a FIFO or a device put
+ * in its place under --root cannot hang the scan.
+ */
+static FILE *
+part_open(const char *path)
+{
+	struct stat st;
+	FILE *fp;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	return fp;
+}
+
 static int
 part_collect(const struct probe_req *req, struct probe_result *res)
 {
@@ -271,22 +311,25 @@ part_collect(const struct probe_req *req, struct probe_result *res)
 	struct plumb_err err;
 	size_t n = 0, i, j;
 	FILE *fp;
-	int m, rc;
+	int m, rc, trunc;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/proc/mounts", base) >=
 	    sizeof(path))
 		return probe_flag(res, OVAL_FLAG_ERROR, "probe root too long");
-	if ((fp = fopen(path, "re")) == NULL) {
+	if ((fp = part_open(path)) == NULL && errno == ENOENT) {
 		snprintf(path, sizeof(path), "%s/proc/self/mounts", base);
-		fp = fopen(path, "re");
+		fp = part_open(path);
 	}
 	if (fp == NULL)
 		return probe_flag(res, OVAL_FLAG_ERROR, "%s: %s", path,
-		    strerror(errno));
-	rc = part_read(fp, &v, &n);
+		    errno == EINVAL ? "not a regular file" : strerror(errno));
+	rc = part_read(fp, &v, &n, &trunc);
 	fclose(fp);
 	if (rc != 0)
 		return rc;
+	if (trunc)
+		probe_flag(res, OVAL_FLAG_INCOMPLETE, "%s: only the first %d "
+		    "bytes were read", path, PART_FILE_MAX);
 	for (i = 0; i < n; i++) {
 		/* A later mount on the same point hides this one. */
 		for (j = i + 1; j < n; j++)

@@ -31,6 +31,7 @@
 #define PROC_PATH_MAX	4096
 #define PROC_FILE_MAX	(128 * 1024)	/* cap on one /proc file */
 #define PROC_STAT_FIELDS 39		/* fields after "(comm)" we use */
+#define PROC_STAT_LINES	65536		/* lines of /proc/stat read */
 #define PROC_READ_IMPLIES_EXEC 0x0400000
 
 /* Capability names of the schema, by bit number. */
@@ -61,6 +62,27 @@ struct proc_ctx {
 };
 
 /*
+ * Open a /proc file for reading, or -1: only a regular file, opened
+ * without blocking, since under --root a FIFO or a device standing in
+ * for it would hang the scan or never end.
+ */
+static int
+proc_open(const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW |
+	    O_CLOEXEC)) < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
  * Read ROOT/proc/PID/name into a NUL-terminated malloc'd buffer.
  * Returns 1 read, 0 unreadable, PLUMB_ENOMEM.
  */
@@ -78,7 +100,7 @@ proc_file(const struct proc_ctx *ctx, const char *pid, const char *name,
 		*outlen = 0;
 	if ((size_t)snprintf(path, sizeof(path), "%s/proc/%s/%s", ctx->base,
 	    pid, name) >= sizeof(path) ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	    (fd = proc_open(path)) < 0)
 		return 0;
 	if ((buf = malloc(PROC_FILE_MAX + 1)) == NULL) {
 		close(fd);
@@ -323,11 +345,17 @@ proc_btime(const char *base)
 	char path[PROC_PATH_MAX], line[512];
 	long long bt = 0;
 	FILE *fp;
+	int fd, n = 0;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/proc/stat", base) >=
-	    sizeof(path) || (fp = fopen(path, "re")) == NULL)
+	    sizeof(path) || (fd = proc_open(path)) < 0)
 		return 0;
-	while (fgets(line, sizeof(line), fp) != NULL)
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return 0;
+	}
+	/* Bounded: a real stat has a few hundred lines at most. */
+	while (n++ < PROC_STAT_LINES && fgets(line, sizeof(line), fp) != NULL)
 		if (sscanf(line, "btime %lld", &bt) == 1)
 			break;
 	fclose(fp);

@@ -69,6 +69,8 @@ tfc_file(const struct fsobj_file *f, void *arg)
 			break;
 		}
 		rc = textmatch_item(c->res, f, c->pattern, inst, line, c->md, m);
+		if (rc == 0 && probe_full(c->res))
+			rc = 1;		/* item cap reached: stop the walk */
 	}
 	free(buf);
 	return rc;

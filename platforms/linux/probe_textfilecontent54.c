@@ -74,6 +74,11 @@ tfc54_file(const struct fsobj_file *f, void *arg)
 		if (rc == 1 && (rc = textmatch_item(c->res, f, c->pattern, inst, buf, c->md, m)) != 0)
 			break;
 		rc = PLUMB_OK;
+		if (probe_full(c->res)) {
+			/* Item cap reached (res flagged): stop the walk. */
+			rc = 1;
+			break;
+		}
 		ov = pcre2_get_ovector_pointer(c->md);
 		if (ov[1] > ov[0])
 			off = ov[1];
@@ -86,7 +91,7 @@ tfc54_file(const struct fsobj_file *f, void *arg)
 		}
 	}
 	free(buf);
-	return rc < 0 ? rc : PLUMB_OK;
+	return rc < 0 ? rc : rc == 1 ? 1 : PLUMB_OK;
 }
 
 /* Compile pattern with the object's behaviors; NULL with res flagged. */

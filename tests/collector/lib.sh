@@ -58,7 +58,12 @@ for f in "$PLUMB" "$COLLECTOR"; do
 		exit 1
 	fi
 done
-for t in sqlite3 jq curl openssl sha256sum; do
+# PostgreSQL instead of SQLite when PLUMB_TEST_PG names a database
+# (tests/collector/pg.sh sets it, and PSQL): $db is then that URL and
+# rows() asks psql.
+dbtool=sqlite3
+[ -n "${PLUMB_TEST_PG:-}" ] && dbtool=${PSQL:-psql}
+for t in "$dbtool" jq curl openssl sha256sum; do
 	if ! command -v "$t" >/dev/null 2>&1; then
 		echo "SKIP: $t not installed"
 		exit 77
@@ -91,6 +96,7 @@ openssl x509 -req -in "$tmp/b.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" \
 }
 
 db=$tmp/db/plumb.db
+[ -n "${PLUMB_TEST_PG:-}" ] && db=$PLUMB_TEST_PG
 evid=$tmp/evidence
 mkdir -p "$tmp/db"
 
@@ -196,7 +202,11 @@ post() {
 
 # rows SQL: one value from the database.
 rows() {
-	sqlite3 "$db" "$1"
+	if [ -n "${PLUMB_TEST_PG:-}" ]; then
+		"$dbtool" -X -q -A -t -d "$db" -c "$1"
+	else
+		sqlite3 "$db" "$1"
+	fi
 }
 
 # The evidence files, one path a line.

@@ -149,6 +149,7 @@ main(int argc, char **argv)
 		    &err) != PLUMB_OK || spool_put(sp, argv[4], argv[5],
 		    &err) != PLUMB_OK) {
 			printf("%s\n", err.msg);
+			spool_close(sp);	/* no leak report to hide it */
 			return 1;
 		}
 		spool_close(sp);
@@ -173,6 +174,7 @@ main(int argc, char **argv)
 		if (spool_open(argv[2], 0, &sp, &err) != PLUMB_OK ||
 		    spool_list(sp, &v, &cnt, &err) != PLUMB_OK) {
 			printf("%s\n", err.msg);
+			spool_close(sp);
 			return 1;
 		}
 		for (i = 0; i < cnt; i++)

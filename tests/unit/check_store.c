@@ -1,8 +1,14 @@
 /*
- * check_store.c - the collector's storage (store.h, SQLite), the
- * summary.json reader, the evidence store and the per-certificate rate
- * limit.  Expected values are written by hand from store.h,
+ * check_store.c - the collector's storage (store.h), the summary.json
+ * reader, the evidence store and the per-certificate rate limit.
+ * Expected values are written by hand from store.h,
  * docs/json-results.md and docs/collector.md.
+ *
+ * The store cases run twice: against SQLite (test case "sqlite") and,
+ * when PLUMB_TEST_PG holds a postgresql:// URL of a database the tests
+ * may wipe, against PostgreSQL (test case "postgresql"; each case starts
+ * from an empty public schema).  tests/collector/pg.sh starts a private
+ * server and sets PLUMB_TEST_PG.
  */
 #include "config.h"
 
@@ -11,7 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <libpq-fe.h>
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -25,6 +34,8 @@
 
 static char dir[64];
 static char dbpath[128];
+static const char *dburl;	/* what open_store() opens */
+static int use_pg;		/* the "postgresql" test case */
 
 #define U1 "11111111-1111-4111-8111-111111111111"
 #define U2 "22222222-2222-4222-8222-222222222222"
@@ -40,6 +51,31 @@ setup(void)
 	snprintf(dir, sizeof(dir), "/tmp/check_store.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(dbpath, sizeof(dbpath), "%s/plumb.db", dir);
+	dburl = dbpath;
+	use_pg = 0;
+}
+
+/* The PostgreSQL cases: PLUMB_TEST_PG emptied (libpq directly, not the
+ * code under test). */
+static void
+setup_pg(void)
+{
+	PGconn *c;
+	PGresult *r;
+
+	setup();
+	dburl = getenv("PLUMB_TEST_PG");
+	use_pg = 1;
+	ck_assert_ptr_nonnull(dburl);
+	c = PQconnectdb(dburl);
+	ck_assert_msg(PQstatus(c) == CONNECTION_OK, "%s: %s", dburl,
+	    PQerrorMessage(c));
+	r = PQexec(c, "SET client_min_messages = warning;"
+	    "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
+	ck_assert_msg(PQresultStatus(r) == PGRES_COMMAND_OK, "%s",
+	    PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
 }
 
 static void
@@ -58,8 +94,42 @@ open_store(void)
 	struct plumb_err err;
 
 	memset(&err, 0, sizeof(err));
-	ck_assert_msg(store_open(dbpath, &s, &err) == PLUMB_OK, "%s", err.msg);
+	ck_assert_msg(store_open(dburl, &s, &err) == PLUMB_OK, "%s", err.msg);
 	return s;
+}
+
+/* Row callback: "v1|v2|...\n" appended to a buffer (NULL as "-"). */
+struct rows_buf {
+	char text[1024];
+	size_t rows;
+};
+
+static int
+rows_cat(void *arg, const char *const *vals, size_t ncols)
+{
+	struct rows_buf *b = arg;
+	size_t i, off = strlen(b->text);
+
+	for (i = 0; i < ncols && off < sizeof(b->text); i++)
+		off += (size_t)snprintf(b->text + off, sizeof(b->text) - off,
+		    "%s%s", i > 0 ? "|" : "", vals[i] != NULL ? vals[i] : "-");
+	if (off < sizeof(b->text))
+		snprintf(b->text + off, sizeof(b->text) - off, "\n");
+	b->rows++;
+	return 0;
+}
+
+/* sql's rows as text ("" when none); fails the test on error. */
+static const char *
+q(struct store *s, const char *sql, const char *const *p, size_t np)
+{
+	static struct rows_buf b;
+	struct plumb_err err;
+
+	memset(&b, 0, sizeof(b));
+	ck_assert_msg(store_query(s, sql, p, np, rows_cat, &b, NULL, &err) ==
+	    PLUMB_OK, "%s: %s", sql, err.msg);
+	return b.text;
 }
 
 static void
@@ -132,18 +202,35 @@ insert(struct store *s, const char *uuid, const char *host, time_t created,
 	return dup;
 }
 
-START_TEST(test_open_postgres)
+START_TEST(test_open_urls)
 {
 	struct store *s = (struct store *)1;
 	struct plumb_err err;
 
-	ck_assert_int_eq(store_open("postgresql://u@db/plumb", &s, &err),
-	    PLUMB_ENOTSUP);
+	/* Port 1 of loopback: nothing listens; the password stays out of
+	 * the message. */
+	ck_assert_int_eq(store_open("postgresql://u:secret@127.0.0.1:1/plumb"
+	    "?connect_timeout=5", &s, &err), PLUMB_EIO);
 	ck_assert_ptr_null(s);
-	ck_assert_ptr_nonnull(strstr(err.msg, "not supported yet"));
-	ck_assert_int_eq(store_open("postgres://db/x", &s, &err),
-	    PLUMB_ENOTSUP);
+	ck_assert_ptr_nonnull(strstr(err.msg,
+	    "postgresql://u:***@127.0.0.1:1/plumb: cannot connect"));
+	ck_assert_ptr_null(strstr(err.msg, "secret"));
+	ck_assert_int_eq(store_open("postgres://127.0.0.1:1/x", &s, &err),
+	    PLUMB_EIO);
+	ck_assert_int_eq(store_open("mysql://db/x", &s, &err), PLUMB_ENOTSUP);
+	ck_assert_ptr_nonnull(strstr(err.msg, "postgresql:// URL"));
+	ck_assert_int_eq(store_open("sqlite:", &s, &err), PLUMB_ENOTSUP);
 	ck_assert_int_eq(store_open("", &s, &err), PLUMB_EINVAL);
+	ck_assert_ptr_null(s);
+	/* "sqlite:PATH" is the path. */
+	{
+		char u[160];
+
+		snprintf(u, sizeof(u), "sqlite:%s", dbpath);
+		ck_assert_int_eq(store_open(u, &s, &err), PLUMB_OK);
+		store_close(s);
+		ck_assert_int_eq(access(dbpath, F_OK), 0);
+	}
 }
 END_TEST
 
@@ -174,7 +261,13 @@ START_TEST(test_migrations)
 	ck_assert_int_eq(store_schema_version(s, "drift", &v, &err), 0);
 	ck_assert_int_eq(v, 2);
 	ck_assert_int_eq(store_migrate(s, "x", bad, 2, &err), PLUMB_EINVAL);
-	ck_assert_ptr_nonnull(store_sqlite_handle(s));
+	ck_assert_str_eq(q(s, "SELECT component, version FROM "
+	    "schema_migrations ORDER BY component, version", NULL, 0),
+	    "core|1\ndrift|1\ndrift|2\n");
+	if (use_pg)
+		ck_assert_ptr_null(store_sqlite_handle(s));
+	else
+		ck_assert_ptr_nonnull(store_sqlite_handle(s));
 	store_close(s);
 	/* Reopening applies nothing twice. */
 	s = open_store();
@@ -392,19 +485,296 @@ START_TEST(test_prune)
 	ck_assert_uint_eq(nr, 2);
 	store_rules_free(r, nr);
 	/* Rows of the deleted bundles are gone too. */
-	{
-		sqlite3_stmt *st;
-
-		sqlite3_prepare_v2(store_sqlite_handle(s),
-		    "SELECT count(*) FROM rule_results", -1, &st, NULL);
-		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-		ck_assert_int_eq(sqlite3_column_int(st, 0), 4);
-		sqlite3_finalize(st);
-	}
+	ck_assert_str_eq(q(s, "SELECT count(*) FROM rule_results", NULL, 0),
+	    "4\n");
 	/* Nothing more to do: the newest of each host stays. */
 	ck_assert_int_eq(store_prune(s, 100000, &d, &n, &err), 0);
 	ck_assert_uint_eq(n, 0);
 	ck_assert_ptr_null(d);
+	store_close(s);
+}
+END_TEST
+
+/* Row callback that stops after the first row. */
+static int
+first_only(void *arg, const char *const *vals, size_t ncols)
+{
+	(*(int *)arg)++;
+	return 1;
+}
+
+START_TEST(test_query)
+{
+	static const struct store_migration m[] = {
+		{ 1, "CREATE TABLE qt (k TEXT PRIMARY KEY, n INTEGER NOT NULL,"
+		    " x REAL, note TEXT)" },
+	};
+	static const char ins[] =
+	    "INSERT INTO qt (n, k, x, note) VALUES ($2, $1, $3, $4)";
+	struct store *s = open_store();
+	struct plumb_err err;
+	const char *p[4];
+	uint64_t ch = 9;
+	int nrows = 0;
+
+	ck_assert_int_eq(store_migrate(s, "qtest", m, 1, &err), 0);
+	/* $2 used before $1; NULL binds SQL NULL; 2^33 needs 64 bits. */
+	p[0] = "a";
+	p[1] = "8589934592";
+	p[2] = "0.1";
+	p[3] = NULL;
+	ck_assert_int_eq(store_query(s, ins, p, 4, NULL, NULL, &ch, &err), 0);
+	ck_assert_uint_eq(ch, 1);
+	p[0] = "b";
+	p[1] = "2";
+	p[2] = "100";
+	p[3] = "two";
+	ck_assert_int_eq(store_query(s, ins, p, 4, NULL, NULL, NULL, &err), 0);
+	/* REAL as the shortest exact text on both backends. */
+	ck_assert_str_eq(q(s, "SELECT k, n, x, note FROM qt ORDER BY k", NULL,
+	    0), "a|8589934592|0.1|-\nb|2|100|two\n");
+	/* A bare parameter gets its type from CAST (64-bit INTEGER). */
+	p[0] = "4294967296";
+	ck_assert_str_eq(q(s, "SELECT k FROM qt WHERE n > CAST($1 AS INTEGER)",
+	    p, 1), "a\n");
+	/* A parameter the SQL does not use is ignored. */
+	p[0] = "b";
+	p[1] = "unused";
+	ck_assert_str_eq(q(s, "SELECT note FROM qt WHERE k = $1", p, 2),
+	    "two\n");
+	p[0] = "5";
+	ck_assert_int_eq(store_query(s, "UPDATE qt SET n = n + "
+	    "CAST($1 AS INTEGER)", p, 1, NULL, NULL, &ch, &err), 0);
+	ck_assert_uint_eq(ch, 2);
+	ck_assert_str_eq(q(s, "SELECT n FROM qt ORDER BY k", NULL, 0),
+	    "8589934597\n7\n");
+	/* fn stops early: still PLUMB_OK, one call. */
+	ck_assert_int_eq(store_query(s, "SELECT k FROM qt", NULL, 0,
+	    first_only, &nrows, NULL, &err), 0);
+	ck_assert_int_eq(nrows, 1);
+	/* A unique key violated: PLUMB_EINVAL; ON CONFLICT: 0 changes. */
+	p[0] = "a";
+	p[1] = "1";
+	ck_assert_int_eq(store_query(s, "INSERT INTO qt (k, n) VALUES ($1, $2)",
+	    p, 2, NULL, NULL, NULL, &err), PLUMB_EINVAL);
+	ck_assert_int_eq(store_query(s, "INSERT INTO qt (k, n) VALUES ($1, $2)"
+	    " ON CONFLICT (k) DO NOTHING", p, 2, NULL, NULL, &ch, &err), 0);
+	ck_assert_uint_eq(ch, 0);
+	ck_assert_int_eq(store_query(s, "SELEC 1", NULL, 0, NULL, NULL, NULL,
+	    &err), PLUMB_EIO);
+	/* Transactions: rollback undoes, commit keeps; a failed statement
+	 * inside one, then rollback, leaves the store usable. */
+	p[0] = "c";
+	ck_assert_int_eq(store_tx_begin(s, &err), 0);
+	ck_assert_int_eq(store_query(s, "INSERT INTO qt (k, n) VALUES ($1, $2)",
+	    p, 2, NULL, NULL, NULL, &err), 0);
+	store_tx_rollback(s);
+	ck_assert_str_eq(q(s, "SELECT count(*) FROM qt", NULL, 0), "2\n");
+	ck_assert_int_eq(store_tx_begin(s, &err), 0);
+	ck_assert_int_eq(store_query(s, "INSERT INTO qt (k, n) VALUES ($1, $2)",
+	    p, 2, NULL, NULL, NULL, &err), 0);
+	ck_assert_int_eq(store_tx_commit(s, &err), 0);
+	ck_assert_str_eq(q(s, "SELECT count(*) FROM qt", NULL, 0), "3\n");
+	ck_assert_int_eq(store_tx_begin(s, &err), 0);
+	ck_assert_int_eq(store_query(s, "INSERT INTO qt (k, n) VALUES ($1, $2)",
+	    p, 2, NULL, NULL, NULL, &err), PLUMB_EINVAL);
+	store_tx_rollback(s);
+	store_tx_rollback(s);	/* none open: nothing happens */
+	ck_assert_str_eq(q(s, "SELECT count(*) FROM qt", NULL, 0), "3\n");
+	/* Type words inside a literal stay as written. */
+	ck_assert_str_eq(q(s, "SELECT 'INTEGER REAL' || ''", NULL, 0),
+	    "INTEGER REAL\n");
+	store_close(s);
+}
+END_TEST
+
+/* Hosts sort by bytes on both backends, whatever the collation of the
+ * PostgreSQL database (tests/collector/pg.sh makes an ICU one). */
+START_TEST(test_host_order)
+{
+	static const char *ids[] = { "b-host", "B-host", "_x", "a-host", "Z9" };
+	struct store *s = open_store();
+	struct store_host *h = NULL;
+	struct plumb_err err;
+	char uuid[40];
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		snprintf(uuid, sizeof(uuid),
+		    "%08zu-1111-4111-8111-111111111111", i);
+		ck_assert_int_eq(insert(s, uuid, ids[i], 100, 100, SHA_A, NULL),
+		    0);
+	}
+	ck_assert_int_eq(store_hosts_list(s, &h, &n, &err), 0);
+	ck_assert_uint_eq(n, 5);
+	ck_assert_str_eq(h[0].id, "B-host");
+	ck_assert_str_eq(h[1].id, "Z9");
+	ck_assert_str_eq(h[2].id, "_x");
+	ck_assert_str_eq(h[3].id, "a-host");
+	ck_assert_str_eq(h[4].id, "b-host");
+	store_hosts_free(h);
+	store_close(s);
+}
+END_TEST
+
+/* What a racing collector process does: open (migrating), migrate a
+ * component, store the same bundle.  Exit 0 stored, 1 duplicate, 3
+ * error (no Check assertions in a grandchild). */
+static const struct store_migration race_m[] = {
+	{ 1, "CREATE TABLE race_t (k TEXT PRIMARY KEY, n INTEGER)" },
+	{ 2, "ALTER TABLE race_t ADD COLUMN m REAL" },
+};
+
+static void
+race_child(int gate)
+{
+	struct store *s = NULL;
+	struct store_host h;
+	struct store_bundle b;
+	struct store_rule r[2];
+	struct plumb_err err;
+	char c;
+	int dup = -1;
+
+	(void)read(gate, &c, 1);	/* all start together */
+	memset(r, 0, sizeof(r));
+	r[0].rule_id = "xccdf_r_one";
+	r[0].result = "pass";
+	r[1].rule_id = "xccdf_r_two";
+	r[1].result = "fail";
+	host_of(&h, "mes01", "mes");
+	bundle_of(&b, U1, "mes01", 100, 100, SHA_A);
+	if (store_open(dburl, &s, &err) != 0 ||
+	    store_migrate(s, "race", race_m, 2, &err) != 0 ||
+	    store_bundle_insert(s, &h, &b, r, 2, &dup, &err) != 0) {
+		fprintf(stderr, "race child: %s\n", err.msg);
+		_exit(3);
+	}
+	store_close(s);
+	_exit(dup == 0 ? 0 : dup == 1 ? 1 : 3);
+}
+
+START_TEST(test_concurrent)
+{
+	enum { NCHILD = 4 };
+	pid_t pid[NCHILD];
+	struct store *s;
+	int gate[2], i, st, stored = 0, dups = 0;
+
+	ck_assert_int_eq(pipe(gate), 0);
+	for (i = 0; i < NCHILD; i++) {
+		ck_assert_int_ge(pid[i] = fork(), 0);
+		if (pid[i] == 0) {
+			close(gate[1]);
+			race_child(gate[0]);
+		}
+	}
+	close(gate[0]);
+	close(gate[1]);		/* EOF: go */
+	for (i = 0; i < NCHILD; i++) {
+		ck_assert_int_eq(waitpid(pid[i], &st, 0), pid[i]);
+		ck_assert(WIFEXITED(st));
+		stored += WEXITSTATUS(st) == 0;
+		dups += WEXITSTATUS(st) == 1;
+	}
+	ck_assert_int_eq(stored, 1);
+	ck_assert_int_eq(dups, NCHILD - 1);
+	s = open_store();
+	ck_assert_str_eq(q(s, "SELECT count(*) FROM bundles", NULL, 0), "1\n");
+	ck_assert_str_eq(q(s, "SELECT count(*) FROM rule_results", NULL, 0),
+	    "2\n");
+	ck_assert_str_eq(q(s, "SELECT component, version FROM "
+	    "schema_migrations ORDER BY component, version", NULL, 0),
+	    "core|1\nrace|1\nrace|2\n");
+	ck_assert_str_eq(q(s, "SELECT count(*) FROM race_t", NULL, 0), "0\n");
+	store_close(s);
+}
+END_TEST
+
+/* The PostgreSQL spelling of the common schema. */
+START_TEST(test_pg_schema)
+{
+	static const struct store_migration d1[] = {
+		{ 1, "CREATE TABLE drift_t (a INTEGER, b REAL, c TEXT)" },
+	};
+	struct store *s = open_store();
+	struct plumb_err err;
+
+	ck_assert_str_eq(q(s, "SELECT column_name, data_type, is_identity,"
+	    " coalesce(collation_name, '-') FROM information_schema.columns"
+	    " WHERE table_name = 'bundles' AND column_name IN"
+	    " ('id', 'uuid', 'created', 'score_default') ORDER BY column_name",
+	    NULL, 0), "created|bigint|NO|-\n"
+	    "id|bigint|YES|-\n"
+	    "score_default|double precision|NO|-\n"
+	    "uuid|text|NO|C\n");
+	ck_assert_str_eq(q(s, "SELECT data_type FROM information_schema.columns"
+	    " WHERE table_name = 'rule_results' AND column_name = 'bundle_id'",
+	    NULL, 0), "bigint\n");
+	ck_assert_int_eq(store_migrate(s, "drift", d1, 1, &err), 0);
+	ck_assert_str_eq(q(s, "SELECT column_name, data_type,"
+	    " coalesce(collation_name, '-') FROM information_schema.columns"
+	    " WHERE table_name = 'drift_t' ORDER BY column_name", NULL, 0),
+	    "a|bigint|-\nb|double precision|-\nc|text|C\n");
+	store_close(s);
+}
+END_TEST
+
+/* A connection the server dropped: that statement fails, the next one
+ * reconnects; inside a transaction it does not (the caller rolls back). */
+START_TEST(test_pg_reconnect)
+{
+	struct store *s = open_store();
+	struct store_host *h = NULL;
+	struct plumb_err err;
+	char pid[32], sql[96];
+	const char *p[1];
+	size_t n = 9;
+	PGconn *c;
+	PGresult *r;
+	int rc;
+
+	/* Prepares the store's statement on this connection. */
+	ck_assert_int_eq(store_hosts_list(s, &h, &n, &err), 0);
+	snprintf(pid, sizeof(pid), "%s", q(s, "SELECT pg_backend_pid()",
+	    NULL, 0));
+	pid[strcspn(pid, "\n")] = '\0';
+	c = PQconnectdb(dburl);
+	ck_assert_int_eq(PQstatus(c), CONNECTION_OK);
+	snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%s)", pid);
+	r = PQexec(c, sql);
+	ck_assert_int_eq(PQresultStatus(r), PGRES_TUPLES_OK);
+	ck_assert_str_eq(PQgetvalue(r, 0, 0), "t");
+	PQclear(r);
+	usleep(200000);
+	ck_assert_int_eq(store_query(s, "SELECT 1", NULL, 0, NULL, NULL, NULL,
+	    &err), PLUMB_EIO);
+	ck_assert_str_eq(q(s, "SELECT count(*) FROM hosts", NULL, 0), "0\n");
+	/* The new connection prepares it again. */
+	ck_assert_msg(store_hosts_list(s, &h, &n, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(n, 0);
+	/* The same text as pid plus "\n" would mean the old backend. */
+	snprintf(sql, sizeof(sql), "%s\n", pid);
+	ck_assert_str_ne(q(s, "SELECT pg_backend_pid()", NULL, 0), sql);
+	ck_assert_str_ne(q(s, "SELECT pg_backend_pid()", NULL, 0), "");
+	/* Lost inside a transaction: no silent reconnect. */
+	ck_assert_int_eq(store_tx_begin(s, &err), 0);
+	snprintf(pid, sizeof(pid), "%s", q(s, "SELECT pg_backend_pid()",
+	    NULL, 0));
+	pid[strcspn(pid, "\n")] = '\0';
+	snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%s)", pid);
+	PQclear(PQexec(c, sql));
+	usleep(200000);
+	p[0] = "x";
+	rc = store_query(s, "INSERT INTO hosts (id, first_seen, last_seen)"
+	    " VALUES ($1, 1, 1)", p, 1, NULL, NULL, NULL, &err);
+	ck_assert_int_eq(rc, PLUMB_EIO);
+	ck_assert_int_eq(store_query(s, "SELECT 1", NULL, 0, NULL, NULL, NULL,
+	    &err), PLUMB_EIO);
+	ck_assert_ptr_nonnull(strstr(err.msg, "inside a transaction"));
+	store_tx_rollback(s);
+	ck_assert_str_eq(q(s, "SELECT count(*) FROM hosts", NULL, 0), "0\n");
+	PQfinish(c);
 	store_close(s);
 }
 END_TEST
@@ -607,23 +977,45 @@ START_TEST(test_rate_and_attrs)
 }
 END_TEST
 
+/* The cases both backends must pass. */
+static void
+add_store_cases(TCase *tc)
+{
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_migrations);
+	tcase_add_test(tc, test_insert_get_duplicate);
+	tcase_add_test(tc, test_lists_history);
+	tcase_add_test(tc, test_prune);
+	tcase_add_test(tc, test_query);
+	tcase_add_test(tc, test_host_order);
+	tcase_add_test(tc, test_concurrent);
+}
+
 static Suite *
 store_suite(void)
 {
 	Suite *s = suite_create("store");
-	TCase *tc = tcase_create("store");
+	TCase *tc = tcase_create("sqlite");
+	const char *pg = getenv("PLUMB_TEST_PG");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_open_postgres);
-	tcase_add_test(tc, test_migrations);
+	add_store_cases(tc);
+	tcase_add_test(tc, test_open_urls);
 	tcase_add_test(tc, test_schema_sql_matches);
-	tcase_add_test(tc, test_insert_get_duplicate);
-	tcase_add_test(tc, test_lists_history);
-	tcase_add_test(tc, test_prune);
 	tcase_add_test(tc, test_summary);
 	tcase_add_test(tc, test_evidence);
 	tcase_add_test(tc, test_rate_and_attrs);
 	suite_add_tcase(s, tc);
+	if (pg != NULL && *pg != '\0') {
+		tc = tcase_create("postgresql");
+		tcase_add_checked_fixture(tc, setup_pg, teardown);
+		add_store_cases(tc);
+		tcase_add_test(tc, test_pg_schema);
+		tcase_add_test(tc, test_pg_reconnect);
+		suite_add_tcase(s, tc);
+	} else
+		printf("SKIP: PLUMB_TEST_PG not set: the PostgreSQL cases "
+		    "are not run (tests/collector/pg.sh runs them)\n");
 	return s;
 }
 

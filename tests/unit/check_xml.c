@@ -222,6 +222,41 @@ START_TEST(test_drop)
 }
 END_TEST
 
+START_TEST(test_too_many_elements)
+{
+	struct plumb_err err = { 0, "" };
+	xmlDocPtr doc = (xmlDocPtr)1;
+	size_t n = XML_LOAD_MAX_ELEMENTS, len = 0, i;
+	double t0;
+	char *text;
+
+	/* "<r>" + n * "<x/>" + "</r>": with the root, one element past
+	 * the cap. */
+	text = malloc(4 * n + 16);
+	ck_assert_ptr_nonnull(text);
+	memcpy(text, "<r>", 3);
+	len = 3;
+	for (i = 0; i < n; i++, len += 4)
+		memcpy(text + len, "<x/>", 4);
+	memcpy(text + len, "</r>", 4);
+	len += 4;
+	t0 = now();
+	ck_assert_int_eq(xml_load_memory(text, len, "wide.xml", &doc, &err),
+	    PLUMB_ELIMIT);
+	ck_assert_ptr_null(doc);
+	ck_assert_msg(strstr(err.msg, "wide.xml:1: more than 4000000 "
+	    "elements") != NULL, "%s", err.msg);
+	ck_assert_double_lt(now() - t0, 30.0);
+	/* One <x/> fewer is accepted: exactly the cap. */
+	memcpy(text + len - 8, "</r>", 4);
+	doc = NULL;
+	ck_assert_int_eq(xml_load_memory(text, len - 4, "wide.xml", &doc,
+	    &err), PLUMB_OK);
+	xmlFreeDoc(doc);
+	free(text);
+}
+END_TEST
+
 START_TEST(test_truncated)
 {
 	/* Ends inside <b> on line 4: the parser hits the end there. */
@@ -586,6 +621,7 @@ xml_suite(void)
 	tcase_add_test(tc, test_good_doc);
 	tcase_add_test(tc, test_indentation);
 	tcase_add_test(tc, test_drop);
+	tcase_add_test(tc, test_too_many_elements);
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_xxe);
 	tcase_add_test(tc, test_billion_laughs);

@@ -1,0 +1,935 @@
+/*
+ * api.c - the REST API's dispatch (api.h) and its core routes
+ * (docs/api.md "Core"): hosts, host detail, scans, scan detail, raw
+ * evidence, CSV export.  No HTTP here: server.c builds the request and
+ * writes the reply.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "plumb/error.h"
+#include "api.h"
+#include "bundle.h"
+#include "evidence.h"
+#include "store.h"
+#include "controls.h"
+#include "drift.h"
+#include "enroll.h"
+#include "export.h"
+#include "waivers.h"
+
+#define API_LIMIT_DEFAULT	100	/* scans of GET hosts/{id}/scans */
+#define API_LIMIT_MAX		10000
+#define API_PARAM_MAX		512	/* one decoded query value */
+
+/* Every module's routes, searched in this order. */
+#define API_TABLE(name)	{ name##_routes, &name##_nroutes }
+static const struct {
+	const struct api_route *routes;
+	const size_t *n;
+} api_tables[] = {
+	API_TABLE(drift), API_TABLE(controls), API_TABLE(waivers),
+	API_TABLE(export), API_TABLE(enroll)
+};
+
+static struct {
+	const struct api_route *routes;
+	size_t n;
+} api_extra[API_EXTRA_TABLES];
+static size_t api_nextra;
+
+int
+api_register(const struct api_route *routes, size_t n)
+{
+	if (api_nextra >= API_EXTRA_TABLES)
+		return PLUMB_ELIMIT;
+	api_extra[api_nextra].routes = routes;
+	api_extra[api_nextra].n = n;
+	api_nextra++;
+	return PLUMB_OK;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+int
+api_error(struct api_reply *rep, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	json_decref(rep->json);
+	rep->json = NULL;
+	free(rep->text);
+	rep->text = NULL;
+	rep->text_len = 0;
+	rep->content_type = NULL;
+	rep->status = status;
+	va_start(ap, fmt);
+	vsnprintf(rep->msg, sizeof(rep->msg), fmt, ap);
+	va_end(ap);
+	return PLUMB_OK;
+}
+
+void
+api_reply_clear(struct api_reply *rep)
+{
+	if (rep == NULL)
+		return;
+	json_decref(rep->json);
+	free(rep->text);
+	memset(rep, 0, sizeof(*rep));
+}
+
+int
+api_may_see(const struct api_req *req, const char *host)
+{
+	if (req->scope_host != NULL)
+		return host != NULL && strcasecmp(req->scope_host, host) == 0;
+	return (req->auth & API_AUTH_ADMIN) != 0;
+}
+
+static int
+api_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Percent-decode src[0..len) into dst (size bytes, NUL-terminated);
+ * plus: '+' is a space (query strings).  -1 for a bad escape, an
+ * encoded NUL or no room.
+ */
+static int
+api_decode(const char *src, size_t len, char *dst, size_t size, int plus)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len; i++) {
+		int c = (unsigned char)src[i], h, l;
+
+		if (c == '%') {
+			if (i + 2 >= len ||
+			    (h = api_hexval(src[i + 1])) < 0 ||
+			    (l = api_hexval(src[i + 2])) < 0)
+				return -1;
+			c = h * 16 + l;
+			if (c == 0)
+				return -1;
+			i += 2;
+		} else if (c == '+' && plus)
+			c = ' ';
+		if (o + 1 >= size)
+			return -1;
+		dst[o++] = (char)c;
+	}
+	if (o >= size)
+		return -1;
+	dst[o] = '\0';
+	return 0;
+}
+
+int
+api_parse_path(struct api_req *req, const char *path, char *buf,
+    size_t size, char *msg, size_t msgsize)
+{
+	const char *p, *slash;
+	size_t used = 0, n;
+
+	req->nseg = 0;
+	memset(req->seg, 0, sizeof(req->seg));
+	if (strncmp(path, API_PREFIX, strlen(API_PREFIX)) != 0)
+		return PLUMB_ENOENT;
+	p = path + strlen(API_PREFIX);
+	for (;;) {
+		slash = strchr(p, '/');
+		n = slash != NULL ? (size_t)(slash - p) : strlen(p);
+		if (req->nseg == API_SEG_MAX) {
+			snprintf(msg, msgsize, "more than %d path segments "
+			    "after %s", API_SEG_MAX, API_PREFIX);
+			return PLUMB_EINVAL;
+		}
+		if (n == 0) {
+			snprintf(msg, msgsize, "empty path segment");
+			return PLUMB_EINVAL;
+		}
+		if (used >= size || api_decode(p, n, buf + used, size - used,
+		    0) != 0) {
+			snprintf(msg, msgsize, "bad %%-escape in the path or "
+			    "path too long");
+			return PLUMB_EINVAL;
+		}
+		if (strcmp(buf + used, ".") == 0 ||
+		    strcmp(buf + used, "..") == 0 ||
+		    strchr(buf + used, '/') != NULL) {
+			snprintf(msg, msgsize, "path segment \"%s\" not "
+			    "allowed", buf + used);
+			return PLUMB_EINVAL;
+		}
+		req->seg[req->nseg++] = buf + used;
+		used += strlen(buf + used) + 1;
+		if (slash == NULL)
+			break;
+		p = slash + 1;
+	}
+	return PLUMB_OK;
+}
+
+const char *
+api_query_param(const struct api_req *req, const char *name, char *buf,
+    size_t size)
+{
+	const char *p = req->query, *amp, *eq;
+	size_t klen = strlen(name), n;
+
+	while (p != NULL && *p != '\0') {
+		amp = strchr(p, '&');
+		n = amp != NULL ? (size_t)(amp - p) : strlen(p);
+		eq = memchr(p, '=', n);
+		if ((size_t)((eq != NULL ? eq : p + n) - p) == klen &&
+		    strncmp(p, name, klen) == 0) {
+			if (eq == NULL) {
+				if (size == 0)
+					return NULL;
+				buf[0] = '\0';
+				return buf;
+			}
+			if (api_decode(eq + 1, (size_t)(p + n - eq - 1), buf,
+			    size, 1) != 0)
+				return NULL;
+			return buf;
+		}
+		p = amp != NULL ? amp + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* 1 when the query string has parameter name (whatever its value). */
+static int
+api_query_present(const struct api_req *req, const char *name)
+{
+	const char *p = req->query;
+	size_t klen = strlen(name);
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, name, klen) == 0 && (p[klen] == '=' ||
+		    p[klen] == '&' || p[klen] == '\0'))
+			return 1;
+		p = strchr(p, '&');
+		if (p != NULL)
+			p++;
+	}
+	return 0;
+}
+
+/* A whole non-negative number in [0, max] from a query parameter:
+ * 0 absent (*v untouched), 1 read, -1 bad. */
+static int
+api_param_num(const struct api_req *req, const char *name, long long max,
+    long long *v)
+{
+	char buf[API_PARAM_MAX], *end;
+	const char *s;
+	long long n;
+
+	if ((s = api_query_param(req, name, buf, sizeof(buf))) == NULL)
+		return api_query_present(req, name) ? -1 : 0;
+	if (*s == '\0' || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || n < 0 || n > max)
+		return -1;
+	*v = n;
+	return 1;
+}
+
+static void
+api_iso(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+
+	buf[0] = '\0';
+	if (t == 0 || gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		buf[0] = '\0';
+}
+
+/* obj[name] = t and obj[name_iso] = ISO 8601 (null when t is 0). */
+static int
+api_set_time(json_t *obj, const char *name, time_t t)
+{
+	char key[64], iso[32];
+
+	api_iso(t, iso, sizeof(iso));
+	snprintf(key, sizeof(key), "%s_iso", name);
+	if (json_object_set_new(obj, name, json_integer((json_int_t)t)) != 0 ||
+	    json_object_set_new(obj, key, iso[0] != '\0' ?
+	    json_string(iso) : json_null()) != 0)
+		return -1;
+	return 0;
+}
+
+/* A string or null. */
+static json_t *
+api_str(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
+/* ---------------------------------------------------------- JSON shapes */
+
+static json_t *
+api_counts_json(const struct store_counts *c)
+{
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+	    "pass", (json_int_t)c->pass, "fail", (json_int_t)c->fail,
+	    "error", (json_int_t)c->error, "unknown", (json_int_t)c->unknown,
+	    "notapplicable", (json_int_t)c->notapplicable,
+	    "notchecked", (json_int_t)c->notchecked,
+	    "notselected", (json_int_t)c->notselected,
+	    "informational", (json_int_t)c->informational,
+	    "fixed", (json_int_t)c->fixed);
+}
+
+static json_t *
+api_scan_json(const struct store_bundle *b)
+{
+	json_t *o, *scores;
+	size_t i;
+
+	if ((o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
+	    "uuid", b->uuid, "host", b->host,
+	    "benchmark_id", b->benchmark_id,
+	    "benchmark_version", b->benchmark_version,
+	    "profile_id", b->profile_id, "profile_title", b->profile_title,
+	    "content_sha256", b->content_sha256,
+	    "evidence_sha256", b->evidence_sha256)) == NULL)
+		return NULL;
+	if (api_set_time(o, "created", b->created) != 0 ||
+	    api_set_time(o, "received", b->received) != 0 ||
+	    (scores = json_object()) == NULL ||
+	    json_object_set_new(o, "scores", scores) != 0 ||
+	    json_object_set_new(o, "counts", api_counts_json(&b->counts)) != 0)
+		goto fail;
+	for (i = 0; i < b->nscores && i < STORE_NSCORES; i++)
+		if (json_object_set_new(scores, b->scores[i].system,
+		    json_pack("{s:f,s:f}", "score", b->scores[i].score,
+		    "max", b->scores[i].max)) != 0)
+			goto fail;
+	return o;
+fail:
+	json_decref(o);
+	return NULL;
+}
+
+/* The default model's score of b, or JSON null. */
+static json_t *
+api_default_score(const struct store_bundle *b)
+{
+	size_t i;
+
+	for (i = 0; b != NULL && i < b->nscores && i < STORE_NSCORES; i++)
+		if (strcmp(b->scores[i].system,
+		    "urn:xccdf:scoring:default") == 0)
+			return json_real(b->scores[i].score);
+	return json_null();
+}
+
+/* HOST of docs/api.md; newest: its newest scan or NULL. */
+static json_t *
+api_host_json(const struct store_host *h, const struct store_bundle *newest)
+{
+	struct store_counts zero;
+	json_t *o;
+
+	memset(&zero, 0, sizeof(zero));
+	if ((o = json_pack("{s:s,s:s,s:s,s:s}", "id", h->id, "role", h->role,
+	    "site", h->site, "zone", h->zone)) == NULL)
+		return NULL;
+	if (api_set_time(o, "first_seen", h->first_seen) != 0 ||
+	    api_set_time(o, "last_seen", h->last_seen) != 0 ||
+	    json_object_set_new(o, "last_scan", api_str(newest != NULL ?
+	    newest->uuid : NULL)) != 0 ||
+	    json_object_set_new(o, "score", api_default_score(newest)) != 0 ||
+	    json_object_set_new(o, "counts", api_counts_json(newest != NULL ?
+	    &newest->counts : &zero)) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* A stored JSON text as a value; an empty array when absent or broken. */
+static json_t *
+api_json_text(const char *text)
+{
+	json_t *v;
+
+	if (text == NULL || (v = json_loads(text, 0, NULL)) == NULL)
+		return json_array();
+	return v;
+}
+
+/*
+ * The rules of bundle b as [RULE...]; role is its host's role (for
+ * role waivers).  Waivers are read when the waivers module is linked.
+ */
+static int
+api_rules_json(const struct api_ctx *ctx, const struct store_bundle *b,
+    const char *role, time_t now, json_t **out, struct plumb_err *err)
+{
+	struct store_rule *r = NULL;
+	struct waiver_set ws;
+	json_t *a = NULL, *o;
+	size_t n = 0, i;
+	int rc;
+
+	*out = NULL;
+	memset(&ws, 0, sizeof(ws));
+	if ((rc = store_rules_get(ctx->store, b->uuid, &r, &n, err)) != 0)
+		return rc;
+	if ((rc = waivers_load(ctx->store, &ws, err)) != 0)
+		goto out;
+	if ((a = json_array()) == NULL)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		int waived = (strcmp(r[i].result, "fail") ==
+		    0 || strcmp(r[i].result, "error") == 0) &&
+		    waivers_match(&ws, b->host, role, r[i].rule_id, now) !=
+		    NULL;
+
+		if ((o = json_pack("{s:s,s:o,s:s,s:s,s:o,s:o,s:o,s:b}",
+		    "rule_id", r[i].rule_id, "title", api_str(r[i].title),
+		    "result", r[i].result, "severity", r[i].severity,
+		    "items_digest", api_str(r[i].items_digest),
+		    "references", api_json_text(r[i].references),
+		    "idents", api_json_text(r[i].idents),
+		    "waived", waived)) == NULL ||
+		    json_array_append_new(a, o) != 0)
+			goto nomem;
+	}
+	*out = a;
+	a = NULL;
+	rc = PLUMB_OK;
+	goto out;
+nomem:
+	rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+out:
+	json_decref(a);
+	waivers_clear(&ws);
+	store_rules_free(r, n);
+	return rc;
+}
+
+/* The newest scan of host into *b (calloc'ed; NULL when it has none). */
+static int
+api_newest(struct store *s, const char *host, struct store_bundle **b,
+    struct plumb_err *err)
+{
+	size_t n = 0;
+	int rc;
+
+	*b = NULL;
+	if ((rc = store_bundles_list(s, host, 0, 1, b, &n, err)) != 0)
+		return rc;
+	if (n == 0) {
+		store_bundles_free(*b);
+		*b = NULL;
+	}
+	return PLUMB_OK;
+}
+
+/* -------------------------------------------------------------- routes */
+
+/* Filter value of name: NULL when absent; "" allowed. */
+static const char *
+api_filter(const struct api_req *req, const char *name, char *buf,
+    size_t size)
+{
+	return api_query_param(req, name, buf, size);
+}
+
+/* GET hosts?role=&site=&zone= */
+static int
+api_hosts(const struct api_ctx *ctx, const struct api_req *req,
+    struct api_reply *rep, struct plumb_err *err)
+{
+	char rb[STORE_ATTR_MAX], sb[STORE_ATTR_MAX], zb[STORE_ATTR_MAX];
+	const char *role, *site, *zone;
+	struct store_host *h = NULL;
+	struct store_bundle *b;
+	json_t *list = NULL, *o;
+	size_t n = 0, i;
+	int rc;
+
+	role = api_filter(req, "role", rb, sizeof(rb));
+	site = api_filter(req, "site", sb, sizeof(sb));
+	zone = api_filter(req, "zone", zb, sizeof(zb));
+	if ((rc = store_hosts_list(ctx->store, &h, &n, err)) != 0)
+		return rc;
+	if ((list = json_array()) == NULL)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		if (!api_may_see(req, h[i].id) ||
+		    (role != NULL && strcmp(role, h[i].role) != 0) ||
+		    (site != NULL && strcmp(site, h[i].site) != 0) ||
+		    (zone != NULL && strcmp(zone, h[i].zone) != 0))
+			continue;
+		if ((rc = api_newest(ctx->store, h[i].id, &b, err)) != 0)
+			goto out;
+		o = api_host_json(&h[i], b);
+		store_bundles_free(b);
+		if (o == NULL || json_array_append_new(list, o) != 0)
+			goto nomem;
+	}
+	if ((rep->json = json_pack("{s:o}", "hosts", list)) == NULL) {
+		list = NULL;
+		goto nomem;
+	}
+	list = NULL;
+	rc = PLUMB_OK;
+	goto out;
+nomem:
+	rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+out:
+	json_decref(list);
+	store_hosts_free(h);
+	return rc;
+}
+
+/* The host of seg[1] if the caller may see it: PLUMB_OK, or a 404
+ * answer in rep (PLUMB_ENOENT returned). */
+static int
+api_host_of(const struct api_ctx *ctx, const struct api_req *req,
+    struct store_host *h, struct api_reply *rep, struct plumb_err *err)
+{
+	int rc;
+
+	if (!api_may_see(req, req->seg[1])) {
+		api_error(rep, 404, "no host %s", req->seg[1]);
+		return PLUMB_ENOENT;
+	}
+	rc = store_host_get(ctx->store, req->seg[1], h, err);
+	if (rc == PLUMB_ENOENT)
+		api_error(rep, 404, "no host %s", req->seg[1]);
+	return rc;
+}
+
+/* GET hosts/{id} */
+static int
+api_host(const struct api_ctx *ctx, const struct api_req *req,
+    struct api_reply *rep, struct plumb_err *err)
+{
+	struct store_host h;
+	struct store_bundle *b = NULL;
+	json_t *o = NULL, *rules = NULL;
+	int rc;
+
+	if ((rc = api_host_of(ctx, req, &h, rep, err)) != 0)
+		return rc == PLUMB_ENOENT ? PLUMB_OK : rc;
+	if ((rc = api_newest(ctx->store, h.id, &b, err)) != 0)
+		return rc;
+	if (b != NULL && (rc = api_rules_json(ctx, b, h.role, req->now,
+	    &rules, err)) != 0)
+		goto out;
+	if ((o = api_host_json(&h, b)) == NULL ||
+	    json_object_set_new(o, "latest", b != NULL ? api_scan_json(b) :
+	    json_null()) != 0 ||
+	    json_object_set_new(o, "rules", rules != NULL ? rules :
+	    json_array()) != 0) {
+		rules = NULL;
+		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+		goto out;
+	}
+	rules = NULL;
+	rep->json = o;
+	o = NULL;
+	rc = PLUMB_OK;
+out:
+	json_decref(o);
+	json_decref(rules);
+	store_bundles_free(b);
+	return rc;
+}
+
+/* GET hosts/{id}/scans?since=&limit= */
+static int
+api_host_scans(const struct api_ctx *ctx, const struct api_req *req,
+    struct api_reply *rep, struct plumb_err *err)
+{
+	struct store_host h;
+	struct store_bundle *b = NULL;
+	json_t *list = NULL, *o;
+	long long since = 0, limit = API_LIMIT_DEFAULT;
+	size_t n = 0, i;
+	int rc;
+
+	if (api_param_num(req, "since", INT64_MAX / 2, &since) < 0)
+		return api_error(rep, 400, "since: seconds since the epoch");
+	if (api_param_num(req, "limit", API_LIMIT_MAX, &limit) < 0 ||
+	    limit == 0)
+		return api_error(rep, 400, "limit: 1 to %d", API_LIMIT_MAX);
+	if ((rc = api_host_of(ctx, req, &h, rep, err)) != 0)
+		return rc == PLUMB_ENOENT ? PLUMB_OK : rc;
+	if ((rc = store_bundles_list(ctx->store, h.id, (time_t)since,
+	    (size_t)limit, &b, &n, err)) != 0)
+		return rc;
+	if ((list = json_array()) == NULL)
+		goto nomem;
+	for (i = 0; i < n; i++)
+		if ((o = api_scan_json(&b[i])) == NULL ||
+		    json_array_append_new(list, o) != 0)
+			goto nomem;
+	if ((rep->json = json_pack("{s:o}", "scans", list)) == NULL) {
+		list = NULL;
+		goto nomem;
+	}
+	list = NULL;
+	rc = PLUMB_OK;
+	goto out;
+nomem:
+	rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+out:
+	json_decref(list);
+	store_bundles_free(b);
+	return rc;
+}
+
+/* The scan of seg[1] if the caller may see it into *b (calloc'ed);
+ * PLUMB_ENOENT with a 404 in rep otherwise. */
+static int
+api_scan_of(const struct api_ctx *ctx, const struct api_req *req,
+    struct store_bundle **b, struct api_reply *rep, struct plumb_err *err)
+{
+	int rc;
+
+	if ((*b = calloc(1, sizeof(**b))) == NULL)
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	rc = store_bundle_get(ctx->store, req->seg[1], *b, err);
+	if (rc == PLUMB_OK && !api_may_see(req, (*b)->host))
+		rc = PLUMB_ENOENT;
+	if (rc != PLUMB_OK) {
+		free(*b);
+		*b = NULL;
+	}
+	if (rc == PLUMB_ENOENT)
+		api_error(rep, 404, "no scan %s", req->seg[1]);
+	return rc;
+}
+
+/* GET scans/{uuid} */
+static int
+api_scan(const struct api_ctx *ctx, const struct api_req *req,
+    struct api_reply *rep, struct plumb_err *err)
+{
+	struct store_bundle *b;
+	struct store_host h;
+	json_t *o = NULL, *rules = NULL;
+	int rc;
+
+	if ((rc = api_scan_of(ctx, req, &b, rep, err)) != 0)
+		return rc == PLUMB_ENOENT ? PLUMB_OK : rc;
+	if (store_host_get(ctx->store, b->host, &h, NULL) != PLUMB_OK)
+		h.role[0] = '\0';
+	if ((rc = api_rules_json(ctx, b, h.role, req->now, &rules,
+	    err)) != 0)
+		goto out;
+	if ((o = api_scan_json(b)) == NULL ||
+	    json_object_set_new(o, "rules", rules) != 0) {
+		rules = NULL;
+		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+		goto out;
+	}
+	rules = NULL;
+	rep->json = o;
+	o = NULL;
+out:
+	json_decref(o);
+	json_decref(rules);
+	free(b);
+	return rc;
+}
+
+/* Read the whole file at path (at most max bytes) into *data. */
+static int
+api_read_file(const char *path, size_t max, char **data, size_t *len,
+    struct plumb_err *err)
+{
+	struct stat st;
+	FILE *f;
+	int rc = PLUMB_OK;
+
+	*data = NULL;
+	*len = 0;
+	if ((f = fopen(path, "rb")) == NULL)
+		return plumb_err_set(err, errno == ENOENT ? PLUMB_ENOENT :
+		    PLUMB_EIO, "%s: %s", path, strerror(errno));
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size > (uint64_t)max) {
+		rc = plumb_err_set(err, PLUMB_EIO, "%s: not a regular file "
+		    "of at most %zu bytes", path, max);
+		goto out;
+	}
+	if ((*data = malloc((size_t)st.st_size + 1)) == NULL) {
+		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (fread(*data, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
+		rc = plumb_err_set(err, PLUMB_EIO, "%s: short read", path);
+		free(*data);
+		*data = NULL;
+		goto out;
+	}
+	*len = (size_t)st.st_size;
+out:
+	fclose(f);
+	return rc;
+}
+
+/* GET scans/{uuid}/evidence: the bytes the agent signed. */
+static int
+api_scan_evidence(const struct api_ctx *ctx, const struct api_req *req,
+    struct api_reply *rep, struct plumb_err *err)
+{
+	struct store_bundle *b;
+	char path[EVIDENCE_PATH_MAX];
+	int rc;
+
+	if ((rc = api_scan_of(ctx, req, &b, rep, err)) != 0)
+		return rc == PLUMB_ENOENT ? PLUMB_OK : rc;
+	if ((rc = evidence_path(ctx->cfg->evidence_dir, b->evidence_sha256,
+	    path, err)) == PLUMB_OK &&
+	    (rc = api_read_file(path, BUNDLE_MAX_BYTES, &rep->text,
+	    &rep->text_len, err)) == PLUMB_OK)
+		rep->content_type = "application/pkcs7-mime";
+	free(b);
+	return rc;
+}
+
+/* One CSV field (RFC 4180): quoted when it holds , " CR or LF. */
+static void
+api_csv_field(FILE *f, const char *s, int last)
+{
+	if (s == NULL)
+		s = "";
+	if (strpbrk(s, ",\"\r\n") != NULL) {
+		fputc('"', f);
+		for (; *s != '\0'; s++) {
+			if (*s == '"')
+				fputc('"', f);
+			fputc(*s, f);
+		}
+		fputc('"', f);
+	} else
+		fputs(s, f);
+	fputs(last ? "\r\n" : ",", f);
+}
+
+static int
+api_host_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct store_host *)a)->id,
+	    ((const struct store_host *)b)->id);
+}
+
+/* GET export/results.csv?since=&host= */
+static int
+api_export_csv(const struct api_ctx *ctx, const struct api_req *req,
+    struct api_reply *rep, struct plumb_err *err)
+{
+	struct store_host *h = NULL, key, *hh;
+	struct store_bundle *b = NULL;
+	struct store_rule *r = NULL;
+	char hostbuf[STORE_HOST_MAX], created[32];
+	const char *host;
+	long long since = 0;
+	size_t nh = 0, nb = 0, nr = 0, i, j;
+	FILE *f = NULL;
+	int rc;
+
+	if (api_param_num(req, "since", INT64_MAX / 2, &since) < 0)
+		return api_error(rep, 400, "since: seconds since the epoch");
+	host = api_query_param(req, "host", hostbuf, sizeof(hostbuf));
+	if (host != NULL && *host == '\0')
+		host = NULL;
+	if ((rc = store_hosts_list(ctx->store, &h, &nh, err)) != 0)
+		return rc;
+	qsort(h, nh, sizeof(*h), api_host_cmp);
+	if (host != NULL) {
+		snprintf(key.id, sizeof(key.id), "%s", host);
+		if (bsearch(&key, h, nh, sizeof(*h), api_host_cmp) == NULL) {
+			rc = api_error(rep, 404, "no host %s", host);
+			goto out;
+		}
+	}
+	if ((rc = store_bundles_list(ctx->store, host, (time_t)since, 0, &b,
+	    &nb, err)) != 0)
+		goto out;
+	if ((f = open_memstream(&rep->text, &rep->text_len)) == NULL) {
+		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+		goto out;
+	}
+	fputs("host,role,site,zone,scan,created,rule_id,result,severity\r\n",
+	    f);
+	for (i = 0; i < nb; i++) {
+		snprintf(key.id, sizeof(key.id), "%s", b[i].host);
+		hh = bsearch(&key, h, nh, sizeof(*h), api_host_cmp);
+		if ((rc = store_rules_get(ctx->store, b[i].uuid, &r, &nr,
+		    err)) != 0)
+			goto out;
+		snprintf(created, sizeof(created), "%lld",
+		    (long long)b[i].created);
+		for (j = 0; j < nr; j++) {
+			api_csv_field(f, b[i].host, 0);
+			api_csv_field(f, hh != NULL ? hh->role : "", 0);
+			api_csv_field(f, hh != NULL ? hh->site : "", 0);
+			api_csv_field(f, hh != NULL ? hh->zone : "", 0);
+			api_csv_field(f, b[i].uuid, 0);
+			api_csv_field(f, created, 0);
+			api_csv_field(f, r[j].rule_id, 0);
+			api_csv_field(f, r[j].result, 0);
+			api_csv_field(f, r[j].severity, 1);
+		}
+		store_rules_free(r, nr);
+		r = NULL;
+		nr = 0;
+	}
+	rep->content_type = "text/csv; charset=utf-8";
+	rc = PLUMB_OK;
+out:
+	if (f != NULL && (ferror(f) | fclose(f)) && rc == PLUMB_OK)
+		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	if (rc != PLUMB_OK || rep->status >= 400) {
+		free(rep->text);
+		rep->text = NULL;
+		rep->text_len = 0;
+		rep->content_type = NULL;
+	}
+	store_rules_free(r, nr);
+	store_bundles_free(b);
+	store_hosts_free(h);
+	return rc;
+}
+
+#define API_READ	(API_AUTH_ADMIN | API_AUTH_AGENT)
+
+static const struct api_route api_core_routes[] = {
+	{ "GET", "hosts", API_READ, api_hosts },
+	{ "GET", "hosts/*", API_READ, api_host },
+	{ "GET", "hosts/*/scans", API_READ, api_host_scans },
+	{ "GET", "scans/*", API_READ, api_scan },
+	{ "GET", "scans/*/evidence", API_READ, api_scan_evidence },
+	{ "GET", "export/results.csv", API_AUTH_ADMIN, api_export_csv },
+};
+static const size_t api_core_nroutes =
+    sizeof(api_core_routes) / sizeof(api_core_routes[0]);
+
+/* ------------------------------------------------------------ dispatch */
+
+/* Does pattern ("hosts/ * /scans") match the request's segments? */
+static int
+api_match(const char *pattern, const struct api_req *req)
+{
+	const char *p = pattern, *slash;
+	size_t i, n;
+
+	for (i = 0; i < req->nseg; i++) {
+		if (p == NULL)
+			return 0;
+		slash = strchr(p, '/');
+		n = slash != NULL ? (size_t)(slash - p) : strlen(p);
+		if (!(n == 1 && *p == '*') && (strlen(req->seg[i]) != n ||
+		    strncmp(p, req->seg[i], n) != 0))
+			return 0;
+		p = slash != NULL ? slash + 1 : NULL;
+	}
+	return p == NULL;
+}
+
+struct api_found {
+	const struct api_route *route;	/* method and path match */
+	int path_only;			/* some pattern matched */
+};
+
+static void
+api_find_in(const struct api_route *t, size_t n, const char *method,
+    const struct api_req *req, struct api_found *f)
+{
+	size_t i;
+
+	for (i = 0; t != NULL && i < n && f->route == NULL; i++) {
+		if (t[i].method == NULL || t[i].pattern == NULL ||
+		    t[i].fn == NULL || !api_match(t[i].pattern, req))
+			continue;
+		if (strcmp(t[i].method, method) == 0)
+			f->route = &t[i];
+		else
+			f->path_only = 1;
+	}
+}
+
+void
+api_dispatch(const struct api_ctx *ctx, const struct api_req *req,
+    struct api_reply *rep)
+{
+	struct plumb_err err;
+	struct api_found f;
+	const char *method = req->method;
+	size_t i;
+	int rc;
+
+	memset(rep, 0, sizeof(*rep));
+	rep->status = 200;
+	memset(&f, 0, sizeof(f));
+	if (strcmp(method, "HEAD") == 0)
+		method = "GET";
+	api_find_in(api_core_routes, api_core_nroutes, method, req, &f);
+	for (i = 0; i < sizeof(api_tables) / sizeof(api_tables[0]); i++)
+		api_find_in(api_tables[i].routes, *api_tables[i].n, method,
+		    req, &f);
+	for (i = 0; i < api_nextra; i++)
+		api_find_in(api_extra[i].routes, api_extra[i].n, method, req,
+		    &f);
+	if (f.route == NULL) {
+		if (f.path_only)
+			api_error(rep, 405, "method %s not allowed here",
+			    req->method);
+		else
+			api_error(rep, 404, "no such route");
+		return;
+	}
+	if (!(f.route->auth & API_AUTH_NONE) && !(f.route->auth & req->auth)) {
+		if (req->auth == 0)
+			api_error(rep, 401, "credentials required: an admin "
+			    "client certificate or a bearer token");
+		else
+			api_error(rep, 403, "not allowed for %s",
+			    req->principal != NULL && *req->principal != '\0' ?
+			    req->principal : "this caller");
+		return;
+	}
+	memset(&err, 0, sizeof(err));
+	if ((rc = f.route->fn(ctx, req, rep, &err)) != PLUMB_OK) {
+		fprintf(stderr, "plumb-collector: %s %s%s: %s\n", req->method,
+		    API_PREFIX, req->nseg > 0 ? req->seg[0] : "",
+		    err.msg[0] != '\0' ? err.msg : plumb_strerror(rc));
+		api_error(rep, 500, "internal error: %s", err.msg[0] != '\0' ?
+		    err.msg : plumb_strerror(rc));
+	}
+}

@@ -1,0 +1,1524 @@
+/*
+ * controls.c - the ISMS control set (controls.h): reading the INI file,
+ * mapping rule results onto target controls, and the fleet's compliance
+ * per control replayed from the stored rule results.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+#include <jansson.h>
+
+#include "plumb/error.h"
+#include "api.h"
+#include "controls.h"
+#include "store.h"
+#include "waivers.h"
+
+#define CONTROLS_SEC_MAX	256	/* a section header's text */
+#define CONTROLS_CACHE_BUCKETS	4096	/* rule -> controls cache */
+
+enum controls_fwrole { CONTROLS_FW_UNSET, CONTROLS_FW_TARGET,
+    CONTROLS_FW_SOURCE };
+
+struct controls_fw {
+	char *name, *title, *href;
+	int role;
+	int line;
+};
+
+struct controls_ctl {
+	struct controls_control pub;
+	char *framework, *id, *title;
+	int line;
+};
+
+/* A target named by a map key, resolved once the whole file is read. */
+struct controls_pending {
+	char *framework, *id;
+	int line;
+};
+
+struct controls_mapent {
+	struct controls_map pub;
+	char *framework, *value;
+	struct controls_pending *pend;
+	size_t npend;
+	size_t *targets;
+	size_t ntargets;
+	int line;
+};
+
+/* Sort key over controls or maps: (framework, value) -> index. */
+struct controls_key {
+	const char *fw, *val;
+	size_t idx;
+};
+
+struct controls {
+	char *path;
+	struct controls_fw *fw;
+	size_t nfw;
+	struct controls_ctl *ctl;
+	size_t nctl;
+	struct controls_mapent *map;
+	size_t nmap;
+	struct controls_key *ctlkey;	/* sorted */
+	struct controls_key *mapkey;	/* sorted */
+};
+
+/* inih state while reading. */
+struct controls_parse {
+	struct controls *c;
+	struct plumb_err *err;
+	FILE *f;
+	int line;
+	int failed;
+	/* inih cuts section names at 49 bytes (its MAX_SECTION), shorter
+	 * than rule ids: the reader keeps the whole header line itself. */
+	char rawsec[CONTROLS_SEC_MAX];	/* last header read, whole */
+	int rawline;			/* its line */
+	int cursecline;			/* line of the section in use */
+	int kind;			/* 0 fw, 1 control, 2 map */
+	size_t cur;			/* index in its array */
+	size_t capfw, capctl, capmap;	/* allocated entries */
+};
+
+/* Grow *v (elements of sz) to hold n + 1; 0 or -1. */
+static int
+controls_grow(void **v, size_t *cap, size_t n, size_t sz)
+{
+	void *nv;
+	size_t ncap;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap == 0 ? 16 : *cap * 2;
+	if ((nv = realloc(*v, ncap * sz)) == NULL)
+		return -1;
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
+static int
+controls_fail(struct controls_parse *cp, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Record the first failure as "FILE:LINE: why"; returns 0 for inih. */
+static int
+controls_fail(struct controls_parse *cp, int line, const char *fmt, ...)
+{
+	char why[PLUMB_ERR_MSG_MAX];
+	va_list ap;
+
+	if (cp->failed)
+		return 0;
+	cp->failed = 1;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	plumb_err_set(cp->err, PLUMB_EPARSE, "%s:%d: %s", cp->c->path, line,
+	    why);
+	return 0;
+}
+
+/* Trim spaces at both ends of s in place; returns s. */
+static char *
+controls_trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static struct controls_fw *
+controls_fw_find(const struct controls *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nfw; i++)
+		if (strcmp(c->fw[i].name, name) == 0)
+			return &c->fw[i];
+	return NULL;
+}
+
+/* Start a new section "KIND FRAMEWORK [ID]": add its entry. */
+static int
+controls_section(struct controls_parse *cp, const char *sec)
+{
+	int line = cp->rawline;
+	struct controls *c = cp->c;
+	char buf[CONTROLS_SEC_MAX], *kind, *fw, *id, *sp;
+	size_t i;
+
+	if (strlen(sec) >= sizeof(buf))
+		return controls_fail(cp, line, "[%.40s...]: section name "
+		    "too long", sec);
+	snprintf(buf, sizeof(buf), "%s", sec);
+	kind = controls_trim(buf);
+	if ((sp = strchr(kind, ' ')) == NULL)
+		return controls_fail(cp, line, "[%s]: expected "
+		    "[framework NAME], [control FRAMEWORK ID] or "
+		    "[map FRAMEWORK ID]", sec);
+	*sp = '\0';
+	fw = controls_trim(sp + 1);
+	id = NULL;
+	if ((sp = strchr(fw, ' ')) != NULL) {
+		*sp = '\0';
+		id = controls_trim(sp + 1);
+	}
+	if (strcmp(kind, "framework") == 0) {
+		if (id != NULL)
+			return controls_fail(cp, line, "[%s]: a framework "
+			    "name is one word", sec);
+		if (controls_fw_find(c, fw) != NULL)
+			return controls_fail(cp, line, "[%s]: framework "
+			    "declared twice", sec);
+		if (controls_grow((void **)&c->fw, &cp->capfw, c->nfw,
+		    sizeof(*c->fw)) != 0)
+			goto nomem;
+		memset(&c->fw[c->nfw], 0, sizeof(*c->fw));
+		if ((c->fw[c->nfw].name = strdup(fw)) == NULL)
+			goto nomem;
+		c->fw[c->nfw].line = line;
+		cp->kind = 0;
+		cp->cur = c->nfw++;
+		return 1;
+	}
+	if (id == NULL || *id == '\0')
+		return controls_fail(cp, line, "[%s]: missing the id after "
+		    "the framework", sec);
+	if (strcmp(kind, "control") == 0) {
+		for (i = 0; i < c->nctl; i++)
+			if (strcmp(c->ctl[i].framework, fw) == 0 &&
+			    strcmp(c->ctl[i].id, id) == 0)
+				return controls_fail(cp, line, "[%s]: "
+				    "control declared twice (line %d)", sec,
+				    c->ctl[i].line);
+		if (controls_grow((void **)&c->ctl, &cp->capctl, c->nctl,
+		    sizeof(*c->ctl)) != 0)
+			goto nomem;
+		memset(&c->ctl[c->nctl], 0, sizeof(*c->ctl));
+		c->ctl[c->nctl].line = line;
+		if ((c->ctl[c->nctl].framework = strdup(fw)) == NULL ||
+		    (c->ctl[c->nctl].id = strdup(id)) == NULL) {
+			c->nctl++;
+			goto nomem;
+		}
+		cp->kind = 1;
+		cp->cur = c->nctl++;
+		return 1;
+	}
+	if (strcmp(kind, "map") == 0) {
+		if (controls_grow((void **)&c->map, &cp->capmap, c->nmap,
+		    sizeof(*c->map)) != 0)
+			goto nomem;
+		memset(&c->map[c->nmap], 0, sizeof(*c->map));
+		c->map[c->nmap].line = line;
+		if ((c->map[c->nmap].framework = strdup(fw)) == NULL ||
+		    (c->map[c->nmap].value = strdup(id)) == NULL) {
+			c->nmap++;
+			goto nomem;
+		}
+		cp->kind = 2;
+		cp->cur = c->nmap++;
+		return 1;
+	}
+	return controls_fail(cp, line, "[%s]: unknown section kind \"%s\" "
+	    "(framework, control or map)", sec, kind);
+nomem:
+	return controls_fail(cp, line, "out of memory");
+}
+
+/* A map key: the comma-separated targets of one target framework. */
+static int
+controls_map_key(struct controls_parse *cp, struct controls_mapent *m,
+    const char *name, const char *value)
+{
+	struct controls_pending *np;
+	char *copy, *p, *tok, *next;
+	int rc = 1;
+
+	if ((copy = strdup(value)) == NULL)
+		return controls_fail(cp, cp->line, "out of memory");
+	for (p = copy; p != NULL; p = next) {
+		if ((next = strchr(p, ',')) != NULL)
+			*next++ = '\0';
+		tok = controls_trim(p);
+		if (*tok == '\0') {
+			rc = controls_fail(cp, cp->line, "%s: empty control "
+			    "in \"%s\"", name, value);
+			break;
+		}
+		np = realloc(m->pend, (m->npend + 1) * sizeof(*m->pend));
+		if (np == NULL) {
+			rc = controls_fail(cp, cp->line, "out of memory");
+			break;
+		}
+		m->pend = np;
+		m->pend[m->npend].line = cp->line;
+		m->pend[m->npend].framework = strdup(name);
+		m->pend[m->npend].id = strdup(tok);
+		m->npend++;
+		if (m->pend[m->npend - 1].framework == NULL ||
+		    m->pend[m->npend - 1].id == NULL) {
+			rc = controls_fail(cp, cp->line, "out of memory");
+			break;
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+/* Replace *slot with a copy of v. */
+static int
+controls_setstr(struct controls_parse *cp, char **slot, const char *v)
+{
+	char *s;
+
+	if ((s = strdup(v)) == NULL)
+		return controls_fail(cp, cp->line, "out of memory");
+	free(*slot);
+	*slot = s;
+	return 1;
+}
+
+static int
+controls_handler(void *user, const char *sec, const char *name,
+    const char *value)
+{
+	struct controls_parse *cp = user;
+	struct controls_fw *fw;
+
+	if (cp->failed)
+		return 0;
+	if (cp->rawline != cp->cursecline || cp->rawline == 0) {
+		if (cp->rawline == 0 || *sec == '\0')
+			return controls_fail(cp, cp->line, "%s: key outside "
+			    "any section", name);
+		if (strncmp(cp->rawsec, sec, strlen(sec)) != 0)
+			return controls_fail(cp, cp->rawline, "[%s]: broken "
+			    "section header", cp->rawsec);
+		cp->cursecline = cp->rawline;
+		if (controls_section(cp, cp->rawsec) == 0)
+			return 0;
+	}
+	sec = cp->rawsec;
+	switch (cp->kind) {
+	case 0:
+		fw = &cp->c->fw[cp->cur];
+		if (strcmp(name, "title") == 0)
+			return controls_setstr(cp, &fw->title, value);
+		if (strcmp(name, "href") == 0)
+			return controls_setstr(cp, &fw->href, value);
+		if (strcmp(name, "role") == 0) {
+			if (strcmp(value, "target") == 0)
+				fw->role = CONTROLS_FW_TARGET;
+			else if (strcmp(value, "source") == 0)
+				fw->role = CONTROLS_FW_SOURCE;
+			else
+				return controls_fail(cp, cp->line, "[%s] role: "
+				    "\"%s\" is neither target nor source", sec,
+				    value);
+			return 1;
+		}
+		break;
+	case 1:
+		if (strcmp(name, "title") == 0)
+			return controls_setstr(cp, &cp->c->ctl[cp->cur].title,
+			    value);
+		break;
+	case 2:
+		return controls_map_key(cp, &cp->c->map[cp->cur], name,
+		    value);
+	}
+	return controls_fail(cp, cp->line, "[%s] %s: unknown key", sec, name);
+}
+
+/* inih reads through this to count lines (for FILE:LINE errors). */
+static char *
+controls_reader(char *str, int num, void *stream)
+{
+	struct controls_parse *cp = stream;
+
+	const char *p, *end;
+
+	if (fgets(str, num, cp->f) == NULL)
+		return NULL;
+	cp->line++;
+	for (p = str; *p == ' ' || *p == '\t'; p++)
+		;
+	if (*p == '[' && (end = strchr(p, ']')) != NULL &&
+	    (size_t)(end - p) < sizeof(cp->rawsec)) {
+		memcpy(cp->rawsec, p + 1, (size_t)(end - p - 1));
+		cp->rawsec[end - p - 1] = '\0';
+		cp->rawline = cp->line;
+	}
+	return str;
+}
+
+static int
+controls_keycmp(const void *a, const void *b)
+{
+	const struct controls_key *x = a, *y = b;
+	int d;
+
+	if ((d = strcmp(x->fw, y->fw)) != 0)
+		return d;
+	return strcmp(x->val, y->val);
+}
+
+/* Find (fw, val) among n sorted keys; its idx or -1. */
+static long
+controls_key_find(const struct controls_key *k, size_t n, const char *fw,
+    const char *val)
+{
+	struct controls_key want, *hit;
+
+	if (n == 0)
+		return -1;
+	want.fw = fw;
+	want.val = val;
+	want.idx = 0;
+	hit = bsearch(&want, k, n, sizeof(*k), controls_keycmp);
+	return hit != NULL ? (long)hit->idx : -1;
+}
+
+/* After reading: check references between sections, build indices. */
+static int
+controls_resolve(struct controls_parse *cp)
+{
+	struct controls *c = cp->c;
+	struct controls_fw *fw;
+	struct controls_mapent *m;
+	size_t i, j;
+	long k;
+
+	for (i = 0; i < c->nfw; i++)
+		if (c->fw[i].role == CONTROLS_FW_UNSET)
+			return controls_fail(cp, c->fw[i].line, "[framework "
+			    "%s]: role (target or source) missing",
+			    c->fw[i].name);
+	if ((c->ctlkey = calloc(c->nctl + 1, sizeof(*c->ctlkey))) == NULL ||
+	    (c->mapkey = calloc(c->nmap + 1, sizeof(*c->mapkey))) == NULL)
+		return controls_fail(cp, cp->line, "out of memory");
+	for (i = 0; i < c->nctl; i++) {
+		fw = controls_fw_find(c, c->ctl[i].framework);
+		if (fw == NULL || fw->role != CONTROLS_FW_TARGET)
+			return controls_fail(cp, c->ctl[i].line, "[control %s "
+			    "%s]: %s is not a declared target framework",
+			    c->ctl[i].framework, c->ctl[i].id,
+			    c->ctl[i].framework);
+		if (c->ctl[i].title == NULL)
+			return controls_fail(cp, c->ctl[i].line, "[control %s "
+			    "%s]: title missing", c->ctl[i].framework,
+			    c->ctl[i].id);
+		c->ctl[i].pub.framework = c->ctl[i].framework;
+		c->ctl[i].pub.id = c->ctl[i].id;
+		c->ctl[i].pub.title = c->ctl[i].title;
+		c->ctlkey[i].fw = c->ctl[i].framework;
+		c->ctlkey[i].val = c->ctl[i].id;
+		c->ctlkey[i].idx = i;
+	}
+	qsort(c->ctlkey, c->nctl, sizeof(*c->ctlkey), controls_keycmp);
+	for (i = 0; i < c->nmap; i++) {
+		m = &c->map[i];
+		fw = controls_fw_find(c, m->framework);
+		if (fw == NULL || fw->role != CONTROLS_FW_SOURCE)
+			return controls_fail(cp, m->line, "[map %s %s]: %s is "
+			    "not a declared source framework", m->framework,
+			    m->value, m->framework);
+		if (controls_key_find(c->mapkey, i, m->framework,
+		    m->value) >= 0)
+			return controls_fail(cp, m->line, "[map %s %s]: "
+			    "section appears twice", m->framework, m->value);
+		if ((m->targets = calloc(m->npend + 1,
+		    sizeof(*m->targets))) == NULL)
+			return controls_fail(cp, m->line, "out of memory");
+		for (j = 0; j < m->npend; j++) {
+			k = controls_key_find(c->ctlkey, c->nctl,
+			    m->pend[j].framework, m->pend[j].id);
+			if (k < 0)
+				return controls_fail(cp, m->pend[j].line,
+				    "[map %s %s] %s: \"%s\" has no [control "
+				    "%s %s] section", m->framework, m->value,
+				    m->pend[j].framework, m->pend[j].id,
+				    m->pend[j].framework, m->pend[j].id);
+			m->targets[m->ntargets++] = (size_t)k;
+		}
+		m->pub.framework = m->framework;
+		m->pub.value = m->value;
+		m->pub.targets = m->targets;
+		m->pub.ntargets = m->ntargets;
+		/* Insertion keeps mapkey[0..i] sorted for the check above. */
+		j = i;
+		while (j > 0 && controls_keycmp(&c->mapkey[j - 1],
+		    &(struct controls_key){ m->framework, m->value, i }) > 0) {
+			c->mapkey[j] = c->mapkey[j - 1];
+			j--;
+		}
+		c->mapkey[j].fw = m->framework;
+		c->mapkey[j].val = m->value;
+		c->mapkey[j].idx = i;
+	}
+	return 1;
+}
+
+int
+controls_load(const char *path, struct controls **out,
+    struct plumb_err *err)
+{
+	struct controls_parse cp;
+	struct controls *c;
+	int rc;
+
+	*out = NULL;
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->path = strdup(path)) == NULL) {
+		free(c);
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	}
+	memset(&cp, 0, sizeof(cp));
+	cp.c = c;
+	cp.err = err;
+	if ((cp.f = fopen(path, "r")) == NULL) {
+		rc = plumb_err_set(err, errno == ENOENT ? PLUMB_ENOENT :
+		    PLUMB_EIO, "%s: %s", path, strerror(errno));
+		controls_free(c);
+		return rc;
+	}
+	rc = ini_parse_stream(controls_reader, &cp, controls_handler, &cp);
+	fclose(cp.f);
+	if (!cp.failed && rc != 0)
+		controls_fail(&cp, rc, "syntax error (a line of %d bytes or "
+		    "more, or a broken section header)", INI_MAX_LINE - 1);
+	if (!cp.failed)
+		controls_resolve(&cp);
+	if (!cp.failed && c->nctl == 0)
+		controls_fail(&cp, cp.line, "no [control] section");
+	if (cp.failed) {
+		controls_free(c);
+		return PLUMB_EPARSE;
+	}
+	*out = c;
+	return PLUMB_OK;
+}
+
+void
+controls_free(struct controls *c)
+{
+	size_t i, j;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nfw; i++) {
+		free(c->fw[i].name);
+		free(c->fw[i].title);
+		free(c->fw[i].href);
+	}
+	for (i = 0; i < c->nctl; i++) {
+		free(c->ctl[i].framework);
+		free(c->ctl[i].id);
+		free(c->ctl[i].title);
+	}
+	for (i = 0; i < c->nmap; i++) {
+		for (j = 0; j < c->map[i].npend; j++) {
+			free(c->map[i].pend[j].framework);
+			free(c->map[i].pend[j].id);
+		}
+		free(c->map[i].pend);
+		free(c->map[i].framework);
+		free(c->map[i].value);
+		free(c->map[i].targets);
+	}
+	free(c->fw);
+	free(c->ctl);
+	free(c->map);
+	free(c->ctlkey);
+	free(c->mapkey);
+	free(c->path);
+	free(c);
+}
+
+size_t
+controls_count(const struct controls *c)
+{
+	return c != NULL ? c->nctl : 0;
+}
+
+const struct controls_control *
+controls_at(const struct controls *c, size_t i)
+{
+	return i < c->nctl ? &c->ctl[i].pub : NULL;
+}
+
+long
+controls_find(const struct controls *c, const char *framework,
+    const char *id)
+{
+	return controls_key_find(c->ctlkey, c->nctl, framework, id);
+}
+
+const char *
+controls_framework_title(const struct controls *c, const char *name)
+{
+	const struct controls_fw *fw = controls_fw_find(c, name);
+
+	return fw != NULL ? fw->title : NULL;
+}
+
+size_t
+controls_nmaps(const struct controls *c)
+{
+	return c->nmap;
+}
+
+const struct controls_map *
+controls_map_at(const struct controls *c, size_t i)
+{
+	return i < c->nmap ? &c->map[i].pub : NULL;
+}
+
+/* Mark the targets of [map fw val]; 0 when there is no such section. */
+static int
+controls_hit_map(const struct controls *c, const char *fw, const char *val,
+    unsigned char *hit)
+{
+	const struct controls_mapent *m;
+	long k;
+	size_t i;
+
+	if ((k = controls_key_find(c->mapkey, c->nmap, fw, val)) < 0)
+		return 0;
+	m = &c->map[k];
+	for (i = 0; i < m->ntargets; i++)
+		hit[m->targets[i]] = 1;
+	return 1;
+}
+
+/* One reference: its comma-separated values through framework fw. */
+static void
+controls_hit_ref(const struct controls *c, const struct controls_fw *fw,
+    const char *text, unsigned char *hit, size_t *unmapped)
+{
+	char buf[STORE_TEXT_MAX], *p, *next, *v, *paren;
+	long k;
+	int found;
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	for (p = buf; p != NULL; p = next) {
+		if ((next = strchr(p, ',')) != NULL)
+			*next++ = '\0';
+		v = controls_trim(p);
+		if (*v == '\0')
+			continue;
+		if (fw->role == CONTROLS_FW_TARGET) {
+			if ((k = controls_find(c, fw->name, v)) >= 0)
+				hit[k] = 1;
+			else if (unmapped != NULL)
+				(*unmapped)++;
+			continue;
+		}
+		found = controls_hit_map(c, fw->name, v, hit);
+		if (!found && (paren = strchr(v, '(')) != NULL) {
+			*paren = '\0';
+			found = controls_hit_map(c, fw->name,
+			    controls_trim(v), hit);
+		}
+		if (!found && unmapped != NULL)
+			(*unmapped)++;
+	}
+}
+
+void
+controls_match(const struct controls *c, const char *rule_id,
+    const char *refs_json, unsigned char *hit, size_t *unmapped)
+{
+	const struct controls_fw *fw;
+	json_t *refs = NULL, *r;
+	const char *href, *text;
+	size_t i, j;
+
+	if (rule_id != NULL)
+		controls_hit_map(c, "rule", rule_id, hit);
+	if (refs_json == NULL ||
+	    (refs = json_loads(refs_json, 0, NULL)) == NULL)
+		return;
+	if (!json_is_array(refs))
+		goto out;
+	json_array_foreach(refs, i, r) {
+		href = json_string_value(json_object_get(r, "href"));
+		text = json_string_value(json_object_get(r, "text"));
+		if (href == NULL || text == NULL)
+			continue;
+		for (j = 0; j < c->nfw; j++) {
+			fw = &c->fw[j];
+			if (fw->href != NULL && strcmp(fw->href, href) == 0) {
+				controls_hit_ref(c, fw, text, hit, unmapped);
+				break;
+			}
+		}
+	}
+out:
+	json_decref(refs);
+}
+
+/* ------------------------------------------------ fleet compliance */
+
+const char *
+controls_status_name(int status)
+{
+	switch (status) {
+	case CONTROLS_PASS:
+		return "pass";
+	case CONTROLS_FAIL:
+		return "fail";
+	case CONTROLS_WAIVED:
+		return "waived";
+	case CONTROLS_UNKNOWN:
+		return "unknown";
+	}
+	return "none";
+}
+
+/* Rule -> controls, remembered per (rule id, references) pair. */
+struct controls_cent {
+	struct controls_cent *next;
+	char *rule_id;
+	char *refs;
+	size_t *hits;
+	size_t nhits;
+};
+
+/* One replay (controls_evaluate). */
+struct controls_run {
+	const struct controls *c;
+	struct controls_eval *e;
+	struct plumb_err *err;
+	int rc;				/* first failure */
+	long track;
+	size_t cappoints;
+	time_t now;
+	struct controls_cent *bucket[CONTROLS_CACHE_BUCKETS];
+	unsigned char *hit;		/* scratch: controls_count() */
+	/* Waiver boundaries up to now, sorted, and the next one due. */
+	time_t *wev;
+	size_t nwev, iwev;
+	/* The scan whose rows are coming in. */
+	char uuid[STORE_UUID_LEN + 1];
+	long host;			/* index in e->hosts, -1: unknown */
+	time_t created;
+	struct controls_hoststat *pend;	/* its per-control state */
+};
+
+static uint32_t
+controls_hash(const char *a, const char *b)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *a != '\0'; a++)
+		h = (h ^ (unsigned char)*a) * 16777619u;
+	h = (h ^ 0x1f) * 16777619u;
+	for (; *b != '\0'; b++)
+		h = (h ^ (unsigned char)*b) * 16777619u;
+	return h;
+}
+
+/* The controls rule_id with refs counts towards (cached); NULL: ENOMEM. */
+static struct controls_cent *
+controls_lookup(struct controls_run *run, const char *rule_id,
+    const char *refs)
+{
+	struct controls_cent *ce;
+	uint32_t h;
+	size_t i, n = controls_count(run->c);
+
+	if (refs == NULL)
+		refs = "";
+	h = controls_hash(rule_id, refs) % CONTROLS_CACHE_BUCKETS;
+	for (ce = run->bucket[h]; ce != NULL; ce = ce->next)
+		if (strcmp(ce->rule_id, rule_id) == 0 &&
+		    strcmp(ce->refs, refs) == 0)
+			return ce;
+	memset(run->hit, 0, n);
+	controls_match(run->c, rule_id, refs, run->hit, NULL);
+	if ((ce = calloc(1, sizeof(*ce))) == NULL)
+		return NULL;
+	if ((ce->rule_id = strdup(rule_id)) == NULL ||
+	    (ce->refs = strdup(refs)) == NULL ||
+	    (ce->hits = calloc(n + 1, sizeof(*ce->hits))) == NULL) {
+		free(ce->rule_id);
+		free(ce->refs);
+		free(ce);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		if (run->hit[i])
+			ce->hits[ce->nhits++] = i;
+	ce->next = run->bucket[h];
+	run->bucket[h] = ce;
+	return ce;
+}
+
+static void
+controls_strings_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int
+controls_strcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Add a copy of s to the list *v of *n unless present; 0 or -1. */
+static int
+controls_strlist_add(char ***v, size_t *n, const char *s)
+{
+	char **nv;
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i], s) == 0)
+			return 0;
+	if ((nv = realloc(*v, (*n + 1) * sizeof(*nv))) == NULL)
+		return -1;
+	*v = nv;
+	if ((nv[*n] = strdup(s)) == NULL)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+static void
+controls_stat_clear(struct controls_hoststat *st, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		controls_strings_free(st[i].failing, st[i].nfailing);
+		st[i].failing = NULL;
+		st[i].nfailing = 0;
+		st[i].mapped = st[i].passed = 0;
+	}
+}
+
+/* The status of one control on host h at time t. */
+static int
+controls_host_status(const struct controls_run *run,
+    const struct controls_host *h, const struct controls_hoststat *st,
+    time_t t)
+{
+	size_t i;
+	int waived = 0;
+
+	if (!st->mapped)
+		return CONTROLS_NONE;
+	for (i = 0; i < st->nfailing; i++) {
+		if (waivers_match(run->e->waivers, h->id, h->role,
+		    st->failing[i], t) == NULL)
+			return CONTROLS_FAIL;
+		waived = 1;
+	}
+	if (waived)
+		return CONTROLS_WAIVED;
+	return st->passed ? CONTROLS_PASS : CONTROLS_UNKNOWN;
+}
+
+/* The fleet status the counts of one control give. */
+static int
+controls_fleet_status(const unsigned *count)
+{
+	if (count[CONTROLS_FAIL] > 0)
+		return CONTROLS_FAIL;
+	if (count[CONTROLS_WAIVED] > 0)
+		return CONTROLS_WAIVED;
+	if (count[CONTROLS_PASS] > 0)
+		return CONTROLS_PASS;
+	if (count[CONTROLS_UNKNOWN] > 0)
+		return CONTROLS_UNKNOWN;
+	return CONTROLS_NONE;
+}
+
+/* Counts of control i changed at t: fleet status and history point. */
+static void
+controls_fleet_update(struct controls_run *run, size_t i, time_t t)
+{
+	struct controls_fleet *f = &run->e->fleet[i];
+	struct controls_point *p, *np;
+	int st = controls_fleet_status(f->count);
+
+	if (st != f->status) {
+		if (st == CONTROLS_FAIL)
+			f->failing_since = t;
+		else
+			f->failing_since = 0;
+		f->status = st;
+	}
+	if (run->track < 0 || (size_t)run->track != i)
+		return;
+	p = run->e->npoints > 0 ? &run->e->points[run->e->npoints - 1] :
+	    NULL;
+	if (p == NULL || p->time != t) {
+		if (controls_grow((void **)&run->e->points, &run->cappoints,
+		    run->e->npoints, sizeof(*np)) != 0) {
+			run->rc = plumb_err_set(run->err, PLUMB_ENOMEM,
+			    "out of memory");
+			return;
+		}
+		p = &run->e->points[run->e->npoints++];
+	}
+	p->time = t;
+	memcpy(p->count, f->count, sizeof(p->count));
+	p->status = st;
+}
+
+/* Recompute every control of host h at time t. */
+static void
+controls_rescore(struct controls_run *run, struct controls_host *h,
+    time_t t)
+{
+	size_t i, n = controls_count(run->c);
+	int st;
+
+	for (i = 0; i < n; i++) {
+		st = controls_host_status(run, h, &h->st[i], t);
+		if (st == h->st[i].status)
+			continue;
+		run->e->fleet[i].count[h->st[i].status]--;
+		run->e->fleet[i].count[st]++;
+		h->st[i].status = st;
+		h->st[i].since = t;
+		controls_fleet_update(run, i, t);
+	}
+}
+
+/* Waiver boundaries due by t: rescore the hosts they concern. */
+static void
+controls_waiver_events(struct controls_run *run, time_t t)
+{
+	const struct waiver_set *ws = run->e->waivers;
+	struct controls_host *h;
+	time_t ev;
+	size_t i, j;
+
+	while (run->iwev < run->nwev && run->wev[run->iwev] <= t) {
+		ev = run->wev[run->iwev++];
+		for (j = 0; j < run->e->nhosts; j++) {
+			h = &run->e->hosts[j];
+			for (i = 0; i < ws->n; i++)
+				if (strcmp(ws->w[i].host, h->id) == 0 ||
+				    (ws->w[i].role[0] != '\0' &&
+				    strcmp(ws->w[i].role, h->role) == 0))
+					break;
+			if (i < ws->n)
+				controls_rescore(run, h, ev);
+		}
+	}
+}
+
+/* The scan being read is complete: it becomes its host's newest. */
+static void
+controls_flush(struct controls_run *run)
+{
+	struct controls_host *h;
+	struct controls_hoststat *tmp;
+	size_t i;
+
+	if (run->uuid[0] == '\0' || run->host < 0)
+		goto out;
+	controls_waiver_events(run, run->created);
+	h = &run->e->hosts[run->host];
+	snprintf(h->scan, sizeof(h->scan), "%s", run->uuid);
+	h->scan_time = run->created;
+	/* Swap the pending state in; the old one is cleared for reuse. */
+	tmp = h->st;
+	h->st = run->pend;
+	run->pend = tmp;
+	for (i = 0; i < controls_count(run->c); i++) {
+		h->st[i].status = run->pend[i].status;
+		h->st[i].since = run->pend[i].since;
+	}
+	controls_rescore(run, h, run->created);
+	/* pend now holds the host's old statuses, which are stale. */
+out:
+	controls_stat_clear(run->pend, controls_count(run->c));
+	run->uuid[0] = '\0';
+}
+
+static int
+controls_host_cmp(const void *key, const void *elt)
+{
+	return strcmp(key, ((const struct controls_host *)elt)->id);
+}
+
+/* One stored scan, in replay order. */
+struct controls_scanref {
+	char uuid[STORE_UUID_LEN + 1];
+	long host;			/* index in e->hosts, -1: unknown */
+	time_t created;
+};
+
+struct controls_scans {
+	struct controls_run *run;
+	struct controls_scanref *v;
+	size_t n, cap;
+};
+
+/* Row: uuid, host, created of a scan. */
+static int
+controls_scan_row(void *arg, const char *const *v, size_t ncols)
+{
+	struct controls_scans *sc = arg;
+	struct controls_scanref *r;
+	struct controls_host *h;
+
+	if (ncols != 3 || v[0] == NULL || v[1] == NULL || v[2] == NULL)
+		return 0;
+	if (controls_grow((void **)&sc->v, &sc->cap, sc->n,
+	    sizeof(*sc->v)) != 0) {
+		sc->run->rc = plumb_err_set(sc->run->err, PLUMB_ENOMEM,
+		    "out of memory");
+		return 1;
+	}
+	r = &sc->v[sc->n++];
+	snprintf(r->uuid, sizeof(r->uuid), "%s", v[0]);
+	r->created = (time_t)strtoll(v[2], NULL, 10);
+	h = bsearch(v[1], sc->run->e->hosts, sc->run->e->nhosts, sizeof(*h),
+	    controls_host_cmp);
+	r->host = h != NULL ? h - sc->run->e->hosts : -1;
+	return 0;
+}
+
+/* Row: rule_id, result, refs of the scan being replayed. */
+static int
+controls_rule_row(void *arg, const char *const *v, size_t ncols)
+{
+	struct controls_run *run = arg;
+	struct controls_hoststat *st;
+	struct controls_cent *ce;
+	size_t i;
+	int bad, good;
+
+	if (ncols != 3 || v[0] == NULL || v[1] == NULL)
+		return 0;
+	if ((ce = controls_lookup(run, v[0], v[2])) == NULL) {
+		run->rc = plumb_err_set(run->err, PLUMB_ENOMEM,
+		    "out of memory");
+		return 1;
+	}
+	bad = strcmp(v[1], "fail") == 0 || strcmp(v[1], "error") == 0;
+	good = strcmp(v[1], "pass") == 0 || strcmp(v[1], "fixed") == 0;
+	for (i = 0; i < ce->nhits; i++) {
+		st = &run->pend[ce->hits[i]];
+		st->mapped = 1;
+		if (good)
+			st->passed = 1;
+		if (bad && controls_strlist_add(&st->failing, &st->nfailing,
+		    v[0]) != 0) {
+			run->rc = plumb_err_set(run->err, PLUMB_ENOMEM,
+			    "out of memory");
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Replay every scan in time order.  Scans first, then each scan's rules
+ * by primary key: one sort of the scans instead of one of every rule
+ * row (several times faster on large stores).
+ */
+static int
+controls_replay(struct controls_run *run, struct store *s,
+    struct plumb_err *err)
+{
+	struct controls_scans sc;
+	const char *uuid;
+	size_t i;
+	int rc;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.run = run;
+	rc = store_query(s, "SELECT uuid, host, created FROM bundles "
+	    "ORDER BY created, received, uuid", NULL, 0, controls_scan_row,
+	    &sc, NULL, err);
+	for (i = 0; rc == PLUMB_OK && run->rc == PLUMB_OK && i < sc.n; i++) {
+		snprintf(run->uuid, sizeof(run->uuid), "%s", sc.v[i].uuid);
+		run->host = sc.v[i].host;
+		run->created = sc.v[i].created;
+		uuid = sc.v[i].uuid;
+		rc = store_query(s, "SELECT rule_id, result, refs FROM "
+		    "rule_results WHERE bundle_id = (SELECT id FROM bundles "
+		    "WHERE uuid = $1) ORDER BY seq", &uuid, 1,
+		    controls_rule_row, run, NULL, err);
+		if (rc == PLUMB_OK && run->rc == PLUMB_OK)
+			controls_flush(run);
+	}
+	free(sc.v);
+	if (rc == PLUMB_OK)
+		rc = run->rc;
+	return rc;
+}
+
+static int
+controls_time_cmp(const void *a, const void *b)
+{
+	time_t x = *(const time_t *)a, y = *(const time_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The rules of each control: [map rule] entries and the cache. */
+static int
+controls_fleet_rules(struct controls_run *run)
+{
+	const struct controls *c = run->c;
+	struct controls_fleet *f;
+	struct controls_cent *ce;
+	size_t i, j;
+
+	for (i = 0; i < c->nmap; i++) {
+		if (strcmp(c->map[i].framework, "rule") != 0)
+			continue;
+		for (j = 0; j < c->map[i].ntargets; j++) {
+			f = &run->e->fleet[c->map[i].targets[j]];
+			if (controls_strlist_add(&f->rules, &f->nrules,
+			    c->map[i].value) != 0)
+				return -1;
+		}
+	}
+	for (i = 0; i < CONTROLS_CACHE_BUCKETS; i++)
+		for (ce = run->bucket[i]; ce != NULL; ce = ce->next)
+			for (j = 0; j < ce->nhits; j++) {
+				f = &run->e->fleet[ce->hits[j]];
+				if (controls_strlist_add(&f->rules, &f->nrules,
+				    ce->rule_id) != 0)
+					return -1;
+			}
+	for (i = 0; i < controls_count(c); i++) {
+		f = &run->e->fleet[i];
+		if (f->nrules > 1)
+			qsort(f->rules, f->nrules, sizeof(*f->rules),
+			    controls_strcmp);
+	}
+	return 0;
+}
+
+int
+controls_evaluate(const struct controls *c, struct store *s, time_t now,
+    long track, struct controls_eval **out, struct plumb_err *err)
+{
+	struct controls_run run;
+	struct controls_eval *e = NULL;
+	struct store_host *hosts = NULL;
+	const struct waiver *w;
+	struct controls_cent *ce, *next;
+	size_t nhosts = 0, i, n = controls_count(c), nw;
+	int rc;
+
+	*out = NULL;
+	memset(&run, 0, sizeof(run));
+	run.c = c;
+	run.err = err;
+	run.track = track;
+	run.now = now;
+	run.host = -1;
+	rc = PLUMB_ENOMEM;
+	if ((e = calloc(1, sizeof(*e))) == NULL ||
+	    (e->waivers = calloc(1, sizeof(*e->waivers))) == NULL ||
+	    (e->fleet = calloc(n + 1, sizeof(*e->fleet))) == NULL ||
+	    (run.hit = calloc(n + 1, 1)) == NULL ||
+	    (run.pend = calloc(n + 1, sizeof(*run.pend))) == NULL)
+		goto nomem;
+	run.e = e;
+	e->ncontrols = n;
+	if ((rc = store_hosts_list(s, &hosts, &nhosts, err)) != PLUMB_OK ||
+	    (rc = waivers_load(s, e->waivers, err)) != PLUMB_OK)
+		goto out;
+	rc = PLUMB_ENOMEM;
+	if ((e->hosts = calloc(nhosts + 1, sizeof(*e->hosts))) == NULL)
+		goto nomem;
+	for (i = 0; i < nhosts; i++) {
+		struct controls_host *h = &e->hosts[i];
+
+		snprintf(h->id, sizeof(h->id), "%s", hosts[i].id);
+		snprintf(h->role, sizeof(h->role), "%s", hosts[i].role);
+		snprintf(h->site, sizeof(h->site), "%s", hosts[i].site);
+		snprintf(h->zone, sizeof(h->zone), "%s", hosts[i].zone);
+		e->nhosts++;
+		if ((h->st = calloc(n + 1, sizeof(*h->st))) == NULL)
+			goto nomem;
+	}
+	for (i = 0; i < n; i++)
+		e->fleet[i].count[CONTROLS_NONE] = (unsigned)nhosts;
+	/* Every boundary of a waiver up to now, in time order. */
+	nw = e->waivers->n;
+	if ((run.wev = calloc(3 * nw + 1, sizeof(*run.wev))) == NULL)
+		goto nomem;
+	for (i = 0; i < nw; i++) {
+		w = &e->waivers->w[i];
+		if (w->created <= now)
+			run.wev[run.nwev++] = w->created;
+		if (w->expires <= now)
+			run.wev[run.nwev++] = w->expires;
+		if (w->revoked_time != 0 && w->revoked_time <= now)
+			run.wev[run.nwev++] = w->revoked_time;
+	}
+	qsort(run.wev, run.nwev, sizeof(*run.wev), controls_time_cmp);
+	if ((rc = controls_replay(&run, s, err)) != PLUMB_OK)
+		goto out;
+	controls_waiver_events(&run, now);
+	/* The state now: waivers in force now, for every host. */
+	for (i = 0; i < e->nhosts; i++)
+		controls_rescore(&run, &e->hosts[i], now);
+	if ((rc = run.rc) != PLUMB_OK)
+		goto out;
+	if (controls_fleet_rules(&run) != 0)
+		goto nomem;
+	*out = e;
+	e = NULL;
+	rc = PLUMB_OK;
+	goto out;
+nomem:
+	rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+out:
+	for (i = 0; i < CONTROLS_CACHE_BUCKETS; i++)
+		for (ce = run.bucket[i]; ce != NULL; ce = next) {
+			next = ce->next;
+			free(ce->rule_id);
+			free(ce->refs);
+			free(ce->hits);
+			free(ce);
+		}
+	if (run.pend != NULL)
+		controls_stat_clear(run.pend, n);
+	free(run.pend);
+	free(run.hit);
+	free(run.wev);
+	store_hosts_free(hosts);
+	controls_eval_free(e);
+	return rc;
+}
+
+void
+controls_eval_free(struct controls_eval *e)
+{
+	size_t i;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < e->nhosts; i++) {
+		if (e->hosts[i].st != NULL)
+			controls_stat_clear(e->hosts[i].st, e->ncontrols);
+		free(e->hosts[i].st);
+	}
+	free(e->hosts);
+	if (e->fleet != NULL)
+		for (i = 0; i < e->ncontrols; i++)
+			controls_strings_free(e->fleet[i].rules,
+			    e->fleet[i].nrules);
+	free(e->fleet);
+	free(e->points);
+	waivers_clear(e->waivers);
+	free(e->waivers);
+	free(e);
+}
+
+/* ------------------------------------------------------------- API */
+
+void
+controls_iso(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, size, "%s", "1970-01-01T00:00:00Z");
+}
+
+int
+controls_param_time(const struct api_req *req, const char *name,
+    time_t dflt, time_t *out, struct api_reply *rep)
+{
+	char buf[64], *end;
+	struct tm tm;
+	long long v;
+	const char *p;
+
+	*out = dflt;
+	if ((p = api_query_param(req, name, buf, sizeof(buf))) == NULL ||
+	    *p == '\0')
+		return 0;
+	errno = 0;
+	v = strtoll(p, &end, 10);
+	if (*end == '\0' && errno == 0 && v >= 0) {
+		*out = (time_t)v;
+		return 0;
+	}
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(p, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (end != NULL && *end == '\0') {
+		*out = timegm(&tm);
+		return 0;
+	}
+	api_error(rep, 400, "%s: \"%s\" is neither seconds since the epoch "
+	    "nor YYYY-MM-DDTHH:MM:SSZ", name, p);
+	return -1;
+}
+
+/* A JSON array of n strings (NULL on allocation failure). */
+static json_t *
+controls_json_strings(char *const *v, size_t n)
+{
+	json_t *a;
+	size_t i;
+
+	if ((a = json_array()) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (json_array_append_new(a, json_string(v[i])) != 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* A time or null when 0. */
+static json_t *
+controls_json_time(time_t t)
+{
+	return t != 0 ? json_integer((json_int_t)t) : json_null();
+}
+
+/* CONTROL of docs/api.md for control i. */
+static json_t *
+controls_json_control(const struct controls *c,
+    const struct controls_eval *e, size_t i)
+{
+	const struct controls_control *cc = controls_at(c, i);
+	const struct controls_fleet *f = &e->fleet[i];
+
+	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:o, "
+	    "s:o}",
+	    "framework", cc->framework, "id", cc->id, "title", cc->title,
+	    "status", controls_status_name(f->status == CONTROLS_NONE ?
+	    CONTROLS_UNKNOWN : f->status),
+	    "pass_hosts", (json_int_t)f->count[CONTROLS_PASS],
+	    "fail_hosts", (json_int_t)f->count[CONTROLS_FAIL],
+	    "waived_hosts", (json_int_t)f->count[CONTROLS_WAIVED],
+	    "unknown_hosts", (json_int_t)f->count[CONTROLS_UNKNOWN],
+	    "failing_since", controls_json_time(f->failing_since),
+	    "rules", controls_json_strings(f->rules, f->nrules));
+}
+
+/* GET controls?framework= */
+static int
+controls_api_list(const struct api_ctx *ctx, const struct api_req *req,
+    struct api_reply *rep, struct plumb_err *err)
+{
+	struct controls_eval *e = NULL;
+	json_t *list = NULL, *o;
+	char fw[STORE_TEXT_MAX];
+	const char *want;
+	size_t i;
+	int rc;
+
+	if (ctx->controls == NULL)
+		return api_error(rep, 503, "no control set loaded");
+	want = api_query_param(req, "framework", fw, sizeof(fw));
+	if (want != NULL && *want != '\0' &&
+	    controls_framework_title(ctx->controls, want) == NULL)
+		return api_error(rep, 400, "framework: \"%s\" is not in the "
+		    "control set", want);
+	if ((rc = controls_evaluate(ctx->controls, ctx->store, req->now, -1,
+	    &e, err)) != PLUMB_OK)
+		return rc;
+	if ((list = json_array()) == NULL)
+		goto nomem;
+	for (i = 0; i < controls_count(ctx->controls); i++) {
+		if (want != NULL && *want != '\0' && strcmp(want,
+		    controls_at(ctx->controls, i)->framework) != 0)
+			continue;
+		if ((o = controls_json_control(ctx->controls, e, i)) == NULL ||
+		    json_array_append_new(list, o) != 0)
+			goto nomem;
+	}
+	if ((rep->json = json_pack("{s:o}", "controls", list)) == NULL) {
+		list = NULL;
+		goto nomem;
+	}
+	controls_eval_free(e);
+	return PLUMB_OK;
+nomem:
+	json_decref(list);
+	controls_eval_free(e);
+	return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+}
+
+/* The control named by seg[1]/seg[2]; -1 with a 404 in rep. */
+static long
+controls_api_control(const struct api_ctx *ctx, const struct api_req *req,
+    struct api_reply *rep)
+{
+	long k;
+
+	if (ctx->controls == NULL) {
+		api_error(rep, 503, "no control set loaded");
+		return -1;
+	}
+	if (req->nseg < 3 || (k = controls_find(ctx->controls, req->seg[1],
+	    req->seg[2])) < 0) {
+		api_error(rep, 404, "no control %s %s in the control set",
+		    req->nseg > 1 ? req->seg[1] : "",
+		    req->nseg > 2 ? req->seg[2] : "");
+		return -1;
+	}
+	return k;
+}
+
+/* One host of a control's detail. */
+static json_t *
+controls_json_host(const struct controls_eval *e,
+    const struct controls_host *h, const struct controls_hoststat *st,
+    time_t now)
+{
+	json_t *o, *failing, *waived;
+	size_t i;
+
+	failing = json_array();
+	waived = json_array();
+	if (failing == NULL || waived == NULL)
+		goto fail;
+	for (i = 0; i < st->nfailing; i++)
+		if (json_array_append_new(waivers_match(e->waivers, h->id,
+		    h->role, st->failing[i], now) != NULL ? waived : failing,
+		    json_string(st->failing[i])) != 0)
+			goto fail;
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:s, s:I}",
+	    "host", h->id, "role", h->role, "site", h->site, "zone", h->zone,
+	    "status", controls_status_name(st->status),
+	    "failing_rules", failing, "waived_rules", waived,
+	    "since", (json_int_t)st->since, "scan", h->scan,
+	    "scan_time", (json_int_t)h->scan_time);
+	return o;
+fail:
+	json_decref(failing);
+	json_decref(waived);
+	return NULL;
+}
+
+/* GET controls/{framework}/{id} */
+static int
+controls_api_detail(const struct api_ctx *ctx, const struct api_req *req,
+    struct api_reply *rep, struct plumb_err *err)
+{
+	struct controls_eval *e = NULL;
+	json_t *o = NULL, *hosts, *ho;
+	size_t j;
+	long k;
+	int rc;
+
+	if ((k = controls_api_control(ctx, req, rep)) < 0)
+		return PLUMB_OK;
+	if ((rc = controls_evaluate(ctx->controls, ctx->store, req->now, -1,
+	    &e, err)) != PLUMB_OK)
+		return rc;
+	if ((o = controls_json_control(ctx->controls, e, (size_t)k)) == NULL ||
+	    (hosts = json_array()) == NULL ||
+	    json_object_set_new(o, "hosts", hosts) != 0)
+		goto nomem;
+	for (j = 0; j < e->nhosts; j++) {
+		if (e->hosts[j].st[k].status == CONTROLS_NONE)
+			continue;
+		if ((ho = controls_json_host(e, &e->hosts[j],
+		    &e->hosts[j].st[k], req->now)) == NULL ||
+		    json_array_append_new(hosts, ho) != 0)
+			goto nomem;
+	}
+	rep->json = o;
+	controls_eval_free(e);
+	return PLUMB_OK;
+nomem:
+	json_decref(o);
+	controls_eval_free(e);
+	return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+}
+
+/* GET controls/{framework}/{id}/history?since= */
+static int
+controls_api_history(const struct api_ctx *ctx, const struct api_req *req,
+    struct api_reply *rep, struct plumb_err *err)
+{
+	struct controls_eval *e = NULL;
+	const struct controls_point *p;
+	json_t *points = NULL, *o;
+	time_t since;
+	size_t i;
+	long k;
+	int rc;
+
+	if ((k = controls_api_control(ctx, req, rep)) < 0 ||
+	    controls_param_time(req, "since", 0, &since, rep) != 0)
+		return PLUMB_OK;
+	if ((rc = controls_evaluate(ctx->controls, ctx->store, req->now, k,
+	    &e, err)) != PLUMB_OK)
+		return rc;
+	if ((points = json_array()) == NULL)
+		goto nomem;
+	for (i = 0; i < e->npoints; i++) {
+		p = &e->points[i];
+		if (p->time < since)
+			continue;
+		o = json_pack("{s:I, s:s, s:I, s:I, s:I, s:I}",
+		    "time", (json_int_t)p->time,
+		    "status", controls_status_name(p->status ==
+		    CONTROLS_NONE ? CONTROLS_UNKNOWN : p->status),
+		    "pass_hosts", (json_int_t)p->count[CONTROLS_PASS],
+		    "fail_hosts", (json_int_t)p->count[CONTROLS_FAIL],
+		    "waived_hosts", (json_int_t)p->count[CONTROLS_WAIVED],
+		    "unknown_hosts", (json_int_t)p->count[CONTROLS_UNKNOWN]);
+		if (o == NULL || json_array_append_new(points, o) != 0)
+			goto nomem;
+	}
+	rep->json = json_pack("{s:s, s:s, s:o, s:o}",
+	    "framework", controls_at(ctx->controls, (size_t)k)->framework,
+	    "id", controls_at(ctx->controls, (size_t)k)->id,
+	    "failing_since", controls_json_time(e->fleet[k].failing_since),
+	    "points", points);
+	points = NULL;
+	controls_eval_free(e);
+	if (rep->json == NULL)
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	return PLUMB_OK;
+nomem:
+	json_decref(points);
+	controls_eval_free(e);
+	return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+}
+
+const struct api_route controls_routes[] = {
+	{ "GET", "controls", API_AUTH_ADMIN, controls_api_list },
+	{ "GET", "controls/*/*", API_AUTH_ADMIN, controls_api_detail },
+	{ "GET", "controls/*/*/history", API_AUTH_ADMIN, controls_api_history },
+};
+const size_t controls_nroutes = sizeof(controls_routes) /
+    sizeof(controls_routes[0]);

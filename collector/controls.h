@@ -1,0 +1,187 @@
+/*
+ * controls.h - the ISMS control set (benchmarks/controls/README.md):
+ * which target controls (ISO/IEC 27001:2022 Annex A, NIST CSF 2.0,
+ * IEC 62443-3-3) a stored rule result counts towards, given its rule id
+ * and its references, and the fleet's compliance per control computed
+ * from the stored rule results at query time (no ingest hook).
+ *
+ * Status of a control on one host, from that host's newest scan (by
+ * created, then received, then uuid), for the rules mapped onto it:
+ *	fail	a mapped rule has result fail or error and no waiver
+ *		applies to it;
+ *	waived	mapped rules fail or error, every one of them waived;
+ *	pass	no mapped rule fails and at least one passes (or fixed);
+ *	unknown	mapped rules ran but none passed or failed
+ *		(notapplicable, notchecked, unknown, informational);
+ * a host whose newest scan has no rule mapped onto the control is not
+ * counted for it.  Fleet status: fail if any host fails, else waived if
+ * any host is waived, else pass if any host passes, else unknown.
+ *
+ * History replays every stored scan and every waiver boundary (created,
+ * expires, revoked_time) in time order, each host counting with its
+ * newest scan so far and the waivers in force at that moment; a point
+ * is recorded whenever the fleet counts of the control change.
+ */
+#ifndef PLUMB_COLLECTOR_CONTROLS_H
+#define PLUMB_COLLECTOR_CONTROLS_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "plumb/error.h"
+#include "api.h"
+#include "store.h"
+
+/* Where plumb-collector looks for the control set by default. */
+#define CONTROLS_DEFAULT_PATH \
+	"/usr/share/plumb/controls/isms-controls.ini"
+
+struct controls;		/* opaque; borrowed strings live as long */
+struct waiver_set;		/* waivers.h */
+
+/* A target control. */
+struct controls_control {
+	const char *framework;	/* "iso27001-2022", "csf2", ... */
+	const char *id;		/* "A.8.9", "PR.AA-01", "SR 1.1" */
+	const char *title;
+};
+
+/* A [map FRAMEWORK VALUE] section: the target controls it names. */
+struct controls_map {
+	const char *framework;	/* source: "rule", "nist800-53" ... */
+	const char *value;	/* rule id or reference value */
+	const size_t *targets;	/* indices of controls_at() */
+	size_t ntargets;
+};
+
+/*
+ * Read and check the control set at path.  PLUMB_EPARSE with
+ * "FILE:LINE: why" for a syntax error, an unknown section kind or key,
+ * an unknown framework, a map naming an undeclared control, a control
+ * of a framework that is not a target, or a duplicate section.
+ */
+int controls_load(const char *path, struct controls **out,
+    struct plumb_err *err);
+
+/* Free; accepts NULL. */
+void controls_free(struct controls *c);
+
+/* The target controls, in file order. */
+size_t controls_count(const struct controls *c);
+const struct controls_control *controls_at(const struct controls *c,
+    size_t i);
+
+/* Index of framework/id, or -1 when not a declared target control. */
+long controls_find(const struct controls *c, const char *framework,
+    const char *id);
+
+/* Title of framework name, NULL when not declared. */
+const char *controls_framework_title(const struct controls *c,
+    const char *name);
+
+/* The map sections, in file order. */
+size_t controls_nmaps(const struct controls *c);
+const struct controls_map *controls_map_at(const struct controls *c,
+    size_t i);
+
+/*
+ * Mark in hit (controls_count() bytes, not cleared here) the target
+ * controls a rule counts towards: [map rule RULE_ID], its references of
+ * source frameworks (comma-separated values, "CM-6(a)" falling back to
+ * "CM-6") and its references of target frameworks (README.md, Lookup).
+ * refs_json is the stored JSON array [{"href","text"}...] (NULL or
+ * unparsable: no references).  *unmapped (may be NULL) is incremented
+ * for each source value that maps to nothing.
+ */
+void controls_match(const struct controls *c, const char *rule_id,
+    const char *refs_json, unsigned char *hit, size_t *unmapped);
+
+/* ------------------------------------------------ fleet compliance */
+
+enum controls_status {
+	CONTROLS_NONE = 0,	/* host: no mapped rule in its newest scan */
+	CONTROLS_PASS,
+	CONTROLS_FAIL,
+	CONTROLS_WAIVED,
+	CONTROLS_UNKNOWN
+};
+#define CONTROLS_NSTATUS	5
+
+/* "pass", "fail", "waived", "unknown" ("none" for CONTROLS_NONE). */
+const char *controls_status_name(int status);
+
+/* One control on one host at the end of an evaluation. */
+struct controls_hoststat {
+	int status;		/* enum controls_status */
+	unsigned char mapped;	/* a mapped rule is in the scan */
+	unsigned char passed;	/* a mapped rule passed (or fixed) */
+	time_t since;		/* when it took this status */
+	char **failing;		/* fail/error rule ids, in scan order */
+	size_t nfailing;
+};
+
+/* One host of an evaluation. */
+struct controls_host {
+	char id[STORE_HOST_MAX];
+	char role[STORE_ATTR_MAX];
+	char site[STORE_ATTR_MAX];
+	char zone[STORE_ATTR_MAX];
+	char scan[STORE_UUID_LEN + 1];	/* its newest scan, "" if none */
+	time_t scan_time;		/* that scan's created */
+	struct controls_hoststat *st;	/* controls_count() entries */
+};
+
+/* A change of one control's fleet counts (history). */
+struct controls_point {
+	time_t time;
+	unsigned count[CONTROLS_NSTATUS];	/* hosts per status */
+	int status;				/* fleet status then */
+};
+
+/* One control across the fleet at the end of an evaluation. */
+struct controls_fleet {
+	unsigned count[CONTROLS_NSTATUS];
+	int status;		/* fleet status (CONTROLS_NONE: no host) */
+	time_t failing_since;	/* status fail: since when; else 0 */
+	char **rules;		/* rule ids mapped (seen or [map rule]),
+				 * sorted */
+	size_t nrules;
+};
+
+/* The whole evaluation; the caller frees it with controls_eval_free(). */
+struct controls_eval {
+	struct controls_host *hosts;	/* ordered by id */
+	size_t nhosts;
+	struct controls_fleet *fleet;	/* ncontrols entries */
+	size_t ncontrols;		/* = controls_count() */
+	struct controls_point *points;	/* of the tracked control */
+	size_t npoints;
+	struct waiver_set *waivers;	/* loaded for it (waivers.h) */
+};
+
+/*
+ * Replay the stored scans and waivers up to now (see the top of this
+ * file) into *out.  track: index of the control whose history points
+ * are kept (-1: none).
+ */
+int controls_evaluate(const struct controls *c, struct store *s,
+    time_t now, long track, struct controls_eval **out,
+    struct plumb_err *err);
+void controls_eval_free(struct controls_eval *e);
+
+/*
+ * Query parameter name of req as a time: seconds since the epoch or
+ * ISO 8601 "YYYY-MM-DDTHH:MM:SSZ"; absent or empty: *out = dflt.
+ * Returns 0, or -1 with rep set to a 400 answer when malformed.
+ */
+int controls_param_time(const struct api_req *req, const char *name,
+    time_t dflt, time_t *out, struct api_reply *rep);
+
+/* t as ISO 8601 UTC ("1970-01-01T00:00:00Z") into buf (>= 21 bytes). */
+void controls_iso(time_t t, char *buf, size_t size);
+
+/* The routes of docs/api.md "controls" (ctx->controls NULL: 503). */
+extern const struct api_route controls_routes[];
+extern const size_t controls_nroutes;
+
+#endif /* PLUMB_COLLECTOR_CONTROLS_H */

@@ -1,0 +1,1124 @@
+/*
+ * app.js - the plumb collector dashboard: one page, hash routing, no
+ * framework, no external assets.  It reads the collector's JSON API
+ * (docs/api.md) with a bearer token kept in this tab's sessionStorage.
+ *
+ * Everything that comes from the API is put into the page as text
+ * (textContent, text nodes, setAttribute of plain values): never
+ * innerHTML, so a hostile rule title is shown, not run.
+ *
+ * Routes:
+ *   #/fleet?framework=F          per-framework control compliance
+ *   #/hosts?role=&site=&zone=    hosts
+ *   #/host/ID?result=R&q=TEXT    one host: rule results, drift timeline
+ *   #/control/F/ID               one control: hosts failing it, history
+ *   #/waivers?all=1              waivers: list, create, revoke
+ * A "token" parameter in the fragment (e.g. #/hosts?token=T, used by
+ * scripts) is moved into sessionStorage and removed from the address.
+ */
+(function () {
+	'use strict';
+
+	var API = '/api/v1/';
+	var TOKEN_KEY = 'plumb.collector.token';
+
+	var FRAMEWORKS = [
+		{ id: 'iso27001-2022', title: 'ISO/IEC 27001:2022 Annex A' },
+		{ id: 'csf2', title: 'NIST CSF 2.0' },
+		{ id: 'iec62443-3-3', title: 'IEC 62443-3-3' }
+	];
+
+	var RESULTS = ['pass', 'fail', 'error', 'unknown', 'notapplicable',
+	    'notchecked', 'notselected', 'informational', 'fixed'];
+
+	var RESULT_LABEL = {
+		pass: 'Pass', fail: 'Fail', error: 'Error', unknown: 'Unknown',
+		notapplicable: 'Not applicable', notchecked: 'Not checked',
+		notselected: 'Not selected', informational: 'Informational',
+		fixed: 'Fixed', waived: 'Waived'
+	};
+
+	var KIND_LABEL = {
+		regression: 'Regression', improvement: 'Improvement',
+		config: 'Configuration changed', 'new': 'New rule',
+		removed: 'Rule removed'
+	};
+
+	var main = document.getElementById('main');
+	var generation = 0;	/* bumps on each render: late answers dropped */
+	var flash = '';		/* a notice for the next waivers view */
+
+	/* ------------------------------------------------------ helpers */
+
+	/*
+	 * el('tag', {class: 'x', href: '#/y'}, child...) builds an element;
+	 * string and number children become text nodes, arrays are
+	 * flattened, null/undefined/false are skipped.  Attributes go
+	 * through setAttribute, event handlers through "on" + function.
+	 */
+	function el(tag, attrs) {
+		var e = document.createElement(tag);
+		var k, i;
+
+		if (attrs) {
+			for (k in attrs) {
+				if (!Object.prototype.hasOwnProperty.call(attrs, k))
+					continue;
+				var v = attrs[k];
+				if (v === null || v === undefined || v === false)
+					continue;
+				if (k.indexOf('on') === 0 && typeof v === 'function')
+					e.addEventListener(k.substring(2), v);
+				else if (k === 'text')
+					e.textContent = String(v);
+				else
+					e.setAttribute(k, v === true ? '' : String(v));
+			}
+		}
+		for (i = 2; i < arguments.length; i++)
+			append(e, arguments[i]);
+		return e;
+	}
+
+	/* append(parent, child...): children as el() takes them. */
+	function append(parent) {
+		var i;
+
+		for (i = 1; i < arguments.length; i++)
+			appendOne(parent, arguments[i]);
+	}
+
+	function appendOne(parent, c) {
+		var i;
+
+		if (c === null || c === undefined || c === false)
+			return;
+		if (Array.isArray(c)) {
+			for (i = 0; i < c.length; i++)
+				appendOne(parent, c[i]);
+		} else if (typeof c === 'object' && c.nodeType)
+			parent.appendChild(c);
+		else
+			parent.appendChild(document.createTextNode(String(c)));
+	}
+
+	function clear(node) {
+		while (node.firstChild)
+			node.removeChild(node.firstChild);
+	}
+
+	/* A link inside the dashboard: route segments are URI-encoded. */
+	function route(segs, params) {
+		var h = '#/' + segs.map(encodeURIComponent).join('/');
+		var q = query(params);
+		return q ? h + '?' + q : h;
+	}
+
+	/* key=value&... of the non-empty params. */
+	function query(params) {
+		var out = [];
+		var k;
+
+		if (!params)
+			return '';
+		for (k in params) {
+			if (Object.prototype.hasOwnProperty.call(params, k) &&
+			    params[k] !== undefined && params[k] !== null &&
+			    params[k] !== '')
+				out.push(encodeURIComponent(k) + '=' +
+				    encodeURIComponent(params[k]));
+		}
+		return out.join('&');
+	}
+
+	/* Only http(s) links from the data become hrefs. */
+	function safeHref(href) {
+		return typeof href === 'string' && /^https?:\/\//i.test(href) ?
+		    href : null;
+	}
+
+	function fmtTime(secs, iso) {
+		var d;
+
+		if (typeof secs !== 'number' || !isFinite(secs) || secs <= 0) {
+			if (typeof iso === 'string' && iso)
+				return iso;
+			return '\u2014';
+		}
+		d = new Date(secs * 1000);
+		if (isNaN(d.getTime()))
+			return '\u2014';
+		return d.toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/,
+		    ' UTC');
+	}
+
+	/* "3 h ago" style age, for last-seen columns. */
+	function fmtAge(secs) {
+		var s;
+
+		if (typeof secs !== 'number' || secs <= 0)
+			return '';
+		s = Math.floor(Date.now() / 1000 - secs);
+		if (s < 0)
+			return '';
+		if (s < 120)
+			return s + ' s ago';
+		if (s < 7200)
+			return Math.floor(s / 60) + ' min ago';
+		if (s < 172800)
+			return Math.floor(s / 3600) + ' h ago';
+		return Math.floor(s / 86400) + ' days ago';
+	}
+
+	function fmtNum(n, digits) {
+		if (typeof n !== 'number' || !isFinite(n))
+			return '\u2014';
+		return n.toFixed(digits === undefined ? 0 : digits);
+	}
+
+	function num(n) {
+		return typeof n === 'number' && isFinite(n) ? n : 0;
+	}
+
+	/* A result (or status, or drift kind) as coloured text. */
+	function badge(value, labels, prefix) {
+		var v = typeof value === 'string' && value ? value : 'unknown';
+		var label = (labels || RESULT_LABEL)[v] || v;
+
+		return el('span', { 'class': 'badge ' + (prefix || 'r-') +
+		    v.replace(/[^a-z0-9-]/gi, '') }, label);
+	}
+
+	function tile(label, value, cls) {
+		return el('div', { 'class': 'tile ' + (cls || '') },
+		    el('b', null, String(value)), label);
+	}
+
+	function th(text, cls) {
+		return el('th', cls ? { 'class': cls } : null, text);
+	}
+
+	function td(content, cls) {
+		return el('td', cls ? { 'class': cls } : null, content);
+	}
+
+	function errorBox(msg) {
+		return el('p', { 'class': 'error', role: 'alert' }, msg);
+	}
+
+	/* ------------------------------------------------------ token */
+
+	function token() {
+		try {
+			return sessionStorage.getItem(TOKEN_KEY) || '';
+		} catch (e) {
+			return '';
+		}
+	}
+
+	function setToken(t) {
+		try {
+			if (t)
+				sessionStorage.setItem(TOKEN_KEY, t);
+			else
+				sessionStorage.removeItem(TOKEN_KEY);
+		} catch (e) {
+			/* storage disabled: the token lasts this page only */
+		}
+		memoryToken = t;
+	}
+	var memoryToken = '';
+
+	function currentToken() {
+		return token() || memoryToken;
+	}
+
+	/* ------------------------------------------------------ API */
+
+	function ApiError(status, message) {
+		this.status = status;
+		this.message = message;
+	}
+
+	/*
+	 * Calls the API; resolves to the parsed JSON.  401 forgets the
+	 * token and shows the sign-in form; other failures reject with
+	 * an ApiError saying what the collector answered.
+	 */
+	function api(method, path, body) {
+		var opts = {
+			method: method,
+			headers: { 'Authorization': 'Bearer ' + currentToken(),
+			    'Accept': 'application/json' },
+			cache: 'no-store',
+			credentials: 'same-origin'
+		};
+
+		if (body !== undefined) {
+			opts.headers['Content-Type'] = 'application/json';
+			opts.body = JSON.stringify(body);
+		}
+		return fetch(API + path, opts).then(function (res) {
+			return res.text().then(function (text) {
+				var data = null;
+
+				try {
+					data = text ? JSON.parse(text) : null;
+				} catch (e) {
+					data = null;
+				}
+				if (res.status === 401) {
+					setToken('');
+					showLogin('The collector did not accept the ' +
+					    'token (401). Enter a valid token.');
+					throw new ApiError(401, 'not signed in');
+				}
+				if (!res.ok) {
+					throw new ApiError(res.status, 'The collector ' +
+					    'answered ' + res.status + ' for ' + method +
+					    ' ' + API + path + (data && data.error ?
+					    ': ' + data.error : ''));
+				}
+				if (data === null)
+					throw new ApiError(res.status, 'The collector ' +
+					    'sent no JSON for ' + API + path);
+				return data;
+			});
+		}, function (e) {
+			throw new ApiError(0, 'Cannot reach the collector (' +
+			    API + path + '): ' + e.message);
+		});
+	}
+
+	function get(path, params) {
+		var q = query(params);
+		return api('GET', q ? path + '?' + q : path);
+	}
+
+	/* ------------------------------------------------------ routing */
+
+	function parseHash() {
+		var h = location.hash.replace(/^#\/?/, '');
+		var qi = h.indexOf('?');
+		var path = qi >= 0 ? h.substring(0, qi) : h;
+		var params = new URLSearchParams(qi >= 0 ? h.substring(qi + 1) :
+		    '');
+		var segs = path.split('/').filter(function (s) {
+			return s !== '';
+		}).map(function (s) {
+			try {
+				return decodeURIComponent(s);
+			} catch (e) {
+				return s;
+			}
+		});
+
+		return { segs: segs, params: params };
+	}
+
+	/* A token in the fragment goes to storage and off the address. */
+	function takeFragmentToken() {
+		var r = parseHash();
+		var t = r.params.get('token');
+		var rest = {};
+
+		if (t === null)
+			return;
+		setToken(t);
+		r.params.forEach(function (v, k) {
+			if (k !== 'token')
+				rest[k] = v;
+		});
+		history.replaceState(null, '', location.pathname +
+		    location.search + route(r.segs.length ? r.segs : ['fleet'],
+		    rest));
+	}
+
+	function setNav(view) {
+		var links = document.querySelectorAll('#nav a');
+		var i;
+
+		for (i = 0; i < links.length; i++) {
+			if (links[i].getAttribute('data-view') === view)
+				links[i].className = 'active';
+			else
+				links[i].className = '';
+		}
+		document.getElementById('signout').hidden = !currentToken();
+	}
+
+	/* Start a view: clears main, returns a token to check later. */
+	function begin(view, title) {
+		generation++;
+		clear(main);
+		main.setAttribute('data-view', view);
+		main.setAttribute('data-state', 'loading');
+		setNav(view);
+		document.title = title + ' \u2014 plumb collector';
+		return generation;
+	}
+
+	function done(gen) {
+		if (gen === generation)
+			main.setAttribute('data-state', 'ready');
+	}
+
+	function failed(gen, where, e) {
+		if (gen !== generation)
+			return;
+		if (e && e.status === 401)
+			return;		/* showLogin() took over */
+		append(where, errorBox(e && e.message ? e.message :
+		    String(e)));
+		main.setAttribute('data-state', 'error');
+	}
+
+	function render() {
+		var r;
+
+		takeFragmentToken();
+		if (!currentToken()) {
+			showLogin('');
+			return;
+		}
+		r = parseHash();
+		switch (r.segs[0] || 'fleet') {
+		case 'fleet':
+			viewFleet(r.params);
+			break;
+		case 'hosts':
+			viewHosts(r.params);
+			break;
+		case 'host':
+			viewHost(r.segs[1] || '', r.params);
+			break;
+		case 'control':
+			viewControl(r.segs[1] || '', r.segs[2] || '', r.params);
+			break;
+		case 'waivers':
+			viewWaivers(r.params);
+			break;
+		default:
+			var gen = begin('none', 'Not found');
+			append(main, el('h1', null, 'No such page'),
+			    el('p', null, 'Go to ', el('a', { href: '#/fleet' },
+			    'fleet compliance'), '.'));
+			done(gen);
+		}
+	}
+
+	/* ------------------------------------------------------ sign in */
+
+	function showLogin(message) {
+		var input, form;
+
+		generation++;
+		clear(main);
+		main.setAttribute('data-view', 'login');
+		main.setAttribute('data-state', 'ready');
+		setNav('');
+		document.getElementById('signout').hidden = true;
+		document.title = 'Sign in \u2014 plumb collector';
+		input = el('input', { type: 'password', id: 'token',
+		    name: 'token', autocomplete: 'off', required: true,
+		    spellcheck: 'false' });
+		form = el('form', { 'class': 'card login', id: 'login',
+		    onsubmit: function (ev) {
+			ev.preventDefault();
+			if (!input.value.trim())
+				return;
+			setToken(input.value.trim());
+			render();
+		} },
+		    el('h1', null, 'Sign in'),
+		    el('p', { 'class': 'muted' }, 'The dashboard reads the ' +
+		    'collector\u2019s API with a bearer token (created with ' +
+		    '\u201cplumb-collector token add NAME\u201d). It is kept ' +
+		    'in this browser tab only and forgotten when the tab ' +
+		    'closes.'),
+		    message ? errorBox(message) : null,
+		    el('label', { 'for': 'token' }, 'API token'),
+		    input,
+		    el('button', { type: 'submit' }, 'Sign in'));
+		append(main, form);
+		input.focus();
+	}
+
+	/* ------------------------------------------------------ fleet */
+
+	function viewFleet(params) {
+		var fw = params.get('framework') || FRAMEWORKS[0].id;
+		var status = params.get('status') || '';
+		var gen = begin('fleet', 'Fleet compliance');
+		var fwTitle = fw;
+		var tabs = el('div', { 'class': 'tabs', role: 'tablist' });
+		var body = el('div');
+
+		FRAMEWORKS.forEach(function (f) {
+			if (f.id === fw)
+				fwTitle = f.title;
+			append(tabs, el('a', { href: route(['fleet'],
+			    { framework: f.id }), role: 'tab',
+			    'class': f.id === fw ? 'active' : null,
+			    'aria-selected': f.id === fw ? 'true' : 'false' },
+			    f.title));
+		});
+		append(main, el('h1', null, 'Fleet compliance: ' + fwTitle),
+		    tabs, body);
+		append(body, el('p', { 'class': 'muted' }, 'Loading controls\u2026'));
+
+		get('controls', { framework: fw }).then(function (data) {
+			var controls = Array.isArray(data.controls) ?
+			    data.controls : [];
+			var count = { pass: 0, fail: 0, waived: 0, unknown: 0 };
+			var filter, table, tbody, shown = 0;
+
+			if (gen !== generation)
+				return;
+			clear(body);
+			controls.forEach(function (c) {
+				var s = count.hasOwnProperty(c.status) ?
+				    c.status : 'unknown';
+				count[s]++;
+			});
+			append(body, el('div', { 'class': 'summary' },
+			    tile('controls failing', count.fail, 'r-fail'),
+			    tile('controls passing', count.pass, 'r-pass'),
+			    tile('controls waived', count.waived, 'r-waived'),
+			    tile('no data', count.unknown, 'r-unknown')));
+
+			filter = el('select', { id: 'status-filter',
+			    onchange: function () {
+				location.hash = route(['fleet'], { framework: fw,
+				    status: filter.value });
+			} },
+			    el('option', { value: '' }, 'All statuses'),
+			    ['fail', 'pass', 'waived', 'unknown'].map(function (s) {
+				return el('option', { value: s,
+				    selected: s === status }, 'Only ' +
+				    (RESULT_LABEL[s] || s).toLowerCase());
+			}));
+			append(body, el('form', { 'class': 'filters' },
+			    el('label', null, 'Show', filter)));
+
+			tbody = el('tbody');
+			table = el('table', { id: 'controls' },
+			    el('thead', null, el('tr', null, th('Control'),
+			    th('Title'), th('Status'), th('Hosts passing', 'num'),
+			    th('Hosts failing', 'num'), th('Hosts waived', 'num'),
+			    th('Failing since'), th('Rules'))), tbody);
+			/* Failing controls first, else the API's order. */
+			controls = controls.map(function (c, i) {
+				return { c: c, i: i };
+			}).sort(function (a, b) {
+				return (a.c.status === 'fail' ? 0 : 1) -
+				    (b.c.status === 'fail' ? 0 : 1) || a.i - b.i;
+			}).map(function (x) {
+				return x.c;
+			});
+			controls.forEach(function (c) {
+				if (status && c.status !== status)
+					return;
+				shown++;
+				append(tbody, el('tr', { 'data-control': c.id },
+				    td(el('a', { href: route(['control',
+				    c.framework || fw, c.id]) }, c.id)),
+				    td(c.title || ''),
+				    td(badge(c.status)),
+				    td(fmtNum(c.pass_hosts), 'num'),
+				    td(fmtNum(c.fail_hosts), 'num'),
+				    td(fmtNum(c.waived_hosts), 'num'),
+				    td(c.status === 'fail' ?
+				    fmtTime(c.failing_since, c.failing_since_iso) :
+				    '\u2014'),
+				    td(fmtNum(Array.isArray(c.rules) ?
+				    c.rules.length : 0), 'num')));
+			});
+			append(body, table, el('p', { 'class': 'muted',
+			    id: 'shown' }, shown + ' of ' + controls.length +
+			    ' controls shown'));
+			done(gen);
+		}).catch(function (e) {
+			clear(body);
+			failed(gen, body, e);
+		});
+	}
+
+	/* ------------------------------------------------------ hosts */
+
+	function viewHosts(params) {
+		var gen = begin('hosts', 'Hosts');
+		var filt = { role: params.get('role') || '',
+		    site: params.get('site') || '', zone: params.get('zone') || '' };
+		var body = el('div');
+		var inputs = {};
+		var form = el('form', { 'class': 'filters', id: 'host-filters',
+		    onsubmit: function (ev) {
+			ev.preventDefault();
+			location.hash = route(['hosts'], {
+			    role: inputs.role.value.trim(),
+			    site: inputs.site.value.trim(),
+			    zone: inputs.zone.value.trim() });
+		} });
+
+		['role', 'site', 'zone'].forEach(function (k) {
+			inputs[k] = el('input', { name: k, value: filt[k],
+			    list: 'list-' + k, size: 14,
+			    placeholder: 'any' });
+			append(form, el('label', null, k.charAt(0).toUpperCase() +
+			    k.substring(1), inputs[k]),
+			    el('datalist', { id: 'list-' + k }));
+		});
+		append(form, el('button', { type: 'submit' }, 'Filter'),
+		    el('a', { href: '#/hosts' }, 'Clear filters'));
+		append(main, el('h1', null, 'Hosts'), form, body);
+		append(body, el('p', { 'class': 'muted' }, 'Loading hosts\u2026'));
+
+		get('hosts', filt).then(function (data) {
+			var hosts = Array.isArray(data.hosts) ? data.hosts : [];
+			var tbody = el('tbody');
+			var seen = { role: {}, site: {}, zone: {} };
+			var worst = 0;
+
+			if (gen !== generation)
+				return;
+			clear(body);
+			hosts.forEach(function (h) {
+				var c = h.counts || {};
+
+				['role', 'site', 'zone'].forEach(function (k) {
+					if (h[k])
+						seen[k][h[k]] = true;
+				});
+				if (num(c.fail) > 0)
+					worst++;
+				append(tbody, el('tr', { 'data-host': h.id },
+				    td(el('a', { href: route(['host', h.id]) },
+				    h.id)),
+				    td(h.role || '\u2014'), td(h.site || '\u2014'),
+				    td(h.zone || '\u2014'),
+				    td(fmtNum(h.score, 1), 'num'),
+				    td(el('span', { 'class': num(c.pass) ?
+				    'badge r-pass' : null }, fmtNum(num(c.pass))),
+				    'num'),
+				    td(el('span', { 'class': num(c.fail) ?
+				    'badge r-fail' : null }, fmtNum(num(c.fail))),
+				    'num'),
+				    td(fmtNum(num(c.error) + num(c.unknown)), 'num'),
+				    td([fmtTime(h.last_seen, h.last_seen_iso),
+				    el('br'), el('span', { 'class': 'muted' },
+				    fmtAge(h.last_seen))])));
+			});
+			['role', 'site', 'zone'].forEach(function (k) {
+				var dl = document.getElementById('list-' + k);
+				Object.keys(seen[k]).sort().forEach(function (v) {
+					append(dl, el('option', { value: v }));
+				});
+			});
+			append(body, el('div', { 'class': 'summary' },
+			    tile('hosts', hosts.length, ''),
+			    tile('hosts with failing rules', worst, 'r-fail')),
+			    el('table', { id: 'hosts' }, el('thead', null,
+			    el('tr', null, th('Host'), th('Role'), th('Site'),
+			    th('Zone'), th('Score', 'num'), th('Pass', 'num'),
+			    th('Fail', 'num'), th('Error / unknown', 'num'),
+			    th('Last seen'))), tbody));
+			if (!hosts.length)
+				append(body, el('p', { 'class': 'muted' },
+				    'No host matches these filters.'));
+			done(gen);
+		}).catch(function (e) {
+			clear(body);
+			failed(gen, body, e);
+		});
+	}
+
+	/* ------------------------------------------------------ host */
+
+	function viewHost(id, params) {
+		var gen = begin('host', 'Host ' + id);
+		var want = params.get('result') || '';
+		var q = params.get('q') || '';
+		var top = el('div');
+		var rules = el('div');
+		var drift = el('div');
+
+		append(main, el('p', null, el('a', { href: '#/hosts' },
+		    '\u2190 All hosts')), el('h1', null, 'Host ', el('code',
+		    null, id)), top, el('h2', null, 'Rule results of the ' +
+		    'newest scan'), rules, el('h2', null, 'Drift timeline ' +
+		    '(newest first)'), drift);
+		append(top, el('p', { 'class': 'muted' }, 'Loading\u2026'));
+
+		var pHost = get('hosts/' + encodeURIComponent(id)).then(
+		    function (h) {
+			if (gen !== generation)
+				return;
+			clear(top);
+			clear(rules);
+			hostFacts(top, h);
+			hostRules(rules, h, id, want, q);
+		}).catch(function (e) {
+			clear(top);
+			failed(gen, top, e);
+			throw e;
+		});
+		var pDrift = get('hosts/' + encodeURIComponent(id) +
+		    '/drift').then(function (d) {
+			if (gen !== generation)
+				return;
+			clear(drift);
+			driftTimeline(drift, Array.isArray(d.changes) ?
+			    d.changes : []);
+		}).catch(function (e) {
+			clear(drift);
+			failed(gen, drift, e);
+			throw e;
+		});
+		Promise.all([pHost, pDrift]).then(function () {
+			done(gen);
+		}, function () { /* shown in place */ });
+	}
+
+	function hostFacts(where, h) {
+		var s = h.latest || {};
+		var c = h.counts || s.counts || {};
+		var facts = el('dl', { 'class': 'facts' });
+
+		function fact(k, v) {
+			append(facts, el('dt', null, k), el('dd', null, v));
+		}
+		fact('Role', h.role || '\u2014');
+		fact('Site', h.site || '\u2014');
+		fact('Zone', h.zone || '\u2014');
+		fact('Score', fmtNum(h.score, 1));
+		fact('First seen', fmtTime(h.first_seen, h.first_seen_iso));
+		fact('Last seen', fmtTime(h.last_seen, h.last_seen_iso) + ' ' +
+		    fmtAge(h.last_seen));
+		fact('Newest scan', s.uuid ? el('span', { 'class': 'id' },
+		    s.uuid) : '\u2014');
+		fact('Scanned', fmtTime(s.created, s.created_iso));
+		fact('Benchmark', [s.benchmark_id || '\u2014',
+		    s.benchmark_version ? ' ' + s.benchmark_version : '']);
+		fact('Profile', s.profile_title || s.profile_id || '\u2014');
+		append(where, el('div', { 'class': 'summary' },
+		    tile('pass', num(c.pass), 'r-pass'),
+		    tile('fail', num(c.fail), 'r-fail'),
+		    tile('error', num(c.error), 'r-error'),
+		    tile('unknown', num(c.unknown), 'r-unknown'),
+		    tile('not applicable', num(c.notapplicable), '')),
+		    el('div', { 'class': 'card' }, facts));
+	}
+
+	function hostRules(where, h, id, want, q) {
+		var list = Array.isArray(h.rules) ? h.rules : [];
+		var sel = el('select', { name: 'result', id: 'result-filter' },
+		    el('option', { value: '' }, 'All results'),
+		    RESULTS.concat(['waived']).map(function (r) {
+			return el('option', { value: r, selected: r === want },
+			    RESULT_LABEL[r]);
+		}));
+		var search = el('input', { name: 'q', value: q, size: 24,
+		    placeholder: 'rule id or title' });
+		var tbody = el('tbody');
+		var shown = 0;
+		var needle = q.toLowerCase();
+
+		append(where, el('form', { 'class': 'filters',
+		    onsubmit: function (ev) {
+			ev.preventDefault();
+			location.hash = route(['host', id], {
+			    result: sel.value, q: search.value.trim() });
+		} },
+		    el('label', null, 'Result', sel),
+		    el('label', null, 'Search', search),
+		    el('button', { type: 'submit' }, 'Filter')));
+		sel.addEventListener('change', function () {
+			location.hash = route(['host', id], { result: sel.value,
+			    q: search.value.trim() });
+		});
+
+		list.forEach(function (r) {
+			var refs = Array.isArray(r.references) ? r.references : [];
+			var shownResult = r.waived ? 'waived' : r.result;
+
+			/* A waived failure is listed as waived, not fail. */
+			if (want && shownResult !== want)
+				return;
+			if (needle && String(r.rule_id || '').toLowerCase()
+			    .indexOf(needle) < 0 && String(r.title || '')
+			    .toLowerCase().indexOf(needle) < 0)
+				return;
+			shown++;
+			append(tbody, el('tr', { 'data-rule': r.rule_id },
+			    td([badge(shownResult), r.waived ? el('div',
+			    { 'class': 'muted' }, 'result: ' +
+			    (RESULT_LABEL[r.result] || r.result)) : null]),
+			    td(r.severity || '\u2014'),
+			    td([el('div', { 'class': 'title' }, r.title ||
+			    r.rule_id), el('div', { 'class': 'id' },
+			    r.rule_id)]),
+			    td(refs.slice(0, 6).map(function (ref, i) {
+				var href = safeHref(ref && ref.href);
+				var text = ref && ref.text ? ref.text :
+				    (ref && ref.href) || '';
+				return [i ? ', ' : '', href ? el('a',
+				    { href: href, rel: 'noopener noreferrer',
+				    target: '_blank', title: href }, text) :
+				    el('span', null, text)];
+			}).concat(refs.length > 6 ? [' \u2026'] : []))));
+		});
+		append(where, el('table', { id: 'rules' }, el('thead', null,
+		    el('tr', null, th('Result'), th('Severity'), th('Rule'),
+		    th('References'))), tbody), el('p', { 'class': 'muted',
+		    id: 'shown' }, shown + ' of ' + list.length +
+		    ' rules shown'));
+	}
+
+	function driftTimeline(where, changes) {
+		var ol;
+
+		if (!changes.length) {
+			append(where, el('p', { 'class': 'muted' },
+			    'No changes between scans yet.'));
+			return;
+		}
+		ol = el('ol', { 'class': 'timeline', id: 'drift' });
+		changes.slice().reverse().forEach(function (c) {
+			var what;
+
+			if (c.kind === 'config')
+				what = 'still ' + (RESULT_LABEL[c.to] || c.to) +
+				    ', collected configuration changed';
+			else if (c.from || c.to)
+				what = (RESULT_LABEL[c.from] || c.from || 'none') +
+				    ' \u2192 ' + (RESULT_LABEL[c.to] || c.to ||
+				    'none');
+			else
+				what = '';
+			append(ol, el('li', { 'class': 'k-' + String(c.kind)
+			    .replace(/[^a-z0-9-]/gi, ''), 'data-rule':
+			    c.rule_id },
+			    el('span', { 'class': 'when' }, fmtTime(c.time,
+			    c.time_iso)),
+			    badge(c.kind, KIND_LABEL, 'k-'), ' ',
+			    el('b', null, c.title || c.rule_id), ' ',
+			    el('span', { 'class': 'id' }, c.rule_id),
+			    el('div', null, what, c.first_seen ? el('span',
+			    { 'class': 'muted' }, ' \u00b7 first seen ' +
+			    fmtTime(c.first_seen, c.first_seen_iso)) : null)));
+		});
+		append(where, ol);
+	}
+
+	/* ------------------------------------------------------ control */
+
+	function viewControl(fw, id, params) {
+		var gen = begin('control', 'Control ' + id);
+		var top = el('div');
+		var hosts = el('div');
+		var hist = el('div');
+		var base = 'controls/' + encodeURIComponent(fw) + '/' +
+		    encodeURIComponent(id);
+
+		append(main, el('p', null, el('a', { href: route(['fleet'],
+		    { framework: fw }) }, '\u2190 Fleet compliance')),
+		    el('h1', null, 'Control ', el('code', null, id),
+		    el('span', { 'class': 'muted' }, ' (' + fw + ')')), top,
+		    el('h2', null, 'Hosts'), hosts,
+		    el('h2', null, 'History'), hist);
+		append(top, el('p', { 'class': 'muted' }, 'Loading\u2026'));
+
+		var p1 = get(base).then(function (c) {
+			var list = Array.isArray(c.hosts) ? c.hosts : [];
+			var tbody = el('tbody');
+
+			if (gen !== generation)
+				return;
+			clear(top);
+			append(top, el('div', { 'class': 'card' },
+			    el('p', null, el('b', null, c.title || id), ' ',
+			    badge(c.status)),
+			    el('dl', { 'class': 'facts' },
+			    el('dt', null, 'Failing since'),
+			    el('dd', null, c.status === 'fail' ?
+			    fmtTime(c.failing_since, c.failing_since_iso) :
+			    '\u2014'),
+			    el('dt', null, 'Mapped rules'),
+			    el('dd', null, Array.isArray(c.rules) &&
+			    c.rules.length ? c.rules.map(function (r, i) {
+				return [i ? ', ' : '', el('span',
+				    { 'class': 'id' }, r)];
+			}) : 'none'))),
+			    el('div', { 'class': 'summary' },
+			    tile('hosts failing', num(c.fail_hosts), 'r-fail'),
+			    tile('hosts passing', num(c.pass_hosts), 'r-pass'),
+			    tile('hosts waived', num(c.waived_hosts),
+			    'r-waived')));
+			list.slice().sort(function (a, b) {
+				return (a.status === 'fail' ? 0 : 1) -
+				    (b.status === 'fail' ? 0 : 1);
+			}).forEach(function (h) {
+				var fr = Array.isArray(h.failing_rules) ?
+				    h.failing_rules : [];
+				append(tbody, el('tr', { 'data-host': h.host },
+				    td(el('a', { href: route(['host', h.host],
+				    { result: 'fail' }) }, h.host)),
+				    td(badge(h.status)),
+				    td(fr.length ? fr.map(function (r) {
+					return el('div', { 'class': 'id' }, r);
+				}) : '\u2014'),
+				    td(h.status === 'fail' ? fmtTime(h.since,
+				    h.since_iso) : '\u2014')));
+			});
+			clear(hosts);
+			append(hosts, el('table', { id: 'control-hosts' },
+			    el('thead', null, el('tr', null, th('Host'),
+			    th('Status'), th('Failing rules'),
+			    th('Failing since'))), tbody));
+			if (!list.length)
+				append(hosts, el('p', { 'class': 'muted' },
+				    'No host has results for this control.'));
+		}).catch(function (e) {
+			clear(top);
+			failed(gen, top, e);
+			throw e;
+		});
+		var p2 = get(base + '/history').then(function (d) {
+			var pts = Array.isArray(d.points) ? d.points : [];
+
+			if (gen !== generation)
+				return;
+			clear(hist);
+			historyView(hist, pts);
+		}).catch(function (e) {
+			clear(hist);
+			failed(gen, hist, e);
+			throw e;
+		});
+		Promise.all([p1, p2]).then(function () {
+			done(gen);
+		}, function () { /* shown in place */ });
+	}
+
+	var SVGNS = 'http://www.w3.org/2000/svg';
+
+	function svg(tag, attrs) {
+		var e = document.createElementNS(SVGNS, tag);
+		var k;
+
+		for (k in attrs) {
+			if (Object.prototype.hasOwnProperty.call(attrs, k))
+				e.setAttribute(k, String(attrs[k]));
+		}
+		return e;
+	}
+
+	/* Stacked bars (fail, waived, pass hosts) per point, then a table. */
+	function historyView(where, pts) {
+		var W = 720, H = 160, pad = 24;
+		var max = 1, bw, chart, tbody;
+
+		if (!pts.length) {
+			append(where, el('p', { 'class': 'muted' },
+			    'No history yet.'));
+			return;
+		}
+		pts.forEach(function (p) {
+			max = Math.max(max, num(p.pass_hosts) + num(p.fail_hosts) +
+			    num(p.waived_hosts));
+		});
+		bw = Math.max(2, Math.min(40, (W - 2 * pad) / pts.length - 4));
+		chart = svg('svg', { 'class': 'chart', width: W, height: H,
+		    viewBox: '0 0 ' + W + ' ' + H, role: 'img' });
+		chart.appendChild(svg('title', {})).textContent =
+		    'Hosts failing (red), waived (purple) and passing (green)' +
+		    ' at each change';
+		pts.forEach(function (p, i) {
+			var x = pad + i * ((W - 2 * pad) / pts.length);
+			var y = H - pad;
+			[['fail_hosts', '#b42318'], ['waived_hosts', '#5b3ea8'],
+			    ['pass_hosts', '#1a7f37']].forEach(function (s) {
+				var h = num(p[s[0]]) / max * (H - 2 * pad);
+				if (h <= 0)
+					return;
+				y -= h;
+				chart.appendChild(svg('rect', { x: x, y: y,
+				    width: bw, height: h, fill: s[1] }));
+			});
+		});
+		append(where, chart, el('div', { 'class': 'legend' },
+		    el('span', null, el('i', { 'class': 'sw-fail' }),
+		    'hosts failing'),
+		    el('span', null, el('i', { 'class': 'sw-waived' }),
+		    'hosts waived'),
+		    el('span', null, el('i', { 'class': 'sw-pass' }),
+		    'hosts passing')));
+		tbody = el('tbody');
+		pts.slice().reverse().forEach(function (p) {
+			append(tbody, el('tr', null,
+			    td(fmtTime(p.time, p.time_iso)),
+			    td(fmtNum(num(p.pass_hosts)), 'num'),
+			    td(fmtNum(num(p.fail_hosts)), 'num'),
+			    td(fmtNum(num(p.waived_hosts)), 'num')));
+		});
+		append(where, el('table', { id: 'history' }, el('thead', null,
+		    el('tr', null, th('Time'), th('Hosts passing', 'num'),
+		    th('Hosts failing', 'num'), th('Hosts waived', 'num'))),
+		    tbody));
+	}
+
+	/* ------------------------------------------------------ waivers */
+
+	function viewWaivers(params) {
+		var gen = begin('waivers', 'Waivers');
+		var all = params.get('all') === '1';
+		var msg = el('div');
+		var list = el('div');
+
+		append(main, el('h1', null, 'Waivers (risk acceptance)'), msg,
+		    el('h2', null, 'New waiver'), waiverForm(msg),
+		    el('h2', null, all ? 'All waivers' : 'Active waivers'),
+		    el('p', null, all ? el('a', { href: '#/waivers' },
+		    'Show active waivers only') : el('a',
+		    { href: '#/waivers?all=1' },
+		    'Show expired and revoked waivers too')), list);
+		append(list, el('p', { 'class': 'muted' }, 'Loading\u2026'));
+		if (flash) {
+			append(msg, el('p', { 'class': 'notice', role: 'status' },
+			    flash));
+			flash = '';
+		}
+		loadWaivers(gen, list, msg, all);
+	}
+
+	function loadWaivers(gen, list, msg, all) {
+		get('waivers', all ? {} : { active: '1' }).then(function (d) {
+			var ws = Array.isArray(d.waivers) ? d.waivers : [];
+			var tbody = el('tbody');
+
+			if (gen !== generation)
+				return;
+			clear(list);
+			ws.forEach(function (w) {
+				var state = w.revoked_time ? 'Revoked' :
+				    (w.active ? 'Active' : 'Expired');
+				var cls = w.active ? 'r-waived' : 'r-notapplicable';
+
+				append(tbody, el('tr', { 'data-waiver': w.id },
+				    td(String(w.id)),
+				    td(el('span', { 'class': 'id' }, w.rule_id)),
+				    td(w.host ? ['host ', el('a', { href:
+				    route(['host', w.host]) }, w.host)] :
+				    (w.role ? 'every ' + w.role + ' host' :
+				    '\u2014')),
+				    td(w.justification || ''),
+				    td(w.approver || ''),
+				    td(fmtTime(w.created, w.created_iso)),
+				    td(fmtTime(w.expires, w.expires_iso)),
+				    td([el('span', { 'class': 'badge ' + cls },
+				    state), w.revoked_time ? el('div',
+				    { 'class': 'muted' }, fmtTime(w.revoked_time,
+				    w.revoked_time_iso)) : null]),
+				    td(w.active && !w.revoked_time ? el('button',
+				    { type: 'button', 'class': 'danger',
+				    onclick: function () {
+					revokeWaiver(w, msg, list, all);
+				} }, 'Revoke') : '')));
+			});
+			append(list, el('table', { id: 'waivers' }, el('thead',
+			    null, el('tr', null, th('#'), th('Rule'),
+			    th('Applies to'), th('Justification'),
+			    th('Approver'), th('Created'), th('Expires'),
+			    th('State'), th(''))), tbody));
+			if (!ws.length)
+				append(list, el('p', { 'class': 'muted' },
+				    'No waivers.'));
+			done(gen);
+		}).catch(function (e) {
+			clear(list);
+			failed(gen, list, e);
+		});
+	}
+
+	function revokeWaiver(w, msg, list, all) {
+		if (!window.confirm('Revoke waiver ' + w.id + ' for rule ' +
+		    w.rule_id + '? The rule\u2019s failures count again.'))
+			return;
+		api('DELETE', 'waivers/' + encodeURIComponent(w.id)).then(
+		    function () {
+			clear(msg);
+			append(msg, el('p', { 'class': 'notice', role: 'status' },
+			    'Waiver ' + w.id + ' revoked.'));
+			loadWaivers(generation, list, msg, all);
+		}).catch(function (e) {
+			clear(msg);
+			if (e.status !== 401)
+				append(msg, errorBox(e.message));
+		});
+	}
+
+	function waiverForm(msg) {
+		var f = {
+			rule_id: el('input', { name: 'rule_id', required: true,
+			    placeholder: 'xccdf_..._rule_...' }),
+			scope: el('select', { name: 'scope' },
+			    el('option', { value: 'host' }, 'One host'),
+			    el('option', { value: 'role' }, 'Every host of a role')),
+			target: el('input', { name: 'target', required: true,
+			    placeholder: 'host id or role' }),
+			approver: el('input', { name: 'approver', required: true }),
+			expires: el('input', { name: 'expires', type: 'date',
+			    required: true }),
+			justification: el('textarea', { name: 'justification',
+			    required: true })
+		};
+		var form = el('form', { 'class': 'card stack', id: 'waiver-form',
+		    onsubmit: function (ev) {
+			var body, exp;
+
+			ev.preventDefault();
+			exp = Date.parse(f.expires.value + 'T23:59:59Z');
+			if (isNaN(exp)) {
+				clear(msg);
+				append(msg, errorBox('Give an expiry date.'));
+				return;
+			}
+			body = { rule_id: f.rule_id.value.trim(),
+			    justification: f.justification.value.trim(),
+			    approver: f.approver.value.trim(),
+			    expires: Math.floor(exp / 1000) };
+			body[f.scope.value] = f.target.value.trim();
+			api('POST', 'waivers', body).then(function (w) {
+				flash = 'Waiver ' + w.id + ' created for ' +
+				    w.rule_id + '.';
+				render();
+			}).catch(function (e) {
+				clear(msg);
+				if (e.status !== 401)
+					append(msg, errorBox(e.message));
+			});
+		} },
+		    el('label', null, 'Rule id', f.rule_id),
+		    el('label', null, 'Applies to', f.scope),
+		    el('label', null, 'Host id or role', f.target),
+		    el('label', null, 'Approver', f.approver),
+		    el('label', null, 'Expires (end of day, UTC)', f.expires),
+		    el('label', { 'class': 'wide' }, 'Justification ' +
+		    '(the accepted risk and compensating measures)',
+		    f.justification),
+		    el('div', { 'class': 'wide' }, el('button',
+		    { type: 'submit' }, 'Create waiver')));
+		return form;
+	}
+
+	/* ------------------------------------------------------ start */
+
+	document.getElementById('signout').addEventListener('click',
+	    function () {
+		setToken('');
+		showLogin('Signed out.');
+	});
+	window.addEventListener('hashchange', render);
+	render();
+})();

@@ -1,0 +1,656 @@
+/*
+ * export.c - the evidence archive for one control and period and the
+ * OSCAL assessment-results document (export.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#include "plumb/error.h"
+#include "api.h"
+#include "bundle.h"
+#include "controls.h"
+#include "evidence.h"
+#include "export.h"
+#include "store.h"
+#include "waivers.h"
+
+
+struct export_buf {
+	unsigned char *p;
+	size_t len, cap;
+};
+
+/* Append len bytes (data NULL: zeros); PLUMB_ELIMIT past the cap. */
+static int
+export_buf_add(struct export_buf *b, const void *data, size_t len)
+{
+	unsigned char *np;
+	size_t ncap;
+
+	if (len > EXPORT_MAX_BYTES - b->len)
+		return PLUMB_ELIMIT;
+	if (b->len + len > b->cap) {
+		ncap = b->cap == 0 ? 65536 : b->cap;
+		while (ncap < b->len + len)
+			ncap *= 2;
+		if ((np = realloc(b->p, ncap)) == NULL)
+			return PLUMB_ENOMEM;
+		b->p = np;
+		b->cap = ncap;
+	}
+	if (data != NULL)
+		memcpy(b->p + b->len, data, len);
+	else
+		memset(b->p + b->len, 0, len);
+	b->len += len;
+	return PLUMB_OK;
+}
+
+/* One regular file of a ustar archive, read-only (mode 0444), with
+ * bundles' header (bundle_tar_header()). */
+static int
+export_tar_add(struct export_buf *b, const char *name,
+    const void *data, size_t len, time_t mtime)
+{
+	unsigned char h[BUNDLE_TAR_BLOCK];
+	size_t pad = (BUNDLE_TAR_BLOCK - len % BUNDLE_TAR_BLOCK) %
+	    BUNDLE_TAR_BLOCK;
+	int rc;
+
+	if (strlen(name) > BUNDLE_TAR_NAME_MAX)
+		return PLUMB_EINVAL;
+	bundle_tar_header(h, name, len, mtime, 0444);
+	if ((rc = export_buf_add(b, h, sizeof(h))) != PLUMB_OK ||
+	    (rc = export_buf_add(b, data, len)) != PLUMB_OK)
+		return rc;
+	return export_buf_add(b, NULL, pad);
+}
+
+/* SHA-256 of data as hex into out (65 bytes). */
+static int
+export_sha256(const void *data, size_t len, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0, i;
+
+	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+	    mdlen != 32)
+		return -1;
+	for (i = 0; i < mdlen; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = '\0';
+	return 0;
+}
+
+/* Read the whole file path (at most max bytes) into *data, *len. */
+static int
+export_read(const char *path, size_t max, unsigned char **data, size_t *len,
+    struct plumb_err *err)
+{
+	struct stat st;
+	unsigned char *p = NULL;
+	size_t off = 0;
+	ssize_t r;
+	int fd, rc;
+
+	*data = NULL;
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return plumb_err_set(err, errno == ENOENT ? PLUMB_ENOENT :
+		    PLUMB_EIO, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0) {
+		rc = plumb_err_set(err, PLUMB_EIO, "%s: %s", path,
+		    strerror(errno));
+		goto out;
+	}
+	if ((uint64_t)st.st_size > max) {
+		rc = plumb_err_set(err, PLUMB_ELIMIT, "%s: larger than %zu "
+		    "bytes", path, max);
+		goto out;
+	}
+	if ((p = malloc((size_t)st.st_size + 1)) == NULL) {
+		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+		goto out;
+	}
+	while (off < (size_t)st.st_size) {
+		r = read(fd, p + off, (size_t)st.st_size - off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			rc = plumb_err_set(err, PLUMB_EIO, "%s: %s", path,
+			    r < 0 ? strerror(errno) : "file shrank");
+			goto out;
+		}
+		off += (size_t)r;
+	}
+	*data = p;
+	*len = off;
+	p = NULL;
+	rc = PLUMB_OK;
+out:
+	free(p);
+	close(fd);
+	return rc;
+}
+
+/* ------------------------------------------------ evidence archive */
+
+/* One scan of the period that evaluated a rule of the control. */
+struct export_scan {
+	char uuid[STORE_UUID_LEN + 1];
+	char host[STORE_HOST_MAX];
+	char role[STORE_ATTR_MAX];
+	char sha256[STORE_SHA256_HEX];
+	time_t created;
+	json_t *rules;		/* [{"rule_id","result","waived"}] */
+	int mapped, failed, waived, passed;
+};
+
+struct export_collect {
+	const struct controls *c;
+	const struct waiver_set *ws;
+	size_t control;
+	unsigned char *hit;
+	struct export_scan *v;
+	size_t n, cap;
+	struct export_scan cur;
+	int rc;
+};
+
+static void
+export_scan_flush(struct export_collect *ec)
+{
+	struct export_scan *nv;
+	size_t ncap;
+
+	if (ec->cur.uuid[0] == '\0' || ec->rc != PLUMB_OK)
+		goto drop;
+	if (!ec->cur.mapped)
+		goto drop;
+	if (ec->n == ec->cap) {
+		ncap = ec->cap == 0 ? 16 : 2 * ec->cap;
+		if ((nv = realloc(ec->v, ncap * sizeof(*nv))) == NULL) {
+			ec->rc = PLUMB_ENOMEM;
+			goto drop;
+		}
+		ec->v = nv;
+		ec->cap = ncap;
+	}
+	ec->v[ec->n++] = ec->cur;
+	memset(&ec->cur, 0, sizeof(ec->cur));
+	return;
+drop:
+	json_decref(ec->cur.rules);
+	memset(&ec->cur, 0, sizeof(ec->cur));
+}
+
+/* Row: uuid, host, role, created, evidence_sha256, rule_id, result,
+ * refs. */
+static int
+export_row(void *arg, const char *const *v, size_t ncols)
+{
+	struct export_collect *ec = arg;
+	struct export_scan *s = &ec->cur;
+	int bad, waived;
+
+	if (ncols != 8 || v[0] == NULL)
+		return 0;
+	if (strcmp(v[0], s->uuid) != 0) {
+		export_scan_flush(ec);
+		if (ec->rc != PLUMB_OK)
+			return 1;
+		snprintf(s->uuid, sizeof(s->uuid), "%s", v[0]);
+		snprintf(s->host, sizeof(s->host), "%s", v[1] ? v[1] : "");
+		snprintf(s->role, sizeof(s->role), "%s", v[2] ? v[2] : "");
+		s->created = v[3] ? (time_t)strtoll(v[3], NULL, 10) : 0;
+		snprintf(s->sha256, sizeof(s->sha256), "%s",
+		    v[4] ? v[4] : "");
+		if ((s->rules = json_array()) == NULL) {
+			ec->rc = PLUMB_ENOMEM;
+			return 1;
+		}
+	}
+	if (v[5] == NULL || v[6] == NULL)
+		return 0;
+	memset(ec->hit, 0, controls_count(ec->c));
+	controls_match(ec->c, v[5], v[7], ec->hit, NULL);
+	if (!ec->hit[ec->control])
+		return 0;
+	s->mapped = 1;
+	bad = strcmp(v[6], "fail") == 0 || strcmp(v[6], "error") == 0;
+	waived = bad && waivers_match(ec->ws, s->host, s->role, v[5],
+	    s->created) != NULL;
+	if (bad && !waived)
+		s->failed = 1;
+	else if (waived)
+		s->waived = 1;
+	else if (strcmp(v[6], "pass") == 0 || strcmp(v[6], "fixed") == 0)
+		s->passed = 1;
+	if (json_array_append_new(s->rules, json_pack("{s:s, s:s, s:b}",
+	    "rule_id", v[5], "result", v[6], "waived", waived)) != 0) {
+		ec->rc = PLUMB_ENOMEM;
+		return 1;
+	}
+	return 0;
+}
+
+static const char *
+export_scan_status(const struct export_scan *s)
+{
+	if (s->failed)
+		return "fail";
+	if (s->waived)
+		return "waived";
+	return s->passed ? "pass" : "unknown";
+}
+
+static const char export_readme[] =
+    "plumb evidence export\n"
+    "\n"
+    "bundles/SHA256.p7m  the signed results bundles exactly as the "
+    "agents sent them\n"
+    "                    (DER CMS SignedData; the file name is the "
+    "SHA-256 of its bytes)\n"
+    "summary.json        which scans these are: host, creation time, "
+    "bundle file,\n"
+    "                    SHA-256 and the control's status on each scan\n"
+    "SHA256SUMS          the same digests for sha256sum -c\n"
+    "\n"
+    "Check offline:\n"
+    "  sha256sum -c SHA256SUMS\n"
+    "  openssl cms -verify -inform DER -binary -in bundles/SHA256.p7m \\\n"
+    "      -CAfile agent-ca.pem -out archive.tar.gz && tar xzf "
+    "archive.tar.gz\n"
+    "The archive holds manifest.json, arf.xml and summary.json of that "
+    "scan.\n";
+
+/* GET export/evidence?framework=&control=&since=&until= */
+static int
+export_api_evidence(const struct api_ctx *ctx, const struct api_req *req,
+    struct api_reply *rep, struct plumb_err *err)
+{
+	static const char sql[] =
+	    "SELECT b.uuid, b.host, h.role, b.created, b.evidence_sha256, "
+	    "r.rule_id, r.result, r.refs FROM bundles b "
+	    "JOIN hosts h ON h.id = b.host "
+	    "LEFT JOIN rule_results r ON r.bundle_id = b.id "
+	    "WHERE b.created >= $1 AND b.created <= $2 "
+	    "ORDER BY b.created, b.received, b.uuid, r.seq";
+	struct export_collect ec;
+	struct waiver_set ws;
+	struct export_buf tar, sums;
+	char fwb[STORE_TEXT_MAX], idb[STORE_TEXT_MAX], sinces[24], untils[24];
+	char path[EVIDENCE_PATH_MAX], name[BUNDLE_TAR_NAME_MAX + 1], iso[32];
+	char got[STORE_SHA256_HEX], line[BUNDLE_TAR_NAME_MAX + 80];
+	const char *fw, *id, *params[2];
+	unsigned char *data = NULL;
+	json_t *sum = NULL, *scans, *o;
+	char *js = NULL;
+	time_t since, until;
+	size_t len, i, j;
+	long k;
+	int rc;
+
+	memset(&ec, 0, sizeof(ec));
+	memset(&ws, 0, sizeof(ws));
+	memset(&tar, 0, sizeof(tar));
+	memset(&sums, 0, sizeof(sums));
+	if (ctx->controls == NULL)
+		return api_error(rep, 503, "no control set loaded");
+	fw = api_query_param(req, "framework", fwb, sizeof(fwb));
+	id = api_query_param(req, "control", idb, sizeof(idb));
+	if (fw == NULL || id == NULL)
+		return api_error(rep, 400, "framework and control are "
+		    "required");
+	if ((k = controls_find(ctx->controls, fw, id)) < 0)
+		return api_error(rep, 404, "no control %s %s in the control "
+		    "set", fw, id);
+	if (controls_param_time(req, "since", 0, &since, rep) != 0 ||
+	    controls_param_time(req, "until", req->now, &until, rep) != 0)
+		return PLUMB_OK;
+	if (until < since)
+		return api_error(rep, 400, "until is before since");
+	if (ctx->cfg == NULL || ctx->cfg->evidence_dir == NULL)
+		return plumb_err_set(err, PLUMB_EINVAL, "no evidence_dir "
+		    "configured");
+	if ((rc = waivers_load(ctx->store, &ws, err)) != PLUMB_OK)
+		return rc;
+	ec.c = ctx->controls;
+	ec.ws = &ws;
+	ec.control = (size_t)k;
+	if ((ec.hit = calloc(controls_count(ctx->controls) + 1, 1)) == NULL)
+		goto nomem;
+	snprintf(sinces, sizeof(sinces), "%lld", (long long)since);
+	snprintf(untils, sizeof(untils), "%lld", (long long)until);
+	params[0] = sinces;
+	params[1] = untils;
+	if ((rc = store_query(ctx->store, sql, params, 2, export_row, &ec,
+	    NULL, err)) != PLUMB_OK)
+		goto out;
+	export_scan_flush(&ec);
+	if (ec.rc != PLUMB_OK)
+		goto nomem;
+	if ((scans = json_array()) == NULL ||
+	    (sum = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:o}",
+	    "format", "plumb-evidence-1", "framework", fw, "control", id,
+	    "title", controls_at(ctx->controls, (size_t)k)->title,
+	    "since", (json_int_t)since, "until", (json_int_t)until,
+	    "generated", (json_int_t)req->now,
+	    "generated_by", req->principal != NULL ? req->principal : "",
+	    "scans", scans)) == NULL)
+		goto nomem;
+	for (i = 0; i < ec.n; i++) {
+		struct export_scan *s = &ec.v[i];
+
+		snprintf(name, sizeof(name), "bundles/%s.p7m", s->sha256);
+		controls_iso(s->created, iso, sizeof(iso));
+		o = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:O}",
+		    "uuid", s->uuid, "host", s->host,
+		    "created", (json_int_t)s->created, "created_iso", iso,
+		    "file", name, "sha256", s->sha256,
+		    "status", export_scan_status(s), "rules", s->rules);
+		if (o == NULL || json_array_append_new(scans, o) != 0)
+			goto nomem;
+		/* Two scans never share bytes, but be safe: once each. */
+		for (j = 0; j < i; j++)
+			if (strcmp(ec.v[j].sha256, s->sha256) == 0)
+				break;
+		if (j < i)
+			continue;
+		if ((rc = evidence_path(ctx->cfg->evidence_dir, s->sha256,
+		    path, err)) != PLUMB_OK ||
+		    (rc = export_read(path, EXPORT_MAX_BYTES, &data, &len,
+		    err)) != PLUMB_OK)
+			goto out;
+		if (export_sha256(data, len, got) != 0) {
+			rc = plumb_err_set(err, PLUMB_EIO, "SHA-256 failed");
+			goto out;
+		}
+		if (strcmp(got, s->sha256) != 0) {
+			rc = plumb_err_set(err, PLUMB_EIO, "%s: the evidence "
+			    "file does not match its SHA-256 (it is %s): "
+			    "the evidence store was altered", path, got);
+			goto out;
+		}
+		rc = export_tar_add(&tar, name, data, len, s->created);
+		free(data);
+		data = NULL;
+		if (rc == PLUMB_ELIMIT)
+			goto toobig;
+		if (rc != PLUMB_OK)
+			goto nomem;
+		snprintf(line, sizeof(line), "%s  %s\n", s->sha256, name);
+		if (export_buf_add(&sums, line, strlen(line)) != PLUMB_OK)
+			goto nomem;
+	}
+	if ((js = json_dumps(sum, JSON_INDENT(1) | JSON_SORT_KEYS)) == NULL ||
+	    export_sha256(js, strlen(js), got) != 0)
+		goto nomem;
+	snprintf(line, sizeof(line), "%s  summary.json\n", got);
+	if (export_buf_add(&sums, line, strlen(line)) != PLUMB_OK)
+		goto nomem;
+	if ((rc = export_tar_add(&tar, "summary.json", js, strlen(js),
+	    req->now)) == PLUMB_OK &&
+	    (rc = export_tar_add(&tar, "SHA256SUMS", sums.p, sums.len,
+	    req->now)) == PLUMB_OK &&
+	    (rc = export_tar_add(&tar, "README.txt", export_readme,
+	    strlen(export_readme), req->now)) == PLUMB_OK)
+		rc = export_buf_add(&tar, NULL, 2 * BUNDLE_TAR_BLOCK);
+	if (rc == PLUMB_ELIMIT)
+		goto toobig;
+	if (rc != PLUMB_OK)
+		goto nomem;
+	rep->text = (char *)tar.p;
+	rep->text_len = tar.len;
+	rep->content_type = "application/x-tar";
+	tar.p = NULL;
+	rc = PLUMB_OK;
+	goto out;
+toobig:
+	rc = api_error(rep, 413, "the evidence of %s %s from %lld to %lld is "
+	    "larger than %zu bytes: ask for a shorter period", fw, id,
+	    (long long)since, (long long)until, EXPORT_MAX_BYTES);
+	goto out;
+nomem:
+	rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+out:
+	for (i = 0; i < ec.n; i++)
+		json_decref(ec.v[i].rules);
+	json_decref(ec.cur.rules);
+	free(ec.v);
+	free(ec.hit);
+	free(data);
+	free(js);
+	free(tar.p);
+	free(sums.p);
+	json_decref(sum);
+	waivers_clear(&ws);
+	return rc;
+}
+
+/* ------------------------------------------------------------ OSCAL */
+
+/* A control as an OSCAL token: framework_ID, spaces as "_". */
+static void
+export_oscal_id(const struct controls_control *cc, char *buf, size_t size)
+{
+	size_t i;
+
+	snprintf(buf, size, "%s_%s", cc->framework, cc->id);
+	for (i = 0; buf[i] != '\0'; i++)
+		if (buf[i] == ' ')
+			buf[i] = '_';
+}
+
+/* A new random UUID as a JSON string (NULL on failure). */
+static json_t *
+export_uuid(void)
+{
+	char u[STORE_UUID_LEN + 1];
+
+	if (bundle_uuid(u, NULL) != PLUMB_OK)
+		return NULL;
+	return json_string(u);
+}
+
+/* Append ", id" (or "id") to buf of size, truncating with "...". */
+static void
+export_list_add(char *buf, size_t size, const char *id)
+{
+	size_t len = strlen(buf);
+
+	if (len >= 3 && strcmp(buf + len - 3, "...") == 0)
+		return;
+	/* Keep 4 bytes for "..." and the NUL. */
+	if (len + 2 + strlen(id) + 4 > size) {
+		strcat(buf, "...");
+		return;
+	}
+	if (len > 0)
+		strcat(buf, ", ");
+	strcat(buf, id);
+}
+
+/* One observation and its finding for control i on host h. */
+static int
+export_oscal_finding(const struct controls *c, const struct controls_eval *e,
+    const struct controls_host *h, size_t i, time_t now, json_t *obs,
+    json_t *findings)
+{
+	const struct controls_control *cc = controls_at(c, i);
+	const struct controls_hoststat *st = &h->st[i];
+	char cid[STORE_TEXT_MAX * 2], iso[32], href[128], desc[1024];
+	char failing[1024], waived[1024], rem[2200];
+	json_t *o, *f, *ouuid;
+	size_t k, nf = 0, nw = 0;
+
+	export_oscal_id(cc, cid, sizeof(cid));
+	controls_iso(h->scan_time, iso, sizeof(iso));
+	snprintf(href, sizeof(href), "%sscans/%s/evidence", API_PREFIX,
+	    h->scan);
+	failing[0] = waived[0] = '\0';
+	for (k = 0; k < st->nfailing; k++) {
+		if (waivers_match(e->waivers, h->id, h->role, st->failing[k],
+		    now) != NULL) {
+			export_list_add(waived, sizeof(waived),
+			    st->failing[k]);
+			nw++;
+		} else {
+			export_list_add(failing, sizeof(failing),
+			    st->failing[k]);
+			nf++;
+		}
+	}
+	snprintf(desc, sizeof(desc), "%s %s on host %s: %s in scan %s (%zu "
+	    "failing rules, %zu waived).", cc->framework, cc->id, h->id,
+	    controls_status_name(st->status), h->scan, nf, nw);
+	snprintf(rem, sizeof(rem), "failing rules: %s; waived rules: %s",
+	    nf > 0 ? failing : "none", nw > 0 ? waived : "none");
+	if ((ouuid = export_uuid()) == NULL)
+		return -1;
+	o = json_pack("{s:O, s:s, s:s, s:[s], s:s, s:[{s:s, s:s}], "
+	    "s:[{s:s, s:s, s:s}]}",
+	    "uuid", ouuid, "title", cc->title, "description", desc,
+	    "methods", "TEST", "collected", iso,
+	    "relevant-evidence", "href", href, "description",
+	    "the signed results bundle of the scan",
+	    "props", "name", "host", "ns", "urn:plumb:oscal", "value", h->id);
+	if (o == NULL || json_array_append_new(obs, o) != 0) {
+		json_decref(ouuid);
+		return -1;
+	}
+	f = json_pack("{s:o, s:s, s:s, s:{s:s, s:s, s:{s:s}}, "
+	    "s:[{s:O}], s:[{s:s, s:s, s:s}, {s:s, s:s, s:s}], s:s}",
+	    "uuid", export_uuid(), "title", cc->title, "description", desc,
+	    "target", "type", "objective-id", "target-id", cid,
+	    "status", "state", st->status == CONTROLS_PASS ? "satisfied" :
+	    "not-satisfied",
+	    "related-observations", "observation-uuid", ouuid,
+	    "props", "name", "host", "ns", "urn:plumb:oscal", "value", h->id,
+	    "name", "status", "ns", "urn:plumb:oscal", "value",
+	    controls_status_name(st->status),
+	    "remarks", rem);
+	json_decref(ouuid);
+	if (f == NULL || json_array_append_new(findings, f) != 0)
+		return -1;
+	return 0;
+}
+
+/* GET export/oscal?since=&framework= */
+static int
+export_api_oscal(const struct api_ctx *ctx, const struct api_req *req,
+    struct api_reply *rep, struct plumb_err *err)
+{
+	struct controls_eval *e = NULL;
+	const struct controls_host *h;
+	char fwb[STORE_TEXT_MAX], cid[STORE_TEXT_MAX * 2];
+	char now[32], start[32];
+	const char *fw;
+	json_t *doc = NULL, *incl, *obs, *findings, *result;
+	time_t since, first = 0;
+	size_t i, j;
+	int rc;
+
+	if (ctx->controls == NULL)
+		return api_error(rep, 503, "no control set loaded");
+	if (controls_param_time(req, "since", 0, &since, rep) != 0)
+		return PLUMB_OK;
+	fw = api_query_param(req, "framework", fwb, sizeof(fwb));
+	if (fw != NULL && *fw == '\0')
+		fw = NULL;
+	if (fw != NULL && controls_framework_title(ctx->controls, fw) == NULL)
+		return api_error(rep, 400, "framework: \"%s\" is not in the "
+		    "control set", fw);
+	if ((rc = controls_evaluate(ctx->controls, ctx->store, req->now, -1,
+	    &e, err)) != PLUMB_OK)
+		return rc;
+	incl = json_array();
+	obs = json_array();
+	findings = json_array();
+	if (incl == NULL || obs == NULL || findings == NULL) {
+		json_decref(incl);
+		json_decref(obs);
+		json_decref(findings);
+		goto nomem;
+	}
+	for (i = 0; i < controls_count(ctx->controls); i++) {
+		const struct controls_control *cc =
+		    controls_at(ctx->controls, i);
+		int any = 0;
+
+		if (fw != NULL && strcmp(fw, cc->framework) != 0)
+			continue;
+		for (j = 0; j < e->nhosts; j++) {
+			h = &e->hosts[j];
+			if (h->st[i].status == CONTROLS_NONE ||
+			    h->scan_time < since)
+				continue;
+			if (first == 0 || h->scan_time < first)
+				first = h->scan_time;
+			any = 1;
+			if (export_oscal_finding(ctx->controls, e, h, i,
+			    req->now, obs, findings) != 0) {
+				json_decref(incl);
+				json_decref(obs);
+				json_decref(findings);
+				goto nomem;
+			}
+		}
+		if (any) {
+			export_oscal_id(cc, cid, sizeof(cid));
+			json_array_append_new(incl, json_pack("{s:s}",
+			    "control-id", cid));
+		}
+	}
+	controls_iso(req->now, now, sizeof(now));
+	controls_iso(first != 0 ? first : req->now, start, sizeof(start));
+	result = json_pack("{s:o, s:s, s:s, s:s, s:s, "
+	    "s:{s:[{s:o}]}, s:o, s:o}",
+	    "uuid", export_uuid(),
+	    "title", "Fleet compliance from each host's newest scan",
+	    "description", "plumb collector: each host's newest signed scan, "
+	    "its rule results mapped onto the ISMS control set, waivers "
+	    "applied as of the end time",
+	    "start", start, "end", now,
+	    "reviewed-controls", "control-selections", "include-controls",
+	    incl, "observations", obs, "findings", findings);
+	if (result == NULL)
+		goto nomem;
+	doc = json_pack("{s:{s:o, s:{s:s, s:s, s:s, s:s}, s:{s:s}, s:[o]}}",
+	    "assessment-results",
+	    "uuid", export_uuid(),
+	    "metadata", "title", "plumb collector assessment results",
+	    "last-modified", now, "version", now,
+	    "oscal-version", EXPORT_OSCAL_VERSION,
+	    "import-ap", "href", "#plumb-continuous-assessment",
+	    "results", result);
+	if (doc == NULL)
+		goto nomem;
+	rep->json = doc;
+	controls_eval_free(e);
+	return PLUMB_OK;
+nomem:
+	controls_eval_free(e);
+	return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+}
+
+const struct api_route export_routes[] = {
+	{ "GET", "export/evidence", API_AUTH_ADMIN, export_api_evidence },
+	{ "GET", "export/oscal", API_AUTH_ADMIN, export_api_oscal },
+};
+const size_t export_nroutes = sizeof(export_routes) /
+    sizeof(export_routes[0]);

@@ -1,0 +1,377 @@
+#!/bin/sh
+# The collector's dashboard in headless Chromium: each view (fleet per
+# framework, hosts, hosts filtered by role, host detail with drift,
+# control detail with history, waivers, sign-in form) is loaded with
+# --dump-dom and --screenshot; the DOM after the script ran must say the
+# view is ready and hold the expected host and control ids, and hostile
+# titles from the data must appear as text, never as markup.
+#
+# By default it runs against tests/dashboard/fake-api (a test-only
+# plain-HTTP server: the embedded dashboard plus the canned JSON of
+# tests/dashboard/fake-api.json).  Against a real collector set
+#   DASHBOARD_URL    e.g. https://127.0.0.1:8444/dashboard/ (self-signed
+#                    test PKI is accepted: --ignore-certificate-errors,
+#                    in this test only)
+#   DASHBOARD_TOKEN  a bearer token (plumb-collector token add NAME)
+# and what its data holds:
+#   DASHBOARD_HOSTS      host ids the hosts view must list (space separated)
+#   DASHBOARD_HOST       a host for the detail view
+#   DASHBOARD_ROLE       a role to filter on, DASHBOARD_ROLE_HOSTS the
+#                        hosts it must keep, DASHBOARD_ROLE_NOT one it drops
+#   DASHBOARD_CONTROLS   ISO 27001:2022 control ids the fleet view must list
+#   DASHBOARD_CONTROL    "FRAMEWORK/ID" for the control view (ID may hold
+#                        spaces), DASHBOARD_CONTROL_HOSTS its failing hosts
+#   DASHBOARD_HOSTILE    text in a rule title that must show as text
+#                        (empty: not checked)
+# Screenshots and DOM dumps stay in DASHBOARD_ARTIFACTS (default
+# $top_builddir/tests/dashboard/artifacts).  Skips (77) without Chromium.
+# Ends with "N passed, N failed"; exits 1 on any failure.
+
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=.}"
+LC_ALL=C
+export LC_ALL
+
+browser=
+for b in chromium chromium-browser google-chrome-stable google-chrome; do
+	if command -v "$b" >/dev/null 2>&1; then
+		browser=$b
+		break
+	fi
+done
+if [ -z "$browser" ]; then
+	echo "no chromium installed: skipping"
+	exit 77
+fi
+
+art=${DASHBOARD_ARTIFACTS:-$top_builddir/tests/dashboard/artifacts}
+mkdir -p "$art" || exit 99
+art=$(cd "$art" && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/plumb-dashboard.XXXXXX") || exit 99
+fakepid=
+cleanup() {
+	if [ -n "$fakepid" ]; then
+		kill "$fakepid" 2>/dev/null
+		wait "$fakepid" 2>/dev/null
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT TERM
+
+passed=0
+failed=0
+ok() {
+	echo "ok $1"
+	passed=$((passed + 1))
+}
+bad() {
+	echo "FAIL $1"
+	failed=$((failed + 1))
+}
+
+if [ -z "${DASHBOARD_URL:-}" ]; then
+	# The fake API and the canned data's expectations.
+	fake=$top_builddir/tests/dashboard/fake-api
+	if [ ! -x "$fake" ]; then
+		echo "no $fake (make tests/dashboard/fake-api)"
+		exit 99
+	fi
+	DASHBOARD_TOKEN="test-token-$$-dashboard"
+	"$fake" -j "$top_srcdir/tests/dashboard/fake-api.json" \
+	    -t "$DASHBOARD_TOKEN" -p "$tmp/port" -l "$tmp/requests.log" \
+	    2>"$tmp/fake.err" &
+	fakepid=$!
+	i=0
+	while [ ! -s "$tmp/port" ] && [ "$i" -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if [ ! -s "$tmp/port" ]; then
+		echo "fake-api did not start:"
+		cat "$tmp/fake.err"
+		exit 99
+	fi
+	DASHBOARD_URL="http://127.0.0.1:$(cat "$tmp/port")/dashboard/"
+	: "${DASHBOARD_HOSTS:=scada-01.plant1 hist-02.plant1 mes-03.plant2}"
+	: "${DASHBOARD_HOST:=scada-01.plant1}"
+	: "${DASHBOARD_ROLE:=SCADA}"
+	: "${DASHBOARD_ROLE_HOSTS:=scada-01.plant1}"
+	: "${DASHBOARD_ROLE_NOT:=hist-02.plant1}"
+	: "${DASHBOARD_CONTROLS:=A.8.9 A.8.5 A.7.10 A.8.15}"
+	: "${DASHBOARD_CONTROL:=iso27001-2022/A.8.9}"
+	: "${DASHBOARD_CONTROL_HOSTS:=scada-01.plant1 hist-02.plant1}"
+	: "${DASHBOARD_HOSTILE=<img src=x onerror=}"
+	fakeapi=1
+else
+	fakeapi=0
+	if [ -z "${DASHBOARD_TOKEN:-}" ]; then
+		echo "DASHBOARD_URL is set: DASHBOARD_TOKEN is needed too"
+		exit 99
+	fi
+fi
+: "${DASHBOARD_HOSTS:=}" "${DASHBOARD_HOST:=}" "${DASHBOARD_ROLE:=}"
+: "${DASHBOARD_ROLE_HOSTS:=}" "${DASHBOARD_ROLE_NOT:=}"
+: "${DASHBOARD_CONTROLS:=}" "${DASHBOARD_CONTROL:=}"
+: "${DASHBOARD_CONTROL_HOSTS:=}" "${DASHBOARD_HOSTILE:=}"
+base=${DASHBOARD_URL%%#*}
+case $base in
+*/) ;;
+*) base=$base/ ;;
+esac
+echo "dashboard at $base; artifacts in $art"
+
+certflag=
+case $base in
+https:*) certflag=--ignore-certificate-errors ;;
+esac
+
+to=
+command -v timeout >/dev/null 2>&1 && to="timeout 120"
+mkdir -p "$tmp/home"
+
+# chrome ARGS...: headless, no GPU, no sandbox (CI runs as root), a
+# throw-away profile per call (so sessionStorage starts empty), time
+# for the page's fetches to finish.
+chrome() {
+	rm -rf "$tmp/profile"
+	HOME="$tmp/home" $to "$browser" --headless --disable-gpu --no-sandbox \
+	    --user-data-dir="$tmp/profile" --no-first-run \
+	    --disable-extensions --disable-background-networking \
+	    --disable-sync --hide-scrollbars $certflag \
+	    --virtual-time-budget=15000 "$@"
+}
+
+# urlenc TEXT: percent-encoding of everything but unreserved bytes.
+urlenc() {
+	printf '%s' "$1" | od -An -v -tx1 | tr -s ' \n' '  ' |
+	    awk 'BEGIN { x = "0123456789abcdef" } {
+		for (i = 1; i <= NF; i++) {
+			h = $i
+			n = index(x, substr(h, 1, 1)) * 16 - 16
+			n = n + index(x, substr(h, 2, 1)) - 1
+			if ((n >= 48 && n <= 57) || (n >= 65 && n <= 90) ||
+			    (n >= 97 && n <= 122) || n == 45 || n == 46 ||
+			    n == 95 || n == 126)
+				printf "%c", n
+			else
+				printf "%%%s", toupper(h)
+		}
+	}'
+}
+
+# htmlenc TEXT: TEXT as a DOM dump serialises it in text and attributes.
+htmlenc() {
+	printf '%s' "$1" | sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' \
+	    -e 's/>/\&gt;/g'
+}
+
+tok=$(urlenc "$DASHBOARD_TOKEN")
+
+# view NAME FRAGMENT VIEW: dump the DOM and take a screenshot of
+# base#FRAGMENT (the token rides in the fragment, never sent to the
+# server); checks the page ended in view VIEW with data-state="ready".
+view() {
+	name=$1
+	frag=$2
+	want=$3
+	sep='?'
+	case $frag in
+	*\?*) sep='&' ;;
+	esac
+	if [ "$want" = login ]; then
+		url="$base#$frag"
+	else
+		url="$base#$frag${sep}token=$tok"
+	fi
+	# One run does both (Chromium's start-up is the slow part).
+	chrome --window-size=1280,1400 --screenshot="$art/$name.png" \
+	    --dump-dom "$url" >"$art/$name.html" 2>"$tmp/$name.err"
+	dom="$art/$name.html"
+	size=$(wc -c <"$art/$name.png" 2>/dev/null || echo 0)
+	magic=$(od -An -tx1 -N8 "$art/$name.png" 2>/dev/null | tr -d ' \n')
+	if [ "$magic" = 89504e470d0a1a0a ] && [ "$size" -gt 20000 ]; then
+		ok "$name: screenshot $art/$name.png ($size bytes)"
+	else
+		bad "$name: screenshot (magic '$magic', $size bytes)"
+		grep -v dbus "$tmp/$name.err" | tail -n 3
+	fi
+	mainel=$(grep -o '<main id="main"[^>]*>' "$dom")
+	if echo "$mainel" | grep -q "data-view=\"$want\"" &&
+	    echo "$mainel" | grep -q 'data-state="ready"'; then
+		ok "$name: view $want rendered"
+	else
+		bad "$name: view $want rendered ($mainel)"
+		grep -o '<p class="error"[^<]*<' "$dom" | head -n 3
+		grep -v dbus "$tmp/$name.err" | tail -n 3
+	fi
+	# No element came from the data: the dashboard's own markup has no
+	# img or script besides app.js; no javascript: link was made.
+	if grep -q '<img\|<script>\|href="javascript:' "$dom"; then
+		bad "$name: markup from the data in the DOM"
+		grep -o '<img[^>]*>\|<script>[^<]*\|href="javascript:[^"]*"' \
+		    "$dom" | head -n 3
+	fi
+	if grep -q '<title>pwned' "$dom"; then
+		bad "$name: a script from the data ran (title pwned)"
+	fi
+}
+
+# has NAME ATTR VALUE...: each VALUE appears as ATTR="VALUE" in the DOM.
+has() {
+	name=$1
+	attr=$2
+	shift 2
+	for v in "$@"; do
+		if grep -qF "$attr=\"$(htmlenc "$v")\"" "$art/$name.html"; then
+			ok "$name: $attr $v shown"
+		else
+			bad "$name: $attr $v missing"
+		fi
+	done
+}
+
+# hostile NAME: the hostile text shows as text in NAME's DOM.
+hostile() {
+	[ -n "$DASHBOARD_HOSTILE" ] || return 0
+	if grep -qF "$(htmlenc "$DASHBOARD_HOSTILE")" "$art/$1.html"; then
+		ok "$1: hostile title shown as text"
+	else
+		bad "$1: hostile title not shown as text"
+	fi
+}
+
+# The sign-in form when no token is stored.
+view login /fleet login
+if grep -q '<form class="card login" id="login"' "$art/login.html" &&
+    grep -q 'type="password" id="token"' "$art/login.html"; then
+	ok "login: token form shown"
+else
+	bad "login: token form shown"
+fi
+
+view fleet-iso27001 "/fleet?framework=iso27001-2022" fleet
+# shellcheck disable=SC2086
+has fleet-iso27001 data-control $DASHBOARD_CONTROLS
+if [ "$fakeapi" = 1 ]; then
+	# Hand-counted from fake-api.json: 4 controls, one of each status.
+	for t in 'controls failing' 'controls passing' 'controls waived' \
+	    'no data'; do
+		if grep -q "<b>1</b>$t<" "$art/fleet-iso27001.html"; then
+			ok "fleet-iso27001: 1 $t"
+		else
+			bad "fleet-iso27001: 1 $t"
+		fi
+	done
+	grep -q '4 of 4 controls shown' "$art/fleet-iso27001.html" &&
+	    ok "fleet-iso27001: 4 of 4 controls shown" ||
+	    bad "fleet-iso27001: 4 of 4 controls shown"
+	grep -qF '&lt;script&gt;document.title' "$art/fleet-iso27001.html" &&
+	    ok "fleet-iso27001: hostile control title shown as text" ||
+	    bad "fleet-iso27001: hostile control title shown as text"
+	view fleet-iec62443 "/fleet?framework=iec62443-3-3" fleet
+	has fleet-iec62443 data-control 'SR 7.6' 'SR 1.1'
+	grep -qF 'href="#/control/iec62443-3-3/SR%207.6"' \
+	    "$art/fleet-iec62443.html" && ok "fleet-iec62443: link encoded" ||
+	    bad "fleet-iec62443: link to SR 7.6 encoded"
+	view fleet-only-failing "/fleet?framework=iso27001-2022&status=fail" \
+	    fleet
+	has fleet-only-failing data-control A.8.9
+	if grep -q 'data-control="A.8.5"' "$art/fleet-only-failing.html"; then
+		bad "fleet-only-failing: passing A.8.5 listed"
+	else
+		ok "fleet-only-failing: passing A.8.5 filtered out"
+	fi
+fi
+
+view hosts /hosts hosts
+# shellcheck disable=SC2086
+has hosts data-host $DASHBOARD_HOSTS
+
+if [ -n "$DASHBOARD_ROLE" ]; then
+	view hosts-role "/hosts?role=$(urlenc "$DASHBOARD_ROLE")" hosts
+	# shellcheck disable=SC2086
+	has hosts-role data-host $DASHBOARD_ROLE_HOSTS
+	for h in $DASHBOARD_ROLE_NOT; do
+		if grep -qF "data-host=\"$(htmlenc "$h")\"" \
+		    "$art/hosts-role.html"; then
+			bad "hosts-role: $h listed for role $DASHBOARD_ROLE"
+		else
+			ok "hosts-role: $h filtered out"
+		fi
+	done
+fi
+
+if [ -n "$DASHBOARD_HOST" ]; then
+	view host "/host/$(urlenc "$DASHBOARD_HOST")" host
+	hostile host
+	grep -q '<table id="rules"' "$art/host.html" &&
+	    ok "host: rule results table" || bad "host: rule results table"
+	grep -q '<ol class="timeline" id="drift"\|No changes between scans' \
+	    "$art/host.html" && ok "host: drift timeline" ||
+	    bad "host: drift timeline"
+	if [ "$fakeapi" = 1 ]; then
+		# fake-api.json: 5 rules, 3 changes (oldest first there,
+		# newest first on the page: the two of 1795419900 first).
+		grep -q '5 of 5 rules shown' "$art/host.html" &&
+		    ok "host: 5 of 5 rules" || bad "host: 5 of 5 rules"
+		n=$(grep -o '<li class="k-[a-z]*"' "$art/host.html" |
+		    sed 's/.*k-//; s/"//' | tr '\n' ' ')
+		[ "$n" = 'improvement regression config ' ] &&
+		    ok "host: drift newest first" ||
+		    bad "host: drift order '$n'"
+		grep -q '2026-11-23 07:45 UTC' "$art/host.html" &&
+		    ok "host: change time shown" || bad "host: change time"
+		view host-fail "/host/$(urlenc "$DASHBOARD_HOST")?result=fail" \
+		    host
+		grep -q '2 of 5 rules shown' "$art/host-fail.html" &&
+		    ok "host-fail: 2 of 5 rules (waived fail excluded)" ||
+		    bad "host-fail: 2 of 5 rules"
+	fi
+fi
+
+if [ -n "$DASHBOARD_CONTROL" ]; then
+	fw=${DASHBOARD_CONTROL%%/*}
+	cid=${DASHBOARD_CONTROL#*/}
+	view control "/control/$(urlenc "$fw")/$(urlenc "$cid")" control
+	# shellcheck disable=SC2086
+	has control data-host $DASHBOARD_CONTROL_HOSTS
+	grep -q '<table id="history"\|No history yet' "$art/control.html" &&
+	    ok "control: history" || bad "control: history"
+	if [ "$fakeapi" = 1 ]; then
+		n=$(grep -o '<rect ' "$art/control.html" | wc -l)
+		# fake-api.json history: 5 points with 1+1+1+2+2 non-zero
+		# counts, one bar each.
+		[ "$n" -eq 7 ] && ok "control: 7 history bars" ||
+		    bad "control: $n history bars, want 7"
+	fi
+fi
+
+view waivers /waivers waivers
+grep -q '<table id="waivers"' "$art/waivers.html" &&
+    ok "waivers: list" || bad "waivers: list"
+grep -q '<form class="card stack" id="waiver-form"' "$art/waivers.html" &&
+    ok "waivers: create form" || bad "waivers: create form"
+if [ "$fakeapi" = 1 ]; then
+	has waivers data-waiver 1 2
+	n=$(grep -o '>Revoke</button>' "$art/waivers.html" | wc -l)
+	[ "$n" -eq 2 ] && ok "waivers: 2 revoke buttons" ||
+	    bad "waivers: $n revoke buttons, want 2"
+	grep -qF 'USB until the 2027 line stop. &lt;b&gt;bold?&lt;/b&gt;' \
+	    "$art/waivers.html" && ok "waivers: justification as text" ||
+	    bad "waivers: justification as text"
+
+	# Every API call carried the token; none went without.
+	api=$(grep -c ' /api/v1/' "$tmp/requests.log")
+	okc=$(grep -c ' /api/v1/.* auth=ok$' "$tmp/requests.log")
+	if [ "$api" -gt 10 ] && [ "$api" -eq "$okc" ]; then
+		ok "fake-api: $api API requests, all with the bearer token"
+	else
+		bad "fake-api: $okc of $api API requests with the token"
+	fi
+	cp "$tmp/requests.log" "$art/requests.log"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

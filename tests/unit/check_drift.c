@@ -1,0 +1,1076 @@
+/*
+ * check_drift.c - the ISMS control set (controls.h), drift per host
+ * (drift.h), waivers (waivers.h) and the exports (export.h), through
+ * their functions and their API route tables.  The store is a SQLite
+ * file in a temporary directory, or the PostgreSQL database named by
+ * PLUMB_TEST_PG (wiped first) when that is set.
+ *
+ * The fleet (every expected value below is worked out by hand from it
+ * and tests/collector/fixtures/controls-small.ini; T = 1000000):
+ *
+ *   host h1 (role mes), benchmark bm, profile p:
+ *     S1 @T+100  r_cm pass aa   r_ssh pass   r_other fail
+ *     S2 @T+200  r_cm pass bb   r_ssh fail   r_other pass   r_new pass
+ *     S3 @T+300  r_cm fail dd   r_ssh fail   r_other pass
+ *   host h2 (role scada):
+ *     U1 @T+150  r_cm pass cc   r_ssh pass
+ *     U2 @T+250  r_cm pass cc   r_ssh pass
+ *   host h3 (role other): r_multi is a multi-check rule (two rows)
+ *     V1 @T+120  r_multi pass m1, pass m2
+ *     V2 @T+220  r_multi pass m1, fail
+ *     V3 @T+320  profile q: r_multi fail
+ *
+ * r_cm references NIST SP 800-53 "CM-6(a), AC-99": CM-6 maps onto
+ * A.8.9 and PR.PS-01, AC-99 onto nothing; r_ssh maps onto A.8.5 by its
+ * rule id; r_other, r_new and r_multi map onto nothing.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "plumb/error.h"
+#include "api.h"
+#include "collector_config.h"
+#include "controls.h"
+#include "drift.h"
+#include "evidence.h"
+#include "export.h"
+#include "store.h"
+#include "waivers.h"
+
+#define T	1000000
+#define NIST_HREF	"http://nvlpubs.nist.gov/nistpubs/" \
+	"SpecialPublications/NIST.SP.800-53r4.pdf"
+#define REFS_CM \
+	"[{\"href\":\"" NIST_HREF "\",\"text\":\"CM-6(a), AC-99\"}]"
+
+#define S1 "11111111-1111-4111-8111-000000000001"
+#define S2 "11111111-1111-4111-8111-000000000002"
+#define S3 "11111111-1111-4111-8111-000000000003"
+#define U1 "22222222-2222-4222-8222-000000000001"
+#define U2 "22222222-2222-4222-8222-000000000002"
+#define V1 "33333333-3333-4333-8333-000000000001"
+#define V2 "33333333-3333-4333-8333-000000000002"
+#define V3 "33333333-3333-4333-8333-000000000003"
+
+static char dir[64];
+static char dbpath[128];
+static char evdir[128];
+static const char *dburl;
+static struct store *st;
+static struct controls *ctl;
+static struct collector_config cfg;
+static struct api_ctx ctx;
+
+/* The evidence SHA-256 of each scan, by index of scan_uuids. */
+static const char *const scan_uuids[] = { S1, S2, S3, U1, U2, V1, V2, V3 };
+static char scan_sha[8][STORE_SHA256_HEX];
+
+static const char *
+srcdir(void)
+{
+	const char *s = getenv("top_srcdir");
+
+	return s != NULL && *s != '\0' ? s : ".";
+}
+
+struct rule_spec {
+	const char *id, *result, *digest, *refs;
+};
+
+/* Store one scan with its rules (and fake evidence bytes). */
+static void
+scan(const char *uuid, const char *host, const char *role, time_t created,
+    const char *profile, const struct rule_spec *rs, size_t n)
+{
+	struct store_host h;
+	struct store_bundle b;
+	struct store_rule r[4];
+	struct plumb_err err;
+	char tmp[EVIDENCE_PATH_MAX], sha[STORE_SHA256_HEX], data[128];
+	size_t i;
+	int dup = -1, existed;
+
+	memset(&err, 0, sizeof(err));
+	ck_assert_uint_le(n, 4);
+	snprintf(data, sizeof(data), "not really CMS: bundle %s of %s", uuid,
+	    host);
+	ck_assert_msg(evidence_write_tmp(evdir, data, strlen(data), tmp, sha,
+	    &err) == PLUMB_OK, "%s", err.msg);
+	ck_assert_msg(evidence_commit(evdir, tmp, sha, &existed, &err) ==
+	    PLUMB_OK, "%s", err.msg);
+	for (i = 0; i < 8; i++)
+		if (strcmp(scan_uuids[i], uuid) == 0)
+			snprintf(scan_sha[i], sizeof(scan_sha[i]), "%s", sha);
+	memset(&h, 0, sizeof(h));
+	snprintf(h.id, sizeof(h.id), "%s", host);
+	snprintf(h.role, sizeof(h.role), "%s", role);
+	snprintf(h.site, sizeof(h.site), "north");
+	snprintf(h.zone, sizeof(h.zone), "z1");
+	memset(&b, 0, sizeof(b));
+	snprintf(b.uuid, sizeof(b.uuid), "%s", uuid);
+	snprintf(b.host, sizeof(b.host), "%s", host);
+	snprintf(b.signer, sizeof(b.signer), "CN = %s", host);
+	snprintf(b.signer_sha256, sizeof(b.signer_sha256), "%064d", 0);
+	snprintf(b.evidence_sha256, sizeof(b.evidence_sha256), "%s", sha);
+	snprintf(b.archive_sha256, sizeof(b.archive_sha256), "%064d", 1);
+	snprintf(b.benchmark_id, sizeof(b.benchmark_id), "bm");
+	snprintf(b.profile_id, sizeof(b.profile_id), "%s", profile);
+	b.created = created;
+	b.received = created + 5;
+	b.evidence_bytes = strlen(data);
+	b.platform_applicable = 1;
+	memset(r, 0, sizeof(r));
+	for (i = 0; i < n; i++) {
+		r[i].seq = (unsigned)i;
+		r[i].rule_id = (char *)rs[i].id;
+		r[i].result = (char *)rs[i].result;
+		r[i].severity = "medium";
+		r[i].weight = 1;
+		r[i].items_digest = (char *)rs[i].digest;
+		r[i].references = (char *)(rs[i].refs != NULL ? rs[i].refs :
+		    "[]");
+	}
+	ck_assert_msg(store_bundle_insert(st, &h, &b, r, n, &dup, &err) ==
+	    PLUMB_OK, "%s", err.msg);
+	ck_assert_int_eq(dup, 0);
+}
+
+static void
+fleet(void)
+{
+	const struct rule_spec s1[] = {
+		{ "r_cm", "pass", "sha256:aa", REFS_CM },
+		{ "r_ssh", "pass", NULL, NULL },
+		{ "r_other", "fail", NULL, NULL } };
+	const struct rule_spec s2[] = {
+		{ "r_cm", "pass", "sha256:bb", REFS_CM },
+		{ "r_ssh", "fail", NULL, NULL },
+		{ "r_other", "pass", NULL, NULL },
+		{ "r_new", "pass", NULL, NULL } };
+	const struct rule_spec s3[] = {
+		{ "r_cm", "fail", "sha256:dd", REFS_CM },
+		{ "r_ssh", "fail", NULL, NULL },
+		{ "r_other", "pass", NULL, NULL } };
+	const struct rule_spec u[] = {
+		{ "r_cm", "pass", "sha256:cc", REFS_CM },
+		{ "r_ssh", "pass", NULL, NULL } };
+	const struct rule_spec v1[] = {
+		{ "r_multi", "pass", "sha256:m1", NULL },
+		{ "r_multi", "pass", "sha256:m2", NULL } };
+	const struct rule_spec v2[] = {
+		{ "r_multi", "pass", "sha256:m1", NULL },
+		{ "r_multi", "fail", NULL, NULL } };
+	const struct rule_spec v3[] = {
+		{ "r_multi", "fail", NULL, NULL } };
+
+	/* Inserted out of time order on purpose. */
+	scan(S3, "h1", "mes", T + 300, "p", s3, 3);
+	scan(S1, "h1", "mes", T + 100, "p", s1, 3);
+	scan(U1, "h2", "scada", T + 150, "p", u, 2);
+	scan(S2, "h1", "mes", T + 200, "p", s2, 4);
+	scan(U2, "h2", "scada", T + 250, "p", u, 2);
+	scan(V1, "h3", "other", T + 120, "p", v1, 2);
+	scan(V2, "h3", "other", T + 220, "p", v2, 2);
+	scan(V3, "h3", "other", T + 320, "q", v3, 1);
+}
+
+static void
+setup(void)
+{
+	struct plumb_err err;
+	char path[256];
+	struct store *w = NULL;
+
+	memset(&err, 0, sizeof(err));
+	snprintf(dir, sizeof(dir), "/tmp/check_drift.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(dbpath, sizeof(dbpath), "%s/plumb.db", dir);
+	snprintf(evdir, sizeof(evdir), "%s/evidence", dir);
+	ck_assert_msg(evidence_init(evdir, &err) == PLUMB_OK, "%s", err.msg);
+	dburl = getenv("PLUMB_TEST_PG");
+	if (dburl != NULL && *dburl != '\0') {
+		/* Start from an empty schema, through the store itself. */
+		ck_assert_msg(store_open(dburl, &w, &err) == PLUMB_OK, "%s: %s",
+		    dburl, err.msg);
+		ck_assert_msg(store_query(w, "DROP SCHEMA IF EXISTS public "
+		    "CASCADE", NULL, 0, NULL, NULL, NULL, &err) == PLUMB_OK,
+		    "%s", err.msg);
+		ck_assert_msg(store_query(w, "CREATE SCHEMA public", NULL, 0,
+		    NULL, NULL, NULL, &err) == PLUMB_OK, "%s", err.msg);
+		store_close(w);
+	} else
+		dburl = dbpath;
+	ck_assert_msg(store_open(dburl, &st, &err) == PLUMB_OK, "%s", err.msg);
+	ck_assert_msg(drift_init(st, &err) == PLUMB_OK, "%s", err.msg);
+	ck_assert_msg(waivers_init(st, &err) == PLUMB_OK, "%s", err.msg);
+	/* Idempotent. */
+	ck_assert_msg(drift_init(st, &err) == PLUMB_OK, "%s", err.msg);
+	ck_assert_msg(waivers_init(st, &err) == PLUMB_OK, "%s", err.msg);
+	snprintf(path, sizeof(path), "%s/tests/collector/fixtures/"
+	    "controls-small.ini", srcdir());
+	ck_assert_msg(controls_load(path, &ctl, &err) == PLUMB_OK, "%s",
+	    err.msg);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.evidence_dir = evdir;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.store = st;
+	ctx.cfg = &cfg;
+	ctx.controls = ctl;
+	fleet();
+}
+
+static void
+teardown(void)
+{
+	char cmd[128];
+
+	store_close(st);
+	st = NULL;
+	controls_free(ctl);
+	ctl = NULL;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	(void)system(cmd);
+}
+
+/*
+ * Call the API: method, path under /api/v1/ ("hosts/h1/drift"), query
+ * (or NULL), body (or NULL), time, credentials.  Returns the reply
+ * (status, json); the caller clears it.
+ */
+static struct api_reply
+call_as(const char *method, const char *path, const char *query,
+    const char *body, time_t now, int auth, const char *scope)
+{
+	static char pbuf[512];
+	struct api_req req;
+	struct api_reply rep;
+	char *p, *slash;
+
+	memset(&req, 0, sizeof(req));
+	snprintf(pbuf, sizeof(pbuf), "%s", path);
+	for (p = pbuf; p != NULL && req.nseg < API_SEG_MAX; p = slash) {
+		if ((slash = strchr(p, '/')) != NULL)
+			*slash++ = '\0';
+		req.seg[req.nseg++] = p;
+	}
+	req.method = method;
+	req.query = query;
+	req.body = (const unsigned char *)body;
+	req.body_len = body != NULL ? strlen(body) : 0;
+	req.auth = auth;
+	req.principal = auth == API_AUTH_ADMIN ? "token:alice" : "agent:h1";
+	req.scope_host = scope;
+	req.now = now;
+	api_dispatch(&ctx, &req, &rep);
+	return rep;
+}
+
+static struct api_reply
+call(const char *method, const char *path, const char *query,
+    const char *body, time_t now)
+{
+	return call_as(method, path, query, body, now, API_AUTH_ADMIN, NULL);
+}
+
+/* Member key of object o as a string ("" when absent, "(null)" null). */
+static const char *
+jstr(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (v == NULL)
+		return "";
+	if (json_is_null(v))
+		return "(null)";
+	return json_string_value(v) != NULL ? json_string_value(v) : "?";
+}
+
+static long long
+jint(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_integer(v) ? (long long)json_integer_value(v) : -999;
+}
+
+/* ---------------------------------------------------------- controls */
+
+START_TEST(test_controls_match)
+{
+	unsigned char hit[3];
+	size_t unmapped = 0;
+	long a89, a85, ps01;
+
+	ck_assert_uint_eq(controls_count(ctl), 3);
+	a89 = controls_find(ctl, "iso27001-2022", "A.8.9");
+	a85 = controls_find(ctl, "iso27001-2022", "A.8.5");
+	ps01 = controls_find(ctl, "csf2", "PR.PS-01");
+	ck_assert_int_eq(a89, 0);
+	ck_assert_int_eq(a85, 1);
+	ck_assert_int_eq(ps01, 2);
+	ck_assert_int_eq(controls_find(ctl, "csf2", "A.8.9"), -1);
+	ck_assert_str_eq(controls_framework_title(ctl, "csf2"),
+	    "NIST Cybersecurity Framework 2.0");
+	/* CM-6(a) falls back to CM-6; AC-99 maps to nothing. */
+	memset(hit, 0, sizeof(hit));
+	controls_match(ctl, "r_cm", REFS_CM, hit, &unmapped);
+	ck_assert_int_eq(hit[0], 1);
+	ck_assert_int_eq(hit[1], 0);
+	ck_assert_int_eq(hit[2], 1);
+	ck_assert_uint_eq(unmapped, 1);
+	/* By rule id. */
+	memset(hit, 0, sizeof(hit));
+	unmapped = 0;
+	controls_match(ctl, "r_ssh", "[]", hit, &unmapped);
+	ck_assert(hit[0] == 0 && hit[1] == 1 && hit[2] == 0);
+	ck_assert_uint_eq(unmapped, 0);
+	/* A reference of a target framework counts directly; an unknown
+	 * target value and a foreign href do not. */
+	memset(hit, 0, sizeof(hit));
+	controls_match(ctl, "r_x", "[{\"href\":\"https://www.iso.org/"
+	    "standard/82875.html\",\"text\":\"A.8.5, A.9.9\"},"
+	    "{\"href\":\"https://example.org/\",\"text\":\"A.8.9\"},"
+	    "{\"href\":null,\"text\":\"CM-6\"}]", hit, &unmapped);
+	ck_assert(hit[0] == 0 && hit[1] == 1 && hit[2] == 0);
+	ck_assert_uint_eq(unmapped, 1);
+	/* Broken JSON: no references, no crash. */
+	memset(hit, 0, sizeof(hit));
+	controls_match(ctl, "r_x", "[{", hit, NULL);
+	ck_assert(hit[0] == 0 && hit[1] == 0 && hit[2] == 0);
+}
+END_TEST
+
+/* Write text to dir/name; returns the path (static buffer). */
+static const char *
+write_file(const char *name, const char *text)
+{
+	static char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+START_TEST(test_controls_errors)
+{
+	struct controls *c = (struct controls *)1;
+	struct plumb_err err;
+	const char *p;
+	char want[300];
+
+	/* A map naming a control without a [control] section: line 9. */
+	p = write_file("bad1.ini",
+	    "[framework iso27001-2022]\n"
+	    "title = ISO\n"
+	    "href = https://iso\n"
+	    "role = target\n"
+	    "[framework nist800-53]\n"
+	    "title = NIST\n"
+	    "role = source\n"
+	    "[map nist800-53 CM-6]\n"
+	    "iso27001-2022 = A.8.9\n"
+	    "[control iso27001-2022 A.8.5]\n"
+	    "title = Secure authentication\n");
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(controls_load(p, &c, &err), PLUMB_EPARSE);
+	ck_assert_ptr_null(c);
+	snprintf(want, sizeof(want), "%s:9: ", p);
+	ck_assert_msg(strncmp(err.msg, want, strlen(want)) == 0, "%s",
+	    err.msg);
+	ck_assert_ptr_nonnull(strstr(err.msg, "A.8.9"));
+	/* An unknown section kind on line 2, an unknown key on line 3. */
+	p = write_file("bad2.ini", "# x\n[mapping rule r]\nx = y\n");
+	ck_assert_int_eq(controls_load(p, &c, &err), PLUMB_EPARSE);
+	snprintf(want, sizeof(want), "%s:2: ", p);
+	ck_assert_msg(strncmp(err.msg, want, strlen(want)) == 0, "%s",
+	    err.msg);
+	p = write_file("bad3.ini", "[framework csf2]\nrole = target\n"
+	    "colour = red\n");
+	ck_assert_int_eq(controls_load(p, &c, &err), PLUMB_EPARSE);
+	snprintf(want, sizeof(want), "%s:3: ", p);
+	ck_assert_msg(strncmp(err.msg, want, strlen(want)) == 0, "%s",
+	    err.msg);
+	/* A control of an undeclared framework. */
+	p = write_file("bad4.ini", "\n\n[control csf3 PR.X]\ntitle = x\n");
+	ck_assert_int_eq(controls_load(p, &c, &err), PLUMB_EPARSE);
+	snprintf(want, sizeof(want), "%s:3: ", p);
+	ck_assert_msg(strncmp(err.msg, want, strlen(want)) == 0, "%s",
+	    err.msg);
+	/* Missing file. */
+	ck_assert_int_eq(controls_load("/nonexistent/c.ini", &c, &err),
+	    PLUMB_ENOENT);
+}
+END_TEST
+
+/* The shipped control set loads and maps SSG-style references. */
+START_TEST(test_controls_shipped)
+{
+	struct controls *c = NULL;
+	struct plumb_err err;
+	unsigned char *hit;
+	char path[256];
+	size_t n, unmapped = 0;
+	long k;
+
+	snprintf(path, sizeof(path), "%s/benchmarks/controls/"
+	    "isms-controls.ini", srcdir());
+	memset(&err, 0, sizeof(err));
+	ck_assert_msg(controls_load(path, &c, &err) == PLUMB_OK, "%s",
+	    err.msg);
+	n = controls_count(c);
+	/* 27 ISO/IEC 27001:2022 controls in the file, plus CSF and 62443. */
+	ck_assert_uint_gt(n, 27);
+	ck_assert_int_ge(controls_find(c, "iec62443-3-3", "SR 7.6"), 0);
+	ck_assert_ptr_nonnull(hit = calloc(n, 1));
+	/* [map nist800-53 AC-7]: A.8.5, PR.AA-03, SR 1.11; AC-7(a) falls
+	 * back to it. */
+	controls_match(c, "xccdf_org.ssgproject.content_rule_x",
+	    "[{\"href\":\"" NIST_HREF "\",\"text\":\"AC-7(a)\"}]", hit,
+	    &unmapped);
+	ck_assert_int_ge(k = controls_find(c, "iso27001-2022", "A.8.5"), 0);
+	ck_assert_int_eq(hit[k], 1);
+	ck_assert_int_ge(k = controls_find(c, "csf2", "PR.AA-03"), 0);
+	ck_assert_int_eq(hit[k], 1);
+	ck_assert_int_ge(k = controls_find(c, "iec62443-3-3", "SR 1.11"), 0);
+	ck_assert_int_eq(hit[k], 1);
+	ck_assert_uint_eq(unmapped, 0);
+	free(hit);
+	controls_free(c);
+}
+END_TEST
+
+/* ------------------------------------------------------------- drift */
+
+START_TEST(test_drift_host)
+{
+	struct drift_change *c = NULL;
+	struct plumb_err err;
+	size_t n = 0;
+
+	memset(&err, 0, sizeof(err));
+	ck_assert_msg(drift_host(st, "h1", 0, &c, &n, &err) == PLUMB_OK, "%s",
+	    err.msg);
+	ck_assert_uint_eq(n, 6);
+	/* T+200, by rule id. */
+	ck_assert_str_eq(c[0].rule_id, "r_cm");
+	ck_assert_int_eq(c[0].kind, DRIFT_CONFIG);
+	ck_assert_str_eq(c[0].from_digest, "sha256:aa");
+	ck_assert_str_eq(c[0].to_digest, "sha256:bb");
+	ck_assert_str_eq(c[0].from_scan, S1);
+	ck_assert_str_eq(c[0].scan, S2);
+	ck_assert_int_eq(c[0].time, T + 200);
+	ck_assert_str_eq(c[1].rule_id, "r_new");
+	ck_assert_int_eq(c[1].kind, DRIFT_NEW);
+	ck_assert_ptr_null(c[1].from);
+	ck_assert_str_eq(c[1].to, "pass");
+	ck_assert_str_eq(c[2].rule_id, "r_other");
+	ck_assert_int_eq(c[2].kind, DRIFT_IMPROVEMENT);
+	ck_assert_str_eq(c[3].rule_id, "r_ssh");
+	ck_assert_int_eq(c[3].kind, DRIFT_REGRESSION);
+	ck_assert_str_eq(c[3].from, "pass");
+	ck_assert_str_eq(c[3].to, "fail");
+	ck_assert_int_eq(c[3].first_seen, T + 200);
+	/* T+300. */
+	ck_assert_str_eq(c[4].rule_id, "r_cm");
+	ck_assert_int_eq(c[4].kind, DRIFT_REGRESSION);
+	ck_assert_str_eq(c[4].scan, S3);
+	ck_assert_int_eq(c[4].time, T + 300);
+	ck_assert_str_eq(c[5].rule_id, "r_new");
+	ck_assert_int_eq(c[5].kind, DRIFT_REMOVED);
+	ck_assert_str_eq(c[5].from, "pass");
+	ck_assert_ptr_null(c[5].to);
+	drift_free(c, n);
+	/* since T+250: only the changes of S3. */
+	ck_assert(drift_host(st, "h1", T + 250, &c, &n, &err) == PLUMB_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(c[0].rule_id, "r_cm");
+	ck_assert_str_eq(c[1].rule_id, "r_new");
+	drift_free(c, n);
+	/* h2 never changed. */
+	ck_assert(drift_host(st, "h2", 0, &c, &n, &err) == PLUMB_OK);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_null(c);
+	/* h3: the multi-check rule folds to its worst result and joined
+	 * digests; V3 has another profile and no predecessor. */
+	ck_assert(drift_host(st, "h3", 0, &c, &n, &err) == PLUMB_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(c[0].rule_id, "r_multi");
+	ck_assert_int_eq(c[0].kind, DRIFT_REGRESSION);
+	ck_assert_str_eq(c[0].from, "pass");
+	ck_assert_str_eq(c[0].to, "fail");
+	ck_assert_str_eq(c[0].from_digest, "sha256:m1,sha256:m2");
+	ck_assert_str_eq(c[0].to_digest, "sha256:m1");
+	ck_assert_str_eq(c[0].scan, V2);
+	drift_free(c, n);
+}
+END_TEST
+
+START_TEST(test_drift_api)
+{
+	struct api_reply r;
+	json_t *ch;
+
+	r = call("GET", "hosts/h1/drift", "since=1000250", NULL, T + 1000);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_str_eq(jstr(r.json, "host"), "h1");
+	ch = json_object_get(r.json, "changes");
+	ck_assert_uint_eq(json_array_size(ch), 2);
+	ck_assert_str_eq(jstr(json_array_get(ch, 0), "kind"), "regression");
+	ck_assert_str_eq(jstr(json_array_get(ch, 0), "from"), "pass");
+	ck_assert_str_eq(jstr(json_array_get(ch, 0), "to"), "fail");
+	ck_assert_str_eq(jstr(json_array_get(ch, 0), "from_digest"),
+	    "sha256:bb");
+	ck_assert_str_eq(jstr(json_array_get(ch, 0), "to_digest"),
+	    "sha256:dd");
+	ck_assert_int_eq(jint(json_array_get(ch, 0), "time"), T + 300);
+	ck_assert_str_eq(jstr(json_array_get(ch, 1), "kind"), "removed");
+	ck_assert_str_eq(jstr(json_array_get(ch, 1), "to"), "(null)");
+	api_reply_clear(&r);
+	/* ISO 8601 since: 1970-01-12T13:50:50Z = 1000250. */
+	r = call("GET", "hosts/h1/drift", "since=1970-01-12T13%3A50%3A50Z",
+	    NULL, T + 1000);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json, "changes")),
+	    2);
+	api_reply_clear(&r);
+	r = call("GET", "hosts/h1/drift", "since=yesterday", NULL, T + 1000);
+	ck_assert_int_eq(r.status, 400);
+	api_reply_clear(&r);
+	r = call("GET", "hosts/nosuch/drift", NULL, NULL, T + 1000);
+	ck_assert_int_eq(r.status, 404);
+	api_reply_clear(&r);
+	/* Fleet: h1's 6 and h3's 1, oldest first; filtered by role. */
+	r = call("GET", "drift", NULL, NULL, T + 1000);
+	ck_assert_int_eq(r.status, 200);
+	ch = json_object_get(r.json, "changes");
+	ck_assert_uint_eq(json_array_size(ch), 7);
+	ck_assert_str_eq(jstr(json_array_get(ch, 4), "host"), "h3");
+	ck_assert_int_eq(jint(json_array_get(ch, 4), "time"), T + 220);
+	api_reply_clear(&r);
+	r = call("GET", "drift", "role=scada", NULL, T + 1000);
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json, "changes")),
+	    0);
+	api_reply_clear(&r);
+	r = call("GET", "drift", "role=other&site=north", NULL, T + 1000);
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json, "changes")),
+	    1);
+	api_reply_clear(&r);
+	/* An agent sees its own host only; the fleet route is admin's. */
+	r = call_as("GET", "hosts/h1/drift", NULL, NULL, T + 1000,
+	    API_AUTH_AGENT, "h1");
+	ck_assert_int_eq(r.status, 200);
+	api_reply_clear(&r);
+	r = call_as("GET", "hosts/h2/drift", NULL, NULL, T + 1000,
+	    API_AUTH_AGENT, "h1");
+	ck_assert_int_eq(r.status, 404);
+	api_reply_clear(&r);
+	r = call_as("GET", "drift", NULL, NULL, T + 1000, API_AUTH_AGENT,
+	    "h1");
+	ck_assert_int_eq(r.status, 403);
+	api_reply_clear(&r);
+}
+END_TEST
+
+START_TEST(test_baseline)
+{
+	struct api_reply r;
+	json_t *ch, *c;
+
+	r = call("GET", "hosts/h1/baseline", NULL, NULL, T + 400);
+	ck_assert_int_eq(r.status, 404);
+	api_reply_clear(&r);
+	/* Another host's scan is refused. */
+	r = call("POST", "hosts/h1/baseline", NULL, "{\"scan\":\"" U1 "\"}",
+	    T + 400);
+	ck_assert_int_eq(r.status, 404);
+	api_reply_clear(&r);
+	/* No body: the newest scan, S3; then S1 replaces it. */
+	r = call("POST", "hosts/h1/baseline", NULL, NULL, T + 400);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_str_eq(jstr(r.json, "scan"), S3);
+	api_reply_clear(&r);
+	r = call("GET", "hosts/h1/baseline", NULL, NULL, T + 400);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_str_eq(jstr(r.json, "compared_scan"), "(null)");
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json, "changes")),
+	    0);
+	api_reply_clear(&r);
+	r = call("POST", "hosts/h1/baseline", NULL, "{\"scan\":\"" S1 "\"}",
+	    T + 410);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_str_eq(jstr(r.json, "scan"), S1);
+	ck_assert_str_eq(jstr(r.json, "accepted_by"), "token:alice");
+	ck_assert_int_eq(jint(r.json, "accepted_time"), T + 410);
+	api_reply_clear(&r);
+	/*
+	 * S3 against S1: r_cm pass -> fail (first seen in S3, since S2
+	 * still passed), r_other fail -> pass and r_ssh pass -> fail (both
+	 * already so in S2, T+200); r_new is absent from both.
+	 */
+	r = call_as("GET", "hosts/h1/baseline", NULL, NULL, T + 500,
+	    API_AUTH_AGENT, "h1");
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_str_eq(jstr(r.json, "scan"), S1);
+	ck_assert_str_eq(jstr(r.json, "compared_scan"), S3);
+	ck_assert_int_eq(jint(r.json, "accepted_time"), T + 410);
+	ch = json_object_get(r.json, "changes");
+	ck_assert_uint_eq(json_array_size(ch), 3);
+	c = json_array_get(ch, 0);
+	ck_assert_str_eq(jstr(c, "rule_id"), "r_cm");
+	ck_assert_str_eq(jstr(c, "kind"), "regression");
+	ck_assert_str_eq(jstr(c, "from_digest"), "sha256:aa");
+	ck_assert_int_eq(jint(c, "time"), T + 300);
+	ck_assert_int_eq(jint(c, "first_seen"), T + 300);
+	c = json_array_get(ch, 1);
+	ck_assert_str_eq(jstr(c, "rule_id"), "r_other");
+	ck_assert_str_eq(jstr(c, "kind"), "improvement");
+	ck_assert_int_eq(jint(c, "first_seen"), T + 200);
+	c = json_array_get(ch, 2);
+	ck_assert_str_eq(jstr(c, "rule_id"), "r_ssh");
+	ck_assert_str_eq(jstr(c, "kind"), "regression");
+	ck_assert_int_eq(jint(c, "first_seen"), T + 200);
+	api_reply_clear(&r);
+	/* Agents may not set a baseline. */
+	r = call_as("POST", "hosts/h1/baseline", NULL, NULL, T + 500,
+	    API_AUTH_AGENT, "h1");
+	ck_assert_int_eq(r.status, 403);
+	api_reply_clear(&r);
+}
+END_TEST
+
+/* ---------------------------------------------------- compliance */
+
+/* The CONTROL object of framework/id in a /controls answer. */
+static json_t *
+find_control(json_t *list, const char *fw, const char *id)
+{
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(list, i, c)
+		if (strcmp(jstr(c, "framework"), fw) == 0 &&
+		    strcmp(jstr(c, "id"), id) == 0)
+			return c;
+	return NULL;
+}
+
+static void
+assert_counts(json_t *o, const char *status, int pass, int fail,
+    int waived)
+{
+	ck_assert_ptr_nonnull(o);
+	ck_assert_str_eq(jstr(o, "status"), status);
+	ck_assert_int_eq(jint(o, "pass_hosts"), pass);
+	ck_assert_int_eq(jint(o, "fail_hosts"), fail);
+	ck_assert_int_eq(jint(o, "waived_hosts"), waived);
+}
+
+START_TEST(test_controls_status)
+{
+	struct api_reply r;
+	json_t *list, *c, *h;
+
+	r = call("GET", "controls", NULL, NULL, T + 1000);
+	ck_assert_int_eq(r.status, 200);
+	list = json_object_get(r.json, "controls");
+	ck_assert_uint_eq(json_array_size(list), 3);
+	/* h1's S3 fails r_cm and r_ssh; h2 passes; h3 maps nothing. */
+	c = find_control(list, "iso27001-2022", "A.8.9");
+	assert_counts(c, "fail", 1, 1, 0);
+	ck_assert_int_eq(jint(c, "failing_since"), T + 300);
+	ck_assert_uint_eq(json_array_size(json_object_get(c, "rules")), 1);
+	ck_assert_str_eq(json_string_value(json_array_get(
+	    json_object_get(c, "rules"), 0)), "r_cm");
+	c = find_control(list, "iso27001-2022", "A.8.5");
+	assert_counts(c, "fail", 1, 1, 0);
+	ck_assert_int_eq(jint(c, "failing_since"), T + 200);
+	ck_assert_str_eq(json_string_value(json_array_get(
+	    json_object_get(c, "rules"), 0)), "r_ssh");
+	c = find_control(list, "csf2", "PR.PS-01");
+	assert_counts(c, "fail", 1, 1, 0);
+	api_reply_clear(&r);
+	r = call("GET", "controls", "framework=csf2", NULL, T + 1000);
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json,
+	    "controls")), 1);
+	api_reply_clear(&r);
+	r = call("GET", "controls", "framework=cobit", NULL, T + 1000);
+	ck_assert_int_eq(r.status, 400);
+	api_reply_clear(&r);
+	/* Detail: a control id with a space would be percent-decoded by
+	 * the HTTP layer; here the ids have none. */
+	r = call("GET", "controls/iso27001-2022/A.8.5", NULL, NULL, T + 1000);
+	ck_assert_int_eq(r.status, 200);
+	list = json_object_get(r.json, "hosts");
+	ck_assert_uint_eq(json_array_size(list), 2);
+	h = json_array_get(list, 0);
+	ck_assert_str_eq(jstr(h, "host"), "h1");
+	ck_assert_str_eq(jstr(h, "status"), "fail");
+	ck_assert_int_eq(jint(h, "since"), T + 200);
+	ck_assert_str_eq(jstr(h, "scan"), S3);
+	ck_assert_str_eq(json_string_value(json_array_get(
+	    json_object_get(h, "failing_rules"), 0)), "r_ssh");
+	h = json_array_get(list, 1);
+	ck_assert_str_eq(jstr(h, "host"), "h2");
+	ck_assert_str_eq(jstr(h, "status"), "pass");
+	ck_assert_int_eq(jint(h, "since"), T + 150);
+	api_reply_clear(&r);
+	r = call("GET", "controls/iso27001-2022/A.1.1", NULL, NULL, T + 1000);
+	ck_assert_int_eq(r.status, 404);
+	api_reply_clear(&r);
+	/* Agents do not see the fleet. */
+	r = call_as("GET", "controls", NULL, NULL, T + 1000, API_AUTH_AGENT,
+	    "h1");
+	ck_assert_int_eq(r.status, 403);
+	api_reply_clear(&r);
+}
+END_TEST
+
+static void
+assert_point(json_t *p, time_t t, const char *status, int pass, int fail,
+    int waived)
+{
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(jint(p, "time"), t);
+	assert_counts(p, status, pass, fail, waived);
+}
+
+START_TEST(test_history)
+{
+	struct api_reply r;
+	json_t *pts;
+
+	/* A.8.9: h1 passes at T+100, h2 at T+150, h1 fails at T+300. */
+	r = call("GET", "controls/iso27001-2022/A.8.9/history", NULL, NULL,
+	    T + 1000);
+	ck_assert_int_eq(r.status, 200);
+	pts = json_object_get(r.json, "points");
+	ck_assert_uint_eq(json_array_size(pts), 3);
+	assert_point(json_array_get(pts, 0), T + 100, "pass", 1, 0, 0);
+	assert_point(json_array_get(pts, 1), T + 150, "pass", 2, 0, 0);
+	assert_point(json_array_get(pts, 2), T + 300, "fail", 1, 1, 0);
+	ck_assert_int_eq(jint(r.json, "failing_since"), T + 300);
+	api_reply_clear(&r);
+	/* A.8.5: h1's r_ssh fails from T+200. */
+	r = call("GET", "controls/iso27001-2022/A.8.5/history",
+	    "since=1000150", NULL, T + 1000);
+	pts = json_object_get(r.json, "points");
+	ck_assert_uint_eq(json_array_size(pts), 2);
+	assert_point(json_array_get(pts, 0), T + 150, "pass", 2, 0, 0);
+	assert_point(json_array_get(pts, 1), T + 200, "fail", 1, 1, 0);
+	api_reply_clear(&r);
+}
+END_TEST
+
+/* ------------------------------------------------------------ waivers */
+
+START_TEST(test_waivers)
+{
+	struct api_reply r;
+	json_t *list, *c, *pts;
+	char id1[64], id2[64], path[128];
+
+	/* Refusals. */
+	r = call("POST", "waivers", NULL, "{\"rule_id\":\"r_ssh\",\"host\":"
+	    "\"h1\",\"role\":\"mes\",\"justification\":\"j\",\"approver\":"
+	    "\"a\",\"expires\":1002000}", T + 1000);
+	ck_assert_int_eq(r.status, 400);
+	api_reply_clear(&r);
+	r = call("POST", "waivers", NULL, "{\"rule_id\":\"r_ssh\",\"host\":"
+	    "\"h1\",\"justification\":\"j\",\"approver\":\"a\","
+	    "\"expires\":1000999}", T + 1000);
+	ck_assert_int_eq(r.status, 400);
+	api_reply_clear(&r);
+	r = call("POST", "waivers", NULL, "{\"rule_id\":\"r_ssh\",\"host\":"
+	    "\"h1\",\"approver\":\"a\",\"expires\":1002000}", T + 1000);
+	ck_assert_int_eq(r.status, 400);
+	api_reply_clear(&r);
+	r = call("POST", "waivers", NULL, "not json", T + 1000);
+	ck_assert_int_eq(r.status, 400);
+	api_reply_clear(&r);
+	/* r_ssh on h1 until T+2000 (ISO 8601: 1970-01-12T14:20:00Z). */
+	r = call("POST", "waivers", NULL, "{\"rule_id\":\"r_ssh\",\"host\":"
+	    "\"h1\",\"justification\":\"legacy HMI needs it\",\"approver\":"
+	    "\"ciso\",\"expires\":\"1970-01-12T14:20:00Z\"}", T + 1000);
+	ck_assert_int_eq(r.status, 201);
+	ck_assert_int_eq(jint(r.json, "expires"), T + 2000);
+	ck_assert_int_eq(jint(r.json, "created"), T + 1000);
+	ck_assert_str_eq(jstr(r.json, "role"), "(null)");
+	ck_assert(json_is_true(json_object_get(r.json, "active")));
+	snprintf(id1, sizeof(id1), "%s", jstr(r.json, "id"));
+	ck_assert_uint_eq(strlen(id1), 36);
+	api_reply_clear(&r);
+	/* r_cm on every "mes" host until T+3000. */
+	r = call("POST", "waivers", NULL, "{\"rule_id\":\"r_cm\",\"role\":"
+	    "\"mes\",\"justification\":\"vendor fix due\",\"approver\":"
+	    "\"ciso\",\"expires\":1003000}", T + 1000);
+	ck_assert_int_eq(r.status, 201);
+	snprintf(id2, sizeof(id2), "%s", jstr(r.json, "id"));
+	api_reply_clear(&r);
+
+	/* Now (T+1000) h1 is waived on both; h2 passes. */
+	r = call("GET", "controls", NULL, NULL, T + 1000);
+	list = json_object_get(r.json, "controls");
+	c = find_control(list, "iso27001-2022", "A.8.5");
+	assert_counts(c, "waived", 1, 0, 1);
+	ck_assert(json_is_null(json_object_get(c, "failing_since")));
+	assert_counts(find_control(list, "iso27001-2022", "A.8.9"), "waived",
+	    1, 0, 1);
+	api_reply_clear(&r);
+	r = call("GET", "controls/iso27001-2022/A.8.5", NULL, NULL, T + 1000);
+	c = json_array_get(json_object_get(r.json, "hosts"), 0);
+	ck_assert_str_eq(jstr(c, "status"), "waived");
+	ck_assert_uint_eq(json_array_size(json_object_get(c,
+	    "failing_rules")), 0);
+	ck_assert_str_eq(json_string_value(json_array_get(
+	    json_object_get(c, "waived_rules"), 0)), "r_ssh");
+	api_reply_clear(&r);
+	/* Listing: both apply to h1 (one by host, one by role), none to
+	 * h2. */
+	r = call("GET", "waivers", "host=h1&active=1", NULL, T + 1000);
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json,
+	    "waivers")), 2);
+	api_reply_clear(&r);
+	r = call("GET", "waivers", "host=h2", NULL, T + 1000);
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json,
+	    "waivers")), 0);
+	api_reply_clear(&r);
+
+	/* At T+2500 the first has expired by itself: A.8.5 fails again
+	 * from T+2000. */
+	r = call("GET", "controls/iso27001-2022/A.8.5/history",
+	    "since=1000300", NULL, T + 2500);
+	pts = json_object_get(r.json, "points");
+	ck_assert_uint_eq(json_array_size(pts), 2);
+	assert_point(json_array_get(pts, 0), T + 1000, "waived", 1, 0, 1);
+	assert_point(json_array_get(pts, 1), T + 2000, "fail", 1, 1, 0);
+	ck_assert_int_eq(jint(r.json, "failing_since"), T + 2000);
+	api_reply_clear(&r);
+	r = call("GET", "waivers", "active=1", NULL, T + 2500);
+	list = json_object_get(r.json, "waivers");
+	ck_assert_uint_eq(json_array_size(list), 1);
+	ck_assert_str_eq(jstr(json_array_get(list, 0), "id"), id2);
+	api_reply_clear(&r);
+
+	/* Revoke the role waiver at T+1500: A.8.9 fails from then on. */
+	snprintf(path, sizeof(path), "waivers/%s", id2);
+	r = call("DELETE", path, NULL, NULL, T + 1500);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_int_eq(jint(r.json, "revoked_time"), T + 1500);
+	ck_assert_str_eq(jstr(r.json, "revoked_by"), "token:alice");
+	ck_assert(json_is_false(json_object_get(r.json, "active")));
+	api_reply_clear(&r);
+	r = call("DELETE", path, NULL, NULL, T + 1600);
+	ck_assert_int_eq(r.status, 409);
+	api_reply_clear(&r);
+	r = call("DELETE", "waivers/00000000-0000-4000-8000-000000000000",
+	    NULL, NULL, T + 1600);
+	ck_assert_int_eq(r.status, 404);
+	api_reply_clear(&r);
+	r = call("GET", "controls/iso27001-2022/A.8.9/history",
+	    "since=1000300", NULL, T + 1600);
+	pts = json_object_get(r.json, "points");
+	ck_assert_uint_eq(json_array_size(pts), 3);
+	assert_point(json_array_get(pts, 0), T + 300, "fail", 1, 1, 0);
+	assert_point(json_array_get(pts, 1), T + 1000, "waived", 1, 0, 1);
+	assert_point(json_array_get(pts, 2), T + 1500, "fail", 1, 1, 0);
+	api_reply_clear(&r);
+	(void)id1;
+}
+END_TEST
+
+/* ------------------------------------------------------------ exports */
+
+/* The member name of a ustar archive: its bytes into *data, *len. */
+static int
+tar_member(const unsigned char *p, size_t len, const char *name,
+    const unsigned char **data, size_t *size)
+{
+	size_t off = 0, n;
+
+	while (off + 512 <= len && p[off] != '\0') {
+		ck_assert_int_eq(memcmp(p + off + 257, "ustar", 5), 0);
+		n = strtoul((const char *)p + off + 124, NULL, 8);
+		if (strncmp((const char *)p + off, name, 100) == 0) {
+			*data = p + off + 512;
+			*size = n;
+			return 1;
+		}
+		off += 512 + (n + 511) / 512 * 512;
+	}
+	return 0;
+}
+
+START_TEST(test_evidence_export)
+{
+	struct api_reply r;
+	const unsigned char *m;
+	char name[128], want[256], path[EVIDENCE_PATH_MAX];
+	struct plumb_err err;
+	json_t *sum, *scans;
+	size_t len;
+	FILE *f;
+
+	/*
+	 * A.8.5 (r_ssh) from T+150 to T+250: U1, S2, U2 (V2 at T+220 has
+	 * no mapped rule); S2 fails it.
+	 */
+	r = call("GET", "export/evidence", "framework=iso27001-2022&"
+	    "control=A.8.5&since=1000150&until=1000250", NULL, T + 1000);
+	ck_assert_msg(r.status == 200, "%d %s", r.status, r.msg);
+	ck_assert_str_eq(r.content_type, "application/x-tar");
+	ck_assert_uint_eq(r.text_len % 512, 0);
+	ck_assert(tar_member((unsigned char *)r.text, r.text_len,
+	    "summary.json", &m, &len));
+	ck_assert_ptr_nonnull(sum = json_loadb((const char *)m, len, 0,
+	    NULL));
+	ck_assert_str_eq(jstr(sum, "control"), "A.8.5");
+	scans = json_object_get(sum, "scans");
+	ck_assert_uint_eq(json_array_size(scans), 3);
+	ck_assert_str_eq(jstr(json_array_get(scans, 0), "uuid"), U1);
+	ck_assert_str_eq(jstr(json_array_get(scans, 0), "status"), "pass");
+	ck_assert_str_eq(jstr(json_array_get(scans, 1), "uuid"), S2);
+	ck_assert_str_eq(jstr(json_array_get(scans, 1), "status"), "fail");
+	ck_assert_str_eq(jstr(json_array_get(scans, 1), "sha256"),
+	    scan_sha[1]);
+	ck_assert_str_eq(jstr(json_array_get(scans, 2), "uuid"), U2);
+	json_decref(sum);
+	/* The bundle bytes, unchanged, under their SHA-256. */
+	snprintf(name, sizeof(name), "bundles/%s.p7m", scan_sha[1]);
+	ck_assert(tar_member((unsigned char *)r.text, r.text_len, name, &m,
+	    &len));
+	snprintf(want, sizeof(want), "not really CMS: bundle %s of h1", S2);
+	ck_assert_uint_eq(len, strlen(want));
+	ck_assert_int_eq(memcmp(m, want, len), 0);
+	ck_assert(tar_member((unsigned char *)r.text, r.text_len,
+	    "SHA256SUMS", &m, &len));
+	snprintf(want, sizeof(want), "%s  bundles/%s.p7m\n", scan_sha[1],
+	    scan_sha[1]);
+	ck_assert_ptr_nonnull(memmem(m, len, want, strlen(want)));
+	ck_assert(tar_member((unsigned char *)r.text, r.text_len,
+	    "README.txt", &m, &len));
+	ck_assert(!tar_member((unsigned char *)r.text, r.text_len,
+	    "bundles/x", &m, &len));
+	api_reply_clear(&r);
+	/* Unknown control: 404; missing parameters: 400. */
+	r = call("GET", "export/evidence", "framework=iso27001-2022&"
+	    "control=A.0", NULL, T + 1000);
+	ck_assert_int_eq(r.status, 404);
+	api_reply_clear(&r);
+	r = call("GET", "export/evidence", NULL, NULL, T + 1000);
+	ck_assert_int_eq(r.status, 400);
+	api_reply_clear(&r);
+	/* A tampered evidence file is refused, not exported. */
+	memset(&err, 0, sizeof(err));
+	ck_assert(evidence_path(evdir, scan_sha[1], path, &err) == PLUMB_OK);
+	chmod(path, 0600);
+	ck_assert_ptr_nonnull(f = fopen(path, "a"));
+	fputs("x", f);
+	fclose(f);
+	r = call("GET", "export/evidence", "framework=iso27001-2022&"
+	    "control=A.8.5&since=1000150&until=1000250", NULL, T + 1000);
+	ck_assert_int_eq(r.status, 500);
+	ck_assert_ptr_nonnull(strstr(r.msg, "does not match"));
+	api_reply_clear(&r);
+}
+END_TEST
+
+START_TEST(test_oscal)
+{
+	struct api_reply r;
+	json_t *ar, *res, *f, *fi;
+	size_t i, nsat = 0, nnot = 0;
+	int found = 0;
+
+	r = call("GET", "export/oscal", NULL, NULL, T + 1000);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_ptr_nonnull(ar = json_object_get(r.json,
+	    "assessment-results"));
+	ck_assert_uint_eq(strlen(jstr(ar, "uuid")), 36);
+	ck_assert_str_eq(jstr(json_object_get(ar, "metadata"),
+	    "oscal-version"), "1.1.2");
+	ck_assert_ptr_nonnull(json_object_get(json_object_get(ar, "metadata"),
+	    "last-modified"));
+	ck_assert_ptr_nonnull(json_object_get(json_object_get(ar,
+	    "import-ap"), "href"));
+	res = json_array_get(json_object_get(ar, "results"), 0);
+	ck_assert_ptr_nonnull(res);
+	/* 3 controls x 2 hosts (h3 maps nothing). */
+	f = json_object_get(res, "findings");
+	ck_assert_uint_eq(json_array_size(f), 6);
+	ck_assert_uint_eq(json_array_size(json_object_get(res,
+	    "observations")), 6);
+	ck_assert_uint_eq(json_array_size(json_object_get(json_array_get(
+	    json_object_get(json_object_get(res, "reviewed-controls"),
+	    "control-selections"), 0), "include-controls")), 3);
+	json_array_foreach(f, i, fi) {
+		json_t *tg = json_object_get(fi, "target");
+		const char *state = jstr(json_object_get(tg, "status"),
+		    "state");
+
+		ck_assert_str_eq(jstr(tg, "type"), "objective-id");
+		if (strcmp(state, "satisfied") == 0)
+			nsat++;
+		else if (strcmp(state, "not-satisfied") == 0)
+			nnot++;
+		if (strcmp(jstr(tg, "target-id"), "iso27001-2022_A.8.5") == 0 &&
+		    strcmp(state, "not-satisfied") == 0)
+			found = 1;
+	}
+	ck_assert_uint_eq(nsat, 3);	/* h2 on each control */
+	ck_assert_uint_eq(nnot, 3);	/* h1 on each control */
+	ck_assert_int_eq(found, 1);
+	api_reply_clear(&r);
+	r = call("GET", "export/oscal", "framework=csf2", NULL, T + 1000);
+	ck_assert_uint_eq(json_array_size(json_object_get(json_array_get(
+	    json_object_get(json_object_get(r.json, "assessment-results"),
+	    "results"), 0), "findings")), 2);
+	api_reply_clear(&r);
+}
+END_TEST
+
+static Suite *
+drift_suite(void)
+{
+	Suite *s = suite_create("drift");
+	TCase *tc = tcase_create(getenv("PLUMB_TEST_PG") != NULL &&
+	    *getenv("PLUMB_TEST_PG") != '\0' ? "postgresql" : "sqlite");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_controls_match);
+	tcase_add_test(tc, test_controls_errors);
+	tcase_add_test(tc, test_controls_shipped);
+	tcase_add_test(tc, test_drift_host);
+	tcase_add_test(tc, test_drift_api);
+	tcase_add_test(tc, test_baseline);
+	tcase_add_test(tc, test_controls_status);
+	tcase_add_test(tc, test_history);
+	tcase_add_test(tc, test_waivers);
+	tcase_add_test(tc, test_evidence_export);
+	tcase_add_test(tc, test_oscal);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(drift_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
