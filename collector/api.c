@@ -80,6 +80,16 @@ api_error(struct api_reply *rep, int status, const char *fmt, ...)
 	return PLUMB_OK;
 }
 
+int
+api_reply_list(struct api_reply *rep, const char *key, json_t *list,
+    struct plumb_err *err)
+{
+	/* "o" takes the reference whether or not the pack succeeds. */
+	if ((rep->json = json_pack("{s:o}", key, list)) == NULL)
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	return PLUMB_OK;
+}
+
 void
 api_reply_clear(struct api_reply *rep)
 {
@@ -498,12 +508,8 @@ api_hosts(const struct api_ctx *ctx, const struct api_req *req,
 		if (o == NULL || json_array_append_new(list, o) != 0)
 			goto nomem;
 	}
-	if ((rep->json = json_pack("{s:o}", "hosts", list)) == NULL) {
-		list = NULL;
-		goto nomem;
-	}
+	rc = api_reply_list(rep, "hosts", list, err);
 	list = NULL;
-	rc = PLUMB_OK;
 	goto out;
 nomem:
 	rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
@@ -596,12 +602,8 @@ api_host_scans(const struct api_ctx *ctx, const struct api_req *req,
 		if ((o = api_scan_json(&b[i])) == NULL ||
 		    json_array_append_new(list, o) != 0)
 			goto nomem;
-	if ((rep->json = json_pack("{s:o}", "scans", list)) == NULL) {
-		list = NULL;
-		goto nomem;
-	}
+	rc = api_reply_list(rep, "scans", list, err);
 	list = NULL;
-	rc = PLUMB_OK;
 	goto out;
 nomem:
 	rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");

@@ -143,6 +143,13 @@ const char *api_query_param(const struct api_req *req, const char *name,
 int api_error(struct api_reply *rep, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/*
+ * Answer {"key": list}: rep takes list (always, also on failure, when
+ * it is freed).  PLUMB_OK or PLUMB_ENOMEM with err.
+ */
+int api_reply_list(struct api_reply *rep, const char *key, json_t *list,
+    struct plumb_err *err);
+
 /* Free what rep holds; rep is left zeroed. */
 void api_reply_clear(struct api_reply *rep);
 

@@ -1362,12 +1362,8 @@ controls_api_list(const struct api_ctx *ctx, const struct api_req *req,
 		    json_array_append_new(list, o) != 0)
 			goto nomem;
 	}
-	if ((rep->json = json_pack("{s:o}", "controls", list)) == NULL) {
-		list = NULL;
-		goto nomem;
-	}
 	controls_eval_free(e);
-	return PLUMB_OK;
+	return api_reply_list(rep, "controls", list, err);
 nomem:
 	json_decref(list);
 	controls_eval_free(e);

@@ -652,12 +652,8 @@ drift_api_fleet(const struct api_ctx *ctx, const struct api_req *req,
 	if ((list = json_array()) == NULL ||
 	    drift_json_append(list, all, nall) != 0)
 		goto nomem;
-	if ((rep->json = json_pack("{s:o}", "changes", list)) == NULL) {
-		list = NULL;
-		goto nomem;
-	}
+	rc = api_reply_list(rep, "changes", list, err);
 	list = NULL;
-	rc = PLUMB_OK;
 	goto out;
 nomem:
 	rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");

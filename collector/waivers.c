@@ -239,9 +239,7 @@ waivers_api_list(const struct api_ctx *ctx, const struct api_req *req,
 			goto nomem;
 	}
 	waivers_clear(&set);
-	if ((rep->json = json_pack("{s:o}", "waivers", list)) == NULL)
-		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
-	return PLUMB_OK;
+	return api_reply_list(rep, "waivers", list, err);
 nomem:
 	json_decref(list);
 	waivers_clear(&set);

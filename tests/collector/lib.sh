@@ -17,8 +17,7 @@ export LC_ALL
 
 COLLECTOR=$top_builddir/plumb-collector
 FIXTURE=$top_srcdir/tests/fixtures/xccdf
-passed=0
-failed=0
+. "$top_srcdir/tests/tap.sh"
 collector_pid=
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/plumb-collector.XXXXXX") || exit 99
@@ -28,28 +27,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
-
-ok() {
-	passed=$((passed + 1))
-	echo "ok - $*"
-}
-
-not_ok() {
-	failed=$((failed + 1))
-	echo "not ok - $*"
-}
-
-check() {
-	d=$1
-	shift
-	if "$@"; then ok "$d"; else not_ok "$d"; fi
-}
-
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit $?
-}
 
 for f in "$PLUMB" "$COLLECTOR"; do
 	if [ ! -x "$f" ]; then

@@ -17,8 +17,7 @@ COLLECTOR=$top_builddir/tests/tools/test-collector
 UPLOAD_ONE=$top_builddir/tests/tools/upload-one
 FIXTURE=$top_srcdir/tests/fixtures/xccdf
 
-passed=0
-failed=0
+. "$top_srcdir/tests/tap.sh"
 server_pid=
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/plumb-delivery.XXXXXX") || exit 99
@@ -43,29 +42,6 @@ if ! sh "$top_srcdir/tests/pki/make-pki.sh" "$pki"; then
 	echo "0 passed, 1 failed"
 	exit 1
 fi
-
-ok() {
-	passed=$((passed + 1))
-	echo "ok - $*"
-}
-
-not_ok() {
-	failed=$((failed + 1))
-	echo "not ok - $*"
-}
-
-# check DESCRIPTION COMMAND...: a test that passes when COMMAND does.
-check() {
-	d=$1
-	shift
-	if "$@"; then ok "$d"; else not_ok "$d"; fi
-}
-
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit $?
-}
 
 # start_server [--port N] [--cert NAME] [test-collector options...]:
 # start the collector with server certificate NAME (default "server")

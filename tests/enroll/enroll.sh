@@ -25,8 +25,7 @@ export LC_ALL
 COLLECTOR=$top_builddir/plumb-collector
 PKI="sh $top_srcdir/packaging/plumb-pki"
 FIXTURE=$top_srcdir/tests/fixtures/xccdf
-passed=0
-failed=0
+. "$top_srcdir/tests/tap.sh"
 collector_pid=
 
 for t in openssl sqlite3; do
@@ -50,22 +49,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
-
-ok() {
-	passed=$((passed + 1))
-	echo "ok - $*"
-}
-
-not_ok() {
-	failed=$((failed + 1))
-	echo "not ok - $*"
-}
-
-check() {
-	d=$1
-	shift
-	if "$@"; then ok "$d"; else not_ok "$d"; fi
-}
 
 finish() {
 	[ -s "$tmp/collector.err" ] && sed 's/^/# collector: /' \

@@ -70,8 +70,10 @@ cat >"$tmp/print.mk" <<'MK'
 print-%:
 	@printf '%s\n' '$($*)'
 MK
+# (Under "make fuzz" MAKEFLAGS would add "Entering directory" lines.)
 mkvar() {
-	make -s -f Makefile -f "$tmp/print.mk" "print-$1" | tail -n 1
+	MAKEFLAGS= MFLAGS= make -s --no-print-directory -f Makefile \
+	    -f "$tmp/print.mk" "print-$1" | tail -n 1
 }
 cppflags="-I$build -I$cfgsrc/collector $(mkvar AM_CPPFLAGS)"
 plumb_libs=$(mkvar PLUMB_LIBS)

@@ -32,18 +32,7 @@ done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/plumb-man.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 1' HUP INT TERM
-passed=0
-failed=0
-
-ok() {
-	passed=$((passed + 1))
-	echo "ok - $*"
-}
-
-not_ok() {
-	failed=$((failed + 1))
-	echo "not ok - $*"
-}
+. "$top_srcdir/tests/tap.sh"
 
 # render PAGE: plain ASCII text of a page, no overstrike, no hyphenation
 # breaks (a very wide line keeps "--tailoring-file" in one piece).
