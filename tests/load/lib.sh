@@ -20,8 +20,7 @@ export LC_ALL
 COLLECTOR=$top_builddir/plumb-collector
 LOADER=$top_builddir/tests/tools/load-agents
 PKI=$top_srcdir/packaging/plumb-pki
-passed=0
-failed=0
+. "$top_srcdir/tests/tap.sh"
 collector_pid=
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/plumb-load.XXXXXX") || exit 99
@@ -35,28 +34,6 @@ load_cleanup() {
 }
 trap load_cleanup EXIT
 trap 'exit 1' HUP INT TERM
-
-ok() {
-	passed=$((passed + 1))
-	echo "ok - $*"
-}
-
-not_ok() {
-	failed=$((failed + 1))
-	echo "not ok - $*"
-}
-
-check() {
-	d=$1
-	shift
-	if "$@"; then ok "$d"; else not_ok "$d"; fi
-}
-
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit $?
-}
 
 # need TOOL...: skip (77) when one is missing.
 need() {
