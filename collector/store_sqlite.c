@@ -292,7 +292,7 @@ store_sqlite_open(struct store *s, const char *url, struct plumb_err *err)
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	const char *path = url, *mode;
-	int rc;
+	int rc, step, i;
 
 	if (strncmp(path, "sqlite:", 7) == 0)
 		path += 7;
@@ -314,7 +314,15 @@ store_sqlite_open(struct store *s, const char *url, struct plumb_err *err)
 	if ((rc = store_sqlite_prepare(s, "PRAGMA journal_mode=WAL", &st,
 	    err)) != 0)
 		goto out;
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	/* Switching a new database to WAL takes an exclusive lock, and
+	 * SQLite answers BUSY at once (no busy handler) when another
+	 * process opens it at the same moment: retry for the busy time. */
+	for (i = 0; (step = sqlite3_step(st)) == SQLITE_BUSY &&
+	    i < STORE_BUSY_MS / 10; i++) {
+		sqlite3_reset(st);
+		sqlite3_sleep(10);
+	}
+	if (step != SQLITE_ROW) {
 		rc = store_sqlite_err(s, err, PLUMB_EIO, "journal_mode");
 		goto out;
 	}
