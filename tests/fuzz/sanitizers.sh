@@ -36,6 +36,12 @@ fi
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1:detect_stack_use_after_return=1
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS UBSAN_OPTIONS
+# ASan's shadow memory and quarantine roughly triple a process's peak
+# RSS and slow it several times: the hostile-input tests' resource
+# bounds are for the normal build, so widen them here.
+HOSTILE_RSS_KB=1048576
+HOSTILE_TIMEOUT=120
+export HOSTILE_RSS_KB HOSTILE_TIMEOUT
 
 echo "==== make"
 make -j"$jobs" >make.log 2>&1 || { tail -n 60 make.log >&2; exit 1; }
