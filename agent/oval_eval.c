@@ -816,6 +816,7 @@ set_eval(struct oval_session *s, xmlNodePtr set, enum oval_flag *flag,
 	s->depth++;
 	if (oval_set_op_parse(oval_attr(set, "set_operator"), &op) != 0) {
 		*flag = OVAL_FLAG_ERROR;
+		free(*msg);
 		*msg = msgf("invalid set_operator '%s'",
 		    oval_attr(set, "set_operator"));
 		goto out;
@@ -825,6 +826,7 @@ set_eval(struct oval_session *s, xmlNodePtr set, enum oval_flag *flag,
 			continue;
 		if (nops == 2) {
 			*flag = OVAL_FLAG_ERROR;
+			free(*msg);
 			*msg = msgf("a set has more than two "
 			    "operands");
 			goto out;
@@ -844,6 +846,7 @@ set_eval(struct oval_session *s, xmlNodePtr set, enum oval_flag *flag,
 	}
 	if (nops == 0) {
 		*flag = OVAL_FLAG_ERROR;
+		free(*msg);
 		*msg = msgf("empty set");
 		goto out;
 	}
@@ -952,6 +955,7 @@ req_build(struct oval_session *s, const struct oval_node *n,
 		    &bad);
 		if (bad != NULL) {
 			*flag = OVAL_FLAG_ERROR;
+			free(*msg);
 			*msg = msgf("invalid %s on <%s>", bad,
 			    e->name);
 			return PLUMB_OK;
@@ -964,6 +968,7 @@ req_build(struct oval_session *s, const struct oval_node *n,
 				if (rc == PLUMB_ENOMEM)
 					return rc;
 				*flag = OVAL_FLAG_ERROR;
+				free(*msg);
 				*msg = msgf("cannot evaluate "
 				    "variable %s%s", ref, rc == PLUMB_ENOENT ?
 				    " (no such variable)" : " (a cycle)");
@@ -981,12 +986,14 @@ req_build(struct oval_session *s, const struct oval_node *n,
 			if (vr->rc != 0) {
 				*flag = vr->rc == PLUMB_ELIMIT ?
 				    OVAL_FLAG_ERROR : OVAL_FLAG_DOES_NOT_EXIST;
+				free(*msg);
 				*msg = msgf("%s", vr->msg ? vr->msg :
 				    plumb_strerror(vr->rc));
 				return PLUMB_OK;
 			}
 			if (vr->vals.n == 0) {
 				*flag = OVAL_FLAG_DOES_NOT_EXIST;
+				free(*msg);
 				*msg = msgf("variable %s has no "
 				    "values", ref);
 				return PLUMB_OK;

@@ -105,12 +105,15 @@ static const char doc_basic[] = HEAD
 "  <criterion test_ref=\"oval:t:tst:4\"/></criteria></definition>\n"
 " <definition id=\"oval:t:def:7\" version=\"1\" class=\"compliance\"><criteria>"
 "  <criterion test_ref=\"oval:t:tst:5\"/></criteria></definition>\n"
+" <definition id=\"oval:t:def:8\" version=\"1\" class=\"compliance\"><criteria>"
+"  <criterion test_ref=\"oval:t:tst:6\"/></criteria></definition>\n"
 "</definitions>\n<tests>\n"
 VTEST(1, "oval:t:obj:1", "<ind:state state_ref=\"oval:t:ste:1\"/>", "")
 VTEST(2, "oval:t:obj:1", "<ind:state state_ref=\"oval:t:ste:2\"/>", "")
 VTEST(3, "oval:t:obj:3", "", "")
 VTEST(4, "oval:t:obj:4", "", "check_existence=\"none_exist\"")
 VTEST(5, "oval:t:obj:5", "", "")
+VTEST(6, "oval:t:obj:7", "", "")
 "</tests>\n<objects>\n"
 " <ind:variable_object id=\"oval:t:obj:1\" version=\"1\"><ind:var_ref>oval:t:var:1</ind:var_ref></ind:variable_object>\n"
 " <ind:variable_object id=\"oval:t:obj:2\" version=\"1\"><ind:var_ref operation=\"pattern match\">^oval:t:var:[12]$</ind:var_ref></ind:variable_object>\n"
@@ -124,6 +127,10 @@ VTEST(5, "oval:t:obj:5", "", "")
 " <ind:variable_object id=\"oval:t:obj:5\" version=\"1\"><set>"
 "  <object_reference>oval:t:obj:5</object_reference></set></ind:variable_object>\n"
 " <ind:variable_object id=\"oval:t:obj:6\" version=\"1\"><ind:var_ref operation=\"pattern match\">^nomatch$</ind:var_ref></ind:variable_object>\n"
+/* obj 7: three operands (the schema allows two), the first unknown */
+" <ind:variable_object id=\"oval:t:obj:7\" version=\"1\"><set>"
+"  <object_reference>oval:t:obj:99</object_reference><object_reference>oval:t:obj:1</object_reference>"
+"  <object_reference>oval:t:obj:1</object_reference></set></ind:variable_object>\n"
 "</objects>\n<states>\n"
 " <ind:variable_state id=\"oval:t:ste:1\" version=\"1\"><ind:value datatype=\"int\" operation=\"greater than\">5</ind:value></ind:variable_state>\n"
 " <ind:variable_state id=\"oval:t:ste:2\" version=\"1\"><ind:value>nope</ind:value></ind:variable_state>\n"
@@ -158,6 +165,13 @@ START_TEST(test_criteria_and_sets)
 	ck_assert_int_eq(or->flag, OVAL_FLAG_DOES_NOT_EXIST);
 	/* a set referring to its own object: error */
 	ck_assert_int_eq(eval_one(s, "oval:t:def:7"), OVAL_R_ERROR);
+	/* three operands: error, saying so (the unknown object's message
+	 * replaced, not leaked: found by fuzz_oval under LeakSanitizer) */
+	ck_assert_int_eq(eval_one(s, "oval:t:def:8"), OVAL_R_ERROR);
+	or = oval_session_obj(s, oval_doc_get(doc, "oval:t:obj:7"));
+	ck_assert_ptr_nonnull(or);
+	ck_assert_int_eq(or->flag, OVAL_FLAG_ERROR);
+	ck_assert_str_eq(or->msg, "a set has more than two operands");
 	/* The var 1 item is shared by obj 1 and obj 2: stored once. */
 	ck_assert_uint_eq(oval_session_items(s)->n, 2);
 	ck_assert_int_eq(oval_session_eval(s, "oval:t:def:99", &(const
@@ -187,7 +201,7 @@ START_TEST(test_results_document)
 	/* Every definition has a result; def:1's criterion is true, and
 	 * the shared var 1 item is stored once with its value. */
 	ck_assert_int_eq(xpath_count(res, "//*[local-name()='definition' "
-	    "and @result]"), 7);
+	    "and @result]"), 8);
 	ck_assert_int_eq(xpath_count(res, "//*[local-name()='criterion' and "
 	    "@test_ref='oval:t:tst:1' and @result='true']"), 1);
 	ck_assert_int_eq(xpath_count(res, "//*[local-name()='variable_item']"),
