@@ -447,38 +447,24 @@ out:
 }
 
 int
-bundle_archive_member(const unsigned char *gz, size_t gzlen,
-    const char *name, unsigned char **data, size_t *len,
-    struct plumb_err *err)
+bundle_tar_member(const unsigned char *tar, size_t len, const char *name,
+    const unsigned char **data, size_t *dlen, struct plumb_err *err)
 {
 	struct bundle_found found[BUNDLE_MAX_MEMBERS];
-	struct bundle_buf tar = { NULL, 0, 0 };
 	size_t nfound = 0, i;
 	int rc;
 
 	*data = NULL;
-	*len = 0;
-	if ((rc = bundle_gunzip(gz, gzlen, &tar, err)) != 0 ||
-	    (rc = bundle_tar_parse(tar.p, tar.len, found, &nfound, err)) != 0)
-		goto out;
+	*dlen = 0;
+	if ((rc = bundle_tar_parse(tar, len, found, &nfound, err)) != 0)
+		return rc;
 	for (i = 0; i < nfound; i++)
-		if (strcmp(found[i].name, name) == 0)
-			break;
-	if (i == nfound) {
-		rc = plumb_err_set(err, PLUMB_ENOENT, "archive has no %s",
-		    name);
-		goto out;
-	}
-	if ((*data = malloc(found[i].len + 1)) == NULL) {
-		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
-		goto out;
-	}
-	memcpy(*data, found[i].data, found[i].len);
-	(*data)[found[i].len] = '\0';
-	*len = found[i].len;
-out:
-	bundle_buf_free(&tar);
-	return rc;
+		if (strcmp(found[i].name, name) == 0) {
+			*data = found[i].data;
+			*dlen = found[i].len;
+			return PLUMB_OK;
+		}
+	return plumb_err_set(err, PLUMB_ENOENT, "archive has no %s", name);
 }
 
 /* ------------------------------------------------------------- manifest */
@@ -1188,84 +1174,59 @@ out:
 }
 
 int
-bundle_verify(const char *path, const char *ca_file,
-    struct bundle_info *info, struct plumb_err *err)
+bundle_verify_mem(const unsigned char *der, size_t len, X509_STORE *trust,
+    struct bundle_verified *v, struct plumb_err *err)
 {
-	struct bundle_buf tar = { NULL, 0, 0 }, der = { NULL, 0, 0 };
+	struct bundle_buf tar = { NULL, 0, 0 };
+	struct bundle_info *info = &v->info;
 	CMS_ContentInfo *cms = NULL;
 	STACK_OF(X509) *signers = NULL;
-	X509_STORE *store = NULL;
 	BIO *out = NULL;
-	const unsigned char *dp;
-	struct stat st;
+	const unsigned char *dp = der;
 	char ebuf[PLUMB_ERR_MSG_MAX - 64];
 	unsigned char *content;
 	long clen;
 	int rc;
 
-	memset(info, 0, sizeof(*info));
+	memset(v, 0, sizeof(*v));
 	ERR_clear_error();
-	if (stat(path, &st) != 0)
-		return plumb_err_set(err, errno == ENOENT ? PLUMB_ENOENT :
-		    PLUMB_EIO, "%s: %s", path, strerror(errno));
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size >
-	    (uint64_t)BUNDLE_MAX_BYTES)
+	if (len > BUNDLE_MAX_BYTES)
 		return plumb_err_set(err, PLUMB_ELIMIT,
-		    "%s: not a regular file of at most %zu bytes", path,
-		    BUNDLE_MAX_BYTES);
-	/* Trust anchors: the CA file and nothing else (no default paths). */
-	if ((store = X509_STORE_new()) == NULL ||
-	    X509_STORE_load_file(store, ca_file) != 1) {
-		keyfile_ssl_error(ebuf, sizeof(ebuf));
-		rc = plumb_err_set(err, PLUMB_EIO, "%s: cannot load CA: %s",
-		    ca_file, ebuf);
-		goto out;
-	}
-	if ((rc = bundle_read(path, &der, err)) != PLUMB_OK)
-		goto out;
-	dp = der.p;
-	if ((cms = d2i_CMS_ContentInfo(NULL, &dp, (long)der.len)) == NULL ||
-	    bundle_der_check(der.p, der.len) != 0) {
+		    "larger than %zu bytes", BUNDLE_MAX_BYTES);
+	if ((cms = d2i_CMS_ContentInfo(NULL, &dp, (long)len)) == NULL ||
+	    bundle_der_check(der, len) != 0) {
 		keyfile_ssl_error(ebuf, sizeof(ebuf));
 		rc = plumb_err_set(err, PLUMB_EPARSE,
-		    "%s: not a DER CMS SignedData as plumb writes them%s%s",
-		    path, ebuf[0] != '\0' && cms == NULL ? ": " : "",
+		    "not a DER CMS SignedData as plumb writes them%s%s",
+		    ebuf[0] != '\0' && cms == NULL ? ": " : "",
 		    cms == NULL ? ebuf : "");
 		goto out;
 	}
 	if (OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed) {
-		rc = plumb_err_set(err, PLUMB_EPARSE,
-		    "%s: not a CMS SignedData", path);
+		rc = plumb_err_set(err, PLUMB_EPARSE, "not a CMS SignedData");
 		goto out;
 	}
 	if ((out = BIO_new(BIO_s_mem())) == NULL ||
-	    CMS_verify(cms, NULL, store, NULL, out, CMS_BINARY) != 1) {
+	    CMS_verify(cms, NULL, trust, NULL, out, CMS_BINARY) != 1) {
 		keyfile_ssl_error(ebuf, sizeof(ebuf));
 		rc = plumb_err_set(err, PLUMB_EPARSE,
-		    "%s: signature does not verify: %s", path, ebuf);
+		    "signature does not verify: %s", ebuf);
 		goto out;
 	}
 	if ((signers = CMS_get0_signers(cms)) == NULL ||
 	    sk_X509_num(signers) != 1) {
 		rc = plumb_err_set(err, PLUMB_EPARSE,
-		    "%s: expected exactly one signer", path);
+		    "expected exactly one signer");
 		goto out;
 	}
 	if ((rc = bundle_cms_strict(cms, sk_X509_value(signers, 0),
-	    err)) != PLUMB_OK) {
-		char reason[PLUMB_ERR_MSG_MAX];
-
-		snprintf(reason, sizeof(reason), "%s",
-		    err != NULL ? err->msg : "");
-		plumb_err_set(err, rc, "%s: %s", path, reason);
+	    err)) != PLUMB_OK)
 		goto out;
-	}
 	bundle_subject(sk_X509_value(signers, 0), info->signer,
 	    sizeof(info->signer));
 	info->signing_time = bundle_signing_time(cms);
 	if ((clen = BIO_get_mem_data(out, (char **)&content)) <= 0) {
-		rc = plumb_err_set(err, PLUMB_EPARSE, "%s: empty content",
-		    path);
+		rc = plumb_err_set(err, PLUMB_EPARSE, "empty content");
 		goto out;
 	}
 	if (bundle_sha256_hex(content, (size_t)clen,
@@ -1274,15 +1235,16 @@ bundle_verify(const char *path, const char *ca_file,
 		goto out;
 	}
 	if ((rc = bundle_gunzip(content, (size_t)clen, &tar, err)) != 0 ||
-	    (rc = bundle_check_manifest(tar.p, tar.len, info, err)) != 0) {
-		/* Prefix the file name, keeping the reason. */
-		char reason[PLUMB_ERR_MSG_MAX];
-
-		snprintf(reason, sizeof(reason), "%s",
-		    err != NULL ? err->msg : "");
-		plumb_err_set(err, rc, "%s: %s", path, reason);
+	    (rc = bundle_check_manifest(tar.p, tar.len, info, err)) != 0)
+		goto out;
+	if (X509_up_ref(sk_X509_value(signers, 0)) != 1) {
+		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 		goto out;
 	}
+	v->signer = sk_X509_value(signers, 0);
+	v->tar = tar.p;
+	v->tarlen = tar.len;
+	tar.p = NULL;
 	rc = PLUMB_OK;
 out:
 	if (rc != PLUMB_OK)
@@ -1291,8 +1253,72 @@ out:
 	sk_X509_free(signers);
 	BIO_free(out);
 	CMS_ContentInfo_free(cms);
-	X509_STORE_free(store);
 	bundle_buf_free(&tar);
+	return rc;
+}
+
+void
+bundle_verified_free(struct bundle_verified *v)
+{
+	X509_free(v->signer);
+	free(v->tar);
+	memset(v, 0, sizeof(*v));
+}
+
+int
+bundle_verify(const char *path, const char *ca_file,
+    struct bundle_info *info, struct plumb_err *err)
+{
+	struct bundle_buf der = { NULL, 0, 0 };
+	struct bundle_verified v;
+	X509_STORE *store = NULL;
+	struct stat st;
+	char reason[PLUMB_ERR_MSG_MAX];
+	int rc;
+
+	memset(info, 0, sizeof(*info));
+	memset(&v, 0, sizeof(v));
+	if (stat(path, &st) != 0)
+		return plumb_err_set(err, errno == ENOENT ? PLUMB_ENOENT :
+		    PLUMB_EIO, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size >
+	    (uint64_t)BUNDLE_MAX_BYTES)
+		return plumb_err_set(err, PLUMB_ELIMIT,
+		    "%s: not a regular file of at most %zu bytes", path,
+		    BUNDLE_MAX_BYTES);
+	if ((rc = bundle_trust_load(ca_file, &store, err)) != PLUMB_OK ||
+	    (rc = bundle_read(path, &der, err)) != PLUMB_OK)
+		goto out;
+	if ((rc = bundle_verify_mem(der.p, der.len, store, &v,
+	    err)) != PLUMB_OK) {
+		/* Prefix the file name, keeping the reason. */
+		snprintf(reason, sizeof(reason), "%s",
+		    err != NULL ? err->msg : "");
+		plumb_err_set(err, rc, "%s: %s", path, reason);
+		goto out;
+	}
+	*info = v.info;
+out:
+	bundle_verified_free(&v);
+	X509_STORE_free(store);
 	bundle_buf_free(&der);
 	return rc;
+}
+
+int
+bundle_trust_load(const char *ca_file, X509_STORE **out,
+    struct plumb_err *err)
+{
+	char ebuf[PLUMB_ERR_MSG_MAX - 64];
+
+	/* The CA file and nothing else (no default paths). */
+	if ((*out = X509_STORE_new()) == NULL ||
+	    X509_STORE_load_file(*out, ca_file) != 1) {
+		keyfile_ssl_error(ebuf, sizeof(ebuf));
+		X509_STORE_free(*out);
+		*out = NULL;
+		return plumb_err_set(err, PLUMB_EIO, "%s: cannot load CA: %s",
+		    ca_file, ebuf);
+	}
+	return PLUMB_OK;
 }

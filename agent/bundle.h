@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include <openssl/types.h>
+
 #include "plumb/error.h"
 
 #define BUNDLE_UUID_LEN	36	/* 8-4-4-4-12 hex, RFC 4122 version 4 */
@@ -51,20 +53,44 @@ int bundle_create(const char *path, const char *host,
 /*
  * Verify the bundle at path against the CA file (chain and signature;
  * the manifest's digests against the members).  0 with info filled, or
- * PLUMB_EPARSE/EIO with err saying what failed.  Never trusts content
- * it could not verify.
+ * PLUMB_EPARSE/EIO with err saying what failed (the path first).  Never
+ * trusts content it could not verify.
  */
 int bundle_verify(const char *path, const char *ca_file,
     struct bundle_info *info, struct plumb_err *err);
 
+/* A bundle verified in memory (bundle_verify_mem); owns what it holds. */
+struct bundle_verified {
+	struct bundle_info info;
+	X509 *signer;		/* the signer certificate the bundle carries */
+	unsigned char *tar;	/* the archive, inflated: one allocation */
+	size_t tarlen;
+};
+
 /*
- * The member called name of a bundle's archive: gz is the gzip'ed ustar
- * a bundle encapsulates (check it with bundle_verify first).  *data
- * (NUL-terminated, the caller frees) and *len; PLUMB_ENOENT when there
- * is no such member, PLUMB_EPARSE / PLUMB_ELIMIT for a broken archive.
+ * bundle_verify() of the len bytes at der against trust (the anchors a
+ * caller keeps loaded: bundle_trust_load), for callers that verify many
+ * bundles: the CMS is parsed and the archive inflated once, and both
+ * the signer certificate and the archive are handed back in *v, to be
+ * released with bundle_verified_free().  *v is zeroed on failure.
  */
-int bundle_archive_member(const unsigned char *gz, size_t gzlen,
-    const char *name, unsigned char **data, size_t *len,
+int bundle_verify_mem(const unsigned char *der, size_t len,
+    X509_STORE *trust, struct bundle_verified *v, struct plumb_err *err);
+void bundle_verified_free(struct bundle_verified *v);
+
+/* A trust store holding the certificates of ca_file and nothing else
+ * (no default paths); *out is the caller's (X509_STORE_free). */
+int bundle_trust_load(const char *ca_file, X509_STORE **out,
+    struct plumb_err *err);
+
+/*
+ * The member called name of a verified archive (tar, len: the inflated
+ * ustar of bundle_verified): *data points into tar, *dlen bytes, not
+ * NUL-terminated.  PLUMB_ENOENT when there is no such member,
+ * PLUMB_EPARSE / PLUMB_ELIMIT for a broken archive.
+ */
+int bundle_tar_member(const unsigned char *tar, size_t len,
+    const char *name, const unsigned char **data, size_t *dlen,
     struct plumb_err *err);
 
 #define BUNDLE_TAR_BLOCK	512	/* ustar header and data blocks */

@@ -1,7 +1,6 @@
 /*
  * evidence.c - content-addressed raw bundles (evidence.h), written
- * atomically: temporary file, fsync, link(2) into place, fsync of the
- * directory.
+ * atomically: temporary file, flush, link(2) into place, flush.
  */
 #include "config.h"
 
@@ -17,6 +16,7 @@
 #include <openssl/evp.h>
 
 #include "plumb/error.h"
+#include "plumb/fssync.h"
 #include "evidence.h"
 
 /* A digest is exactly 64 lower-case hex digits (it becomes a name). */
@@ -39,22 +39,6 @@ evidence_mkdir(const char *path, struct plumb_err *err)
 		return plumb_err_set(err, PLUMB_EIO, "%s: %s", path,
 		    strerror(errno));
 	return PLUMB_OK;
-}
-
-/* fsync a directory so a new name in it survives a crash. */
-static int
-evidence_sync_dir(const char *path, struct plumb_err *err)
-{
-	int fd, rc = PLUMB_OK;
-
-	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return plumb_err_set(err, PLUMB_EIO, "%s: %s", path,
-		    strerror(errno));
-	if (fsync(fd) != 0)
-		rc = plumb_err_set(err, PLUMB_EIO, "%s: fsync: %s", path,
-		    strerror(errno));
-	close(fd);
-	return rc;
 }
 
 int
@@ -131,11 +115,6 @@ evidence_write_tmp(const char *dir, const void *data, size_t len,
 		}
 		off += (size_t)w;
 	}
-	if (fsync(fd) != 0) {
-		rc = plumb_err_set(err, PLUMB_EIO, "%s: fsync: %s", tmp,
-		    strerror(errno));
-		goto fail;
-	}
 	if (close(fd) != 0) {
 		fd = -1;
 		rc = plumb_err_set(err, PLUMB_EIO, "%s: %s", tmp,
@@ -190,10 +169,13 @@ evidence_commit(const char *dir, const char *tmp, const char *sha256,
 		*existed = 1;
 	}
 	unlink(tmp);
-	if ((rc = evidence_sync_dir(sub, err)) != 0 ||
-	    (rc = evidence_sync_dir(dir, err)) != 0)
-		return rc;
 	return PLUMB_OK;
+}
+
+int
+evidence_sync(const char *dir, struct plumb_err *err)
+{
+	return fssync(dir, err);
 }
 
 int

@@ -1,13 +1,15 @@
 /*
  * ingest.c - one uploaded bundle from body to storage (ingest.h).
  *
- * Order: size, rate limit, uuid header, evidence temporary file,
- * bundle_verify() (signature, chain to agent_ca, manifest digests), the
- * uuid of the manifest, identity (signer = TLS client certificate,
- * which names the host), summary.json out of the verified archive,
- * duplicate check, evidence into place, one store transaction.  The
- * evidence file goes in before the row: a crash between the two leaves
- * an unreferenced file, never a row without its evidence.
+ * Order: size, rate limit, uuid header, bundle_verify_mem()
+ * (signature, chain to agent_ca, manifest digests), the uuid of the
+ * manifest, identity (signer = TLS client certificate, which names the
+ * host), summary.json out of the verified archive: ingest_check(), in
+ * memory.  Then, for a batch: duplicate check, evidence files written,
+ * flushed, linked into place and flushed, one store transaction:
+ * ingest_store().  The evidence goes in before the rows: a crash
+ * between the two leaves unreferenced files, never a row without its
+ * evidence.
  */
 #include "config.h"
 
@@ -43,10 +45,27 @@ struct ingest_bucket {
 	int used;
 };
 
+/* One upload between ingest_check() and ingest_store(). */
+struct ingest_job {
+	struct ingest_result res;	/* status 0 until stored or refused */
+	void *ctx;			/* the caller's */
+	struct timespec t0;		/* ingest_check() began */
+	unsigned char *body;		/* the signed bundle: the evidence */
+	size_t len;
+	struct store_host h;
+	struct store_bundle *b;
+	struct store_rule *rules;
+	size_t nrules;
+	char tmp[EVIDENCE_PATH_MAX];	/* evidence not yet in place */
+	int committed;			/* evidence in place */
+	int existed;			/* ... and was there before */
+	struct ingest_job *same;	/* earlier job of the batch, same uuid */
+};
+
 struct ingest {
 	struct store *store;
 	char *evidence_dir;
-	char *agent_ca;
+	X509_STORE *trust;		/* agent_ca, loaded once */
 	size_t max_bytes;
 	unsigned rate_per_min;
 	struct ingest_bucket *buckets;	/* INGEST_RATE_SLOTS */
@@ -57,15 +76,19 @@ ingest_new(const struct ingest_opts *o, struct ingest **out,
     struct plumb_err *err)
 {
 	struct ingest *ig;
+	int rc;
 
 	*out = NULL;
 	if ((ig = calloc(1, sizeof(*ig))) == NULL ||
 	    (ig->evidence_dir = strdup(o->evidence_dir)) == NULL ||
-	    (ig->agent_ca = strdup(o->agent_ca)) == NULL ||
 	    (ig->buckets = calloc(INGEST_RATE_SLOTS,
 	    sizeof(*ig->buckets))) == NULL) {
 		ingest_free(ig);
 		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	}
+	if ((rc = bundle_trust_load(o->agent_ca, &ig->trust, err)) != 0) {
+		ingest_free(ig);
+		return rc;
 	}
 	ig->store = o->store;
 	ig->max_bytes = o->max_bytes;
@@ -80,7 +103,7 @@ ingest_free(struct ingest *ig)
 	if (ig == NULL)
 		return;
 	free(ig->evidence_dir);
-	free(ig->agent_ca);
+	X509_STORE_free(ig->trust);
 	free(ig->buckets);
 	free(ig);
 }
@@ -222,82 +245,6 @@ ingest_cert_names(X509 *cert, const char *host)
 	return found;
 }
 
-/*
- * The verified bundle's signer must be the TLS client: exactly one
- * SignerInfo, it identifies client, and the certificate the bundle
- * carries for it is the client certificate byte for byte.  Also hands
- * back the encapsulated archive (gzip'ed ustar), owned by *cmsp.
- */
-static int
-ingest_signer_is_client(const unsigned char *der, size_t len, X509 *client,
-    CMS_ContentInfo **cmsp, const unsigned char **arch, size_t *archlen,
-    struct plumb_err *err)
-{
-	STACK_OF(CMS_SignerInfo) *sis;
-	STACK_OF(X509) *certs = NULL;
-	CMS_SignerInfo *si;
-	ASN1_OCTET_STRING **content;
-	unsigned char *cder = NULL, *xder = NULL;
-	const unsigned char *p = der;
-	int i, clen, xlen, rc = PLUMB_EINVAL, same = 0;
-
-	*cmsp = NULL;
-	*arch = NULL;
-	*archlen = 0;
-	if (len > LONG_MAX ||
-	    (*cmsp = d2i_CMS_ContentInfo(NULL, &p, (long)len)) == NULL)
-		return plumb_err_set(err, PLUMB_EPARSE, "not a CMS bundle");
-	if ((sis = CMS_get0_SignerInfos(*cmsp)) == NULL ||
-	    sk_CMS_SignerInfo_num(sis) != 1)
-		return plumb_err_set(err, PLUMB_EPARSE,
-		    "bundle must have exactly one signer");
-	si = sk_CMS_SignerInfo_value(sis, 0);
-	if (CMS_SignerInfo_cert_cmp(si, client) != 0) {
-		rc = plumb_err_set(err, PLUMB_EINVAL, "bundle was signed by "
-		    "another certificate than this connection's");
-		goto out;
-	}
-	if ((clen = i2d_X509(client, &cder)) <= 0) {
-		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
-		goto out;
-	}
-	certs = CMS_get1_certs(*cmsp);
-	for (i = 0; certs != NULL && i < sk_X509_num(certs); i++) {
-		X509 *x = sk_X509_value(certs, i);
-
-		if (CMS_SignerInfo_cert_cmp(si, x) != 0)
-			continue;
-		OPENSSL_free(xder);
-		xder = NULL;
-		if ((xlen = i2d_X509(x, &xder)) == clen &&
-		    memcmp(xder, cder, (size_t)clen) == 0)
-			same = 1;
-		else {
-			same = 0;
-			break;
-		}
-	}
-	if (!same) {
-		rc = plumb_err_set(err, PLUMB_EINVAL, "the bundle's signer "
-		    "certificate is not this connection's client "
-		    "certificate");
-		goto out;
-	}
-	if ((content = CMS_get0_content(*cmsp)) == NULL || *content == NULL) {
-		rc = plumb_err_set(err, PLUMB_EPARSE,
-		    "bundle has no encapsulated content");
-		goto out;
-	}
-	*arch = ASN1_STRING_get0_data(*content);
-	*archlen = (size_t)ASN1_STRING_length(*content);
-	rc = PLUMB_OK;
-out:
-	OPENSSL_free(cder);
-	OPENSSL_free(xder);
-	sk_X509_pop_free(certs, X509_free);
-	return rc;
-}
-
 static void
 ingest_say(struct ingest_result *res, int status, const char *reason,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -354,24 +301,30 @@ ingest_is_cms(const unsigned char *body, size_t len)
 	return ok;
 }
 
-static void
-ingest_bundle_run(struct ingest *ig, X509 *client, const char *uuid,
-    const unsigned char *body, size_t len, time_t now,
-    struct ingest_result *res)
+static double
+ingest_since(const struct timespec *t0)
 {
-	struct bundle_info info;
-	struct store_bundle *b = NULL;
-	struct store_rule *rules = NULL;
-	struct store_host h;
-	struct plumb_err err;
-	CMS_ContentInfo *cms = NULL;
-	const unsigned char *arch;
-	unsigned char *sum = NULL, md[32];
-	char tmp[EVIDENCE_PATH_MAX] = "", hex[STORE_SHA256_HEX];
-	size_t archlen, sumlen, nrules = 0;
-	int exists, existed = 0, dup;
+	struct timespec t1;
 
-	memset(res, 0, sizeof(*res));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* The checks of ingest_check(); a job in *job when all passed. */
+static void
+ingest_check_run(struct ingest *ig, X509 *client, const char *uuid,
+    const unsigned char *body, size_t len, time_t now,
+    struct ingest_result *res, struct ingest_job **job)
+{
+	struct bundle_verified v;
+	struct ingest_job *j = NULL;
+	struct plumb_err err;
+	const unsigned char *sum;
+	unsigned char md[32];
+	size_t sumlen;
+
+	memset(&v, 0, sizeof(v));
 	memset(&err, 0, sizeof(err));
 	/* Size first: an oversize body costs no verification, so it takes
 	 * no token (as when the HTTP layer refuses it). */
@@ -396,152 +349,307 @@ ingest_bundle_run(struct ingest *ig, X509 *client, const char *uuid,
 		ingest_say(res, 400, "malformed", "empty body");
 		return;
 	}
-	if ((b = calloc(1, sizeof(*b))) == NULL) {
-		ingest_say(res, 500, "storage", "out of memory");
-		return;
-	}
-	if (evidence_write_tmp(ig->evidence_dir, body, len, tmp,
-	    res->evidence_sha256, &err) != 0) {
-		ingest_say(res, 500, "storage", "evidence store: %s",
-		    err.msg);
-		goto out;
-	}
-	if (bundle_verify(tmp, ig->agent_ca, &info, &err) != PLUMB_OK) {
-		/* The temporary name means nothing to the client. */
-		const char *m = strncmp(err.msg, tmp, strlen(tmp)) == 0 ?
-		    err.msg + strlen(tmp) : err.msg;
-
+	if (bundle_verify_mem(body, len, ig->trust, &v, &err) != PLUMB_OK) {
 		ingest_say(res, 400, ingest_is_cms(body, len) ?
-		    "signature" : "malformed", "bundle does not verify%s%s",
-		    *m == ':' ? "" : ": ", m);
-		goto out;
-	}
-	if (strcasecmp(info.uuid, uuid) != 0) {
-		ingest_say(res, 400, "malformed", "X-Plumb-Bundle %s but the "
-		    "manifest says %s", uuid, info.uuid);
-		goto out;
-	}
-	if (ingest_signer_is_client(body, len, client, &cms, &arch,
-	    &archlen, &err) != PLUMB_OK) {
-		ingest_say(res, err.code == PLUMB_EINVAL ? 403 : 400,
-		    err.code == PLUMB_EINVAL ? "identity" : "malformed", "%s",
+		    "signature" : "malformed", "bundle does not verify: %s",
 		    err.msg);
 		goto out;
 	}
-	if (!ingest_cert_names(client, info.host)) {
+	if (strcasecmp(v.info.uuid, uuid) != 0) {
+		ingest_say(res, 400, "malformed", "X-Plumb-Bundle %s but the "
+		    "manifest says %s", uuid, v.info.uuid);
+		goto out;
+	}
+	/* The signer is the TLS client: the certificate the bundle
+	 * carries for its one signer is the client's, byte for byte. */
+	if (X509_cmp(v.signer, client) != 0) {
+		ingest_say(res, 403, "identity", "bundle was signed by "
+		    "another certificate than this connection's");
+		goto out;
+	}
+	if (!ingest_cert_names(client, v.info.host)) {
 		ingest_say(res, 403, "identity", "the client certificate does "
-		    "not name host %s of the bundle", info.host);
+		    "not name host %s of the bundle", v.info.host);
 		goto out;
 	}
-	snprintf(res->host, sizeof(res->host), "%s", info.host);
-	/* The archive read here is the one bundle_verify() checked. */
-	if (EVP_Digest(arch, archlen, md, NULL, EVP_sha256(), NULL) != 1) {
-		ingest_say(res, 500, "storage", "SHA-256 failed");
+	snprintf(res->host, sizeof(res->host), "%s", v.info.host);
+	if ((j = calloc(1, sizeof(*j))) == NULL ||
+	    (j->b = calloc(1, sizeof(*j->b))) == NULL ||
+	    (j->body = malloc(len)) == NULL) {
+		ingest_say(res, 500, "storage", "out of memory");
 		goto out;
 	}
-	ingest_hex(md, sizeof(md), hex);
-	if (strcmp(hex, info.content_sha256) != 0) {
-		ingest_say(res, 400, "signature", "archive digest differs "
-		    "from the verified one");
-		goto out;
-	}
-	if (bundle_archive_member(arch, archlen, INGEST_SUMMARY, &sum,
-	    &sumlen, &err) != 0) {
+	if (bundle_tar_member(v.tar, v.tarlen, INGEST_SUMMARY, &sum, &sumlen,
+	    &err) != 0) {
 		ingest_say(res, 400, "malformed",
-		    "bundle without a readable %s",
-		    INGEST_SUMMARY);
+		    "bundle without a readable %s", INGEST_SUMMARY);
 		goto out;
 	}
-	if (summary_parse(sum, sumlen, b, &rules, &nrules, &err) != 0) {
+	if (summary_parse(sum, sumlen, j->b, &j->rules, &j->nrules,
+	    &err) != 0) {
 		ingest_say(res, 400, "malformed", "%s", err.msg);
 		goto out;
 	}
-	if (store_bundle_exists(ig->store, info.uuid, &exists, &err) != 0) {
-		ingest_say(res, 500, "storage", "storage: %s", err.msg);
-		goto out;
-	}
-	if (exists) {
-		ingest_say(res, 409, "duplicate", "bundle %s is already "
-		    "stored", info.uuid);
-		goto out;
-	}
 	/* The record. */
-	snprintf(b->uuid, sizeof(b->uuid), "%s", info.uuid);
-	snprintf(b->host, sizeof(b->host), "%s", info.host);
-	snprintf(b->signer, sizeof(b->signer), "%s", info.signer);
+	snprintf(j->b->uuid, sizeof(j->b->uuid), "%s", v.info.uuid);
+	snprintf(j->b->host, sizeof(j->b->host), "%s", v.info.host);
+	snprintf(j->b->signer, sizeof(j->b->signer), "%s", v.info.signer);
 	if (ingest_cert_sha256(client, md) != 0) {
 		ingest_say(res, 500, "storage", "SHA-256 failed");
 		goto out;
 	}
-	ingest_hex(md, sizeof(md), b->signer_sha256);
-	b->created = info.created;
-	b->signing_time = info.signing_time;
-	b->received = now;
-	snprintf(b->evidence_sha256, sizeof(b->evidence_sha256), "%s",
-	    res->evidence_sha256);
-	b->evidence_bytes = len;
-	snprintf(b->archive_sha256, sizeof(b->archive_sha256), "%s",
-	    info.content_sha256);
-	ingest_cert_attrs(client, &h);
-	snprintf(h.id, sizeof(h.id), "%s", info.host);
-	if (evidence_commit(ig->evidence_dir, tmp, res->evidence_sha256,
-	    &existed, &err) != 0) {
-		ingest_say(res, 500, "storage", "evidence store: %s",
-		    err.msg);
-		goto out;
-	}
-	tmp[0] = '\0';
-	if (store_bundle_insert(ig->store, &h, b, rules, nrules, &dup,
-	    &err) != 0) {
-		if (!existed)
-			evidence_remove(ig->evidence_dir,
-			    res->evidence_sha256, NULL);
-		ingest_say(res, 500, "storage", "storage: %s", err.msg);
-		goto out;
-	}
-	if (dup) {
-		/* Another writer stored it meanwhile; its row names its own
-		 * evidence, which is this file only when the bytes match. */
-		struct store_bundle *o = calloc(1, sizeof(*o));
-
-		if (!existed && o != NULL && store_bundle_get(ig->store,
-		    info.uuid, o, NULL) == 0 &&
-		    strcmp(o->evidence_sha256, res->evidence_sha256) != 0)
-			evidence_remove(ig->evidence_dir,
-			    res->evidence_sha256, NULL);
-		free(o);
-		ingest_say(res, 409, "duplicate", "bundle %s is already "
-		    "stored", info.uuid);
-		goto out;
-	}
-	ingest_say(res, 201, "stored", "stored bundle %s of %s (%zu rule "
-	    "results)", info.uuid, info.host, nrules);
+	ingest_hex(md, sizeof(md), j->b->signer_sha256);
+	j->b->created = v.info.created;
+	j->b->signing_time = v.info.signing_time;
+	j->b->received = now;
+	j->b->evidence_bytes = len;
+	snprintf(j->b->archive_sha256, sizeof(j->b->archive_sha256), "%s",
+	    v.info.content_sha256);
+	ingest_cert_attrs(client, &j->h);
+	snprintf(j->h.id, sizeof(j->h.id), "%s", v.info.host);
+	memcpy(j->body, body, len);
+	j->len = len;
+	*job = j;
+	j = NULL;
 out:
-	if (tmp[0] != '\0')
-		unlink(tmp);
-	if (res->status != 201 && res->status != 409)
-		res->evidence_sha256[0] = '\0';
-	CMS_ContentInfo_free(cms);
-	free(sum);
-	store_rules_free(rules, nrules);
-	free(b);
+	ingest_job_free(j);
+	bundle_verified_free(&v);
 }
 
-/* Time the whole upload for the ingest latency histogram. */
+struct ingest_job *
+ingest_check(struct ingest *ig, X509 *client, const char *uuid,
+    const unsigned char *body, size_t len, time_t now, void *ctx,
+    struct ingest_result *res)
+{
+	struct ingest_job *job = NULL;
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(res, 0, sizeof(*res));
+	ingest_check_run(ig, client, uuid, body, len, now, res, &job);
+	if (job == NULL) {
+		if (res->reason == NULL)
+			res->reason = "malformed";
+		res->seconds = ingest_since(&t0);
+		return NULL;
+	}
+	job->res = *res;
+	job->ctx = ctx;
+	job->t0 = t0;
+	return job;
+}
+
+/* Settle job: res says what became of it; its temporary file goes. */
+static void
+ingest_job_done(struct ingest_job *j, int status, const char *reason,
+    const char *what, const char *detail)
+{
+	if (j->tmp[0] != '\0') {
+		unlink(j->tmp);
+		j->tmp[0] = '\0';
+	}
+	if (status == 201)
+		ingest_say(&j->res, 201, reason, "stored bundle %s of %s "
+		    "(%zu rule results)", j->b->uuid, j->b->host, j->nrules);
+	else if (status == 409)
+		ingest_say(&j->res, 409, reason, "bundle %s is already "
+		    "stored", j->b->uuid);
+	else
+		ingest_say(&j->res, status, reason, "%s: %s", what, detail);
+	if (status != 201 && status != 409)
+		j->res.evidence_sha256[0] = '\0';
+	j->res.seconds = ingest_since(&j->t0);
+}
+
+/* Remove evidence a failed or duplicate job wrote, unless it was there
+ * before (same bytes as a stored bundle) or is what the stored row of
+ * its uuid names. */
+static void
+ingest_job_unwrite(struct ingest *ig, struct store *s, struct ingest_job *j,
+    int check_row)
+{
+	struct store_bundle *o;
+
+	if (!j->committed || j->existed)
+		return;
+	if (check_row) {
+		if ((o = calloc(1, sizeof(*o))) == NULL)
+			return;
+		if (store_bundle_get(s, j->b->uuid, o, NULL) != 0 ||
+		    strcmp(o->evidence_sha256, j->res.evidence_sha256) == 0) {
+			free(o);
+			return;
+		}
+		free(o);
+	}
+	evidence_remove(ig->evidence_dir, j->res.evidence_sha256, NULL);
+}
+
+/* A job whose uuid came earlier in the same batch: stored when that
+ * one was stored (201 or 409), else to be sent again. */
+static void
+ingest_store_same(struct ingest_job *j)
+{
+	int st = j->same->res.status;
+
+	if (st == 201 || st == 409) {
+		snprintf(j->res.evidence_sha256, sizeof(j->res.evidence_sha256),
+		    "%s", j->same->res.evidence_sha256);
+		ingest_job_done(j, 409, "duplicate", NULL, NULL);
+	} else
+		ingest_job_done(j, 500, "storage", "storage",
+		    "the same bundle, sent twice at once, was not stored");
+	j->same = NULL;
+}
+
+void
+ingest_store(struct ingest *ig, struct store *s, struct ingest_job **jobs,
+    size_t n)
+{
+	struct store_insert *ins = NULL;
+	struct plumb_err err;
+	size_t i, k, live = 0;
+	int exists;
+
+	memset(&err, 0, sizeof(err));
+	/* Duplicates first: they need no evidence file. */
+	for (i = 0; i < n; i++) {
+		struct ingest_job *j = jobs[i];
+
+		/* Sent again while the first is here: it shares the
+		 * first's fate (ingest_store_same). */
+		for (k = 0; k < i; k++)
+			if (jobs[k]->same == NULL &&
+			    strcmp(jobs[k]->b->uuid, j->b->uuid) == 0)
+				break;
+		if (k < i) {
+			j->same = jobs[k];
+			continue;
+		}
+		if (store_bundle_exists(s, j->b->uuid, &exists, &err) != 0) {
+			ingest_job_done(j, 500, "storage", "storage",
+			    err.msg);
+			continue;
+		}
+		if (exists) {
+			ingest_job_done(j, 409, "duplicate", NULL, NULL);
+			continue;
+		}
+		if (evidence_write_tmp(ig->evidence_dir, j->body, j->len,
+		    j->tmp, j->res.evidence_sha256, &err) != 0) {
+			ingest_job_done(j, 500, "storage", "evidence store",
+			    err.msg);
+			continue;
+		}
+		live++;
+	}
+	if (live == 0)
+		goto out;
+	/* Evidence before rows, each step flushed once for the batch. */
+	if (evidence_sync(ig->evidence_dir, &err) != 0)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		struct ingest_job *j = jobs[i];
+
+		if (j->tmp[0] == '\0')
+			continue;
+		if (evidence_commit(ig->evidence_dir, j->tmp,
+		    j->res.evidence_sha256, &j->existed, &err) != 0) {
+			ingest_job_done(j, 500, "storage", "evidence store",
+			    err.msg);
+			live--;
+			continue;
+		}
+		j->tmp[0] = '\0';
+		j->committed = 1;
+		snprintf(j->b->evidence_sha256, sizeof(j->b->evidence_sha256),
+		    "%s", j->res.evidence_sha256);
+	}
+	if (live == 0)
+		goto out;
+	if (evidence_sync(ig->evidence_dir, &err) != 0)
+		goto fail;
+	if ((ins = calloc(live, sizeof(*ins))) == NULL) {
+		plumb_err_set(&err, PLUMB_ENOMEM, "out of memory");
+		goto fail;
+	}
+	for (i = 0, k = 0; i < n; i++)
+		if (jobs[i]->committed && jobs[i]->res.status == 0) {
+			ins[k].h = &jobs[i]->h;
+			ins[k].b = jobs[i]->b;
+			ins[k].rules = jobs[i]->rules;
+			ins[k].nrules = jobs[i]->nrules;
+			k++;
+		}
+	if (store_bundles_insert(s, ins, k, &err) != 0)
+		goto fail;
+	for (i = 0, k = 0; i < n; i++) {
+		struct ingest_job *j = jobs[i];
+
+		if (!j->committed || j->res.status != 0)
+			continue;
+		if (ins[k++].duplicate) {
+			/* Another writer stored it meanwhile; its row names
+			 * its own evidence. */
+			ingest_job_unwrite(ig, s, j, 1);
+			ingest_job_done(j, 409, "duplicate", NULL, NULL);
+		} else
+			ingest_job_done(j, 201, "stored", NULL, NULL);
+	}
+	goto out;
+fail:
+	/* Nothing of what is left was stored. */
+	for (i = 0; i < n; i++)
+		if (jobs[i]->res.status == 0 && jobs[i]->same == NULL) {
+			ingest_job_unwrite(ig, s, jobs[i], 0);
+			ingest_job_done(jobs[i], 500, "storage", "storage",
+			    err.msg);
+		}
+out:
+	for (i = 0; i < n; i++)
+		if (jobs[i]->same != NULL)
+			ingest_store_same(jobs[i]);
+	free(ins);
+}
+
+const struct ingest_result *
+ingest_job_result(const struct ingest_job *job)
+{
+	return &job->res;
+}
+
+void *
+ingest_job_ctx(const struct ingest_job *job)
+{
+	return job->ctx;
+}
+
+void
+ingest_job_free(struct ingest_job *job)
+{
+	if (job == NULL)
+		return;
+	if (job->tmp[0] != '\0')
+		unlink(job->tmp);
+	store_rules_free(job->rules, job->nrules);
+	free(job->b);
+	free(job->body);
+	free(job);
+}
+
 void
 ingest_bundle(struct ingest *ig, X509 *client, const char *uuid,
     const unsigned char *body, size_t len, time_t now,
     struct ingest_result *res)
 {
-	struct timespec t0, t1;
+	struct ingest_job *job;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ingest_bundle_run(ig, client, uuid, body, len, now, res);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	res->seconds = (double)(t1.tv_sec - t0.tv_sec) +
-	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	if (res->reason == NULL)
-		res->reason = "malformed";
+	if ((job = ingest_check(ig, client, uuid, body, len, now, NULL,
+	    res)) == NULL)
+		return;
+	ingest_store(ig, ig->store, &job, 1);
+	*res = job->res;
+	ingest_job_free(job);
 }
 
 int

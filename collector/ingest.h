@@ -1,6 +1,6 @@
 /*
  * ingest.h - accept one uploaded bundle: rate limit, size cap, CMS
- * signature and chain (bundle_verify() of agent/bundle.c), identity
+ * signature and chain (bundle_verify_mem() of agent/bundle.c), identity
  * (the signer certificate is the TLS client certificate, same DER, and
  * its CN or a DNS subjectAltName names the manifest's host), summary,
  * evidence, store.  Independent of the HTTP layer: the server passes
@@ -35,7 +35,8 @@ struct ingest;
 struct ingest_opts {
 	struct store *store;		/* borrowed */
 	const char *evidence_dir;	/* evidence_init() done */
-	const char *agent_ca;		/* PEM file: bundle chain anchor */
+	const char *agent_ca;		/* PEM file: bundle chain anchor,
+					 * read by ingest_new() */
 	size_t max_bytes;		/* body cap */
 	unsigned rate_per_min;		/* 0: no limit */
 };
@@ -54,7 +55,7 @@ struct ingest_result {
 	 * "too_large", "rate_limited", "malformed" (header, body not a
 	 * CMS SignedData, summary), "storage" (500).  Static string. */
 	const char *reason;
-	double seconds;			/* time ingest_bundle() took */
+	double seconds;			/* from ingest_check() to the end */
 };
 
 /* New ingest context (strings in o copied); *out NULL on failure. */
@@ -66,11 +67,46 @@ void ingest_free(struct ingest *ig);
  * Handle one upload from client (the verified TLS peer certificate,
  * never NULL) at time now; uuid is the X-Plumb-Bundle header (NULL when
  * absent).  Always fills res; never stores anything unless res->status
- * is 201.
+ * is 201.  ingest_check() then ingest_store() of that one job on the
+ * store of ingest_opts.
  */
 void ingest_bundle(struct ingest *ig, X509 *client, const char *uuid,
     const unsigned char *body, size_t len, time_t now,
     struct ingest_result *res);
+
+/* An upload that passed ingest_check(), waiting for ingest_store(). */
+struct ingest_job;
+
+/*
+ * The first half of ingest_bundle(), everything but storage, on the
+ * thread that owns ig (rate buckets, trust store): size, rate, header,
+ * signature and chain, identity, summary.  Returns a new job (the
+ * caller's: ingest_job_free) to give to ingest_store(), ctx kept in
+ * it; or NULL with res saying why the upload is refused (nothing
+ * stored).
+ */
+struct ingest_job *ingest_check(struct ingest *ig, X509 *client,
+    const char *uuid, const unsigned char *body, size_t len, time_t now,
+    void *ctx, struct ingest_result *res);
+
+/*
+ * The second half, for n jobs at once with s (a connection of the
+ * calling thread's own: store handles are not shared between
+ * threads): duplicates answered 409 without writing anything, the
+ * others' evidence written and flushed together, then one store
+ * transaction.  Afterwards every job's result is final (201, 409 or
+ * 500).  Uses nothing of ig but the evidence directory, so it may run
+ * on another thread than ingest_check().
+ */
+void ingest_store(struct ingest *ig, struct store *s,
+    struct ingest_job **jobs, size_t n);
+
+/* What became of job; its caller's context. */
+const struct ingest_result *ingest_job_result(const struct ingest_job *job);
+void *ingest_job_ctx(const struct ingest_job *job);
+
+/* Free a job (accepts NULL). */
+void ingest_job_free(struct ingest_job *job);
 
 /*
  * Take one token of client's rate bucket (rate_per_min per minute,

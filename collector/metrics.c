@@ -25,7 +25,7 @@ static const double metrics_buckets[] = {
 static const char *const metrics_reasons[METRICS_NREASONS] = {
 	"tls_no_cert", "tls_unknown_ca", "tls_expired", "tls_revoked",
 	"tls_other", "signature", "identity", "too_large", "rate_limited",
-	"malformed", "storage"
+	"malformed", "storage", "busy"
 };
 
 struct metrics {

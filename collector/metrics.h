@@ -37,6 +37,7 @@ enum metrics_reason {
 	METRICS_RATE_LIMITED,
 	METRICS_MALFORMED,
 	METRICS_STORAGE,
+	METRICS_BUSY,			/* 503: the ingest queue is full */
 	METRICS_NREASONS
 };
 

@@ -37,6 +37,7 @@
 #include "collector_config.h"
 #include "dashboard.h"
 #include "ingest.h"
+#include "ingestq.h"
 #include "metrics.h"
 #include "server.h"
 #include "tokens.h"
@@ -47,6 +48,7 @@
 #define SERVER_TIMEOUT_S	60
 #define SERVER_PATH_MAX		2048	/* decoded API path segments */
 #define SERVER_SLACK_MIN	((uint64_t)1024 * 1024)
+#define SERVER_BUSY_RETRY	5	/* Retry-After of a 503 upload */
 #define SERVER_BUNDLES_PATH	"/api/v1/bundles"
 #define SERVER_HEALTH_PATH	"/api/v1/health"
 #define SERVER_METRICS_PATH	"/metrics"
@@ -70,6 +72,7 @@ struct server {
 	X509_STORE *admin;		/* the same as a trust store */
 	struct server_listener ingest;
 	struct server_listener api;	/* api.http NULL when off */
+	struct ingestq *q;		/* the ingest writer thread */
 	unsigned lingering;
 };
 
@@ -642,20 +645,51 @@ server_reply_api(struct server *srv, struct evhttp_request *req,
 
 /* ============================================================ the front */
 
-/* POST /api/v1/bundles on the ingest listener. */
+/* Answer an upload with what became of it. */
+static void
+server_upload_reply(struct server *srv, struct evhttp_request *req,
+    const struct ingest_result *res)
+{
+	metrics_upload(srv->deps.metrics, res->reason, res->seconds);
+	server_reply_line(req, res->status, res->msg, res->retry_after);
+	server_log(req, res->status, res->uuid, res->msg);
+}
+
+/* The writer stored (or failed to store) the upload of req. */
+static void
+server_upload_done(struct ingest_job *job, void *arg)
+{
+	server_upload_reply(arg, ingest_job_ctx(job), ingest_job_result(job));
+	ingest_job_free(job);
+}
+
+/* POST /api/v1/bundles on the ingest listener: checked here, stored by
+ * the writer thread, answered when it is done. */
 static void
 server_upload(struct server *srv, struct evhttp_request *req, X509 *peer)
 {
 	struct ingest_result res;
+	struct ingest_job *job;
 	struct evbuffer *in = evhttp_request_get_input_buffer(req);
 	size_t len = evbuffer_get_length(in);
 
-	ingest_bundle(srv->deps.ig, peer, evhttp_find_header(
+	if ((job = ingest_check(srv->deps.ig, peer, evhttp_find_header(
 	    evhttp_request_get_input_headers(req), "X-Plumb-Bundle"),
-	    len > 0 ? evbuffer_pullup(in, -1) : NULL, len, time(NULL), &res);
-	metrics_upload(srv->deps.metrics, res.reason, res.seconds);
-	server_reply_line(req, res.status, res.msg, res.retry_after);
-	server_log(req, res.status, res.uuid, res.msg);
+	    len > 0 ? evbuffer_pullup(in, -1) : NULL, len, time(NULL), req,
+	    &res)) == NULL) {
+		server_upload_reply(srv, req, &res);
+		return;
+	}
+	if (ingestq_push(srv->q, job) != PLUMB_OK) {
+		res = *ingest_job_result(job);
+		ingest_job_free(job);
+		res.status = 503;
+		res.reason = "busy";
+		res.retry_after = SERVER_BUSY_RETRY;
+		snprintf(res.msg, sizeof(res.msg), "too many uploads being "
+		    "stored: send again in %u seconds", SERVER_BUSY_RETRY);
+		server_upload_reply(srv, req, &res);
+	}
 }
 
 static const char *
@@ -868,6 +902,9 @@ server_new(struct event_base *base, const struct collector_config *cfg,
 	    (rc = server_listen(&srv->ingest, cfg->listen, cfg->port,
 	    cfg->max_upload_bytes + slack, err)) != 0)
 		goto fail;
+	if ((rc = ingestq_new(base, deps->ig, cfg->database,
+	    server_upload_done, srv, &srv->q, err)) != 0)
+		goto fail;
 	if (cfg->api_port >= 0) {
 		if ((cfg->admin_ca != NULL &&
 		    (rc = server_admin_load(srv, cfg, err)) != 0) ||
@@ -901,6 +938,8 @@ server_free(struct server *srv)
 {
 	if (srv == NULL)
 		return;
+	/* Uploads still queued are stored and answered first. */
+	ingestq_free(srv->q);
 	if (srv->ingest.http != NULL)
 		evhttp_free(srv->ingest.http);
 	if (srv->api.http != NULL)

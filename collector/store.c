@@ -630,31 +630,67 @@ store_bundle_insert(struct store *s, const struct store_host *h,
     const struct store_bundle *b, const struct store_rule *rules,
     size_t nrules, int *duplicate, struct plumb_err *err)
 {
-	char id[STORE_INT_MAX];
+	struct store_insert one;
 	int rc;
 
-	*duplicate = 0;
-	if (b->uuid[0] == '\0' || b->host[0] == '\0' ||
-	    strcmp(h->id, b->host) != 0)
-		return plumb_err_set(err, PLUMB_EINVAL,
-		    "bundle without uuid or host, or for another host");
+	memset(&one, 0, sizeof(one));
+	one.h = h;
+	one.b = b;
+	one.rules = rules;
+	one.nrules = nrules;
+	rc = store_bundles_insert(s, &one, 1, err);
+	*duplicate = one.duplicate;
+	return rc;
+}
+
+int
+store_bundles_insert(struct store *s, struct store_insert *v, size_t n,
+    struct plumb_err *err)
+{
+	char id[STORE_INT_MAX];
+	size_t i;
+	int rc, exists;
+
+	for (i = 0; i < n; i++) {
+		v[i].duplicate = 0;
+		if (v[i].b->uuid[0] == '\0' || v[i].b->host[0] == '\0' ||
+		    strcmp(v[i].h->id, v[i].b->host) != 0)
+			return plumb_err_set(err, PLUMB_EINVAL, "bundle "
+			    "without uuid or host, or for another host");
+	}
 	if ((rc = store_begin(s, err)) != 0)
 		return rc;
-	if ((rc = store_host_upsert(s, h, b->received, err)) != 0 ||
-	    (rc = store_bundle_row_insert(s, b, id, err)) != 0)
-		goto fail;
-	if (id[0] == '\0') {
-		/* The host update goes too: nothing changes. */
-		store_tx_rollback(s);
-		*duplicate = 1;
-		return PLUMB_OK;
+	for (i = 0; i < n; i++) {
+		/* A duplicate leaves its host alone.  Another collector
+		 * may still store the uuid between this check and the
+		 * insert (PostgreSQL, READ COMMITTED): the insert then
+		 * adds nothing and only last_seen moved. */
+		if ((rc = store_bundle_exists(s, v[i].b->uuid, &exists,
+		    err)) != 0)
+			goto fail;
+		if (exists) {
+			v[i].duplicate = 1;
+			continue;
+		}
+		if ((rc = store_host_upsert(s, v[i].h, v[i].b->received,
+		    err)) != 0 ||
+		    (rc = store_bundle_row_insert(s, v[i].b, id, err)) != 0)
+			goto fail;
+		if (id[0] == '\0') {
+			v[i].duplicate = 1;
+			continue;
+		}
+		if ((rc = store_rules_insert(s, id, v[i].rules, v[i].nrules,
+		    err)) != 0)
+			goto fail;
 	}
-	if ((rc = store_rules_insert(s, id, rules, nrules, err)) != 0 ||
-	    (rc = s->drv->exec(s, "COMMIT", err)) != 0)
+	if ((rc = s->drv->exec(s, "COMMIT", err)) != 0)
 		goto fail;
 	return PLUMB_OK;
 fail:
 	store_tx_rollback(s);
+	for (i = 0; i < n; i++)
+		v[i].duplicate = 0;
 	return rc;
 }
 

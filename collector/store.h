@@ -166,6 +166,24 @@ int store_bundle_insert(struct store *s, const struct store_host *h,
     const struct store_bundle *b, const struct store_rule *rules,
     size_t nrules, int *duplicate, struct plumb_err *err);
 
+/* One bundle of store_bundles_insert(); duplicate is set by it. */
+struct store_insert {
+	const struct store_host *h;
+	const struct store_bundle *b;
+	const struct store_rule *rules;
+	size_t nrules;
+	int duplicate;
+};
+
+/*
+ * store_bundle_insert() for n bundles in one transaction (one commit,
+ * one flush): each already stored one, or one repeated within v, is
+ * skipped with its duplicate set.  On an error nothing is stored and
+ * every duplicate is 0.
+ */
+int store_bundles_insert(struct store *s, struct store_insert *v, size_t n,
+    struct plumb_err *err);
+
 /* 1 in *exists when a bundle with uuid is stored, else 0. */
 int store_bundle_exists(struct store *s, const char *uuid, int *exists,
     struct plumb_err *err);

@@ -1,10 +1,10 @@
 /*
  * fuzz_bundle.c - TEST ONLY: libFuzzer harness for what the collector
- * does with an upload body before it stores anything: bundle_verify()
- * (agent/bundle.c: DER shape, CMS SignedData, chain to a fixed test CA,
- * gunzip, ustar, manifest.json and its digests), bundle_archive_member()
- * and summary_parse() (collector/summary.c) on the archive's
- * summary.json, as collector/ingest.c chains them.
+ * does with an upload body before it stores anything:
+ * bundle_verify_mem() (agent/bundle.c: DER shape, CMS SignedData, chain
+ * to a fixed test CA, gunzip, ustar, manifest.json and its digests),
+ * bundle_tar_member() and summary_parse() (collector/summary.c) on the
+ * archive's summary.json, as collector/ingest.c chains them.
  *
  * Byte 0 of the input picks what the rest is:
  *   0  a signed bundle as uploaded (DER); almost every mutation breaks
@@ -12,7 +12,7 @@
  *   1  the ustar archive a bundle encapsulates: the harness gzips it and
  *      signs it with the test agent key, so the archive and manifest
  *      parsers behind the signature check see fuzzed bytes;
- *   2  the gzip'ed archive, given straight to bundle_archive_member().
+ *   2  an inflated archive, given straight to bundle_tar_member().
  * The test PKI (tests/pki/make-pki.sh) is made once by build.sh in
  * FUZZ_PKI.
  */
@@ -38,11 +38,13 @@
 
 static X509 *agent_cert;
 static EVP_PKEY *agent_key;
+static X509_STORE *trust;
 
-/* The test agent certificate and key, loaded on first use. */
+/* The test agent certificate and key and the CA, loaded on first use. */
 static void
-load_signer(void)
+load_pki(void)
 {
+	struct plumb_err err;
 	FILE *f;
 
 	if (agent_cert != NULL)
@@ -59,6 +61,10 @@ load_signer(void)
 		abort();
 	}
 	fclose(f);
+	if (bundle_trust_load(FUZZ_PKI "/ca.pem", &trust, &err) != 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		abort();
+	}
 }
 
 /* gzip in (len bytes) into a new buffer; NULL on failure. */
@@ -91,18 +97,18 @@ gzip_buf(const unsigned char *in, size_t len, size_t *outlen)
 	return out;
 }
 
-/* Sign gz as bundle_create() does and write the DER to a file; NULL on
- * failure. */
-static const char *
-sign_to_file(const unsigned char *gz, size_t len)
+/* Sign gz as bundle_create() does and verify the DER as the collector
+ * does; 0 with *v filled when it verifies. */
+static int
+sign_verify(const unsigned char *gz, size_t len, struct bundle_verified *v)
 {
+	struct plumb_err err = { 0, "" };
 	CMS_ContentInfo *cms = NULL;
 	BIO *in = NULL, *out = NULL;
-	const char *path = NULL;
 	unsigned char *der;
 	long derlen;
+	int rc = -1;
 
-	load_signer();
 	if ((in = BIO_new_mem_buf(gz, (int)len)) != NULL &&
 	    (cms = CMS_sign(NULL, NULL, NULL, NULL,
 	    CMS_BINARY | CMS_PARTIAL)) != NULL &&
@@ -112,66 +118,63 @@ sign_to_file(const unsigned char *gz, size_t len)
 	    (out = BIO_new(BIO_s_mem())) != NULL &&
 	    i2d_CMS_bio(out, cms) &&
 	    (derlen = BIO_get_mem_data(out, (char **)&der)) > 0)
-		path = fuzz_write("signed.p7m", der, (size_t)derlen);
+		rc = bundle_verify_mem(der, (size_t)derlen, trust, v, &err);
 	ERR_clear_error();
 	BIO_free(in);
 	BIO_free(out);
 	CMS_ContentInfo_free(cms);
-	return path;
+	return rc;
 }
 
 /* The collector's next steps on a verified archive. */
 static void
-read_summary(const unsigned char *gz, size_t len)
+read_summary(const unsigned char *tar, size_t len)
 {
 	struct plumb_err err = { 0, "" };
 	struct store_bundle b;
 	struct store_rule *rules = NULL;
-	unsigned char *m = NULL;
+	const unsigned char *m;
 	size_t mlen = 0, nrules = 0;
 
-	if (bundle_archive_member(gz, len, "manifest.json", &m, &mlen,
-	    &err) == PLUMB_OK && m[mlen] != '\0')
-		abort();	/* promised NUL-terminated */
-	free(m);
-	m = NULL;
-	if (bundle_archive_member(gz, len, "summary.json", &m, &mlen,
+	if (bundle_tar_member(tar, len, "manifest.json", &m, &mlen,
+	    &err) == PLUMB_OK && (m < tar || m + mlen > tar + len))
+		abort();	/* promised inside the archive */
+	if (bundle_tar_member(tar, len, "summary.json", &m, &mlen,
 	    &err) != PLUMB_OK)
 		return;
-	if (m[mlen] != '\0')
-		abort();
 	memset(&b, 0, sizeof(b));
 	if (summary_parse(m, mlen, &b, &rules, &nrules, &err) == PLUMB_OK)
 		store_rules_free(rules, nrules);
-	free(m);
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct plumb_err err = { 0, "" };
-	struct bundle_info info;
+	struct bundle_verified v;
 	unsigned char *gz;
-	const char *path;
 	size_t gzlen;
 
 	if (size < 1)
 		return 0;
+	load_pki();
+	memset(&v, 0, sizeof(v));
 	switch (data[0]) {
 	case 0:
-		path = fuzz_write("bundle.p7m", data + 1, size - 1);
-		(void)bundle_verify(path, FUZZ_PKI "/ca.pem", &info, &err);
+		if (bundle_verify_mem(data + 1, size - 1, trust, &v,
+		    &err) == PLUMB_OK)
+			read_summary(v.tar, v.tarlen);
 		break;
 	case 1:
 		if ((gz = gzip_buf(data + 1, size - 1, &gzlen)) == NULL)
 			break;
-		if ((path = sign_to_file(gz, gzlen)) != NULL &&
-		    bundle_verify(path, FUZZ_PKI "/ca.pem", &info,
-		    &err) == PLUMB_OK) {
-			if (info.uuid[BUNDLE_UUID_LEN] != '\0' ||
-			    strlen(info.uuid) != BUNDLE_UUID_LEN)
+		if (sign_verify(gz, gzlen, &v) == PLUMB_OK) {
+			if (v.info.uuid[BUNDLE_UUID_LEN] != '\0' ||
+			    strlen(v.info.uuid) != BUNDLE_UUID_LEN ||
+			    v.signer == NULL || X509_cmp(v.signer,
+			    agent_cert) != 0)
 				abort();
-			read_summary(gz, gzlen);
+			read_summary(v.tar, v.tarlen);
 		}
 		free(gz);
 		break;
@@ -181,5 +184,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	default:
 		break;
 	}
+	bundle_verified_free(&v);
 	return 0;
 }

@@ -23,10 +23,12 @@
 #include <libpq-fe.h>
 
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <sqlite3.h>
 
 #include "plumb/error.h"
+#include "bundle.h"
 #include "evidence.h"
 #include "ingest.h"
 #include "store.h"
@@ -903,9 +905,11 @@ START_TEST(test_evidence)
 }
 END_TEST
 
-/* A self-signed certificate with the given subject parts. */
+/* A self-signed certificate with the given subject parts; its key in
+ * *key when key is not NULL. */
 static X509 *
-make_cert(const char *cn, const char *ou, const char *o, const char *l)
+make_cert_key(const char *cn, const char *ou, const char *o, const char *l,
+    EVP_PKEY **key)
 {
 	EVP_PKEY *k = EVP_EC_gen("P-256");
 	X509 *x = X509_new();
@@ -931,8 +935,17 @@ make_cert(const char *cn, const char *ou, const char *o, const char *l)
 	    (const unsigned char *)cn, -1, -1, 0);
 	X509_set_issuer_name(x, n);
 	ck_assert_int_gt(X509_sign(x, k, EVP_sha256()), 0);
-	EVP_PKEY_free(k);
+	if (key != NULL)
+		*key = k;
+	else
+		EVP_PKEY_free(k);
 	return x;
+}
+
+static X509 *
+make_cert(const char *cn, const char *ou, const char *o, const char *l)
+{
+	return make_cert_key(cn, ou, o, l, NULL);
 }
 
 START_TEST(test_rate_and_attrs)
@@ -943,6 +956,8 @@ START_TEST(test_rate_and_attrs)
 	struct plumb_err err;
 	X509 *a = make_cert("mes01", "mes", "north", "zone-2");
 	X509 *b = make_cert("erp01", NULL, NULL, NULL);
+	char ca[512];
+	FILE *f;
 	unsigned ra = 0;
 
 	ingest_cert_attrs(a, &h);
@@ -959,6 +974,15 @@ START_TEST(test_rate_and_attrs)
 	o.agent_ca = "/nonexistent";
 	o.max_bytes = 1024;
 	o.rate_per_min = 3;
+	/* The agent CA is loaded once, by ingest_new(). */
+	ck_assert_int_eq(ingest_new(&o, &ig, &err), PLUMB_EIO);
+	ck_assert_ptr_null(ig);
+	ck_assert_ptr_nonnull(strstr(err.msg, "/nonexistent"));
+	snprintf(ca, sizeof(ca), "%s/ca.pem", dir);
+	ck_assert_ptr_nonnull(f = fopen(ca, "w"));
+	ck_assert_int_eq(PEM_write_X509(f, a), 1);
+	ck_assert_int_eq(fclose(f), 0);
+	o.agent_ca = ca;
 	ck_assert_int_eq(ingest_new(&o, &ig, &err), 0);
 	/* Burst of 3, then one token every 20 s. */
 	ck_assert_int_eq(ingest_rate_take(ig, a, 1000, &ra), 1);
@@ -977,6 +1001,149 @@ START_TEST(test_rate_and_attrs)
 }
 END_TEST
 
+/* A signed bundle of host mes01 (summary_ok) by cert/key into *der. */
+static void
+make_bundle(const char *cert, const char *key, unsigned char **der,
+    size_t *len, char *uuid)
+{
+	struct bundle_member m = { "summary.json",
+	    (const unsigned char *)summary_ok, sizeof(summary_ok) - 1 };
+	struct bundle_info info;
+	struct plumb_err err;
+	char path[256];
+	struct stat st;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/b.p7m", dir);
+	ck_assert_msg(bundle_create(path, "mes01", &m, 1, cert, key, &info,
+	    &err) == 0, "%s", err.msg);
+	memcpy(uuid, info.uuid, sizeof(info.uuid));
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_ptr_nonnull(*der = malloc((size_t)st.st_size));
+	ck_assert_ptr_nonnull(f = fopen(path, "rb"));
+	ck_assert_uint_eq(fread(*der, 1, (size_t)st.st_size, f),
+	    (size_t)st.st_size);
+	fclose(f);
+	*len = (size_t)st.st_size;
+}
+
+/* One batch through ingest_check() and ingest_store(): the same
+ * bundle twice in a batch, one stored before, one whose evidence
+ * cannot be written. */
+START_TEST(test_ingest_batch)
+{
+	struct ingest_opts o;
+	struct ingest *ig = NULL;
+	struct ingest_job *j[4];
+	struct ingest_result res;
+	struct store *s = open_store();
+	struct plumb_err err;
+	EVP_PKEY *k = NULL;
+	X509 *a = make_cert_key("mes01", "mes", "north", "zone-2", &k);
+	unsigned char *b1, *b2, *b3;
+	size_t l1, l2, l3, i;
+	char u1[40], u2[40], u3[40], ca[256], key[256], ev[256], p[512];
+	char want[80];
+	struct stat st;
+	FILE *f;
+
+	snprintf(ca, sizeof(ca), "%s/ca.pem", dir);
+	snprintf(key, sizeof(key), "%s/key.pem", dir);
+	snprintf(ev, sizeof(ev), "%s/evidence", dir);
+	ck_assert_ptr_nonnull(f = fopen(ca, "w"));
+	ck_assert_int_eq(PEM_write_X509(f, a), 1);
+	fclose(f);
+	ck_assert_ptr_nonnull(f = fopen(key, "w"));
+	ck_assert_int_eq(PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL,
+	    NULL), 1);
+	fclose(f);
+	ck_assert_int_eq(chmod(key, 0600), 0);
+	make_bundle(ca, key, &b1, &l1, u1);
+	make_bundle(ca, key, &b2, &l2, u2);
+	make_bundle(ca, key, &b3, &l3, u3);
+	ck_assert_int_eq(evidence_init(ev, &err), 0);
+	memset(&o, 0, sizeof(o));
+	o.store = s;
+	o.evidence_dir = ev;
+	o.agent_ca = ca;
+	o.max_bytes = 1 << 20;
+	ck_assert_int_eq(ingest_new(&o, &ig, &err), 0);
+
+	/* b2 stored first, alone (ingest_bundle: check, then store). */
+	ingest_bundle(ig, a, u2, b2, l2, 1000, &res);
+	ck_assert_msg(res.status == 201, "%d %s", res.status, res.msg);
+	/* Then b1, b2, b1 in one batch. */
+	ck_assert_ptr_nonnull(j[0] = ingest_check(ig, a, u1, b1, l1, 1001,
+	    NULL, &res));
+	ck_assert_ptr_nonnull(j[1] = ingest_check(ig, a, u2, b2, l2, 1001,
+	    NULL, &res));
+	ck_assert_ptr_nonnull(j[2] = ingest_check(ig, a, u1, b1, l1, 1001,
+	    &o, &res));
+	/* A refused one never becomes a job. */
+	ck_assert_ptr_null(ingest_check(ig, a, u2, b1, l1, 1001, NULL,
+	    &res));
+	ck_assert_int_eq(res.status, 400);
+	ingest_store(ig, s, j, 3);
+	ck_assert_msg(ingest_job_result(j[0])->status == 201, "%s",
+	    ingest_job_result(j[0])->msg);
+	ck_assert_int_eq(ingest_job_result(j[1])->status, 409);
+	ck_assert_int_eq(ingest_job_result(j[2])->status, 409);
+	ck_assert_str_eq(ingest_job_result(j[2])->reason, "duplicate");
+	ck_assert_ptr_eq(ingest_job_ctx(j[2]), &o);
+	/* The evidence of b1 is in place, under its digest. */
+	ck_assert_int_eq(evidence_path(ev,
+	    ingest_job_result(j[0])->evidence_sha256, p, &err), 0);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_uint_eq((size_t)st.st_size, l1);
+	ck_assert_str_eq(ingest_job_result(j[2])->evidence_sha256,
+	    ingest_job_result(j[0])->evidence_sha256);
+	/* Two rows, b1 with its rule results and the b1 evidence. */
+	ck_assert_str_eq(q(s, "SELECT count(*) FROM bundles", NULL, 0),
+	    "2\n");
+	{
+		const char *pu[1] = { u1 };
+
+		ck_assert_str_eq(q(s, "SELECT count(*) FROM rule_results r"
+		    " JOIN bundles b ON b.id = r.bundle_id WHERE b.uuid = $1",
+		    pu, 1), "2\n");
+		snprintf(want, sizeof(want), "%s\n",
+		    ingest_job_result(j[0])->evidence_sha256);
+		ck_assert_str_eq(q(s, "SELECT evidence_sha256 FROM bundles"
+		    " WHERE uuid = $1", pu, 1), want);
+	}
+	for (i = 0; i < 3; i++)
+		ingest_job_free(j[i]);
+
+	/* No evidence can be written: b3 and its twin both fail, 500, and
+	 * nothing is stored. */
+	snprintf(p, sizeof(p), "%s/tmp", ev);
+	ck_assert_int_eq(rmdir(p), 0);
+	ck_assert_ptr_nonnull(f = fopen(p, "w"));
+	fclose(f);
+	ck_assert_ptr_nonnull(j[0] = ingest_check(ig, a, u3, b3, l3, 1002,
+	    NULL, &res));
+	ck_assert_ptr_nonnull(j[1] = ingest_check(ig, a, u3, b3, l3, 1002,
+	    NULL, &res));
+	ingest_store(ig, s, j, 2);
+	ck_assert_int_eq(ingest_job_result(j[0])->status, 500);
+	ck_assert_str_eq(ingest_job_result(j[0])->reason, "storage");
+	ck_assert_int_eq(ingest_job_result(j[1])->status, 500);
+	ck_assert_str_eq(ingest_job_result(j[0])->evidence_sha256, "");
+	ingest_job_free(j[0]);
+	ingest_job_free(j[1]);
+	ck_assert_str_eq(q(s, "SELECT count(*) FROM bundles", NULL, 0),
+	    "2\n");
+
+	ingest_free(ig);
+	store_close(s);
+	X509_free(a);
+	EVP_PKEY_free(k);
+	free(b1);
+	free(b2);
+	free(b3);
+}
+END_TEST
+
 /* The cases both backends must pass. */
 static void
 add_store_cases(TCase *tc)
@@ -989,6 +1156,7 @@ add_store_cases(TCase *tc)
 	tcase_add_test(tc, test_query);
 	tcase_add_test(tc, test_host_order);
 	tcase_add_test(tc, test_concurrent);
+	tcase_add_test(tc, test_ingest_batch);
 }
 
 static Suite *

@@ -1,0 +1,50 @@
+/*
+ * ingestq.h - the ingest writer: one thread that stores the uploads
+ * ingest_check() accepted (ingest_store()), in batches, on a store
+ * connection of its own.  The event loop goes on with TLS, HTTP and the
+ * API while evidence files and the database are flushed, and uploads
+ * that arrive meanwhile share the next flush and the next commit.
+ *
+ * At most INGESTQ_MAX jobs are in the queue (waiting, being stored or
+ * stored but not yet handed back); beyond that ingestq_push() refuses
+ * and the upload is to be answered 503, to be sent again.
+ */
+#ifndef PLUMB_COLLECTOR_INGESTQ_H
+#define PLUMB_COLLECTOR_INGESTQ_H
+
+#include <event2/event.h>
+
+#include "plumb/error.h"
+#include "ingest.h"
+
+#define INGESTQ_MAX	256	/* jobs in the queue */
+#define INGESTQ_BATCH	64	/* jobs stored with one commit */
+
+struct ingestq;
+
+/* Called on the event loop for each stored (or failed) job, which it
+ * then owns (ingest_job_free). */
+typedef void (*ingestq_done_fn)(struct ingest_job *job, void *arg);
+
+/*
+ * Open the writer's own connection to database (store_open) and start
+ * its thread; done(job, arg) runs on base's loop as jobs finish.  ig is
+ * borrowed (only its evidence directory is used on the thread).
+ * *out NULL on failure.
+ */
+int ingestq_new(struct event_base *base, struct ingest *ig,
+    const char *database, ingestq_done_fn done, void *arg,
+    struct ingestq **out, struct plumb_err *err);
+
+/* Queue job (the queue's until done() gets it); PLUMB_ELIMIT when full,
+ * the job still the caller's. */
+int ingestq_push(struct ingestq *q, struct ingest_job *job);
+
+/* Jobs in the queue now (for /metrics). */
+size_t ingestq_depth(struct ingestq *q);
+
+/* Store what is queued, hand every job to done(), stop the thread and
+ * free; accepts NULL. */
+void ingestq_free(struct ingestq *q);
+
+#endif /* PLUMB_COLLECTOR_INGESTQ_H */
