@@ -13,6 +13,8 @@
 # run; crash reproducers go to BUILD_DIR/fuzz/artifacts/.  Prints the
 # executions and time per harness; exits 1 when any harness crashed,
 # leaked, timed out (-timeout=10) or went over -rss_limit_mb=2048.
+# FUZZ_TIMEOUT=SECONDS changes that per-input time limit (libFuzzer
+# measures wall time: a long run that is paused with SIGSTOP needs more).
 # FUZZ_ONLY="fuzz_cmp fuzz_oval" runs only those.
 set -eu
 
@@ -122,7 +124,7 @@ if "$build/plumb" xccdf eval --root "$src/tests/fixtures/xccdf/root1" \
 	gzip -dc <"$tmp/b.tgz" >"$tmp/b.tar"
 	seed_bytes fuzz_bundle "$tmp/b.p7m" 000
 	seed_bytes fuzz_bundle "$tmp/b.tar" 001
-	seed_bytes fuzz_bundle "$tmp/b.tgz" 002
+	seed_bytes fuzz_bundle "$tmp/b.tar" 002
 else
 	cat "$tmp/eval.log" >&2
 	echo "run.sh: cannot make the summary/bundle seeds" >&2
@@ -150,7 +152,7 @@ for h in ${FUZZ_ONLY:-$(cd "$fz" && ls fuzz_* | grep -v '\.')}; do
 	start=$(date +%s)
 	rc=0
 	( cd "$tmp" && "$fz/$h" -runs="$runs" -max_len="$(maxlen "$h")" \
-	    -rss_limit_mb=2048 -timeout=10 -error_exitcode=1 \
+	    -rss_limit_mb=2048 -timeout="${FUZZ_TIMEOUT:-10}" -error_exitcode=1 \
 	    -timeout_exitcode=1 -print_final_stats=1 \
 	    -artifact_prefix="$fz/artifacts/$h-" \
 	    "$fz/corpus/$h" "$seeds/$h" ) >"$log" 2>&1 || rc=$?
