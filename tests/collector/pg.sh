@@ -20,6 +20,9 @@
 # ICU, so the tests see a collation that does not sort by bytes.
 # initdb refuses to run as root: as root the cluster runs as the
 # "postgres" user (created by the package) through runuser.
+# The cluster runs with fsync=off (tests need no durability) unless
+# PG_DURABLE=yes (the performance figures: fsync and full page writes
+# on, as in production).
 # Environment: top_srcdir, top_builddir, PLUMB (as make check sets
 # them); PGBIN overrides /usr/lib/postgresql/<newest>/bin.  Exit 77
 # (skip) when PostgreSQL is not installed.
@@ -73,6 +76,9 @@ if ! as_pg "$PGBIN/initdb" -D "$pgtmp/data" -U postgres -A trust \
 	exit 1
 fi
 
+durable="-c fsync=off -c full_page_writes=off"
+[ "${PG_DURABLE:-no}" = yes ] && durable="-c fsync=on -c full_page_writes=on"
+
 # A free port: try a few from a range that depends on the pid (pg_ctl
 # fails when the port is taken).
 port=$((20000 + $$ % 20000))
@@ -81,7 +87,7 @@ while :; do
 	if as_pg "$PGBIN/pg_ctl" -D "$pgtmp/data" -w -t 30 \
 	    -l "$pgtmp/server.log" -o "-c listen_addresses=127.0.0.1 \
 	    -c port=$port -c unix_socket_directories=$pgtmp \
-	    -c fsync=off -c full_page_writes=off -c max_connections=50" \
+	    $durable -c max_connections=50" \
 	    start >/dev/null 2>&1; then
 		started=1
 		break

@@ -5,7 +5,8 @@
 # PERF_PER_AGENT bundles each (default 20) at once, over mutual TLS with
 # keep-alive (tests/tools/load-agents, libcurl multi), to plumb-collector
 # on SQLite, then on PostgreSQL (a private server through
-# tests/collector/pg.sh; skipped when PostgreSQL is not installed).  The
+# tests/collector/pg.sh with fsync on, PG_DURABLE=yes; skipped when
+# PostgreSQL is not installed).  The
 # bundles carry the results of one real "plumb scan" of the plant
 # baseline's core profile (benchmarks/plant/plumb-plant-ds.xml; PERF_DS
 # and PERF_PROFILE choose other content), re-signed per host.
@@ -62,7 +63,8 @@ stop_collector
 # Then the same against PostgreSQL (the script again, under pg.sh).
 if [ -z "${PLUMB_TEST_PG:-}" ] && [ "${PERF_PG:-yes}" != no ]; then
 	set +e
-	sh "$top_srcdir/tests/collector/pg.sh" sh "$0" >"$tmp/pg.out" 2>&1
+	PG_DURABLE=yes sh "$top_srcdir/tests/collector/pg.sh" sh "$0" \
+	    >"$tmp/pg.out" 2>&1
 	prc=$?
 	set -e
 	grep -v '^== check_store' "$tmp/pg.out" |
