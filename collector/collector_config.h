@@ -31,6 +31,8 @@ struct collector_config {
 	uint64_t max_upload_bytes;	/* request body cap; 64 MiB */
 	unsigned rate_limit;	/* uploads per minute per client certificate
 				 * (also the burst); 0: no limit */
+	unsigned ingest_queue;	/* uploads checked and waiting to be stored
+				 * (ingestq.h); over it: 503; 256 */
 	/* [api]: the second listener (docs/api.md) */
 	char *api_listen;	/* NULL: the [server] listen address */
 	int api_port;		/* 8444; -1: no api listener; unset and

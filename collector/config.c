@@ -55,6 +55,7 @@ static const struct ccfg_key ccfg_keys[] = {
 	CCK("limits", "max_upload_bytes", CC_BYTES, max_upload_bytes, 1024,
 	    BUNDLE_MAX_BYTES),
 	CCK("limits", "rate_limit", CC_UINT, rate_limit, 0, 100000),
+	CCK("limits", "ingest_queue", CC_UINT, ingest_queue, 1, 4096),
 	CCK("api", "listen", CC_STR, api_listen, 0, 0),
 	CCK("api", "port", CC_PORT, api_port, 0, 65535),
 	CCK("api", "admin_ca", CC_OPT, admin_ca, 0, 0),
@@ -97,6 +98,7 @@ collector_config_defaults(struct collector_config *cfg,
 	cfg->retention_days = 0;
 	cfg->max_upload_bytes = (uint64_t)64 * 1024 * 1024;
 	cfg->rate_limit = 60;
+	cfg->ingest_queue = 256;
 	cfg->api_port = 8444;
 	cfg->api_max_body = (uint64_t)1024 * 1024;
 	cfg->enroll_cert_days = 365;

@@ -31,11 +31,13 @@ struct ingestq {
 	int wake[2];
 	pthread_t thread;
 	int started;
+	size_t max;
+	struct ingest_job **got;	/* the loop's, max entries */
 	pthread_mutex_t mu;		/* guards what follows */
 	pthread_cond_t cv;
-	struct ingest_job *in[INGESTQ_MAX];
+	struct ingest_job **in;		/* max entries each */
 	size_t nin;
-	struct ingest_job *out[INGESTQ_MAX];
+	struct ingest_job **out;
 	size_t nout;
 	size_t busy;			/* jobs the thread is storing */
 	int stop;
@@ -80,16 +82,15 @@ ingestq_thread(void *arg)
 static void
 ingestq_deliver(struct ingestq *q)
 {
-	struct ingest_job *got[INGESTQ_MAX];
 	size_t n, i;
 
 	pthread_mutex_lock(&q->mu);
 	n = q->nout;
-	memcpy(got, q->out, n * sizeof(got[0]));
+	memcpy(q->got, q->out, n * sizeof(q->got[0]));
 	q->nout = 0;
 	pthread_mutex_unlock(&q->mu);
 	for (i = 0; i < n; i++)
-		q->done(got[i], q->arg);
+		q->done(q->got[i], q->arg);
 }
 
 static void
@@ -104,7 +105,7 @@ ingestq_wake_cb(evutil_socket_t fd, short what, void *arg)
 
 int
 ingestq_new(struct event_base *base, struct ingest *ig, const char *database,
-    ingestq_done_fn done, void *arg, struct ingestq **out,
+    size_t max, ingestq_done_fn done, void *arg, struct ingestq **out,
     struct plumb_err *err)
 {
 	struct ingestq *q;
@@ -112,8 +113,20 @@ ingestq_new(struct event_base *base, struct ingest *ig, const char *database,
 	int rc, i;
 
 	*out = NULL;
-	if ((q = calloc(1, sizeof(*q))) == NULL)
+	if (max < 1)
+		max = 1;
+	if ((q = calloc(1, sizeof(*q))) == NULL ||
+	    (q->in = calloc(max, sizeof(*q->in))) == NULL ||
+	    (q->out = calloc(max, sizeof(*q->out))) == NULL ||
+	    (q->got = calloc(max, sizeof(*q->got))) == NULL) {
+		if (q != NULL) {
+			free(q->in);
+			free(q->out);
+		}
+		free(q);
 		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	}
+	q->max = max;
 	q->ig = ig;
 	q->done = done;
 	q->arg = arg;
@@ -162,7 +175,7 @@ ingestq_push(struct ingestq *q, struct ingest_job *job)
 	int rc = PLUMB_OK;
 
 	pthread_mutex_lock(&q->mu);
-	if (q->nin + q->busy + q->nout >= INGESTQ_MAX || q->stop)
+	if (q->nin + q->busy + q->nout >= q->max || q->stop)
 		rc = PLUMB_ELIMIT;
 	else {
 		q->in[q->nin++] = job;
@@ -205,5 +218,8 @@ ingestq_free(struct ingestq *q)
 	store_close(q->store);
 	pthread_cond_destroy(&q->cv);
 	pthread_mutex_destroy(&q->mu);
+	free(q->in);
+	free(q->out);
+	free(q->got);
 	free(q);
 }

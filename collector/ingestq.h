@@ -5,9 +5,10 @@
  * API while evidence files and the database are flushed, and uploads
  * that arrive meanwhile share the next flush and the next commit.
  *
- * At most INGESTQ_MAX jobs are in the queue (waiting, being stored or
- * stored but not yet handed back); beyond that ingestq_push() refuses
- * and the upload is to be answered 503, to be sent again.
+ * At most max jobs are in the queue (waiting, being stored or stored
+ * but not yet handed back; [limits] ingest_queue); beyond that
+ * ingestq_push() refuses and the upload is to be answered 503, to be
+ * sent again.  Each job holds its upload's body.
  */
 #ifndef PLUMB_COLLECTOR_INGESTQ_H
 #define PLUMB_COLLECTOR_INGESTQ_H
@@ -17,8 +18,7 @@
 #include "plumb/error.h"
 #include "ingest.h"
 
-#define INGESTQ_MAX	256	/* jobs in the queue */
-#define INGESTQ_BATCH	64	/* jobs stored with one commit */
+#define INGESTQ_BATCH	64	/* jobs stored with one commit, at most */
 
 struct ingestq;
 
@@ -28,12 +28,12 @@ typedef void (*ingestq_done_fn)(struct ingest_job *job, void *arg);
 
 /*
  * Open the writer's own connection to database (store_open) and start
- * its thread; done(job, arg) runs on base's loop as jobs finish.  ig is
- * borrowed (only its evidence directory is used on the thread).
- * *out NULL on failure.
+ * its thread, for at most max jobs (at least 1); done(job, arg) runs on
+ * base's loop as jobs finish.  ig is borrowed (only its evidence
+ * directory is used on the thread).  *out NULL on failure.
  */
 int ingestq_new(struct event_base *base, struct ingest *ig,
-    const char *database, ingestq_done_fn done, void *arg,
+    const char *database, size_t max, ingestq_done_fn done, void *arg,
     struct ingestq **out, struct plumb_err *err);
 
 /* Queue job (the queue's until done() gets it); PLUMB_ELIMIT when full,

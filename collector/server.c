@@ -903,7 +903,7 @@ server_new(struct event_base *base, const struct collector_config *cfg,
 	    cfg->max_upload_bytes + slack, err)) != 0)
 		goto fail;
 	if ((rc = ingestq_new(base, deps->ig, cfg->database,
-	    server_upload_done, srv, &srv->q, err)) != 0)
+	    cfg->ingest_queue, server_upload_done, srv, &srv->q, err)) != 0)
 		goto fail;
 	if (cfg->api_port >= 0) {
 		if ((cfg->admin_ca != NULL &&
