@@ -237,7 +237,8 @@ teardown(void)
 	controls_free(ctl);
 	ctl = NULL;
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	(void)system(cmd);
+	if (system(cmd) != 0)
+		fprintf(stderr, "%s: could not remove %s\n", __FILE__, dir);
 }
 
 /*

@@ -33,7 +33,8 @@ rm_rf(const char *dir)
 	char cmd[256];
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	(void)system(cmd);
+	if (system(cmd) != 0)
+		fprintf(stderr, "check_spool: could not remove %s\n", dir);
 }
 
 static void

@@ -86,7 +86,8 @@ teardown(void)
 	char cmd[128];
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	(void)system(cmd);
+	if (system(cmd) != 0)
+		fprintf(stderr, "%s: could not remove %s\n", __FILE__, dir);
 }
 
 static struct store *
@@ -638,7 +639,8 @@ race_child(int gate)
 	char c;
 	int dup = -1;
 
-	(void)read(gate, &c, 1);	/* all start together */
+	if (read(gate, &c, 1) < 0)	/* all start together */
+		_exit(2);
 	memset(r, 0, sizeof(r));
 	r[0].rule_id = "xccdf_r_one";
 	r[0].result = "pass";
