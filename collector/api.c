@@ -105,7 +105,39 @@ api_may_see(const struct api_req *req, const char *host)
 {
 	if (req->scope_host != NULL)
 		return host != NULL && strcasecmp(req->scope_host, host) == 0;
-	return (req->auth & API_AUTH_ADMIN) != 0;
+	return (req->auth & API_AUTH_STAFF) != 0;
+}
+
+static const struct {
+	const char *name;
+	int auth;
+} api_roles[] = {
+	{ "admin", API_AUTH_ADMIN },
+	{ "auditor", API_AUTH_AUDITOR },
+	{ "approver", API_AUTH_APPROVER },
+};
+
+int
+api_role_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < sizeof(api_roles) /
+	    sizeof(api_roles[0]); i++)
+		if (strcmp(name, api_roles[i].name) == 0)
+			return api_roles[i].auth;
+	return 0;
+}
+
+const char *
+api_role_name(int auth)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(api_roles) / sizeof(api_roles[0]); i++)
+		if (auth == api_roles[i].auth)
+			return api_roles[i].name;
+	return "";
 }
 
 static int
@@ -269,7 +301,7 @@ api_param_num(const struct api_req *req, const char *name, long long max,
 	return 1;
 }
 
-static void
+void
 api_iso(time_t t, char *buf, size_t size)
 {
 	struct tm tm;
@@ -750,7 +782,42 @@ api_host_cmp(const void *a, const void *b)
 	    ((const struct store_host *)b)->id);
 }
 
-/* GET export/results.csv?since=&host= */
+/*
+ * The target controls a rule maps to, "framework:id" joined by ';'
+ * (hit: controls_count() bytes of scratch), as one CSV field.
+ */
+static void
+api_csv_controls(FILE *f, const struct controls *c, const struct store_rule *r,
+    unsigned char *hit)
+{
+	const struct controls_control *cc;
+	size_t i, n = controls_count(c), len = 0;
+	char *buf = NULL;
+	FILE *m;
+
+	if (n == 0 || (m = open_memstream(&buf, &len)) == NULL) {
+		api_csv_field(f, "", 0);
+		return;
+	}
+	memset(hit, 0, n);
+	controls_match(c, r->rule_id, r->references, hit, NULL);
+	for (i = 0; i < n; i++) {
+		if (!hit[i] || (cc = controls_at(c, i)) == NULL)
+			continue;
+		fprintf(m, "%s%s:%s", ftell(m) > 0 ? ";" : "", cc->framework,
+		    cc->id);
+	}
+	fclose(m);
+	api_csv_field(f, buf != NULL ? buf : "", 0);
+	free(buf);
+}
+
+/*
+ * GET export/results.csv?since=&host=: one row per rule result, with
+ * the scan's benchmark and profile, ISO 8601 times, the rule's title,
+ * the controls it maps to, and whether a waiver covered a failing
+ * result when the scan was made.
+ */
 static int
 api_export_csv(const struct api_ctx *ctx, const struct api_req *req,
     struct api_reply *rep, struct plumb_err *err)
@@ -758,13 +825,17 @@ api_export_csv(const struct api_ctx *ctx, const struct api_req *req,
 	struct store_host *h = NULL, key, *hh;
 	struct store_bundle *b = NULL;
 	struct store_rule *r = NULL;
+	struct waiver_set ws;
+	const struct waiver *w;
 	char hostbuf[STORE_HOST_MAX], created[32];
 	const char *host;
+	unsigned char *hit = NULL;
 	long long since = 0;
 	size_t nh = 0, nb = 0, nr = 0, i, j;
 	FILE *f = NULL;
 	int rc;
 
+	memset(&ws, 0, sizeof(ws));
 	if (api_param_num(req, "since", INT64_MAX / 2, &since) < 0)
 		return api_error(rep, 400, "since: seconds since the epoch");
 	host = api_query_param(req, "host", hostbuf, sizeof(hostbuf));
@@ -781,32 +852,44 @@ api_export_csv(const struct api_ctx *ctx, const struct api_req *req,
 		}
 	}
 	if ((rc = store_bundles_list(ctx->store, host, (time_t)since, 0, &b,
-	    &nb, err)) != 0)
+	    &nb, err)) != 0 ||
+	    (rc = waivers_load(ctx->store, &ws, err)) != 0)
 		goto out;
-	if ((f = open_memstream(&rep->text, &rep->text_len)) == NULL) {
+	if ((f = open_memstream(&rep->text, &rep->text_len)) == NULL ||
+	    (hit = calloc(controls_count(ctx->controls) + 1, 1)) == NULL) {
 		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 		goto out;
 	}
-	fputs("host,role,site,zone,scan,created,rule_id,result,severity\r\n",
-	    f);
+	fputs("host,role,site,zone,benchmark_id,profile_id,scan,created,"
+	    "rule_id,title,result,severity,controls,waived\r\n", f);
 	for (i = 0; i < nb; i++) {
 		snprintf(key.id, sizeof(key.id), "%s", b[i].host);
 		hh = bsearch(&key, h, nh, sizeof(*h), api_host_cmp);
 		if ((rc = store_rules_get(ctx->store, b[i].uuid, &r, &nr,
 		    err)) != 0)
 			goto out;
-		snprintf(created, sizeof(created), "%lld",
-		    (long long)b[i].created);
+		api_iso(b[i].created, created, sizeof(created));
 		for (j = 0; j < nr; j++) {
+			w = NULL;
+			if (strcmp(r[j].result, "fail") == 0 ||
+			    strcmp(r[j].result, "error") == 0)
+				w = waivers_match(&ws, b[i].host, hh != NULL ?
+				    hh->role : NULL, r[j].rule_id,
+				    b[i].created);
 			api_csv_field(f, b[i].host, 0);
 			api_csv_field(f, hh != NULL ? hh->role : "", 0);
 			api_csv_field(f, hh != NULL ? hh->site : "", 0);
 			api_csv_field(f, hh != NULL ? hh->zone : "", 0);
+			api_csv_field(f, b[i].benchmark_id, 0);
+			api_csv_field(f, b[i].profile_id, 0);
 			api_csv_field(f, b[i].uuid, 0);
 			api_csv_field(f, created, 0);
 			api_csv_field(f, r[j].rule_id, 0);
+			api_csv_field(f, r[j].title, 0);
 			api_csv_field(f, r[j].result, 0);
-			api_csv_field(f, r[j].severity, 1);
+			api_csv_field(f, r[j].severity, 0);
+			api_csv_controls(f, ctx->controls, &r[j], hit);
+			api_csv_field(f, w != NULL ? "yes" : "no", 1);
 		}
 		store_rules_free(r, nr);
 		r = NULL;
@@ -826,18 +909,18 @@ out:
 	store_rules_free(r, nr);
 	store_bundles_free(b);
 	store_hosts_free(h);
+	waivers_clear(&ws);
+	free(hit);
 	return rc;
 }
 
-#define API_READ	(API_AUTH_ADMIN | API_AUTH_AGENT)
-
 static const struct api_route api_core_routes[] = {
-	{ "GET", "hosts", API_READ, api_hosts },
-	{ "GET", "hosts/*", API_READ, api_host },
-	{ "GET", "hosts/*/scans", API_READ, api_host_scans },
-	{ "GET", "scans/*", API_READ, api_scan },
-	{ "GET", "scans/*/evidence", API_READ, api_scan_evidence },
-	{ "GET", "export/results.csv", API_AUTH_ADMIN, api_export_csv },
+	{ "GET", "hosts", API_AUTH_READ, api_hosts },
+	{ "GET", "hosts/*", API_AUTH_READ, api_host },
+	{ "GET", "hosts/*/scans", API_AUTH_READ, api_host_scans },
+	{ "GET", "scans/*", API_AUTH_READ, api_scan },
+	{ "GET", "scans/*/evidence", API_AUTH_READ, api_scan_evidence },
+	{ "GET", "export/results.csv", API_AUTH_STAFF, api_export_csv },
 };
 static const size_t api_core_nroutes =
     sizeof(api_core_routes) / sizeof(api_core_routes[0]);
@@ -917,7 +1000,8 @@ api_dispatch(const struct api_ctx *ctx, const struct api_req *req,
 		return;
 	}
 	if (!(f.route->auth & API_AUTH_NONE) && !(f.route->auth & req->auth)) {
-		if (req->auth == 0)
+		if (req->auth == 0 && (req->principal == NULL ||
+		    *req->principal == '\0'))
 			api_error(rep, 401, "credentials required: an admin "
 			    "client certificate or a bearer token");
 		else

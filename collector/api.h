@@ -39,8 +39,26 @@
 #define API_AUTH_NONE	0x1	/* anyone (enrollment: token in the body) */
 #define API_AUTH_ADMIN	0x2	/* admin client certificate or bearer token */
 #define API_AUTH_AGENT	0x4	/* agent certificate (scope_host set) */
+#define API_AUTH_AUDITOR 0x8	/* read-only: every host, changes nothing */
+#define API_AUTH_APPROVER 0x10	/* reads; approves waivers others request */
+/* The people (certificate or token) who may read the whole fleet. */
+#define API_AUTH_STAFF	(API_AUTH_ADMIN | API_AUTH_AUDITOR | \
+			 API_AUTH_APPROVER)
+/* Reads a scoped agent may also make (its own host only). */
+#define API_AUTH_READ	(API_AUTH_STAFF | API_AUTH_AGENT)
 
 struct controls;		/* controls.h: the loaded ISMS control set */
+
+/*
+ * The API roles of people (docs/api.md, "Roles"): "admin", "auditor",
+ * "approver".  api_role_parse() gives the API_AUTH_* bit of a name, 0
+ * for anything else; api_role_name() the name of one bit, "" for none.
+ */
+int api_role_parse(const char *name);
+const char *api_role_name(int auth);
+
+/* t as ISO 8601 UTC ("2026-12-04T14:20:49Z") into buf; "" when t is 0. */
+void api_iso(time_t t, char *buf, size_t size);
 
 /* What handlers share: borrowed, valid for the collector's life. */
 struct api_ctx {

@@ -48,6 +48,8 @@ struct collector_config {
 	unsigned enroll_token_ttl;	/* default token lifetime (s); 86400 */
 	/* [controls] */
 	char *controls_file;	/* the ISMS control set (controls.h) */
+	unsigned waiver_approval;	/* 1: waivers need an approver other
+					 * than the requester; 1 */
 };
 
 /* Defaults into cfg (strings allocated). */

@@ -66,6 +66,7 @@ static const struct ccfg_key ccfg_keys[] = {
 	CCK("enroll", "cert_days", CC_UINT, enroll_cert_days, 1, 3650),
 	CCK("enroll", "token_ttl", CC_UINT, enroll_token_ttl, 1, 31536000),
 	CCK("controls", "file", CC_STR, controls_file, 0, 0),
+	CCK("waivers", "require_approval", CC_UINT, waiver_approval, 0, 1),
 };
 #define CCFG_NKEYS	(sizeof(ccfg_keys) / sizeof(ccfg_keys[0]))
 
@@ -103,6 +104,7 @@ collector_config_defaults(struct collector_config *cfg,
 	cfg->api_max_body = (uint64_t)1024 * 1024;
 	cfg->enroll_cert_days = 365;
 	cfg->enroll_token_ttl = 86400;
+	cfg->waiver_approval = 1;
 	if (ccfg_set_str(&cfg->listen, "0.0.0.0") != 0 ||
 	    ccfg_set_str(&cfg->database,
 	    "/var/lib/plumb-collector/plumb.db") != 0 ||

@@ -1512,9 +1512,9 @@ nomem:
 }
 
 const struct api_route controls_routes[] = {
-	{ "GET", "controls", API_AUTH_ADMIN, controls_api_list },
-	{ "GET", "controls/*/*", API_AUTH_ADMIN, controls_api_detail },
-	{ "GET", "controls/*/*/history", API_AUTH_ADMIN, controls_api_history },
+	{ "GET", "controls", API_AUTH_STAFF, controls_api_list },
+	{ "GET", "controls/*/*", API_AUTH_STAFF, controls_api_detail },
+	{ "GET", "controls/*/*/history", API_AUTH_STAFF, controls_api_history },
 };
 const size_t controls_nroutes = sizeof(controls_routes) /
     sizeof(controls_routes[0]);

@@ -803,11 +803,11 @@ out:
 }
 
 const struct api_route drift_routes[] = {
-	{ "GET", "hosts/*/drift", API_AUTH_ADMIN | API_AUTH_AGENT,
+	{ "GET", "hosts/*/drift", API_AUTH_READ,
 	  drift_api_host_drift },
-	{ "GET", "drift", API_AUTH_ADMIN, drift_api_fleet },
+	{ "GET", "drift", API_AUTH_STAFF, drift_api_fleet },
 	{ "POST", "hosts/*/baseline", API_AUTH_ADMIN, drift_api_baseline_set },
-	{ "GET", "hosts/*/baseline", API_AUTH_ADMIN | API_AUTH_AGENT,
+	{ "GET", "hosts/*/baseline", API_AUTH_READ,
 	  drift_api_baseline_get },
 };
 const size_t drift_nroutes = sizeof(drift_routes) / sizeof(drift_routes[0]);

@@ -649,8 +649,8 @@ nomem:
 }
 
 const struct api_route export_routes[] = {
-	{ "GET", "export/evidence", API_AUTH_ADMIN, export_api_evidence },
-	{ "GET", "export/oscal", API_AUTH_ADMIN, export_api_oscal },
+	{ "GET", "export/evidence", API_AUTH_STAFF, export_api_evidence },
+	{ "GET", "export/oscal", API_AUTH_STAFF, export_api_oscal },
 };
 const size_t export_nroutes = sizeof(export_routes) /
     sizeof(export_routes[0]);

@@ -458,6 +458,36 @@ server_is_admin(struct server *srv, SSL *ssl, X509 *peer)
 	return ok;
 }
 
+/*
+ * The API role of an admin-CA certificate: its subject's OU when that
+ * names a role ("auditor", "approver", "admin"; plumb-pki admin
+ * --role), else admin, as every admin certificate was before roles.
+ * An OU naming no role is not a role: a typo must not widen access,
+ * so such a certificate gets no role at all (0).
+ */
+static int
+server_cert_role(X509 *cert)
+{
+	X509_NAME *name = X509_get_subject_name(cert);
+	const ASN1_STRING *v;
+	unsigned char *u = NULL;
+	int i = -1, role = API_AUTH_ADMIN, n;
+
+	while ((i = X509_NAME_get_index_by_NID(name, NID_organizationalUnitName,
+	    i)) >= 0) {
+		v = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i));
+		if ((n = ASN1_STRING_to_UTF8(&u, v)) < 0)
+			return 0;
+		role = (size_t)n == strlen((char *)u) ?
+		    api_role_parse((char *)u) : 0;
+		OPENSSL_free(u);
+		u = NULL;
+		if (role == 0)
+			return 0;
+	}
+	return role;
+}
+
 /* A certificate subject in RFC 2253 form. */
 static void
 server_subject(X509 *cert, char *out, size_t size)
@@ -497,14 +527,13 @@ server_caller(struct server_listener *li, struct evhttp_request *req,
 		while (*t == ' ')
 			t++;
 		rc = tokens_check(li->srv->deps.api->store, t, name,
-		    sizeof(name), err);
+		    sizeof(name), &c->auth, err);
 		if (rc == PLUMB_ENOENT) {
 			c->bad_token = 1;
 			return PLUMB_OK;
 		}
 		if (rc != PLUMB_OK)
 			return rc;
-		c->auth = API_AUTH_ADMIN;
 		snprintf(c->principal, sizeof(c->principal), "token:%s", name);
 		return PLUMB_OK;
 	}
@@ -513,7 +542,7 @@ server_caller(struct server_listener *li, struct evhttp_request *req,
 	if (li->kind == SERVER_API &&
 	    server_is_admin(li->srv, server_ssl(req), peer)) {
 		server_subject(peer, subj, sizeof(subj));
-		c->auth = API_AUTH_ADMIN;
+		c->auth = server_cert_role(peer);
 		snprintf(c->principal, sizeof(c->principal), "cert:%s", subj);
 		return PLUMB_OK;
 	}
@@ -733,7 +762,7 @@ server_api(struct server *srv, struct evhttp_request *req, const char *path,
 	api_dispatch(srv->deps.api, &ar, rep);
 }
 
-/* GET /metrics: admin only. */
+/* GET /metrics: people only (any role), not agents. */
 static void
 server_metrics(struct server *srv, const struct server_caller *c,
     enum evhttp_cmd_type cmd, struct api_reply *rep)
@@ -746,7 +775,7 @@ server_metrics(struct server *srv, const struct server_caller *c,
 	else if (c->auth == 0)
 		api_error(rep, 401, "credentials required: an admin client "
 		    "certificate or a bearer token");
-	else if (!(c->auth & API_AUTH_ADMIN))
+	else if (!(c->auth & API_AUTH_STAFF))
 		api_error(rep, 403, "not allowed for %s", c->principal);
 	else if (metrics_render(srv->deps.metrics, srv->deps.api->store,
 	    &rep->text, &rep->text_len, &err) != PLUMB_OK)

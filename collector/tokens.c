@@ -14,6 +14,7 @@
 #include <openssl/rand.h>
 
 #include "plumb/error.h"
+#include "api.h"
 #include "collector_config.h"
 #include "store.h"
 #include "tokens.h"
@@ -26,6 +27,11 @@ static const struct store_migration tokens_migrations[] = {
 	  " sha256 TEXT NOT NULL UNIQUE,"
 	  " created INTEGER NOT NULL,"
 	  " revoked INTEGER)" },
+	/* The API role of the token (api.h); tokens made before roles
+	 * existed were admin tokens and stay so. */
+	{ 2,
+	  "ALTER TABLE api_tokens ADD COLUMN role TEXT NOT NULL "
+	  "DEFAULT 'admin'" },
 };
 
 int
@@ -108,8 +114,8 @@ tokens_first(void *arg, const char *const *vals, size_t ncols)
 }
 
 int
-tokens_add(struct store *s, const char *name, time_t now, char *token,
-    struct plumb_err *err)
+tokens_add(struct store *s, const char *name, const char *role, time_t now,
+    char *token, struct plumb_err *err)
 {
 	char hash[65], when[32], active[TOKENS_NAME_MAX + 1] = "";
 	const char *p[4];
@@ -120,6 +126,9 @@ tokens_add(struct store *s, const char *name, time_t now, char *token,
 		return plumb_err_set(err, PLUMB_EINVAL, "token name \"%s\": "
 		    "1 to %d letters, digits, '.', '_', '@' or '-'", name,
 		    TOKENS_NAME_MAX);
+	if (api_role_parse(role) == 0)
+		return plumb_err_set(err, PLUMB_EINVAL, "token role \"%s\": "
+		    "admin, auditor or approver", role);
 	if ((rc = tokens_secret(token, hash, err)) != PLUMB_OK)
 		goto fail;
 	snprintf(when, sizeof(when), "%lld", (long long)now);
@@ -137,11 +146,12 @@ tokens_add(struct store *s, const char *name, time_t now, char *token,
 	}
 	p[1] = hash;
 	p[2] = when;
+	p[3] = role;
 	if ((rc = store_query(s, "DELETE FROM api_tokens WHERE name = $1",
 	    p, 1, NULL, NULL, NULL, err)) != PLUMB_OK ||
 	    (rc = store_query(s, "INSERT INTO api_tokens (name, sha256, "
-	    "created, revoked) VALUES ($1, $2, $3, NULL)", p, 3, NULL, NULL,
-	    NULL, err)) != PLUMB_OK ||
+	    "created, revoked, role) VALUES ($1, $2, $3, NULL, $4)", p, 4,
+	    NULL, NULL, NULL, err)) != PLUMB_OK ||
 	    (rc = store_tx_commit(s, err)) != PLUMB_OK)
 		goto rollback;
 	return PLUMB_OK;
@@ -186,7 +196,7 @@ tokens_list_row(void *arg, const char *const *vals, size_t ncols)
 	struct tokens_rows *r = arg;
 	struct tokens_entry *e;
 
-	if (ncols < 3)
+	if (ncols < 4)
 		return 0;
 	if (r->n == r->cap) {
 		size_t cap = r->cap == 0 ? 16 : r->cap * 2;
@@ -205,6 +215,8 @@ tokens_list_row(void *arg, const char *const *vals, size_t ncols)
 	    vals[0] != NULL ? vals[0] : "");
 	e->created = vals[1] != NULL ? (time_t)strtoll(vals[1], NULL, 10) : 0;
 	e->revoked = vals[2] != NULL ? (time_t)strtoll(vals[2], NULL, 10) : 0;
+	snprintf(e->role, sizeof(e->role), "%s",
+	    vals[3] != NULL ? vals[3] : "");
 	return 0;
 }
 
@@ -218,7 +230,7 @@ tokens_list(struct store *s, struct tokens_entry **out, size_t *n,
 	*out = NULL;
 	*n = 0;
 	memset(&r, 0, sizeof(r));
-	if ((rc = store_query(s, "SELECT name, created, revoked FROM "
+	if ((rc = store_query(s, "SELECT name, created, revoked, role FROM "
 	    "api_tokens ORDER BY name", NULL, 0, tokens_list_row, &r, NULL,
 	    err)) != PLUMB_OK || r.failed) {
 		free(r.v);
@@ -230,17 +242,33 @@ tokens_list(struct store *s, struct tokens_entry **out, size_t *n,
 	return PLUMB_OK;
 }
 
+/* Row callback: name and role of the token found. */
+static int
+tokens_found(void *arg, const char *const *vals, size_t ncols)
+{
+	struct tokens_entry *e = arg;
+
+	if (ncols == 2 && vals[0] != NULL && vals[1] != NULL) {
+		snprintf(e->name, sizeof(e->name), "%s", vals[0]);
+		snprintf(e->role, sizeof(e->role), "%s", vals[1]);
+	}
+	return 1;
+}
+
 int
 tokens_check(struct store *s, const char *token, char *name, size_t size,
-    struct plumb_err *err)
+    int *auth, struct plumb_err *err)
 {
-	char hash[65], found[TOKENS_NAME_MAX + 1] = "";
+	struct tokens_entry found;
+	char hash[65];
 	const char *p[1];
 	size_t i;
 	int rc;
 
+	*auth = 0;
 	if (size > 0)
 		name[0] = '\0';
+	memset(&found, 0, sizeof(found));
 	/* Only well-formed texts reach the database. */
 	if (strlen(token) != TOKENS_HEX_LEN)
 		return PLUMB_ENOENT;
@@ -251,13 +279,14 @@ tokens_check(struct store *s, const char *token, char *name, size_t size,
 	if ((rc = tokens_hash(token, hash, err)) != PLUMB_OK)
 		return rc;
 	p[0] = hash;
-	if ((rc = store_query(s, "SELECT name FROM api_tokens WHERE sha256 = "
-	    "$1 AND revoked IS NULL", p, 1, tokens_first, found, NULL,
-	    err)) != PLUMB_OK)
+	if ((rc = store_query(s, "SELECT name, role FROM api_tokens WHERE "
+	    "sha256 = $1 AND revoked IS NULL", p, 1, tokens_found, &found,
+	    NULL, err)) != PLUMB_OK)
 		return rc;
-	if (found[0] == '\0')
+	/* A role this collector does not know grants nothing. */
+	if (found.name[0] == '\0' || (*auth = api_role_parse(found.role)) == 0)
 		return PLUMB_ENOENT;
-	snprintf(name, size, "%s", found);
+	snprintf(name, size, "%s", found.name);
 	return PLUMB_OK;
 }
 
@@ -267,35 +296,29 @@ static void
 tokens_usage(FILE *f, const char *sub)
 {
 	if (sub == NULL || strcmp(sub, "add") == 0)
-		fprintf(f, "usage: plumb-collector [-c FILE] token add NAME\n"
+		fprintf(f, "usage: plumb-collector [-c FILE] token add NAME "
+		    "[--role ROLE]\n"
 		    "  Create an API bearer token called NAME and print it "
-		    "once (only its\n  SHA-256 is stored).\n");
+		    "once (only its\n  SHA-256 is stored).  ROLE: admin "
+		    "(default), auditor (read-only)\n  or approver (reads, "
+		    "approves waivers).\n");
 	if (sub == NULL || strcmp(sub, "list") == 0)
 		fprintf(f, "usage: plumb-collector [-c FILE] token list\n"
-		    "  List the tokens: name, created, active or revoked "
-		    "(time).\n");
+		    "  List the tokens: name, role, created, active or "
+		    "revoked (time).\n");
 	if (sub == NULL || strcmp(sub, "revoke") == 0)
 		fprintf(f, "usage: plumb-collector [-c FILE] token revoke "
 		    "NAME\n  Revoke the token called NAME; requests "
 		    "carrying it answer 401.\n");
 	fprintf(f, "  -c, --config FILE   configuration (default %s)\n"
+	    "  -r, --role ROLE     the new token's role (add)\n"
 	    "  -h, --help          this help\n", COLLECTOR_CONFIG_PATH);
-}
-
-static void
-tokens_iso(time_t t, char *buf, size_t size)
-{
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, size, "%lld", (long long)t);
 }
 
 /* Run one subcommand against an opened store. */
 static int
 tokens_run(struct store *s, const char *sub, const char *name,
-    struct plumb_err *err)
+    const char *role, struct plumb_err *err)
 {
 	struct tokens_entry *v = NULL;
 	char token[TOKENS_HEX_LEN + 1], c[32], r[32];
@@ -303,11 +326,12 @@ tokens_run(struct store *s, const char *sub, const char *name,
 	int rc;
 
 	if (strcmp(sub, "add") == 0) {
-		if ((rc = tokens_add(s, name, time(NULL), token, err)) != 0)
+		if ((rc = tokens_add(s, name, role, time(NULL), token,
+		    err)) != 0)
 			return rc;
 		printf("%s\n", token);
-		fprintf(stderr, "plumb-collector: token %s created; it is "
-		    "shown only now\n", name);
+		fprintf(stderr, "plumb-collector: %s token %s created; it is "
+		    "shown only now\n", role, name);
 		memset(token, 0, sizeof(token));
 		return PLUMB_OK;
 	}
@@ -320,10 +344,10 @@ tokens_run(struct store *s, const char *sub, const char *name,
 	if ((rc = tokens_list(s, &v, &n, err)) != 0)
 		return rc;
 	for (i = 0; i < n; i++) {
-		tokens_iso(v[i].created, c, sizeof(c));
+		api_iso(v[i].created, c, sizeof(c));
 		if (v[i].revoked != 0)
-			tokens_iso(v[i].revoked, r, sizeof(r));
-		printf("%s\t%s\t%s%s\n", v[i].name, c,
+			api_iso(v[i].revoked, r, sizeof(r));
+		printf("%s\t%s\t%s\t%s%s\n", v[i].name, v[i].role, c,
 		    v[i].revoked != 0 ? "revoked " : "active",
 		    v[i].revoked != 0 ? r : "");
 	}
@@ -336,13 +360,14 @@ tokens_main(const char *cfgpath, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "role", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct collector_config cfg;
 	struct store *s = NULL;
 	struct plumb_err err;
-	const char *sub = NULL, *name = NULL;
+	const char *sub = NULL, *name = NULL, *role = "admin";
 	int ch, help = 0, ret = 1, nargs;
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -350,10 +375,13 @@ tokens_main(const char *cfgpath, int argc, char **argv)
 	/* argv[0] is "token"; GNU getopt permutes, so options may follow
 	 * the subcommand. */
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:r:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			cfgpath = optarg;
+			break;
+		case 'r':
+			role = optarg;
 			break;
 		case 'h':
 			help = 1;
@@ -388,7 +416,7 @@ tokens_main(const char *cfgpath, int argc, char **argv)
 	    collector_config_load(&cfg, cfgpath, &err) != 0 ||
 	    store_open(cfg.database, &s, &err) != 0 ||
 	    tokens_init(s, &err) != 0 ||
-	    tokens_run(s, sub, name, &err) != 0)
+	    tokens_run(s, sub, name, role, &err) != 0)
 		fprintf(stderr, "plumb-collector: token %s: %s\n", sub,
 		    err.msg);
 	else

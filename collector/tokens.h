@@ -5,7 +5,7 @@
  * table api_tokens (component "tokens", store_migrate()):
  *
  *	api_tokens (name TEXT PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE,
- *	    created INTEGER NOT NULL, revoked INTEGER)
+ *	    created INTEGER NOT NULL, revoked INTEGER, role TEXT NOT NULL)
  *
  * A revoked token keeps its row (revoked = time) so "token list" shows
  * it; adding a token under a revoked name replaces that row.  Tokens
@@ -26,6 +26,7 @@
 /* One row of api_tokens (the hash is never handed out). */
 struct tokens_entry {
 	char name[TOKENS_NAME_MAX + 1];
+	char role[16];		/* api_role_name() of its API_AUTH_* */
 	time_t created;
 	time_t revoked;		/* 0: active */
 };
@@ -49,12 +50,12 @@ int tokens_init(struct store *s, struct plumb_err *err);
 int tokens_name_valid(const char *name);
 
 /*
- * New token called name at now: its text into token (TOKENS_HEX_LEN +
- * 1 bytes).  PLUMB_EINVAL for a bad name or an active token of that
- * name.
+ * New token called name with API role role ("admin", "auditor",
+ * "approver") at now: its text into token (TOKENS_HEX_LEN + 1 bytes).
+ * PLUMB_EINVAL for a bad name or role or an active token of that name.
  */
-int tokens_add(struct store *s, const char *name, time_t now, char *token,
-    struct plumb_err *err);
+int tokens_add(struct store *s, const char *name, const char *role,
+    time_t now, char *token, struct plumb_err *err);
 
 /* Revoke the active token name at now; PLUMB_ENOENT when none. */
 int tokens_revoke(struct store *s, const char *name, time_t now,
@@ -66,10 +67,11 @@ int tokens_list(struct store *s, struct tokens_entry **out, size_t *n,
 
 /*
  * The name of the active token whose text is token into name (size
- * bytes): PLUMB_OK; PLUMB_ENOENT when no active token matches.
+ * bytes) and its role's API_AUTH_* bit into *auth: PLUMB_OK;
+ * PLUMB_ENOENT when no active token with a known role matches.
  */
 int tokens_check(struct store *s, const char *token, char *name,
-    size_t size, struct plumb_err *err);
+    size_t size, int *auth, struct plumb_err *err);
 
 /*
  * "plumb-collector [-c FILE] token add|list|revoke ...": argv[0] is

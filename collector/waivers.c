@@ -35,11 +35,21 @@ static const struct store_migration waivers_migrations[] = {
 	  " revoked_by TEXT"
 	  ");"
 	  "CREATE INDEX waivers_rule ON waivers (rule_id);" },
+	/* The approval step: a waiver applies from its approval by an
+	 * identity other than its requester's.  Waivers made before it
+	 * count as approved by the approver they named, when made. */
+	{ 2,
+	  "ALTER TABLE waivers ADD COLUMN approved_by TEXT;"
+	  "ALTER TABLE waivers ADD COLUMN approved_time INTEGER;"
+	  "UPDATE waivers SET approved_by = approver, approved_time = "
+	  "created;" },
 };
 
 #define WAIVERS_COLS \
 	"id, rule_id, host, role, justification, approver, created_by, " \
-	"created, expires, revoked_time, revoked_by"
+	"created, expires, revoked_time, revoked_by, approved_by, " \
+	"approved_time"
+#define WAIVERS_NCOLS	13
 
 int
 waivers_init(struct store *s, struct plumb_err *err)
@@ -76,7 +86,7 @@ waivers_row(void *arg, const char *const *v, size_t ncols)
 	struct waiver *w, *nw;
 	size_t ncap;
 
-	if (ncols != 11)
+	if (ncols != WAIVERS_NCOLS)
 		return 0;
 	if (f->set->n == f->cap) {
 		ncap = f->cap == 0 ? 16 : 2 * f->cap;
@@ -101,6 +111,9 @@ waivers_row(void *arg, const char *const *v, size_t ncols)
 	w->revoked_time = v[9] ? (time_t)strtoll(v[9], NULL, 10) : 0;
 	snprintf(w->revoked_by, sizeof(w->revoked_by), "%s",
 	    v[10] ? v[10] : "");
+	snprintf(w->approved_by, sizeof(w->approved_by), "%s",
+	    v[11] ? v[11] : "");
+	w->approved_time = v[12] ? (time_t)strtoll(v[12], NULL, 10) : 0;
 	if ((w->justification = strdup(v[4] ? v[4] : "")) == NULL) {
 		f->rc = PLUMB_ENOMEM;
 		return 1;
@@ -136,12 +149,35 @@ waivers_load(struct store *s, struct waiver_set *out,
 	    "ORDER BY created, id", NULL, 0, out, err);
 }
 
+/* The one waiver called id into *set (n 0 when none). */
+static int
+waivers_get(struct store *s, const char *id, struct waiver_set *set,
+    struct plumb_err *err)
+{
+	const char *p[1] = { id };
+
+	return waivers_select(s, "SELECT " WAIVERS_COLS " FROM waivers "
+	    "WHERE id = $1", p, 1, set, err);
+}
+
 int
 waiver_active(const struct waiver *w, time_t t)
 {
 	if (t < w->created || t >= w->expires)
 		return 0;
+	if (w->approved_time == 0 || t < w->approved_time)
+		return 0;
 	return w->revoked_time == 0 || t < w->revoked_time;
+}
+
+const char *
+waiver_status(const struct waiver *w, time_t now)
+{
+	if (w->revoked_time != 0 && now >= w->revoked_time)
+		return w->approved_time != 0 ? "revoked" : "rejected";
+	if (now >= w->expires)
+		return "expired";
+	return w->approved_time != 0 ? "approved" : "requested";
 }
 
 const struct waiver *
@@ -168,24 +204,34 @@ waivers_match(const struct waiver_set *set, const char *host,
 
 /* ------------------------------------------------------------- API */
 
+/* A string member, null when empty. */
+static json_t *
+waivers_str_or_null(const char *s)
+{
+	return s[0] != '\0' ? json_string(s) : json_null();
+}
+
 /* WAIVER of docs/api.md. */
 static json_t *
 waivers_json(const struct waiver *w, time_t now)
 {
 	return json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:I, s:I, "
-	    "s:o, s:o, s:b}",
+	    "s:o, s:o, s:b, s:s, s:o, s:o}",
 	    "id", w->id, "rule_id", w->rule_id,
-	    "host", w->host[0] ? json_string(w->host) : json_null(),
-	    "role", w->role[0] ? json_string(w->role) : json_null(),
+	    "host", waivers_str_or_null(w->host),
+	    "role", waivers_str_or_null(w->role),
 	    "justification", w->justification, "approver", w->approver,
 	    "created_by", w->created_by,
 	    "created", (json_int_t)w->created,
 	    "expires", (json_int_t)w->expires,
 	    "revoked_time", w->revoked_time ?
 	    json_integer((json_int_t)w->revoked_time) : json_null(),
-	    "revoked_by", w->revoked_by[0] ? json_string(w->revoked_by) :
-	    json_null(),
-	    "active", waiver_active(w, now));
+	    "revoked_by", waivers_str_or_null(w->revoked_by),
+	    "active", waiver_active(w, now),
+	    "status", waiver_status(w, now),
+	    "approved_by", waivers_str_or_null(w->approved_by),
+	    "approved_time", w->approved_time ?
+	    json_integer((json_int_t)w->approved_time) : json_null());
 }
 
 /* GET waivers?host=&rule_id=&active=1 */
@@ -196,8 +242,8 @@ waivers_api_list(const struct api_ctx *ctx, const struct api_req *req,
 	struct waiver_set set;
 	struct store_host h;
 	const struct waiver *w;
-	char hostb[STORE_HOST_MAX], ruleb[STORE_TEXT_MAX], actb[8];
-	const char *host, *rule, *act;
+	char hostb[STORE_HOST_MAX], ruleb[STORE_TEXT_MAX], actb[8], stb[16];
+	const char *host, *rule, *act, *status;
 	json_t *list, *o;
 	size_t i;
 	int rc, active = 0;
@@ -205,6 +251,14 @@ waivers_api_list(const struct api_ctx *ctx, const struct api_req *req,
 	host = api_query_param(req, "host", hostb, sizeof(hostb));
 	rule = api_query_param(req, "rule_id", ruleb, sizeof(ruleb));
 	act = api_query_param(req, "active", actb, sizeof(actb));
+	status = api_query_param(req, "status", stb, sizeof(stb));
+	if (status != NULL && *status == '\0')
+		status = NULL;
+	if (status != NULL && strcmp(status, "requested") != 0 &&
+	    strcmp(status, "approved") != 0 && strcmp(status, "rejected") != 0 &&
+	    strcmp(status, "revoked") != 0 && strcmp(status, "expired") != 0)
+		return api_error(rep, 400, "status: \"%s\" is not requested, "
+		    "approved, rejected, revoked or expired", status);
 	if (act != NULL && *act != '\0') {
 		if (strcmp(act, "1") != 0 && strcmp(act, "0") != 0)
 			return api_error(rep, 400, "active: \"%s\" is neither "
@@ -226,6 +280,9 @@ waivers_api_list(const struct api_ctx *ctx, const struct api_req *req,
 	for (i = 0; i < set.n; i++) {
 		w = &set.w[i];
 		if (active && !waiver_active(w, req->now))
+			continue;
+		if (status != NULL &&
+		    strcmp(status, waiver_status(w, req->now)) != 0)
 			continue;
 		if (rule != NULL && *rule != '\0' &&
 		    strcmp(rule, w->rule_id) != 0)
@@ -277,7 +334,7 @@ waivers_api_create(const struct api_ctx *ctx, const struct api_req *req,
 	json_error_t jerr;
 	json_t *body = NULL, *ex;
 	const char *rule, *host, *role, *just, *appr;
-	const char *params[9];
+	const char *params[11];
 	char created[24], expires[24];
 	struct tm tm;
 	char *end;
@@ -301,9 +358,14 @@ waivers_api_create(const struct api_ctx *ctx, const struct api_req *req,
 	    (appr = waivers_body_str(body, "approver", STORE_TEXT_MAX - 1,
 	    rep)) == NULL)
 		goto out;
-	if (*rule == '\0' || *just == '\0' || *appr == '\0') {
-		api_error(rep, 400, "rule_id, justification and approver are "
-		    "required");
+	/* With the approval step the approver is whoever approves; a
+	 * name given here is only the one the requester proposes.
+	 * Without it the named approver is the only record. */
+	if (*rule == '\0' || *just == '\0' ||
+	    (*appr == '\0' && !ctx->cfg->waiver_approval)) {
+		api_error(rep, 400, ctx->cfg->waiver_approval ?
+		    "rule_id and justification are required" :
+		    "rule_id, justification and approver are required");
 		goto out;
 	}
 	if ((*host == '\0') == (*role == '\0')) {
@@ -344,6 +406,11 @@ waivers_api_create(const struct api_ctx *ctx, const struct api_req *req,
 	    req->principal != NULL ? req->principal : "");
 	w.justification = (char *)just;
 	w.created = req->now;
+	if (!ctx->cfg->waiver_approval) {
+		snprintf(w.approved_by, sizeof(w.approved_by), "%s",
+		    w.approver);
+		w.approved_time = w.created;
+	}
 	snprintf(created, sizeof(created), "%lld", (long long)w.created);
 	snprintf(expires, sizeof(expires), "%lld", (long long)w.expires);
 	params[0] = w.id;
@@ -355,10 +422,13 @@ waivers_api_create(const struct api_ctx *ctx, const struct api_req *req,
 	params[6] = w.created_by;
 	params[7] = created;
 	params[8] = expires;
+	params[9] = w.approved_time != 0 ? w.approved_by : NULL;
+	params[10] = w.approved_time != 0 ? created : NULL;
 	if ((rc = store_query(ctx->store, "INSERT INTO waivers (id, rule_id, "
 	    "host, role, justification, approver, created_by, created, "
-	    "expires) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", params, 9,
-	    NULL, NULL, NULL, err)) != PLUMB_OK)
+	    "expires, approved_by, approved_time) VALUES ($1, $2, $3, $4, $5, "
+	    "$6, $7, $8, $9, $10, $11)", params, 11, NULL, NULL, NULL,
+	    err)) != PLUMB_OK)
 		goto out;
 	if ((rep->json = waivers_json(&w, req->now)) == NULL) {
 		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
@@ -391,8 +461,7 @@ waivers_api_revoke(const struct api_ctx *ctx, const struct api_req *req,
 	    "$2, revoked_by = $3 WHERE id = $1 AND revoked_time IS NULL",
 	    params, 3, NULL, NULL, &changes, err)) != PLUMB_OK)
 		return rc;
-	if ((rc = waivers_select(ctx->store, "SELECT " WAIVERS_COLS " FROM "
-	    "waivers WHERE id = $1", params, 1, &set, err)) != PLUMB_OK)
+	if ((rc = waivers_get(ctx->store, req->seg[1], &set, err)) != 0)
 		return rc;
 	if (set.n == 0)
 		rc = api_error(rep, 404, "no waiver %s", req->seg[1]);
@@ -405,10 +474,82 @@ waivers_api_revoke(const struct api_ctx *ctx, const struct api_req *req,
 	return rc;
 }
 
+/*
+ * POST waivers/{id}/approve: an approver accepts the risk of a
+ * requested waiver.  The approver must not be the requester (two
+ * authenticated identities, not one person twice), and only a waiver
+ * still requested (not approved, rejected or expired) can be approved.
+ */
+static int
+waivers_api_approve(const struct api_ctx *ctx, const struct api_req *req,
+    struct api_reply *rep, struct plumb_err *err)
+{
+	struct waiver_set set;
+	const char *params[3], *who, *st;
+	char now[24];
+	uint64_t changes = 0;
+	int rc;
+
+	if (req->nseg < 3)
+		return api_error(rep, 404, "no waiver id");
+	who = req->principal != NULL ? req->principal : "";
+	if ((rc = waivers_get(ctx->store, req->seg[1], &set, err)) != 0)
+		return rc;
+	if (set.n == 0) {
+		rc = api_error(rep, 404, "no waiver %s", req->seg[1]);
+		goto out;
+	}
+	if (*who == '\0' || strcmp(set.w[0].created_by, who) == 0) {
+		rc = api_error(rep, 403, "waiver %s was requested by %s: "
+		    "another approver must approve it", req->seg[1],
+		    set.w[0].created_by);
+		goto out;
+	}
+	if (strcmp((st = waiver_status(&set.w[0], req->now)),
+	    "requested") != 0) {
+		rc = api_error(rep, 409, "waiver %s is %s, not requested",
+		    req->seg[1], st);
+		goto out;
+	}
+	snprintf(now, sizeof(now), "%lld", (long long)req->now);
+	params[0] = req->seg[1];
+	params[1] = who;
+	params[2] = now;
+	/* The same conditions again, so two approvers racing cannot both
+	 * succeed. */
+	if ((rc = store_query(ctx->store, "UPDATE waivers SET approved_by = "
+	    "$2, approved_time = $3 WHERE id = $1 AND approved_time IS NULL "
+	    "AND revoked_time IS NULL AND created_by <> $2", params, 3, NULL,
+	    NULL, &changes, err)) != PLUMB_OK)
+		goto out;
+	if (changes == 0) {
+		rc = api_error(rep, 409, "waiver %s changed meanwhile",
+		    req->seg[1]);
+		goto out;
+	}
+	waivers_clear(&set);
+	if ((rc = waivers_get(ctx->store, req->seg[1], &set, err)) != 0)
+		return rc;
+	if (set.n == 1 && (rep->json = waivers_json(&set.w[0],
+	    req->now)) == NULL)
+		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+out:
+	waivers_clear(&set);
+	return rc;
+}
+
+/*
+ * Admins manage waivers; approvers may request them too (another
+ * approver approves) and reject or revoke them; auditors only read.
+ */
 const struct api_route waivers_routes[] = {
-	{ "GET", "waivers", API_AUTH_ADMIN, waivers_api_list },
-	{ "POST", "waivers", API_AUTH_ADMIN, waivers_api_create },
-	{ "DELETE", "waivers/*", API_AUTH_ADMIN, waivers_api_revoke },
+	{ "GET", "waivers", API_AUTH_STAFF, waivers_api_list },
+	{ "POST", "waivers", API_AUTH_ADMIN | API_AUTH_APPROVER,
+	    waivers_api_create },
+	{ "POST", "waivers/*/approve", API_AUTH_APPROVER,
+	    waivers_api_approve },
+	{ "DELETE", "waivers/*", API_AUTH_ADMIN | API_AUTH_APPROVER,
+	    waivers_api_revoke },
 };
 const size_t waivers_nroutes = sizeof(waivers_routes) /
     sizeof(waivers_routes[0]);

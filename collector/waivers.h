@@ -3,9 +3,13 @@
  * or on every host of one role, with a justification, an approver and
  * an expiry.  Table "waivers" (component "waivers", store_migrate()).
  *
- * A waiver applies at time t when created <= t < expires and it was not
- * revoked at or before t: an expired waiver stops applying by itself,
- * nothing has to run at expiry.  Waived results are still stored and
+ * A waiver applies at time t when created <= t < expires, it was
+ * approved at or before t, and not revoked at or before t: an expired
+ * waiver stops applying by itself, nothing has to run at expiry.
+ * With [waivers] require_approval (the default) a waiver is requested
+ * by one identity and approved by another (POST waivers/{id}/approve,
+ * approver role); without it a waiver is approved when created, by
+ * the approver it names.  Waived results are still stored and
  * shown; they are counted as waived instead of failing (controls.h).
  */
 #ifndef PLUMB_COLLECTOR_WAIVERS_H
@@ -33,6 +37,8 @@ struct waiver {
 	time_t created;
 	time_t expires;
 	time_t revoked_time;		/* 0: not revoked */
+	char approved_by[STORE_TEXT_MAX];	/* API principal; "" when not */
+	time_t approved_time;		/* 0: requested, not approved */
 };
 
 /* Every stored waiver, oldest first (an array the set owns). */
@@ -53,6 +59,13 @@ void waivers_clear(struct waiver_set *set);
 
 /* 1 when w applies at time t (see above). */
 int waiver_active(const struct waiver *w, time_t t);
+
+/*
+ * Where w stands at now: "requested" (waiting for an approver),
+ * "approved" (in force), "rejected" (revoked before approval),
+ * "revoked", "expired".
+ */
+const char *waiver_status(const struct waiver *w, time_t now);
 
 /*
  * The first waiver of set applying at t to rule_id on host (by host id,

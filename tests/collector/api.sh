@@ -13,29 +13,12 @@
 . "$(dirname "$0")/lib.sh"
 
 # ---- an admin CA and an admin client certificate (not in make-pki.sh)
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
-    -out "$pki/admin-ca.key" 2>/dev/null &&
-openssl req -new -x509 -key "$pki/admin-ca.key" -out "$pki/admin-ca.pem" \
-    -days 30 -subj "/O=plumb tests/CN=plumb admin CA" \
-    -addext "basicConstraints=critical,CA:TRUE" \
-    -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null &&
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
-    -out "$pki/admin.key" 2>/dev/null &&
-openssl req -new -key "$pki/admin.key" -out "$tmp/admin.csr" \
-    -subj "/O=plumb tests/CN=alice" 2>/dev/null &&
-printf '%s\n' "basicConstraints=critical,CA:FALSE" \
-    "keyUsage=critical,digitalSignature" \
-    "extendedKeyUsage=clientAuth" >"$tmp/admin.ext" &&
-openssl x509 -req -in "$tmp/admin.csr" -CA "$pki/admin-ca.pem" \
-    -CAkey "$pki/admin-ca.key" -CAcreateserial -days 30 \
-    -extfile "$tmp/admin.ext" -out "$pki/admin.pem" 2>/dev/null || {
-	echo "cannot issue the admin certificate"
-	echo "0 passed, 1 failed"
-	exit 1
-}
+admin_cert admin "/O=plumb tests/CN=alice" || finish
 
 start_collector "[api]
 admin_ca = $pki/admin-ca.pem
+[controls]
+file = $top_srcdir/tests/collector/fixtures/controls-e2e.ini
 [limits]
 max_upload_bytes = 256K" || finish
 api_port=$(sed -n 's/.*api listening on .* port \([0-9]*\)$/\1/p' \
@@ -187,7 +170,13 @@ get "$A/api/v1/export/results.csv" -H "$B"
 check "CSV: 200 text/csv" test "$code" = 200
 tr -d '\r' <"$tmp/out" >"$tmp/got.csv"
 check "CSV header" test "$(head -n 1 "$tmp/got.csv")" = \
-    "host,role,site,zone,scan,created,rule_id,result,severity"
+    "host,role,site,zone,benchmark_id,profile_id,scan,created,rule_id,\
+title,result,severity,controls,waived"
+# Each rule's controls, from the control set the collector loaded
+# (one target each there): "[map rule R]" then "FRAMEWORK = ID".
+awk '/^\[map rule /{r=$3; sub(/\]$/, "", r); next}
+    /^\[/{r=""} r!="" && / = /{print r " " $1 ":" $3}' \
+    "$top_srcdir/tests/collector/fixtures/controls-e2e.ini" >"$tmp/ctl"
 : >"$tmp/want.csv"
 for u in "$ua" "$ub"; do
 	if [ "$u" = "$ua" ]; then
@@ -195,9 +184,18 @@ for u in "$ua" "$ub"; do
 	else
 		attrs="agent02.plant.test,historian,plant-north,zone-3"
 	fi
-	created=$(date -u -d "$(jq -r .created "$tmp/$u.manifest")" +%s)
-	jq -r --arg p "$attrs,$u,$created" \
-	    '.rules[] | $p + "," + .id + "," + .result + "," + .severity' \
+	# The manifest's creation time, whole seconds, ISO 8601 UTC.
+	created=$(date -u -d "$(jq -r .created "$tmp/$u.manifest")" \
+	    +%Y-%m-%dT%H:%M:%SZ)
+	jq -r --arg p "$attrs" --arg u "$u" --arg c "$created" \
+	    --rawfile ctl "$tmp/ctl" '
+	    def q: if test("[,\"\r\n]") then "\"" + gsub("\"";"\"\"") + "\""
+		else . end;
+	    ($ctl | split("\n") | map(select(. != "") | split(" ") |
+		{(.[0]): .[1]}) | add) as $m |
+	    .content.benchmark_id as $b | (.profile.id // "") as $pr |
+	    .rules[] | [$p, $b, $pr, $u, $c, .id, (.title // "" | q),
+		.result, .severity, ($m[.id] // ""), "no"] | join(",")' \
 	    "$tmp/$u.summary" >>"$tmp/want.csv"
 done
 tail -n +2 "$tmp/got.csv" | sort >"$tmp/got.rows"

@@ -107,8 +107,24 @@ code=$(curl -sS -o "$tmp/out" -w '%{http_code}' --cacert "$pki/ca.pem" \
     \"xccdf_org.plumb_rule_pass\",\"host\":\"$H\",\"justification\":
     \"change ticket 42\",\"approver\":\"ciso\",\"expires\":$exp}" \
     "$A/waivers")
-check "waiver created: 201" test "$code" = 201
+check "waiver created: 201, requested" test "$code" = 201 -a \
+    "$(jqo .status)" = requested
 wid=$(jqo .id)
+admin controls
+check "A.8.9 still failing: the waiver waits for an approver" test \
+    "$(jqo '.controls[] | select(.id == "A.8.9") | .status')" = fail
+# The approval step (governance): another identity, the approver role.
+atok=$("$COLLECTOR" -c "$tmp/collector.conf" token add --role approver \
+    ciso 2>/dev/null)
+approve() {
+	code=$(curl -sS -o "$tmp/out" -w '%{http_code}' --cacert \
+	    "$pki/ca.pem" -X POST "$@" "$A/waivers/$wid/approve")
+}
+approve -H "$B"
+check "the requesting admin cannot approve: 403" test "$code" = 403
+approve -H "Authorization: Bearer $atok"
+check "the approver approves: 200, approved by token:ciso" \
+    test "$code" = 200 -a "$(jqo .approved_by)" = token:ciso
 admin controls
 check "A.8.9 waived now" test "$(jqo '.controls[] | select(.id ==
     "A.8.9") | [.status, .fail_hosts, .waived_hosts] | join(" ")')" = \

@@ -177,6 +177,36 @@ post() {
 	    2>"$tmp/curl.err")
 }
 
+# admin_cert NAME SUBJECT: $pki/NAME.pem and .key, a client
+# certificate of the admin CA $pki/admin-ca.pem (made on first use;
+# not in make-pki.sh), for the api listener's [api] admin_ca.
+admin_cert() {
+	if [ ! -f "$pki/admin-ca.pem" ]; then
+		openssl genpkey -algorithm EC -pkeyopt \
+		    ec_paramgen_curve:P-256 -out "$pki/admin-ca.key" \
+		    2>/dev/null &&
+		openssl req -new -x509 -key "$pki/admin-ca.key" \
+		    -out "$pki/admin-ca.pem" -days 30 \
+		    -subj "/O=plumb tests/CN=plumb admin CA" \
+		    -addext "basicConstraints=critical,CA:TRUE" \
+		    -addext "keyUsage=critical,keyCertSign,cRLSign" \
+		    2>/dev/null || { not_ok "admin CA made"; return 1; }
+	fi
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+	    -out "$pki/$1.key" 2>/dev/null &&
+	openssl req -new -key "$pki/$1.key" -out "$tmp/$1.csr" -subj "$2" \
+	    2>/dev/null &&
+	printf '%s\n' "basicConstraints=critical,CA:FALSE" \
+	    "keyUsage=critical,digitalSignature" \
+	    "extendedKeyUsage=clientAuth" >"$tmp/$1.ext" &&
+	openssl x509 -req -in "$tmp/$1.csr" -CA "$pki/admin-ca.pem" \
+	    -CAkey "$pki/admin-ca.key" -CAcreateserial -days 30 \
+	    -extfile "$tmp/$1.ext" -out "$pki/$1.pem" 2>/dev/null || {
+		not_ok "admin certificate $1 ($2) issued"
+		return 1
+	}
+}
+
 # rows SQL: one value from the database.
 rows() {
 	if [ -n "${PLUMB_TEST_PG:-}" ]; then

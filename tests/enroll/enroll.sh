@@ -112,6 +112,11 @@ check "collector SAN DNS + IP, a TLS server" sh -c "openssl x509 -in \
     '$ca/collectors/localhost.pem' >/dev/null 2>&1"
 check "admin subject CN=alice" test "$(subject "$ca/admins/alice.pem")" = \
     "/CN=alice"
+check "admin --role auditor: subject OU=auditor" sh -c "$PKI admin '$ca' \
+    dave --role auditor >/dev/null" && check "admin dave: OU=auditor" test \
+    "$(subject "$ca/admins/dave.pem")" = "/OU=auditor/CN=dave"
+check "admin --role naming no API role refused" sh -c "! $PKI admin \
+    '$ca' eve --role root 2>/dev/null && [ ! -e '$ca/admins/eve.pem' ]"
 check "existing agent not overwritten" sh -c "! $PKI agent '$ca' \
     hist01.plant.test 2>/dev/null"
 check "subject injection refused" sh -c "! $PKI agent '$ca' \

@@ -401,13 +401,31 @@ END_TEST
 START_TEST(test_core_csv)
 {
 	struct api_reply rep;
-	/* Newest scan first, rules in scan order; the site is quoted. */
+	/*
+	 * Newest scan first, rules in scan order; the site is quoted;
+	 * times ISO 8601 (1700000100 is 2023-11-14T22:15:00Z); no titles,
+	 * profile or control set in this fixture.  The waiver below covers
+	 * h1's rule_b from 1699999500 to 1700000050: h1's failing result
+	 * (scan at 1700000000) is waived, h2's (1700000100) is not.
+	 */
 	const char *want =
-	    "host,role,site,zone,scan,created,rule_id,result,severity\r\n"
-	    "h2,mes," SITE ",," U2 ",1700000100,rule_a,pass,low\r\n"
-	    "h2,mes," SITE ",," U2 ",1700000100,rule_b,fail,high\r\n"
-	    "h1,scada," SITE ",," U1 ",1700000000,rule_a,pass,low\r\n"
-	    "h1,scada," SITE ",," U1 ",1700000000,rule_b,fail,high\r\n";
+	    "host,role,site,zone,benchmark_id,profile_id,scan,created,"
+	    "rule_id,title,result,severity,controls,waived\r\n"
+	    "h2,mes," SITE ",,bench,," U2 ",2023-11-14T22:15:00Z,rule_a,,"
+	    "pass,low,,no\r\n"
+	    "h2,mes," SITE ",,bench,," U2 ",2023-11-14T22:15:00Z,rule_b,,"
+	    "fail,high,,no\r\n"
+	    "h1,scada," SITE ",,bench,," U1 ",2023-11-14T22:13:20Z,rule_a,,"
+	    "pass,low,,no\r\n"
+	    "h1,scada," SITE ",,bench,," U1 ",2023-11-14T22:13:20Z,rule_b,,"
+	    "fail,high,,yes\r\n";
+
+	ck_assert_int_eq(store_query(st, "INSERT INTO waivers (id, rule_id, "
+	    "host, role, justification, approver, created_by, created, "
+	    "expires, approved_by, approved_time) VALUES ('w1', 'rule_b', "
+	    "'h1', '', 'j', 'ciso', 'token:alice', 1699999000, 1700000050, "
+	    "'token:bob', 1699999500)", NULL, 0, NULL, NULL, NULL, NULL),
+	    PLUMB_OK);
 
 	ck_assert_int_eq(core("/api/v1/export/results.csv", NULL,
 	    API_AUTH_ADMIN, &rep), 200);

@@ -267,7 +267,11 @@ call_as(const char *method, const char *path, const char *query,
 	req.body = (const unsigned char *)body;
 	req.body_len = body != NULL ? strlen(body) : 0;
 	req.auth = auth;
-	req.principal = auth == API_AUTH_ADMIN ? "token:alice" : "agent:h1";
+	/* One person per role: alice the admin, bob the approver, carol
+	 * the auditor (call_by() names another). */
+	req.principal = auth == API_AUTH_ADMIN ? "token:alice" :
+	    auth == API_AUTH_APPROVER ? "token:bob" :
+	    auth == API_AUTH_AUDITOR ? "token:carol" : "agent:h1";
 	req.scope_host = scope;
 	req.now = now;
 	api_dispatch(&ctx, &req, &rep);
@@ -890,6 +894,131 @@ START_TEST(test_waivers)
 }
 END_TEST
 
+/* POST path as the approver token:bob at now; the status. */
+static int
+approve_as_bob(const char *id, time_t now, struct api_reply *r)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "waivers/%s/approve", id);
+	*r = call_as("POST", path, NULL, NULL, now, API_AUTH_APPROVER, NULL);
+	return r->status;
+}
+
+/*
+ * [waivers] require_approval: alice (admin) requests, the waiver does
+ * not apply until bob (approver) approves it; nobody approves their
+ * own request, an auditor reads but changes nothing, an admin does not
+ * approve.  The fixture's h1 fails r_ssh (A.8.5) in its newest scan,
+ * so A.8.5 is "fail" (1 host failing) until the approval and "waived"
+ * after it (worked out as in test_waivers).
+ */
+START_TEST(test_waiver_approval)
+{
+	struct api_reply r;
+	json_t *list;
+	char id1[64], id2[64], path[128];
+
+	cfg.waiver_approval = 1;
+	/* Without the approval step the approver's name is required; with
+	 * it, it is optional. */
+	r = call("POST", "waivers", NULL, "{\"rule_id\":\"r_ssh\",\"host\":"
+	    "\"h1\",\"justification\":\"legacy HMI\",\"expires\":1005000}",
+	    T + 1000);
+	ck_assert_int_eq(r.status, 201);
+	ck_assert_str_eq(jstr(r.json, "status"), "requested");
+	ck_assert(json_is_false(json_object_get(r.json, "active")));
+	ck_assert_str_eq(jstr(r.json, "approved_by"), "(null)");
+	ck_assert_str_eq(jstr(r.json, "created_by"), "token:alice");
+	snprintf(id1, sizeof(id1), "%s", jstr(r.json, "id"));
+	api_reply_clear(&r);
+	r = call("GET", "controls", NULL, NULL, T + 1050);
+	assert_counts(find_control(json_object_get(r.json, "controls"),
+	    "iso27001-2022", "A.8.5"), "fail", 1, 1, 0);
+	api_reply_clear(&r);
+
+	/* The auditor reads waivers and controls, changes nothing. */
+	r = call_as("GET", "waivers", NULL, NULL, T + 1050,
+	    API_AUTH_AUDITOR, NULL);
+	ck_assert_int_eq(r.status, 200);
+	api_reply_clear(&r);
+	r = call_as("GET", "controls", NULL, NULL, T + 1050,
+	    API_AUTH_AUDITOR, NULL);
+	ck_assert_int_eq(r.status, 200);
+	api_reply_clear(&r);
+	snprintf(path, sizeof(path), "waivers/%s/approve", id1);
+	r = call_as("POST", path, NULL, NULL, T + 1050, API_AUTH_AUDITOR,
+	    NULL);
+	ck_assert_int_eq(r.status, 403);
+	api_reply_clear(&r);
+	r = call_as("POST", "waivers", NULL, "{\"rule_id\":\"r_x\",\"host\":"
+	    "\"h1\",\"justification\":\"j\",\"expires\":1005000}", T + 1050,
+	    API_AUTH_AUDITOR, NULL);
+	ck_assert_int_eq(r.status, 403);
+	api_reply_clear(&r);
+	/* Nor do the admin or an agent approve. */
+	r = call("POST", path, NULL, NULL, T + 1050);
+	ck_assert_int_eq(r.status, 403);
+	api_reply_clear(&r);
+	r = call_as("POST", path, NULL, NULL, T + 1050, API_AUTH_AGENT, "h1");
+	ck_assert_int_eq(r.status, 403);
+	api_reply_clear(&r);
+
+	/* bob requests one himself and may not approve it. */
+	r = call_as("POST", "waivers", NULL, "{\"rule_id\":\"r_cm\",\"role\":"
+	    "\"mes\",\"justification\":\"vendor fix due\",\"expires\":"
+	    "1005000}", T + 1060, API_AUTH_APPROVER, NULL);
+	ck_assert_int_eq(r.status, 201);
+	snprintf(id2, sizeof(id2), "%s", jstr(r.json, "id"));
+	api_reply_clear(&r);
+	ck_assert_int_eq(approve_as_bob(id2, T + 1070, &r), 403);
+	api_reply_clear(&r);
+
+	/* bob approves alice's at T+1100: it applies from then on. */
+	ck_assert_int_eq(approve_as_bob(id1, T + 1100, &r), 200);
+	ck_assert_str_eq(jstr(r.json, "status"), "approved");
+	ck_assert_str_eq(jstr(r.json, "approved_by"), "token:bob");
+	ck_assert_int_eq(jint(r.json, "approved_time"), T + 1100);
+	ck_assert(json_is_true(json_object_get(r.json, "active")));
+	api_reply_clear(&r);
+	ck_assert_int_eq(approve_as_bob(id1, T + 1110, &r), 409);
+	api_reply_clear(&r);
+	ck_assert_int_eq(approve_as_bob("00000000-0000-4000-8000-000000000000",
+	    T + 1110, &r), 404);
+	api_reply_clear(&r);
+	r = call("GET", "controls", NULL, NULL, T + 1099);
+	assert_counts(find_control(json_object_get(r.json, "controls"),
+	    "iso27001-2022", "A.8.5"), "fail", 1, 1, 0);
+	api_reply_clear(&r);
+	r = call("GET", "controls", NULL, NULL, T + 1200);
+	assert_counts(find_control(json_object_get(r.json, "controls"),
+	    "iso27001-2022", "A.8.5"), "waived", 1, 0, 1);
+	api_reply_clear(&r);
+
+	/* Listing by status; bob rejects his own request. */
+	r = call("GET", "waivers", "status=requested", NULL, T + 1200);
+	list = json_object_get(r.json, "waivers");
+	ck_assert_uint_eq(json_array_size(list), 1);
+	ck_assert_str_eq(jstr(json_array_get(list, 0), "id"), id2);
+	api_reply_clear(&r);
+	r = call("GET", "waivers", "status=pending", NULL, T + 1200);
+	ck_assert_int_eq(r.status, 400);
+	api_reply_clear(&r);
+	snprintf(path, sizeof(path), "waivers/%s", id2);
+	r = call_as("DELETE", path, NULL, NULL, T + 1300, API_AUTH_APPROVER,
+	    NULL);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_str_eq(jstr(r.json, "status"), "rejected");
+	api_reply_clear(&r);
+	ck_assert_int_eq(approve_as_bob(id2, T + 1310, &r), 403);
+	api_reply_clear(&r);
+	r = call("GET", "waivers", "status=approved", NULL, T + 1400);
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json,
+	    "waivers")), 1);
+	api_reply_clear(&r);
+}
+END_TEST
+
 /* ------------------------------------------------------------ exports */
 
 /* The member name of a ustar archive: its bytes into *data, *len. */
@@ -1058,6 +1187,7 @@ drift_suite(void)
 	tcase_add_test(tc, test_controls_status);
 	tcase_add_test(tc, test_history);
 	tcase_add_test(tc, test_waivers);
+	tcase_add_test(tc, test_waiver_approval);
 	tcase_add_test(tc, test_evidence_export);
 	tcase_add_test(tc, test_oscal);
 	suite_add_tcase(s, tc);
