@@ -978,11 +978,12 @@
 
 		append(main, el('h1', null, 'Waivers (risk acceptance)'), msg,
 		    el('h2', null, 'New waiver'), waiverForm(msg),
-		    el('h2', null, all ? 'All waivers' : 'Active waivers'),
+		    el('h2', null, all ? 'All waivers' :
+		    'Waivers in force or awaiting approval'),
 		    el('p', null, all ? el('a', { href: '#/waivers' },
-		    'Show active waivers only') : el('a',
+		    'Show current waivers only') : el('a',
 		    { href: '#/waivers?all=1' },
-		    'Show expired and revoked waivers too')), list);
+		    'Show rejected, expired and revoked waivers too')), list);
 		append(list, el('p', { 'class': 'muted' }, 'Loading\u2026'));
 		if (flash) {
 			append(msg, el('p', { 'class': 'notice', role: 'status' },
@@ -993,17 +994,42 @@
 	}
 
 	function loadWaivers(gen, list, msg, all) {
-		get('waivers', all ? {} : { active: '1' }).then(function (d) {
+		get('waivers', {}).then(function (d) {
 			var ws = Array.isArray(d.waivers) ? d.waivers : [];
 			var tbody = el('tbody');
 
 			if (gen !== generation)
 				return;
 			clear(list);
+			/* Current: in force, or requested and waiting for an
+			 * approver (the API's status; see docs/api.md). */
+			if (!all)
+				ws = ws.filter(function (w) {
+					return w.active || w.status === 'requested';
+				});
 			ws.forEach(function (w) {
-				var state = w.revoked_time ? 'Revoked' :
-				    (w.active ? 'Active' : 'Expired');
-				var cls = w.active ? 'r-waived' : 'r-notapplicable';
+				var names = { requested: 'Awaiting approval',
+				    approved: 'Active', rejected: 'Rejected',
+				    revoked: 'Revoked', expired: 'Expired' };
+				var state = names[w.status] || (w.active ?
+				    'Active' : 'Expired');
+				var cls = w.active ? 'r-waived' :
+				    (w.status === 'requested' ? 'r-unknown' :
+				    'r-notapplicable');
+				var acts = [];
+
+				if (w.status === 'requested')
+					acts.push(el('button', { type: 'button',
+					    onclick: function () {
+						approveWaiver(w, msg, list, all);
+					} }, 'Approve'));
+				if (w.status === 'requested' ||
+				    (w.active && !w.revoked_time))
+					acts.push(el('button', { type: 'button',
+					    'class': 'danger', onclick: function () {
+						revokeWaiver(w, msg, list, all);
+					} }, w.status === 'requested' ?
+					    'Reject' : 'Revoke'));
 
 				append(tbody, el('tr', { 'data-waiver': w.id },
 				    td(String(w.id)),
@@ -1013,24 +1039,25 @@
 				    (w.role ? 'every ' + w.role + ' host' :
 				    '\u2014')),
 				    td(w.justification || ''),
-				    td(w.approver || ''),
+				    td(w.created_by || ''),
+				    td(w.approved_by ? [w.approved_by, el('div',
+				    { 'class': 'muted' }, fmtTime(w.approved_time,
+				    w.approved_time_iso))] : (w.approver ?
+				    ['proposed: ' + w.approver] : '\u2014')),
 				    td(fmtTime(w.created, w.created_iso)),
 				    td(fmtTime(w.expires, w.expires_iso)),
 				    td([el('span', { 'class': 'badge ' + cls },
 				    state), w.revoked_time ? el('div',
 				    { 'class': 'muted' }, fmtTime(w.revoked_time,
 				    w.revoked_time_iso)) : null]),
-				    td(w.active && !w.revoked_time ? el('button',
-				    { type: 'button', 'class': 'danger',
-				    onclick: function () {
-					revokeWaiver(w, msg, list, all);
-				} }, 'Revoke') : '')));
+				    td(acts)));
 			});
 			append(list, el('table', { id: 'waivers' }, el('thead',
 			    null, el('tr', null, th('#'), th('Rule'),
 			    th('Applies to'), th('Justification'),
-			    th('Approver'), th('Created'), th('Expires'),
-			    th('State'), th(''))), tbody));
+			    th('Requested by'), th('Approved by'),
+			    th('Created'), th('Expires'), th('State'),
+			    th(''))), tbody));
 			if (!ws.length)
 				append(list, el('p', { 'class': 'muted' },
 				    'No waivers.'));
@@ -1038,6 +1065,25 @@
 		}).catch(function (e) {
 			clear(list);
 			failed(gen, list, e);
+		});
+	}
+
+	/* Approve as the signed-in identity; the API refuses an approver
+	 * approving their own request and callers without the role. */
+	function approveWaiver(w, msg, list, all) {
+		if (!window.confirm('Approve waiver ' + w.id + ' for rule ' +
+		    w.rule_id + '? Its failures stop counting from now.'))
+			return;
+		api('POST', 'waivers/' + encodeURIComponent(w.id) +
+		    '/approve').then(function () {
+			clear(msg);
+			append(msg, el('p', { 'class': 'notice', role: 'status' },
+			    'Waiver ' + w.id + ' approved.'));
+			loadWaivers(generation, list, msg, all);
+		}).catch(function (e) {
+			clear(msg);
+			if (e.status !== 401)
+				append(msg, errorBox(e.message));
 		});
 	}
 
@@ -1067,7 +1113,8 @@
 			    el('option', { value: 'role' }, 'Every host of a role')),
 			target: el('input', { name: 'target', required: true,
 			    placeholder: 'host id or role' }),
-			approver: el('input', { name: 'approver', required: true }),
+			approver: el('input', { name: 'approver',
+			    placeholder: 'optional when approval is required' }),
 			expires: el('input', { name: 'expires', type: 'date',
 			    required: true }),
 			justification: el('textarea', { name: 'justification',
@@ -1090,8 +1137,10 @@
 			    expires: Math.floor(exp / 1000) };
 			body[f.scope.value] = f.target.value.trim();
 			api('POST', 'waivers', body).then(function (w) {
-				flash = 'Waiver ' + w.id + ' created for ' +
-				    w.rule_id + '.';
+				flash = 'Waiver ' + w.id + ' for ' + w.rule_id +
+				    (w.status === 'requested' ? ' requested: ' +
+				    'it applies once an approver approves it.' :
+				    ' created.');
 				render();
 			}).catch(function (e) {
 				clear(msg);
@@ -1102,13 +1151,13 @@
 		    el('label', null, 'Rule id', f.rule_id),
 		    el('label', null, 'Applies to', f.scope),
 		    el('label', null, 'Host id or role', f.target),
-		    el('label', null, 'Approver', f.approver),
+		    el('label', null, 'Proposed approver', f.approver),
 		    el('label', null, 'Expires (end of day, UTC)', f.expires),
 		    el('label', { 'class': 'wide' }, 'Justification ' +
 		    '(the accepted risk and compensating measures)',
 		    f.justification),
 		    el('div', { 'class': 'wide' }, el('button',
-		    { type: 'submit' }, 'Create waiver')));
+		    { type: 'submit' }, 'Request waiver')));
 		return form;
 	}
 

@@ -354,10 +354,21 @@ grep -q '<table id="waivers"' "$art/waivers.html" &&
 grep -q '<form class="card stack" id="waiver-form"' "$art/waivers.html" &&
     ok "waivers: create form" || bad "waivers: create form"
 if [ "$fakeapi" = 1 ]; then
-	has waivers data-waiver 1 2
+	# Current waivers: the two in force and the one awaiting
+	# approval (5), not the expired one (3).
+	has waivers data-waiver 1 2 5
+	grep -qF 'data-waiver="3"' "$art/waivers.html" &&
+	    bad "waivers: the expired one shown by default" ||
+	    ok "waivers: the expired one hidden by default"
 	n=$(grep -o '>Revoke</button>' "$art/waivers.html" | wc -l)
 	[ "$n" -eq 2 ] && ok "waivers: 2 revoke buttons" ||
 	    bad "waivers: $n revoke buttons, want 2"
+	n=$(grep -o '>Approve</button>' "$art/waivers.html" | wc -l)
+	[ "$n" -eq 1 ] && ok "waivers: 1 approve button (the request)" ||
+	    bad "waivers: $n approve buttons, want 1"
+	grep -qF 'Awaiting approval' "$art/waivers.html" &&
+	    ok "waivers: the request's state" ||
+	    bad "waivers: no 'Awaiting approval' state"
 	grep -qF 'USB until the 2027 line stop. &lt;b&gt;bold?&lt;/b&gt;' \
 	    "$art/waivers.html" && ok "waivers: justification as text" ||
 	    bad "waivers: justification as text"
