@@ -914,7 +914,28 @@ out:
 	return rc;
 }
 
+/*
+ * GET whoami: the caller's principal and role, so the dashboard knows
+ * whether the browser's client certificate signed it in.
+ */
+static int
+api_whoami(const struct api_ctx *ctx, const struct api_req *req,
+    struct api_reply *rep, struct plumb_err *err)
+{
+	const char *role = req->scope_host != NULL ? "agent" :
+	    api_role_name(req->auth);
+
+	(void)ctx;
+	if ((rep->json = json_pack("{s:s, s:s, s:o}", "principal",
+	    req->principal != NULL ? req->principal : "", "role", role,
+	    "host", req->scope_host != NULL ? json_string(req->scope_host) :
+	    json_null())) == NULL)
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	return PLUMB_OK;
+}
+
 static const struct api_route api_core_routes[] = {
+	{ "GET", "whoami", API_AUTH_READ, api_whoami },
 	{ "GET", "hosts", API_AUTH_READ, api_hosts },
 	{ "GET", "hosts/*", API_AUTH_READ, api_host },
 	{ "GET", "hosts/*/scans", API_AUTH_READ, api_host_scans },

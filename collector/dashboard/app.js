@@ -248,11 +248,17 @@
 	function api(method, path, body) {
 		var opts = {
 			method: method,
-			headers: { 'Authorization': 'Bearer ' + currentToken(),
-			    'Accept': 'application/json' },
+			headers: { 'Accept': 'application/json' },
 			cache: 'no-store',
 			credentials: 'same-origin'
 		};
+
+		/* Without a token the browser's client certificate (TLS)
+		 * is the only credential; an empty Bearer header would be
+		 * refused even with a certificate. */
+		if (currentToken())
+			opts.headers['Authorization'] = 'Bearer ' +
+			    currentToken();
 
 		if (body !== undefined) {
 			opts.headers['Content-Type'] = 'application/json';
@@ -268,9 +274,13 @@
 					data = null;
 				}
 				if (res.status === 401) {
+					var had = currentToken();
+
 					setToken('');
-					showLogin('The collector did not accept the ' +
-					    'token (401). Enter a valid token.');
+					identity = null;
+					showLogin(had ? 'The collector did not ' +
+					    'accept the token (401). Enter a valid ' +
+					    'token.' : '');
 					throw new ApiError(401, 'not signed in');
 				}
 				if (!res.ok) {
@@ -373,12 +383,49 @@
 		main.setAttribute('data-state', 'error');
 	}
 
+	/*
+	 * Who the collector takes us for: with a token, its name and
+	 * role; without one, the admin client certificate the browser
+	 * presented, if any (docs/api.md, "Roles").  Shown in the header.
+	 */
+	var identity = null;
+
+	function signIn() {
+		var gen = ++generation;
+
+		get('whoami').then(function (d) {
+			if (gen !== generation)
+				return;
+			identity = d;
+			showIdentity();
+			render();
+		}).catch(function (e) {
+			if (gen !== generation || (e && e.status === 401))
+				return;		/* showLogin() took over */
+			showLogin(e && e.message ? e.message : String(e));
+		});
+	}
+
+	function showIdentity() {
+		var who = document.getElementById('whoami');
+		var out = document.getElementById('signout');
+
+		if (who) {
+			who.textContent = identity ? identity.principal +
+			    ' (' + identity.role + ')' : '';
+			who.hidden = !identity;
+		}
+		/* A certificate stays with the browser: only a token can
+		 * be signed out of. */
+		out.hidden = !(identity && currentToken());
+	}
+
 	function render() {
 		var r;
 
 		takeFragmentToken();
-		if (!currentToken()) {
-			showLogin('');
+		if (!identity) {
+			signIn();
 			return;
 		}
 		r = parseHash();
@@ -417,7 +464,8 @@
 		main.setAttribute('data-view', 'login');
 		main.setAttribute('data-state', 'ready');
 		setNav('');
-		document.getElementById('signout').hidden = true;
+		identity = null;
+		showIdentity();
 		document.title = 'Sign in \u2014 plumb collector';
 		input = el('input', { type: 'password', id: 'token',
 		    name: 'token', autocomplete: 'off', required: true,
@@ -433,13 +481,20 @@
 		    el('h1', null, 'Sign in'),
 		    el('p', { 'class': 'muted' }, 'The dashboard reads the ' +
 		    'collector\u2019s API with a bearer token (created with ' +
-		    '\u201cplumb-collector token add NAME\u201d). It is kept ' +
-		    'in this browser tab only and forgotten when the tab ' +
-		    'closes.'),
+		    '\u201cplumb-collector token add NAME [--role ROLE]\u201d)' +
+		    '. It is kept in this browser tab only and forgotten ' +
+		    'when the tab closes. With an admin client certificate ' +
+		    'in the browser (plumb-pki admin), no token is needed: ' +
+		    'reload the page, or choose the button below.'),
 		    message ? errorBox(message) : null,
 		    el('label', { 'for': 'token' }, 'API token'),
 		    input,
-		    el('button', { type: 'submit' }, 'Sign in'));
+		    el('button', { type: 'submit' }, 'Sign in'),
+		    el('button', { type: 'button', id: 'cert-signin',
+		    onclick: function () {
+			setToken('');
+			signIn();
+		} }, 'Use my client certificate'));
 		append(main, form);
 		input.focus();
 	}
@@ -1166,6 +1221,7 @@
 	document.getElementById('signout').addEventListener('click',
 	    function () {
 		setToken('');
+		identity = null;
 		showLogin('Signed out.');
 	});
 	window.addEventListener('hashchange', render);

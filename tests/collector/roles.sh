@@ -82,6 +82,16 @@ as_cert auditor-cert POST waivers "$waiver"
 check "OU=auditor certificate: POST waivers 403" test "$code" = 403
 as_cert typo-cert GET hosts
 check "OU naming no role: 403" test "$code" = 403
+as_cert auditor-cert GET whoami
+check "whoami of the OU=auditor certificate" test "$code" = 200 -a \
+    "$(jqo '[.principal, .role] | join("|")')" = \
+    "cert:CN=dave,OU=auditor,O=plumb tests|auditor"
+as "$app" GET whoami
+check "whoami of the approver token" test "$(jqo '[.principal, .role] |
+    join("|")')" = "token:bob|approver"
+as_cert agent GET whoami
+check "whoami of an agent: its host" test "$(jqo '[.role, .host] |
+    join("|")')" = "agent|$H"
 
 # ---- requests and approvals
 as_cert admin POST waivers "$waiver"
@@ -122,5 +132,5 @@ check "agent certificate: approving 403" test "$code" = 403
 
 stop_collector
 # Every check above ran: fewer means the script stopped early.
-[ $((passed + failed)) -ge 33 ] || not_ok "ran $((passed + failed)) checks, expected 33"
+[ $((passed + failed)) -ge 37 ] || not_ok "ran $((passed + failed)) checks, expected 37"
 finish

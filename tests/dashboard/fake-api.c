@@ -7,8 +7,14 @@
  *   /api/v1/...      canned JSON from a file whose keys are
  *                    "METHOD /api/v1/path?query" or, matching any
  *                    query, "METHOD /api/v1/path"; POST answers 201.
- *                    Needs "Authorization: Bearer TOKEN", else 401.
+ *                    Needs "Authorization: Bearer TOKEN", else 401;
+ *                    with -c PRINCIPAL a request without that header
+ *                    stands for one whose TLS client certificate the
+ *                    collector accepted (GET /api/v1/whoami answers
+ *                    that principal, role admin), as a browser holding
+ *                    an admin certificate sends it.
  * Usage: fake-api -j canned.json -t TOKEN -p PORTFILE [-l LOGFILE]
+ *        [-c PRINCIPAL]
  * It listens on an ephemeral port, writes the port number to PORTFILE
  * and logs "METHOD TARGET auth=ok|none|bad" per request to LOGFILE.
  * One child process per connection (so an idle preconnected socket
@@ -38,6 +44,7 @@
 
 static json_t *fake_canned;
 static const char *fake_token;
+static const char *fake_cert;	/* -c: no header = this certificate */
 static int fake_logfd = -1;
 
 /* Write all of buf (a short write on a socket is not an error). */
@@ -181,6 +188,22 @@ fake_api(int fd, const char *method, const char *target)
 	free(s);
 }
 
+/* GET /api/v1/whoami of a certificate caller. */
+static void
+fake_whoami(int fd, const char *principal, const char *role)
+{
+	json_t *o = json_pack("{s:s, s:s, s:n}", "principal", principal,
+	    "role", role, "host");
+	char *s = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
+
+	if (s != NULL)
+		fake_respond(fd, 200, "application/json", NULL, s, strlen(s));
+	else
+		fake_error(fd, 500, "fake-api: cannot encode");
+	free(s);
+	json_decref(o);
+}
+
 /* Serve one request on fd. */
 static void
 fake_conn(int fd)
@@ -264,6 +287,13 @@ fake_conn(int fd)
 		return;
 	}
 	if (strncmp(target, "/api/v1/", 8) == 0) {
+		if (fake_cert != NULL && strcmp(auth, "none") == 0) {
+			if (strcmp(target, "/api/v1/whoami") == 0)
+				fake_whoami(fd, fake_cert, "admin");
+			else
+				fake_api(fd, method, target);
+			return;
+		}
 		if (strcmp(auth, "ok") != 0) {
 			fake_error(fd, 401, "fake-api: no valid bearer token");
 			return;
@@ -285,8 +315,9 @@ main(int argc, char **argv)
 	int ch, s, c, one = 1;
 	pid_t pid;
 
-	while ((ch = getopt(argc, argv, "j:t:p:l:")) != -1) {
+	while ((ch = getopt(argc, argv, "j:t:p:l:c:")) != -1) {
 		switch (ch) {
+		case 'c': fake_cert = optarg; break;
 		case 'j': jpath = optarg; break;
 		case 't': fake_token = optarg; break;
 		case 'p': portfile = optarg; break;
@@ -359,6 +390,6 @@ main(int argc, char **argv)
 	}
 usage:
 	fprintf(stderr, "usage: fake-api -j canned.json -t TOKEN "
-	    "-p PORTFILE [-l LOGFILE]\n");
+	    "-p PORTFILE [-l LOGFILE] [-c PRINCIPAL]\n");
 	return 2;
 }

@@ -169,9 +169,10 @@ htmlenc() {
 
 tok=$(urlenc "$DASHBOARD_TOKEN")
 
-# view NAME FRAGMENT VIEW: dump the DOM and take a screenshot of
-# base#FRAGMENT (the token rides in the fragment, never sent to the
-# server); checks the page ended in view VIEW with data-state="ready".
+# view NAME FRAGMENT VIEW [notoken]: dump the DOM and take a screenshot
+# of base#FRAGMENT (the token rides in the fragment, never sent to the
+# server; not at all for the login view or with notoken); checks the
+# page ended in view VIEW with data-state="ready".
 view() {
 	name=$1
 	frag=$2
@@ -180,7 +181,7 @@ view() {
 	case $frag in
 	*\?*) sep='&' ;;
 	esac
-	if [ "$want" = login ]; then
+	if [ "$want" = login ] || [ "${4:-}" = notoken ]; then
 		url="$base#$frag"
 	else
 		url="$base#$frag${sep}token=$tok"
@@ -373,15 +374,51 @@ if [ "$fakeapi" = 1 ]; then
 	    "$art/waivers.html" && ok "waivers: justification as text" ||
 	    bad "waivers: justification as text"
 
-	# Every API call carried the token; none went without.
+	# Every API call carried the token; none went without, but the
+	# sign-in view's question whether a client certificate signs the
+	# browser in (GET whoami, no header).
 	api=$(grep -c ' /api/v1/' "$tmp/requests.log")
 	okc=$(grep -c ' /api/v1/.* auth=ok$' "$tmp/requests.log")
-	if [ "$api" -gt 10 ] && [ "$api" -eq "$okc" ]; then
-		ok "fake-api: $api API requests, all with the bearer token"
+	who=$(grep -c '^GET /api/v1/whoami auth=none$' "$tmp/requests.log")
+	if [ "$api" -gt 10 ] && [ "$who" -eq 1 ] &&
+	    [ "$api" -eq $((okc + who)) ]; then
+		ok "fake-api: $api API requests, all with the bearer token \
+but the sign-in view's whoami"
 	else
-		bad "fake-api: $okc of $api API requests with the token"
+		bad "fake-api: $okc of $api API requests with the token \
+($who whoami without one, want 1)"
 	fi
 	cp "$tmp/requests.log" "$art/requests.log"
+
+	# Signed in by a client certificate: a fake API that takes a
+	# request without a token as the certificate's (-c), as the
+	# collector does after the TLS handshake.  No token anywhere.
+	kill "$fakepid" 2>/dev/null
+	wait "$fakepid" 2>/dev/null
+	rm -f "$tmp/port"
+	"$fake" -j "$top_srcdir/tests/dashboard/fake-api.json" \
+	    -t "$DASHBOARD_TOKEN" -c "cert:CN=alice,O=plumb tests" \
+	    -p "$tmp/port" -l "$tmp/cert.log" 2>"$tmp/fake.err" &
+	fakepid=$!
+	i=0
+	while [ ! -s "$tmp/port" ] && [ "$i" -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	base="http://127.0.0.1:$(cat "$tmp/port" 2>/dev/null)/dashboard/"
+	view certificate /fleet fleet notoken
+	grep -qF '<span id="whoami">cert:CN=alice,O=plumb tests (admin)</span>' \
+	    "$art/certificate.html" &&
+	    ok "certificate: signed in as the certificate's subject" ||
+	    bad "certificate: the whoami header"
+	grep -q '<button type="button" id="signout" hidden' \
+	    "$art/certificate.html" &&
+	    ok "certificate: no sign-out button (the browser holds it)" ||
+	    bad "certificate: a sign-out button shown"
+	n=$(grep -c ' /api/v1/.* auth=none$' "$tmp/cert.log")
+	[ "$n" -ge 2 ] && ! grep -q 'auth=ok\|auth=bad' "$tmp/cert.log" &&
+	    ok "certificate: $n API requests, none with a token" ||
+	    bad "certificate: $n API requests without a token, or one with"
 fi
 
 echo "$passed passed, $failed failed"
