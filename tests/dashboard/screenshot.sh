@@ -71,16 +71,15 @@ bad() {
 	failed=$((failed + 1))
 }
 
-if [ -z "${DASHBOARD_URL:-}" ]; then
-	# The fake API and the canned data's expectations.
-	fake=$top_builddir/tests/dashboard/fake-api
-	if [ ! -x "$fake" ]; then
-		echo "no $fake (make tests/dashboard/fake-api)"
-		exit 99
-	fi
-	DASHBOARD_TOKEN="test-token-$$-dashboard"
+# start_fake LOG [fake-api options]: the fake API on the canned data,
+# its requests logged to LOG; $fakepid, and its URL in $fakeurl.
+# Exits 99 (a hard error) when it does not start.
+start_fake() {
+	flog=$1
+	shift
+	rm -f "$tmp/port"
 	"$fake" -j "$top_srcdir/tests/dashboard/fake-api.json" \
-	    -t "$DASHBOARD_TOKEN" -p "$tmp/port" -l "$tmp/requests.log" \
+	    -t "$DASHBOARD_TOKEN" -p "$tmp/port" -l "$flog" "$@" \
 	    2>"$tmp/fake.err" &
 	fakepid=$!
 	i=0
@@ -93,7 +92,19 @@ if [ -z "${DASHBOARD_URL:-}" ]; then
 		cat "$tmp/fake.err"
 		exit 99
 	fi
-	DASHBOARD_URL="http://127.0.0.1:$(cat "$tmp/port")/dashboard/"
+	fakeurl="http://127.0.0.1:$(cat "$tmp/port")/dashboard/"
+}
+
+if [ -z "${DASHBOARD_URL:-}" ]; then
+	# The fake API and the canned data's expectations.
+	fake=$top_builddir/tests/dashboard/fake-api
+	if [ ! -x "$fake" ]; then
+		echo "no $fake (make tests/dashboard/fake-api)"
+		exit 99
+	fi
+	DASHBOARD_TOKEN="test-token-$$-dashboard"
+	start_fake "$tmp/requests.log"
+	DASHBOARD_URL=$fakeurl
 	: "${DASHBOARD_HOSTS:=scada-01.plant1 hist-02.plant1 mes-03.plant2}"
 	: "${DASHBOARD_HOST:=scada-01.plant1}"
 	: "${DASHBOARD_ROLE:=SCADA}"
@@ -395,17 +406,8 @@ but the sign-in view's whoami"
 	# collector does after the TLS handshake.  No token anywhere.
 	kill "$fakepid" 2>/dev/null
 	wait "$fakepid" 2>/dev/null
-	rm -f "$tmp/port"
-	"$fake" -j "$top_srcdir/tests/dashboard/fake-api.json" \
-	    -t "$DASHBOARD_TOKEN" -c "cert:CN=alice,O=plumb tests" \
-	    -p "$tmp/port" -l "$tmp/cert.log" 2>"$tmp/fake.err" &
-	fakepid=$!
-	i=0
-	while [ ! -s "$tmp/port" ] && [ "$i" -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	base="http://127.0.0.1:$(cat "$tmp/port" 2>/dev/null)/dashboard/"
+	start_fake "$tmp/cert.log" -c "cert:CN=alice,O=plumb tests"
+	base=$fakeurl
 	view certificate /fleet fleet notoken
 	grep -qF '<span id="whoami">cert:CN=alice,O=plumb tests (admin)</span>' \
 	    "$art/certificate.html" &&
