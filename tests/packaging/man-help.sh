@@ -46,7 +46,8 @@ options() {
 }
 
 # ---- every page renders without warnings
-for page in plumb.8 plumb.conf.5 plumb-collector.8 plumb-collector.conf.5
+for page in plumb.8 plumb.conf.5 plumb-collector.8 plumb-collector.conf.5 \
+    plumb-pki.8
 do
 	if [ ! -f "$MAN/$page" ]; then
 		not_ok "$page exists"
@@ -128,6 +129,22 @@ done <"$tmp/commands"
 # ---- plumb-collector
 "$COLLECTOR" --help >"$tmp/chelp" 2>&1 || true
 check_options plumb-collector.8 "plumb-collector --help" "$tmp/chelp"
+for cmd in token enroll-token; do
+	"$COLLECTOR" "$cmd" --help >"$tmp/chelp" 2>&1 || true
+	check_options plumb-collector.8 "plumb-collector $cmd --help" \
+	    "$tmp/chelp"
+done
+
+# ---- plumb-pki (a shell script: its options and commands)
+sh "$top_srcdir/packaging/plumb-pki" --help >"$tmp/pkihelp" 2>&1 || true
+check_options plumb-pki.8 "plumb-pki --help" "$tmp/pkihelp"
+for cmd in $(sed -n 's/^  \([a-z-]*\) DIR.*/\1/p' "$tmp/pkihelp"); do
+	if grep -q "^ *plumb-pki $cmd " "$tmp/plumb-pki.8.txt"; then
+		ok "plumb-pki.8 has a synopsis line for '$cmd'"
+	else
+		not_ok "plumb-pki.8 has a synopsis line for '$cmd'"
+	fi
+done
 
 # ---- the configuration pages name every key of the shipped configs
 for pair in "agent.conf plumb.conf.5" \
