@@ -485,17 +485,91 @@ export_list_add(char *buf, size_t size, const char *id)
 	strcat(buf, id);
 }
 
-/* One observation and its finding for control i on host h. */
-static int
-export_oscal_finding(const struct controls *c, const struct controls_eval *e,
-    const struct controls_host *h, size_t i, time_t now, json_t *obs,
-    json_t *findings)
+/*
+ * What one OSCAL document is built from: the evaluation, and per host
+ * its inventory item (a UUID) and newest scan's evidence digest; each
+ * waiver that covered a failing rule becomes one risk.
+ */
+struct export_oscal {
+	const struct controls *c;
+	const struct controls_eval *e;
+	time_t now;
+	char (*inv)[STORE_UUID_LEN + 1];	/* per host: its item */
+	char (*sha)[STORE_SHA256_HEX];		/* per host: evidence */
+	json_t *items, *obs, *risks, *findings;
+	char (*wid)[STORE_UUID_LEN + 1];	/* waivers made risks */
+	char (*rid)[STORE_UUID_LEN + 1];	/* and their risk UUIDs */
+	size_t nrisks;
+};
+
+/* {"name","ns":plumb,"value"}: a property of plumb's own namespace. */
+static json_t *
+export_prop(const char *name, const char *value)
 {
-	const struct controls_control *cc = controls_at(c, i);
+	return json_pack("{s:s, s:s, s:s}", "name", name, "ns",
+	    "urn:plumb:oscal", "value", value);
+}
+
+/*
+ * The risk of waiver w (made on first use): an accepted deviation,
+ * with the waiver's justification, requester, approver and expiry.
+ * Its UUID into uuid; -1 when out of memory.
+ */
+static int
+export_oscal_risk(struct export_oscal *x, const struct waiver *w,
+    char uuid[STORE_UUID_LEN + 1])
+{
+	char exp[32], stmt[WAIVER_JUSTIFICATION_MAX + 4 * STORE_TEXT_MAX];
+	char title[STORE_TEXT_MAX + STORE_UUID_LEN + 32];
+	json_t *r;
+	size_t i;
+
+	for (i = 0; i < x->nrisks; i++)
+		if (strcmp(x->wid[i], w->id) == 0) {
+			memcpy(uuid, x->rid[i], STORE_UUID_LEN + 1);
+			return 0;
+		}
+	if (bundle_uuid(uuid, NULL) != PLUMB_OK)
+		return -1;
+	controls_iso(w->expires, exp, sizeof(exp));
+	snprintf(title, sizeof(title), "Waived rule %s (waiver %s)",
+	    w->rule_id, w->id);
+	snprintf(stmt, sizeof(stmt), "Risk accepted for rule %s on %s %s "
+	    "until %s: requested by %s, approved by %s.  Justification: %s",
+	    w->rule_id, w->host[0] != '\0' ? "host" : "every host of role",
+	    w->host[0] != '\0' ? w->host : w->role, exp, w->created_by,
+	    w->approved_by[0] != '\0' ? w->approved_by : w->approver,
+	    w->justification);
+	r = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:[o, o]}",
+	    "uuid", uuid, "title", title, "description", w->justification,
+	    "statement", stmt, "status", "deviation-approved",
+	    "deadline", exp, "props", export_prop("waiver-id", w->id),
+	    export_prop("rule-id", w->rule_id));
+	if (r == NULL || json_array_append_new(x->risks, r) != 0)
+		return -1;
+	memcpy(x->wid[x->nrisks], w->id, sizeof(x->wid[0]));
+	memcpy(x->rid[x->nrisks], uuid, sizeof(x->rid[0]));
+	x->nrisks++;
+	return 0;
+}
+
+/*
+ * One observation of host j for control i (the host as its subject,
+ * the scan's signed bundle and its SHA-256 as evidence) and the finding
+ * it supports, tied to the risks of the waivers that cover it.
+ */
+static int
+export_oscal_finding(struct export_oscal *x, size_t j, size_t i)
+{
+	const struct controls_host *h = &x->e->hosts[j];
+	const struct controls_control *cc = controls_at(x->c, i);
 	const struct controls_hoststat *st = &h->st[i];
+	const struct waiver *w;
 	char cid[STORE_TEXT_MAX * 2], iso[32], href[128], desc[1024];
 	char failing[1024], waived[1024], rem[2200];
-	json_t *o, *f, *ouuid;
+	char ouuid[STORE_UUID_LEN + 1], fuuid[STORE_UUID_LEN + 1];
+	char ruuid[STORE_UUID_LEN + 1];
+	json_t *o, *f, *rel, *props;
 	size_t k, nf = 0, nw = 0;
 
 	export_oscal_id(cc, cid, sizeof(cid));
@@ -503,16 +577,34 @@ export_oscal_finding(const struct controls *c, const struct controls_eval *e,
 	snprintf(href, sizeof(href), "%sscans/%s/evidence", API_PREFIX,
 	    h->scan);
 	failing[0] = waived[0] = '\0';
+	if ((rel = json_array()) == NULL || (props = json_array()) == NULL) {
+		json_decref(rel);
+		return -1;
+	}
+	if (json_array_append_new(props, export_prop("host", h->id)) != 0 ||
+	    json_array_append_new(props, export_prop("status",
+	    controls_status_name(st->status))) != 0)
+		goto fail;
 	for (k = 0; k < st->nfailing; k++) {
-		if (waivers_match(e->waivers, h->id, h->role, st->failing[k],
-		    now) != NULL) {
+		w = waivers_match(x->e->waivers, h->id, h->role,
+		    st->failing[k], x->now);
+		if (w != NULL) {
 			export_list_add(waived, sizeof(waived),
 			    st->failing[k]);
 			nw++;
+			if (export_oscal_risk(x, w, ruuid) != 0 ||
+			    json_array_append_new(rel, json_pack("{s:s}",
+			    "risk-uuid", ruuid)) != 0 ||
+			    json_array_append_new(props, export_prop(
+			    "waived-rule", st->failing[k])) != 0)
+				goto fail;
 		} else {
 			export_list_add(failing, sizeof(failing),
 			    st->failing[k]);
 			nf++;
+			if (json_array_append_new(props, export_prop(
+			    "failing-rule", st->failing[k])) != 0)
+				goto fail;
 		}
 	}
 	snprintf(desc, sizeof(desc), "%s %s on host %s: %s in scan %s (%zu "
@@ -520,51 +612,118 @@ export_oscal_finding(const struct controls *c, const struct controls_eval *e,
 	    controls_status_name(st->status), h->scan, nf, nw);
 	snprintf(rem, sizeof(rem), "failing rules: %s; waived rules: %s",
 	    nf > 0 ? failing : "none", nw > 0 ? waived : "none");
-	if ((ouuid = export_uuid()) == NULL)
-		return -1;
-	o = json_pack("{s:O, s:s, s:s, s:[s], s:s, s:[{s:s, s:s}], "
-	    "s:[{s:s, s:s, s:s}]}",
+	if (bundle_uuid(ouuid, NULL) != PLUMB_OK ||
+	    bundle_uuid(fuuid, NULL) != PLUMB_OK)
+		goto fail;
+	o = json_pack("{s:s, s:s, s:s, s:[s], s:s, s:[{s:s, s:s}], "
+	    "s:[{s:s, s:s, s:[o, o]}], s:[o]}",
 	    "uuid", ouuid, "title", cc->title, "description", desc,
 	    "methods", "TEST", "collected", iso,
+	    "subjects", "subject-uuid", x->inv[j], "type", "inventory-item",
 	    "relevant-evidence", "href", href, "description",
-	    "the signed results bundle of the scan",
-	    "props", "name", "host", "ns", "urn:plumb:oscal", "value", h->id);
-	if (o == NULL || json_array_append_new(obs, o) != 0) {
-		json_decref(ouuid);
-		return -1;
-	}
-	f = json_pack("{s:o, s:s, s:s, s:{s:s, s:s, s:{s:s}}, "
-	    "s:[{s:O}], s:[{s:s, s:s, s:s}, {s:s, s:s, s:s}], s:s}",
-	    "uuid", export_uuid(), "title", cc->title, "description", desc,
+	    "the signed results bundle of the scan", "props",
+	    export_prop("scan", h->scan),
+	    export_prop("evidence-sha256", x->sha[j]),
+	    "props", export_prop("host", h->id));
+	if (o == NULL || json_array_append_new(x->obs, o) != 0)
+		goto fail;
+	f = json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:{s:s}}, "
+	    "s:[{s:s}], s:O, s:s}",
+	    "uuid", fuuid, "title", cc->title, "description", desc,
 	    "target", "type", "objective-id", "target-id", cid,
 	    "status", "state", st->status == CONTROLS_PASS ? "satisfied" :
 	    "not-satisfied",
 	    "related-observations", "observation-uuid", ouuid,
-	    "props", "name", "host", "ns", "urn:plumb:oscal", "value", h->id,
-	    "name", "status", "ns", "urn:plumb:oscal", "value",
-	    controls_status_name(st->status),
-	    "remarks", rem);
-	json_decref(ouuid);
-	if (f == NULL || json_array_append_new(findings, f) != 0)
-		return -1;
+	    "props", props, "remarks", rem);
+	if (f == NULL || (json_array_size(rel) > 0 &&
+	    json_object_set(f, "related-risks", rel) != 0) ||
+	    json_array_append_new(x->findings, f) != 0)
+		goto fail;
+	json_decref(rel);
+	json_decref(props);
 	return 0;
+fail:
+	json_decref(rel);
+	json_decref(props);
+	return -1;
 }
 
-/* GET export/oscal?since=&framework= */
+/*
+ * Host j's inventory item, made once: its id as FQDN, role, site and
+ * zone, and the digest of its newest scan's evidence kept for the
+ * observations.
+ */
+static int
+export_oscal_host(struct export_oscal *x, struct store *st, size_t j,
+    struct plumb_err *err)
+{
+	const struct controls_host *h = &x->e->hosts[j];
+	struct store_bundle *b;
+	char desc[STORE_HOST_MAX + 3 * STORE_ATTR_MAX + 64];
+	json_t *it;
+	int rc;
+
+	if (x->inv[j][0] != '\0')
+		return PLUMB_OK;
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	rc = store_bundle_get(st, h->scan, b, err);
+	if (rc == PLUMB_OK)
+		memcpy(x->sha[j], b->evidence_sha256, sizeof(x->sha[j]));
+	free(b);
+	if (rc != PLUMB_OK)
+		return rc;
+	if (bundle_uuid(x->inv[j], err) != PLUMB_OK)
+		return PLUMB_ENOMEM;
+	snprintf(desc, sizeof(desc), "host %s (role %s, site %s, zone %s)",
+	    h->id, h->role[0] ? h->role : "-", h->site[0] ? h->site : "-",
+	    h->zone[0] ? h->zone : "-");
+	it = json_pack("{s:s, s:s, s:[{s:s, s:s}, o, o, o]}",
+	    "uuid", x->inv[j], "description", desc,
+	    "props", "name", "fqdn", "value", h->id,
+	    export_prop("role", h->role), export_prop("site", h->site),
+	    export_prop("zone", h->zone));
+	if (it == NULL || json_array_append_new(x->items, it) != 0)
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	return PLUMB_OK;
+}
+
+static void
+export_oscal_clear(struct export_oscal *x)
+{
+	free(x->inv);
+	free(x->sha);
+	free(x->wid);
+	free(x->rid);
+	json_decref(x->items);
+	json_decref(x->obs);
+	json_decref(x->risks);
+	json_decref(x->findings);
+}
+
+/*
+ * GET export/oscal?since=&framework=: OSCAL assessment results.  The
+ * assessment plan it imports is described in its back matter (the
+ * continuous assessment the control set defines), so import-ap
+ * resolves within the document; hosts are inventory items and the
+ * subjects of the observations; a waiver in force is a risk with an
+ * approved deviation.
+ */
 static int
 export_api_oscal(const struct api_ctx *ctx, const struct api_req *req,
     struct api_reply *rep, struct plumb_err *err)
 {
 	struct controls_eval *e = NULL;
-	const struct controls_host *h;
+	struct export_oscal x;
 	char fwb[STORE_TEXT_MAX], cid[STORE_TEXT_MAX * 2];
-	char now[32], start[32];
+	char now[32], start[32], ap[STORE_UUID_LEN + 1], apref[64];
 	const char *fw;
-	json_t *doc = NULL, *incl, *obs, *findings, *result;
+	json_t *doc = NULL, *incl = NULL, *result;
 	time_t since, first = 0;
-	size_t i, j;
+	size_t i, j, nwaivers;
 	int rc;
 
+	memset(&x, 0, sizeof(x));
 	if (ctx->controls == NULL)
 		return api_error(rep, 503, "no control set loaded");
 	if (controls_param_time(req, "since", 0, &since, rep) != 0)
@@ -578,15 +737,23 @@ export_api_oscal(const struct api_ctx *ctx, const struct api_req *req,
 	if ((rc = controls_evaluate(ctx->controls, ctx->store, req->now, -1,
 	    &e, err)) != PLUMB_OK)
 		return rc;
+	x.c = ctx->controls;
+	x.e = e;
+	x.now = req->now;
+	nwaivers = e->waivers != NULL ? e->waivers->n : 0;
+	x.inv = calloc(e->nhosts + 1, sizeof(*x.inv));
+	x.sha = calloc(e->nhosts + 1, sizeof(*x.sha));
+	x.wid = calloc(nwaivers + 1, sizeof(*x.wid));
+	x.rid = calloc(nwaivers + 1, sizeof(*x.rid));
+	x.items = json_array();
+	x.obs = json_array();
+	x.risks = json_array();
+	x.findings = json_array();
 	incl = json_array();
-	obs = json_array();
-	findings = json_array();
-	if (incl == NULL || obs == NULL || findings == NULL) {
-		json_decref(incl);
-		json_decref(obs);
-		json_decref(findings);
+	if (x.inv == NULL || x.sha == NULL || x.wid == NULL || x.rid == NULL ||
+	    x.items == NULL || x.obs == NULL || x.risks == NULL ||
+	    x.findings == NULL || incl == NULL)
 		goto nomem;
-	}
 	for (i = 0; i < controls_count(ctx->controls); i++) {
 		const struct controls_control *cc =
 		    controls_at(ctx->controls, i);
@@ -595,57 +762,80 @@ export_api_oscal(const struct api_ctx *ctx, const struct api_req *req,
 		if (fw != NULL && strcmp(fw, cc->framework) != 0)
 			continue;
 		for (j = 0; j < e->nhosts; j++) {
-			h = &e->hosts[j];
+			const struct controls_host *h = &e->hosts[j];
+
 			if (h->st[i].status == CONTROLS_NONE ||
 			    h->scan_time < since)
 				continue;
 			if (first == 0 || h->scan_time < first)
 				first = h->scan_time;
 			any = 1;
-			if (export_oscal_finding(ctx->controls, e, h, i,
-			    req->now, obs, findings) != 0) {
-				json_decref(incl);
-				json_decref(obs);
-				json_decref(findings);
+			if ((rc = export_oscal_host(&x, ctx->store, j,
+			    err)) != PLUMB_OK)
+				goto out;
+			if (export_oscal_finding(&x, j, i) != 0)
 				goto nomem;
-			}
 		}
 		if (any) {
 			export_oscal_id(cc, cid, sizeof(cid));
-			json_array_append_new(incl, json_pack("{s:s}",
-			    "control-id", cid));
+			if (json_array_append_new(incl, json_pack("{s:s}",
+			    "control-id", cid)) != 0)
+				goto nomem;
 		}
 	}
 	controls_iso(req->now, now, sizeof(now));
 	controls_iso(first != 0 ? first : req->now, start, sizeof(start));
-	result = json_pack("{s:o, s:s, s:s, s:s, s:s, "
-	    "s:{s:[{s:o}]}, s:o, s:o}",
+	if (bundle_uuid(ap, err) != PLUMB_OK)
+		goto nomem;
+	snprintf(apref, sizeof(apref), "#%s", ap);
+	result = json_pack("{s:o, s:s, s:s, s:s, s:s, s:{s:O}, "
+	    "s:{s:[{s:O}]}, s:O, s:O, s:O}",
 	    "uuid", export_uuid(),
 	    "title", "Fleet compliance from each host's newest scan",
 	    "description", "plumb collector: each host's newest signed scan, "
 	    "its rule results mapped onto the ISMS control set, waivers "
 	    "applied as of the end time",
 	    "start", start, "end", now,
+	    "local-definitions", "inventory-items", x.items,
 	    "reviewed-controls", "control-selections", "include-controls",
-	    incl, "observations", obs, "findings", findings);
+	    incl, "observations", x.obs, "risks", x.risks,
+	    "findings", x.findings);
 	if (result == NULL)
 		goto nomem;
-	doc = json_pack("{s:{s:o, s:{s:s, s:s, s:s, s:s}, s:{s:s}, s:[o]}}",
+	/* Empty arrays are not allowed where OSCAL makes a member
+	 * optional: leave those members out. */
+	if (json_array_size(x.risks) == 0)
+		json_object_del(result, "risks");
+	if (json_array_size(x.items) == 0)
+		json_object_del(result, "local-definitions");
+	doc = json_pack("{s:{s:o, s:{s:s, s:s, s:s, s:s}, s:{s:s}, s:[o], "
+	    "s:{s:[{s:s, s:s, s:s}]}}}",
 	    "assessment-results",
 	    "uuid", export_uuid(),
 	    "metadata", "title", "plumb collector assessment results",
 	    "last-modified", now, "version", now,
 	    "oscal-version", EXPORT_OSCAL_VERSION,
-	    "import-ap", "href", "#plumb-continuous-assessment",
-	    "results", result);
+	    "import-ap", "href", apref,
+	    "results", result,
+	    "back-matter", "resources", "uuid", ap,
+	    "title", "plumb continuous assessment plan",
+	    "description", "Every enrolled host scans itself on its schedule "
+	    "with its XCCDF baselines; each signed result is verified and "
+	    "mapped onto the ISMS control set (the collector's [controls] "
+	    "file); the controls reviewed are those listed in the result.");
 	if (doc == NULL)
 		goto nomem;
 	rep->json = doc;
-	controls_eval_free(e);
-	return PLUMB_OK;
+	doc = NULL;
+	rc = PLUMB_OK;
+	goto out;
 nomem:
+	rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+out:
+	json_decref(incl);
+	export_oscal_clear(&x);
 	controls_eval_free(e);
-	return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	return rc;
 }
 
 const struct api_route export_routes[] = {

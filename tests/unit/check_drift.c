@@ -1115,13 +1115,44 @@ START_TEST(test_evidence_export)
 }
 END_TEST
 
+/* The member of array a whose key is value, or NULL. */
+static json_t *
+find_by(json_t *a, const char *key, const char *value)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(a, i, v)
+		if (strcmp(jstr(v, key), value) == 0)
+			return v;
+	return NULL;
+}
+
+/* The value of the property called name in o's props, or "". */
+static const char *
+prop(json_t *o, const char *name)
+{
+	json_t *p = find_by(json_object_get(o, "props"), "name", name);
+
+	return p != NULL ? jstr(p, "value") : "";
+}
+
 START_TEST(test_oscal)
 {
 	struct api_reply r;
-	json_t *ar, *res, *f, *fi;
+	struct store_bundle *b;
+	json_t *ar, *res, *f, *fi, *obs, *o, *rk, *risks;
+	char wid[64], href[64];
 	size_t i, nsat = 0, nnot = 0;
 	int found = 0;
 
+	/* A waiver of h1's failing r_ssh (A.8.5), in force at once. */
+	r = call("POST", "waivers", NULL, "{\"rule_id\":\"r_ssh\",\"host\":"
+	    "\"h1\",\"justification\":\"legacy HMI\",\"approver\":\"ciso\","
+	    "\"expires\":1005000}", T + 900);
+	ck_assert_int_eq(r.status, 201);
+	snprintf(wid, sizeof(wid), "%s", jstr(r.json, "id"));
+	api_reply_clear(&r);
 	r = call("GET", "export/oscal", NULL, NULL, T + 1000);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_ptr_nonnull(ar = json_object_get(r.json,
@@ -1160,6 +1191,57 @@ START_TEST(test_oscal)
 	ck_assert_uint_eq(nsat, 3);	/* h2 on each control */
 	ck_assert_uint_eq(nnot, 3);	/* h1 on each control */
 	ck_assert_int_eq(found, 1);
+
+	/* import-ap names the plan in the back matter. */
+	snprintf(href, sizeof(href), "#%s", jstr(json_array_get(
+	    json_object_get(json_object_get(ar, "back-matter"), "resources"),
+	    0), "uuid"));
+	ck_assert_str_eq(jstr(json_object_get(ar, "import-ap"), "href"),
+	    href);
+	/* Hosts are inventory items, the subjects of the observations;
+	 * each finding's observation is in the document and carries the
+	 * SHA-256 of h1's newest scan (S3) as stored. */
+	ck_assert_uint_eq(json_array_size(json_object_get(json_object_get(res,
+	    "local-definitions"), "inventory-items")), 2);
+	obs = json_object_get(res, "observations");
+	b = calloc(1, sizeof(*b));
+	ck_assert_ptr_nonnull(b);
+	ck_assert_int_eq(store_bundle_get(st, S3, b, NULL), PLUMB_OK);
+	json_array_foreach(f, i, fi) {
+		o = find_by(obs, "uuid", jstr(json_array_get(json_object_get(
+		    fi, "related-observations"), 0), "observation-uuid"));
+		ck_assert_ptr_nonnull(o);
+		ck_assert_str_eq(jstr(json_array_get(json_object_get(o,
+		    "subjects"), 0), "type"), "inventory-item");
+		ck_assert_ptr_nonnull(find_by(json_object_get(json_object_get(
+		    res, "local-definitions"), "inventory-items"), "uuid",
+		    jstr(json_array_get(json_object_get(o, "subjects"), 0),
+		    "subject-uuid")));
+		if (strcmp(prop(fi, "host"), "h1") == 0)
+			ck_assert_str_eq(prop(json_array_get(json_object_get(o,
+			    "relevant-evidence"), 0), "evidence-sha256"),
+			    b->evidence_sha256);
+	}
+	free(b);
+	/* The waiver is one risk, an approved deviation, tied to h1's
+	 * A.8.5 finding, which names the waived rule. */
+	risks = json_object_get(res, "risks");
+	ck_assert_uint_eq(json_array_size(risks), 1);
+	rk = json_array_get(risks, 0);
+	ck_assert_str_eq(jstr(rk, "status"), "deviation-approved");
+	ck_assert_str_eq(prop(rk, "waiver-id"), wid);
+	json_array_foreach(f, i, fi) {
+		if (strcmp(prop(fi, "host"), "h1") != 0 ||
+		    strcmp(jstr(json_object_get(fi, "target"), "target-id"),
+		    "iso27001-2022_A.8.5") != 0)
+			continue;
+		ck_assert_str_eq(jstr(json_array_get(json_object_get(fi,
+		    "related-risks"), 0), "risk-uuid"), jstr(rk, "uuid"));
+		ck_assert_str_eq(prop(fi, "waived-rule"), "r_ssh");
+		ck_assert_str_eq(prop(fi, "status"), "waived");
+		found = 2;
+	}
+	ck_assert_int_eq(found, 2);
 	api_reply_clear(&r);
 	r = call("GET", "export/oscal", "framework=csf2", NULL, T + 1000);
 	ck_assert_uint_eq(json_array_size(json_object_get(json_array_get(
