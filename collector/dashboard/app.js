@@ -245,10 +245,11 @@
 	 * token and shows the sign-in form; other failures reject with
 	 * an ApiError saying what the collector answered.
 	 */
-	function api(method, path, body) {
+	/* fetch() options carrying the credentials, accepting type. */
+	function requestOpts(method, type) {
 		var opts = {
 			method: method,
-			headers: { 'Accept': 'application/json' },
+			headers: { 'Accept': type },
 			cache: 'no-store',
 			credentials: 'same-origin'
 		};
@@ -259,6 +260,11 @@
 		if (currentToken())
 			opts.headers['Authorization'] = 'Bearer ' +
 			    currentToken();
+		return opts;
+	}
+
+	function api(method, path, body) {
+		var opts = requestOpts(method, 'application/json');
 
 		if (body !== undefined) {
 			opts.headers['Content-Type'] = 'application/json';
@@ -303,6 +309,38 @@
 	function get(path, params) {
 		var q = query(params);
 		return api('GET', q ? path + '?' + q : path);
+	}
+
+	/*
+	 * A download button: GET path?params with the credentials (a
+	 * plain link cannot carry the token), saved as file.  Failures
+	 * show in msg.
+	 */
+	function downloadButton(label, path, params, file, msg) {
+		return el('button', { type: 'button', 'class': 'download',
+		    'data-export': path, onclick: function () {
+			var q = query(params);
+
+			fetch(API + (q ? path + '?' + q : path),
+			    requestOpts('GET', '*/*')).then(function (res) {
+				if (!res.ok)
+					throw new ApiError(res.status, 'The ' +
+					    'collector answered ' + res.status +
+					    ' for ' + API + path);
+				return res.blob();
+			}).then(function (b) {
+				var a = el('a', { href: URL.createObjectURL(b),
+				    download: file });
+
+				document.body.appendChild(a);
+				a.click();
+				document.body.removeChild(a);
+				URL.revokeObjectURL(a.href);
+			}).catch(function (e) {
+				clear(msg);
+				append(msg, errorBox(e.message || String(e)));
+			});
+		} }, label);
 	}
 
 	/* ------------------------------------------------------ routing */
@@ -445,6 +483,9 @@
 		case 'waivers':
 			viewWaivers(r.params);
 			break;
+		case 'drift':
+			viewDrift(r.params);
+			break;
 		default:
 			var gen = begin('none', 'Not found');
 			append(main, el('h1', null, 'No such page'),
@@ -518,8 +559,15 @@
 			    'aria-selected': f.id === fw ? 'true' : 'false' },
 			    f.title));
 		});
+		var emsg = el('div');
+
 		append(main, el('h1', null, 'Fleet compliance: ' + fwTitle),
-		    tabs, body);
+		    tabs, el('div', { 'class': 'exports' },
+		    downloadButton('Results (CSV)', 'export/results.csv', {},
+		    'plumb-results.csv', emsg),
+		    downloadButton('Assessment results (OSCAL)', 'export/oscal',
+		    { framework: fw }, 'plumb-oscal-' + fw + '.json', emsg)),
+		    emsg, body);
 		append(body, el('p', { 'class': 'muted' }, 'Loading controls\u2026'));
 
 		get('controls', { framework: fw }).then(function (data) {
@@ -876,10 +924,17 @@
 		var base = 'controls/' + encodeURIComponent(fw) + '/' +
 		    encodeURIComponent(id);
 
+		var emsg = el('div');
+
 		append(main, el('p', null, el('a', { href: route(['fleet'],
 		    { framework: fw }) }, '\u2190 Fleet compliance')),
 		    el('h1', null, 'Control ', el('code', null, id),
-		    el('span', { 'class': 'muted' }, ' (' + fw + ')')), top,
+		    el('span', { 'class': 'muted' }, ' (' + fw + ')')),
+		    el('div', { 'class': 'exports' },
+		    downloadButton('Evidence archive (signed bundles)',
+		    'export/evidence', { framework: fw, control: id },
+		    'plumb-evidence-' + fw + '-' + id.replace(/[^A-Za-z0-9.-]/g,
+		    '_') + '.tar', emsg)), emsg, top,
 		    el('h2', null, 'Hosts'), hosts,
 		    el('h2', null, 'History'), hist);
 		append(top, el('p', { 'class': 'muted' }, 'Loading\u2026'));
@@ -1021,6 +1076,97 @@
 		    el('tr', null, th('Time'), th('Hosts passing', 'num'),
 		    th('Hosts failing', 'num'), th('Hosts waived', 'num'))),
 		    tbody));
+	}
+
+	/* ------------------------------------------------------ drift */
+
+	/*
+	 * Fleet drift: every change between consecutive scans of the same
+	 * baseline on every host (GET drift), newest first, filtered by
+	 * kind and period; regressions first in the summary.
+	 */
+	function viewDrift(params) {
+		var days = params.get('days') || '7';
+		var kind = params.get('kind') || '';
+		var gen = begin('drift', 'Fleet drift');
+		var body = el('div');
+		var since = days === 'all' ? 0 :
+		    Math.floor(Date.now() / 1000) - Number(days) * 86400;
+		var pSel = el('select', { id: 'drift-days', onchange: go },
+		    [['1', 'Last day'], ['7', 'Last 7 days'],
+		    ['30', 'Last 30 days'], ['all', 'Since the first scan']]
+		    .map(function (o) {
+			return el('option', { value: o[0],
+			    selected: o[0] === days }, o[1]);
+		}));
+		var kSel = el('select', { id: 'drift-kind', onchange: go },
+		    el('option', { value: '' }, 'Every kind'),
+		    Object.keys(KIND_LABEL).map(function (k) {
+			return el('option', { value: k, selected: k === kind },
+			    KIND_LABEL[k]);
+		}));
+
+		function go() {
+			location.hash = route(['drift'], { days: pSel.value,
+			    kind: kSel.value });
+		}
+
+		append(main, el('h1', null, 'Fleet drift'),
+		    el('form', { 'class': 'filters' },
+		    el('label', null, 'Period', pSel),
+		    el('label', null, 'Kind', kSel)), body);
+		append(body, el('p', { 'class': 'muted' }, 'Loading\u2026'));
+		get('drift', since ? { since: String(since) } : {}).then(
+		    function (d) {
+			var all = Array.isArray(d.changes) ? d.changes : [];
+			var list = all.filter(function (c) {
+				return !kind || c.kind === kind;
+			});
+			var count = {};
+			var tbody = el('tbody');
+
+			if (gen !== generation)
+				return;
+			clear(body);
+			all.forEach(function (c) {
+				count[c.kind] = (count[c.kind] || 0) + 1;
+			});
+			append(body, el('div', { 'class': 'summary' },
+			    tile('regressions', count.regression || 0, 'r-fail'),
+			    tile('improvements', count.improvement || 0,
+			    'r-pass'),
+			    tile('configuration changes', count.config || 0,
+			    'r-unknown'),
+			    tile('hosts changed', Object.keys(all.reduce(
+			    function (h, c) {
+				h[c.host] = 1;
+				return h;
+			}, {})).length, 'r-waived')));
+			list.slice().reverse().forEach(function (c) {
+				append(tbody, el('tr', { 'data-change': c.host +
+				    ' ' + c.rule_id },
+				    td(fmtTime(c.time, c.time_iso)),
+				    td(el('a', { href: route(['host', c.host]) },
+				    c.host)),
+				    td([c.title || c.rule_id, el('div',
+				    { 'class': 'id' }, c.rule_id)]),
+				    td(badge(c.kind, KIND_LABEL, 'k-')),
+				    td((RESULT_LABEL[c.from] || c.from ||
+				    '\u2014') + ' \u2192 ' + (RESULT_LABEL[c.to] ||
+				    c.to || '\u2014'))));
+			});
+			append(body, el('table', { id: 'fleet-drift' },
+			    el('thead', null, el('tr', null, th('When'),
+			    th('Host'), th('Rule'), th('Kind'),
+			    th('Result'))), tbody),
+			    el('p', { 'class': 'muted', id: 'shown' },
+			    list.length + ' of ' + all.length +
+			    ' changes shown'));
+			done(gen);
+		}).catch(function (e) {
+			clear(body);
+			failed(gen, body, e);
+		});
 	}
 
 	/* ------------------------------------------------------ waivers */

@@ -360,6 +360,34 @@ if [ -n "$DASHBOARD_CONTROL" ]; then
 	fi
 fi
 
+view drift "/drift?days=all" drift
+grep -q '<table id="fleet-drift"' "$art/drift.html" &&
+    ok "drift: fleet table" || bad "drift: fleet table"
+if [ "$fakeapi" = 1 ]; then
+	# fake-api.json: 4 changes on 2 hosts, 2 of them regressions.
+	n=$(grep -o 'data-change=' "$art/drift.html" | wc -l)
+	[ "$n" -eq 4 ] && ok "drift: 4 changes listed" ||
+	    bad "drift: $n changes listed, want 4"
+	grep -q '<b>2</b>regressions' \
+	    "$art/drift.html" && ok "drift: 2 regressions counted" ||
+	    bad "drift: regressions tile"
+	grep -qF '&lt;img src=x onerror=' "$art/drift.html" &&
+	    ok "drift: hostile title as text" ||
+	    bad "drift: hostile title as text"
+	view drift-regressions "/drift?days=all&kind=regression" drift
+	n=$(grep -o 'data-change=' "$art/drift-regressions.html" | wc -l)
+	[ "$n" -eq 2 ] && ok "drift: kind filter keeps the 2 regressions" ||
+	    bad "drift: kind filter kept $n, want 2"
+	for e in export/results.csv export/oscal; do
+		grep -qF "data-export=\"$e\"" "$art/fleet-iso27001.html" &&
+		    ok "fleet: $e download button" ||
+		    bad "fleet: no $e download button"
+	done
+	grep -qF 'data-export="export/evidence"' "$art/control.html" &&
+	    ok "control: evidence download button" ||
+	    bad "control: no evidence download button"
+fi
+
 view waivers /waivers waivers
 grep -q '<table id="waivers"' "$art/waivers.html" &&
     ok "waivers: list" || bad "waivers: list"
