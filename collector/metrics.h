@@ -21,6 +21,7 @@
 #define PLUMB_COLLECTOR_METRICS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "plumb/error.h"
 #include "store.h"
@@ -66,6 +67,13 @@ void metrics_reject(struct metrics *m, enum metrics_reason reason);
 
 /* One answered API / dashboard / metrics request. m may be NULL. */
 void metrics_api(struct metrics *m, int status);
+
+/*
+ * A writer of more metrics (alerts.h), called at the end of each
+ * metrics_render() with arg; fn NULL: none.  Set before serving.
+ */
+void metrics_set_extra(struct metrics *m, void (*fn)(void *, FILE *),
+    void *arg);
 
 /*
  * The exposition text into *text (allocated, NUL-terminated, the
