@@ -80,8 +80,7 @@ alerts_new(const struct collector_config *cfg, struct store *s,
 	int rc;
 
 	*out = NULL;
-	if ((rc = stale_check_config(cfg, err)) != PLUMB_OK ||
-	    (rc = store_migrate(s, "alerts", alerts_migrations,
+	if ((rc = store_migrate(s, "alerts", alerts_migrations,
 	    sizeof(alerts_migrations) / sizeof(alerts_migrations[0]), err)) !=
 	    PLUMB_OK)
 		return rc;

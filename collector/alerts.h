@@ -39,7 +39,7 @@ struct alerts;
 struct controls;
 
 /*
- * Create the tables, check [stale] and start notify.h.  cfg, s and c
+ * Create the tables and start notify.h.  cfg, s and c
  * (may be NULL: no control gauges) are borrowed for its life.
  */
 int alerts_new(const struct collector_config *cfg, struct store *s,

@@ -19,6 +19,8 @@
 #include "agent_config.h"
 #include "bundle.h"
 #include "collector_config.h"
+#include "notify.h"		/* alerts: syslog facilities */
+#include "stale.h"		/* alerts: [stale] roles */
 
 #define CCFG_STR_MAX	4095
 
@@ -341,6 +343,18 @@ collector_config_load(struct collector_config *cfg, const char *path,
 	if (cfg->webhook_url != NULL && cfg->webhook_secret_file == NULL)
 		return plumb_err_set(err, PLUMB_EINVAL, "%s: [alerts] "
 		    "webhook_url needs webhook_secret_file", path);
+	if (cfg->webhook_url != NULL &&
+	    strncmp(cfg->webhook_url, "http://", 7) != 0 &&
+	    strncmp(cfg->webhook_url, "https://", 8) != 0)
+		return plumb_err_set(err, PLUMB_EINVAL, "%s: [alerts] "
+		    "webhook_url: not an http:// or https:// URL", path);
+	if (cfg->syslog_facility != NULL &&
+	    notify_facility(cfg->syslog_facility) < 0)
+		return plumb_err_set(err, PLUMB_EINVAL, "%s: [alerts] "
+		    "syslog_facility: unknown \"%s\" (auth, authpriv, daemon, "
+		    "user, local0..local7)", path, cfg->syslog_facility);
+	if (stale_check_config(cfg, path, err) != PLUMB_OK)
+		return PLUMB_EINVAL;
 	/* Tests run several collectors with [server] port = 0: their api
 	 * listeners must not fight over 8444 either. */
 	if (!cfg->api_port_set && cfg->port == 0)

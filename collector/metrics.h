@@ -7,6 +7,7 @@
  *	plumb_hosts						gauge
  *	plumb_ingest_seconds					histogram
  *	plumb_api_requests_total{status="200"...}		counter
+ *	and the gauges of alerts.h (metrics_set_extra())
  *
  * Rejection reasons (every one is always listed, 0 until it happens):
  * tls_no_cert, tls_unknown_ca, tls_expired, tls_revoked, tls_other

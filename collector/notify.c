@@ -90,6 +90,18 @@ static const struct {
 	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
 };
 
+int
+notify_facility(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < sizeof(notify_facilities) /
+	    sizeof(notify_facilities[0]); i++)
+		if (strcmp(name, notify_facilities[i].name) == 0)
+			return notify_facilities[i].facility;
+	return -1;
+}
+
 void
 notify_id(char *out, const char *type, const char *k1, const char *k2,
     const char *k3)
@@ -398,7 +410,6 @@ notify_new(const struct collector_config *cfg, struct store *s,
     struct notify **out, struct plumb_err *err)
 {
 	struct notify *n;
-	size_t i;
 	int rc;
 
 	*out = NULL;
@@ -414,27 +425,9 @@ notify_new(const struct collector_config *cfg, struct store *s,
 	n->facility = -1;
 	pthread_mutex_init(&n->mu, NULL);
 	pthread_cond_init(&n->cv, NULL);
-	if (cfg->syslog_facility != NULL) {
-		for (i = 0; i < sizeof(notify_facilities) /
-		    sizeof(notify_facilities[0]); i++)
-			if (strcmp(cfg->syslog_facility,
-			    notify_facilities[i].name) == 0)
-				n->facility = notify_facilities[i].facility;
-		if (n->facility < 0) {
-			rc = plumb_err_set(err, PLUMB_EINVAL, "[alerts] "
-			    "syslog_facility: unknown facility \"%s\" (auth, "
-			    "authpriv, daemon, user, local0..local7)",
-			    cfg->syslog_facility);
-			goto fail;
-		}
-	}
+	if (cfg->syslog_facility != NULL)
+		n->facility = notify_facility(cfg->syslog_facility);
 	if (cfg->webhook_url != NULL) {
-		if (strncmp(cfg->webhook_url, "http://", 7) != 0 &&
-		    strncmp(cfg->webhook_url, "https://", 8) != 0) {
-			rc = plumb_err_set(err, PLUMB_EINVAL, "[alerts] "
-			    "webhook_url: not an http:// or https:// URL");
-			goto fail;
-		}
 		if ((rc = notify_read_secret(n, cfg->webhook_secret_file,
 		    err)) != PLUMB_OK)
 			goto fail;

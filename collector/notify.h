@@ -37,10 +37,15 @@
 
 struct notify;
 
+/* The syslog facility named name ("auth", "local0" ...), -1 when
+ * unknown. */
+int notify_facility(const char *name);
+
 /*
  * Create the notify table, read the webhook secret (PLUMB_EINVAL when
- * empty, naming the file), check the syslog facility and start the
- * delivery thread when a webhook is configured.  cfg and s are
+ * empty, naming the file) and start the delivery thread when a webhook
+ * is configured.  The URL scheme and the facility were checked by
+ * collector_config_load().  cfg and s are
  * borrowed for the life of *out.
  */
 int notify_new(const struct collector_config *cfg, struct store *s,

@@ -60,15 +60,15 @@ bad:
 }
 
 int
-stale_check_config(const struct collector_config *cfg,
+stale_check_config(const struct collector_config *cfg, const char *path,
     struct plumb_err *err)
 {
 	const char *bad;
 
 	if (stale_roles_walk(cfg->stale_roles, NULL, NULL, &bad) != 0)
-		return plumb_err_set(err, PLUMB_EINVAL, "[stale] roles: bad "
-		    "entry at \"%.40s\" (want ROLE=SECONDS, 1..31536000, at "
-		    "most %d)", bad, STALE_ROLES_MAX);
+		return plumb_err_set(err, PLUMB_EINVAL, "%s: [stale] roles: "
+		    "bad entry at \"%.40s\" (want ROLE=SECONDS, 1..31536000, "
+		    "at most %d)", path, bad, STALE_ROLES_MAX);
 	return PLUMB_OK;
 }
 

@@ -30,11 +30,12 @@ struct stale_state {
 
 /*
  * Check [stale] roles ("ROLE=SECONDS" separated by spaces or commas,
- * SECONDS 1..31536000, at most STALE_ROLES_MAX); PLUMB_EINVAL naming
- * the key and the bad entry.
+ * SECONDS 1..31536000, at most STALE_ROLES_MAX) of the configuration
+ * read from path; PLUMB_EINVAL naming the file, the key and the bad
+ * entry.
  */
 int stale_check_config(const struct collector_config *cfg,
-    struct plumb_err *err);
+    const char *path, struct plumb_err *err);
 
 /* The expected interval of a host of role (seconds). */
 unsigned stale_interval(const struct collector_config *cfg,

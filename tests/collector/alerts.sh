@@ -277,5 +277,28 @@ check "after a restart: no notification delivered twice" test \
     sort | uniq -d | wc -l)" = 0
 stop_collector
 
-[ "$passed" -ge 32 ] || not_ok "only $passed checks passed (32 expected)"
+# ---- bad [stale] / [alerts] values: refused, naming file and key
+# refused EXTRA_LINES MESSAGE: --check-config fails saying MESSAGE.
+refused() {
+	sed '/^\[stale\]/,$d' "$tmp/collector.conf" >"$tmp/bad.conf"
+	printf '%s\n' "$1" >>"$tmp/bad.conf"
+	rn=$(printf '%s' "$1" | tr '\n' ' ')
+	if "$COLLECTOR" -c "$tmp/bad.conf" --check-config >/dev/null \
+	    2>"$tmp/bad.err"; then
+		not_ok "refused: $rn"
+	else
+		check "refused: $rn" grep -qF "$tmp/bad.conf" "$tmp/bad.err" &&
+		    check "message: $2" grep -qF "$2" "$tmp/bad.err"
+	fi
+}
+refused "[stale]
+roles = historian=0" "[stale] roles: bad entry at \"historian=0\""
+refused "[stale]
+grace_factor = 0.5" "[stale] grace_factor"
+refused "[alerts]
+syslog_facility = kern" "[alerts] syslog_facility: unknown \"kern\""
+refused "[alerts]
+webhook_url = $hook" "webhook_url needs webhook_secret_file"
+
+[ "$passed" -ge 40 ] || not_ok "only $passed checks passed (40 expected)"
 finish
