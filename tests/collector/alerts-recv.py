@@ -1,7 +1,8 @@
 # alerts-recv.py - TEST ONLY receiver of tests/collector/alerts.sh, on
 # loopback: an HTTP server that records each POST (its body in
 # DIR/body-N, a JSON line with the status answered, the X-Plumb-*
-# headers and the body's "type" in DIR/requests.jsonl) and answers 503 to the first FAIL
+# headers and the body's type, host and last_seen in
+# DIR/requests.jsonl) and answers 503 to the first FAIL
 # ones, 200 after; and a unix datagram socket standing in for
 # /dev/log, each message appended to DIR/syslog.
 #
@@ -30,16 +31,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with open(os.path.join(out, "body-%d" % i), "wb") as f:
                 f.write(body)
             try:
-                kind = json.loads(body).get("type")
+                doc = json.loads(body)
             except ValueError:
-                kind = None
+                doc = {}
             with open(os.path.join(out, "requests.jsonl"), "a") as f:
                 f.write(json.dumps({
                     "n": i, "status": status, "path": self.path,
                     "sig": self.headers.get("X-Plumb-Signature"),
                     "id": self.headers.get("X-Plumb-Notification"),
                     "ctype": self.headers.get("Content-Type"),
-                    "kind": kind}) + "\n")
+                    "kind": doc.get("type"), "host": doc.get("host"),
+                    "last_seen": doc.get("last_seen")}) + "\n")
         self.send_response(status)
         self.send_header("Content-Length", "0")
         self.end_headers()
