@@ -45,6 +45,7 @@ struct alerts_row {
 struct alerts_roll {
 	char host[STORE_HOST_MAX];
 	char scan[STORE_UUID_LEN + 1];
+	time_t last_seen;		/* of the host when it was computed */
 	unsigned char *st;		/* enum controls_status per control */
 };
 
@@ -223,8 +224,13 @@ alerts_post(struct alerts_pass *p, const char *type, const char *host,
 	char id[NOTIFY_ID_LEN + 1];
 	int isnew = 0, rc;
 
-	if (o == NULL)
-		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	/* A value jansson refuses (not UTF-8) must not stop every later
+	 * check: that one notification is left out. */
+	if (o == NULL) {
+		fprintf(stderr, "plumb-collector: alerts: cannot encode a %s "
+		    "notification of %s\n", type, host);
+		return PLUMB_OK;
+	}
 	notify_id(id, type, host, k1, k2);
 	rc = notify_post(p->a->notify, id, type, host, o, p->now, &isnew,
 	    err);
@@ -506,14 +512,19 @@ alerts_rollup(struct alerts *a, struct store_host *h, size_t nh,
 		snprintf(nr[i].host, sizeof(nr[i].host), "%s", h[i].id);
 		if ((nr[i].st = malloc(nc + 1)) == NULL)
 			goto nomem;
-		if ((rc = store_bundles_list(a->store, h[i].id, 0, 1, &b, &nb,
-		    err)) != PLUMB_OK)
-			goto out;
+		nr[i].last_seen = h[i].last_seen;
 		key = nr[i];
 		old = a->nroll > 0 ? bsearch(&key, a->roll, a->nroll,
 		    sizeof(*a->roll), alerts_roll_cmp) : NULL;
-		if (!allnew && old != NULL && strcmp(old->scan, nb > 0 ?
-		    b[0].uuid : "") == 0) {
+		nb = 0;
+		/* No upload since: the newest scan cannot have changed. */
+		if (allnew || old == NULL || old->last_seen != h[i].last_seen)
+			if ((rc = store_bundles_list(a->store, h[i].id, 0, 1,
+			    &b, &nb, err)) != PLUMB_OK)
+				goto out;
+		if (!allnew && old != NULL && (old->last_seen ==
+		    h[i].last_seen || strcmp(old->scan, nb > 0 ? b[0].uuid :
+		    "") == 0)) {
 			memcpy(nr[i].st, old->st, nc);
 			snprintf(nr[i].scan, sizeof(nr[i].scan), "%s",
 			    old->scan);
