@@ -28,6 +28,7 @@
 #include "enroll.h"
 #include "export.h"
 #include "waivers.h"
+#include "stale.h"	/* alerts: stale hosts */
 
 #define API_LIMIT_DEFAULT	100	/* scans of GET hosts/{id}/scans */
 #define API_LIMIT_MAX		10000
@@ -537,6 +538,11 @@ api_hosts(const struct api_ctx *ctx, const struct api_req *req,
 			goto out;
 		o = api_host_json(&h[i], b);
 		store_bundles_free(b);
+		if (o != NULL && ctx->cfg != NULL &&
+		    stale_annotate(ctx->cfg, &h[i], req->now, o) != 0) {
+			json_decref(o);
+			o = NULL;
+		}
 		if (o == NULL || json_array_append_new(list, o) != 0)
 			goto nomem;
 	}
@@ -586,7 +592,8 @@ api_host(const struct api_ctx *ctx, const struct api_req *req,
 	if (b != NULL && (rc = api_rules_json(ctx, b, h.role, req->now,
 	    &rules, err)) != 0)
 		goto out;
-	if ((o = api_host_json(&h, b)) == NULL ||
+	if ((o = api_host_json(&h, b)) == NULL || (ctx->cfg != NULL &&
+	    stale_annotate(ctx->cfg, &h, req->now, o) != 0) ||
 	    json_object_set_new(o, "latest", b != NULL ? api_scan_json(b) :
 	    json_null()) != 0 ||
 	    json_object_set_new(o, "rules", rules != NULL ? rules :

@@ -50,6 +50,23 @@ struct collector_config {
 	char *controls_file;	/* the ISMS control set (controls.h) */
 	unsigned waiver_approval;	/* 1: waivers need an approver other
 					 * than the requester; 1 */
+	/* [stale] and [alerts]: stale hosts and notifications (alerts.h) */
+	unsigned stale_interval_s;	/* expected scan interval; 86400 */
+	double stale_grace;		/* stale after interval x grace; 1.5 */
+	char *stale_roles;		/* "ROLE=SECONDS ..." or NULL */
+	unsigned alerts_check_s;	/* seconds between checks; 60 */
+	unsigned alerts_waiver_days;	/* waiver reminder window; 14 */
+	unsigned alerts_max_per_check;	/* notifications made per check */
+	char *webhook_url;		/* http(s)://; NULL: no webhook */
+	char *webhook_secret_file;	/* HMAC key file */
+	char *webhook_ca;		/* CA file for https, or NULL */
+	unsigned webhook_timeout_s;	/* per POST; 10 */
+	unsigned webhook_retries;	/* after the first try; 5 */
+	unsigned webhook_backoff_s;	/* first retry delay, doubled; 5 */
+	unsigned webhook_backoff_max_s;	/* retry delay cap; 600 */
+	unsigned webhook_queue;		/* notifications in memory; 256 */
+	char *syslog_facility;		/* "auth", "local0" ...; NULL: off */
+	char *syslog_socket;		/* "/dev/log" */
 };
 
 /* Defaults into cfg (strings allocated). */

@@ -19,6 +19,8 @@
 #include "agent_config.h"
 #include "bundle.h"
 #include "collector_config.h"
+#include "notify.h"		/* alerts: syslog facilities */
+#include "stale.h"		/* alerts: [stale] roles */
 
 #define CCFG_STR_MAX	4095
 
@@ -27,7 +29,8 @@ enum ccfg_type {
 	CC_OPT,		/* string; empty: unset (NULL) */
 	CC_UINT,	/* unsigned within [min, max] */
 	CC_BYTES,	/* uint64_t with K/M/G (binary) suffixes */
-	CC_PORT		/* int: -1 (off) or 0..65535 */
+	CC_PORT,	/* int: -1 (off) or 0..65535 */
+	CC_FACTOR	/* double within [min, max] */
 };
 
 struct ccfg_key {
@@ -67,6 +70,27 @@ static const struct ccfg_key ccfg_keys[] = {
 	CCK("enroll", "token_ttl", CC_UINT, enroll_token_ttl, 1, 31536000),
 	CCK("controls", "file", CC_STR, controls_file, 0, 0),
 	CCK("waivers", "require_approval", CC_UINT, waiver_approval, 0, 1),
+	CCK("stale", "interval_s", CC_UINT, stale_interval_s, 1, 31536000),
+	CCK("stale", "grace_factor", CC_FACTOR, stale_grace, 1, 100),
+	CCK("stale", "roles", CC_OPT, stale_roles, 0, 0),
+	CCK("alerts", "check_interval_s", CC_UINT, alerts_check_s, 1, 86400),
+	CCK("alerts", "waiver_reminder_days", CC_UINT, alerts_waiver_days, 0,
+	    3650),
+	CCK("alerts", "max_per_check", CC_UINT, alerts_max_per_check, 1,
+	    100000),
+	CCK("alerts", "webhook_url", CC_OPT, webhook_url, 0, 0),
+	CCK("alerts", "webhook_secret_file", CC_OPT, webhook_secret_file, 0,
+	    0),
+	CCK("alerts", "webhook_ca", CC_OPT, webhook_ca, 0, 0),
+	CCK("alerts", "webhook_timeout_s", CC_UINT, webhook_timeout_s, 1, 300),
+	CCK("alerts", "webhook_retries", CC_UINT, webhook_retries, 0, 100),
+	CCK("alerts", "webhook_backoff_s", CC_UINT, webhook_backoff_s, 1,
+	    86400),
+	CCK("alerts", "webhook_backoff_max_s", CC_UINT, webhook_backoff_max_s,
+	    1, 86400),
+	CCK("alerts", "webhook_queue", CC_UINT, webhook_queue, 1, 100000),
+	CCK("alerts", "syslog_facility", CC_OPT, syslog_facility, 0, 0),
+	CCK("alerts", "syslog_socket", CC_STR, syslog_socket, 0, 0),
 };
 #define CCFG_NKEYS	(sizeof(ccfg_keys) / sizeof(ccfg_keys[0]))
 
@@ -105,7 +129,18 @@ collector_config_defaults(struct collector_config *cfg,
 	cfg->enroll_cert_days = 365;
 	cfg->enroll_token_ttl = 86400;
 	cfg->waiver_approval = 1;
-	if (ccfg_set_str(&cfg->listen, "0.0.0.0") != 0 ||
+	cfg->stale_interval_s = 86400;
+	cfg->stale_grace = 1.5;
+	cfg->alerts_check_s = 60;
+	cfg->alerts_waiver_days = 14;
+	cfg->alerts_max_per_check = 1000;
+	cfg->webhook_timeout_s = 10;
+	cfg->webhook_retries = 5;
+	cfg->webhook_backoff_s = 5;
+	cfg->webhook_backoff_max_s = 600;
+	cfg->webhook_queue = 256;
+	if (ccfg_set_str(&cfg->syslog_socket, "/dev/log") != 0 ||
+	    ccfg_set_str(&cfg->listen, "0.0.0.0") != 0 ||
 	    ccfg_set_str(&cfg->database,
 	    "/var/lib/plumb-collector/plumb.db") != 0 ||
 	    ccfg_set_str(&cfg->evidence_dir,
@@ -135,6 +170,12 @@ collector_config_clear(struct collector_config *cfg)
 	free(cfg->enroll_ca_cert);
 	free(cfg->enroll_ca_key);
 	free(cfg->controls_file);
+	free(cfg->stale_roles);
+	free(cfg->webhook_url);
+	free(cfg->webhook_secret_file);
+	free(cfg->webhook_ca);
+	free(cfg->syslog_facility);
+	free(cfg->syslog_socket);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -210,6 +251,19 @@ ccfg_handler(void *user, const char *sec, const char *name, const char *v,
 		*(int *)(base + k->off) = (int)n;
 		cp->cfg->api_port_set = 1;
 		return 1;
+	case CC_FACTOR: {
+		char *end;
+		double d;
+
+		errno = 0;
+		d = strtod(v, &end);
+		if (*v == '\0' || *end != '\0' || errno != 0 ||
+		    !(d >= (double)k->min && d <= (double)k->max))
+			return ccfg_fail(cp, line, sec, name, "\"%s\" is not "
+			    "a number from %llu to %llu", v, k->min, k->max);
+		*(double *)(base + k->off) = d;
+		return 1;
+	}
 	case CC_UINT:
 	case CC_BYTES:
 		if ((k->type == CC_BYTES ? config_bytes(v, &n) :
@@ -288,6 +342,21 @@ collector_config_load(struct collector_config *cfg, const char *path,
 	if ((cfg->enroll_ca_cert == NULL) != (cfg->enroll_ca_key == NULL))
 		return plumb_err_set(err, PLUMB_EINVAL,
 		    "%s: [enroll] ca_cert and ca_key go together", path);
+	if (cfg->webhook_url != NULL && cfg->webhook_secret_file == NULL)
+		return plumb_err_set(err, PLUMB_EINVAL, "%s: [alerts] "
+		    "webhook_url needs webhook_secret_file", path);
+	if (cfg->webhook_url != NULL &&
+	    strncmp(cfg->webhook_url, "http://", 7) != 0 &&
+	    strncmp(cfg->webhook_url, "https://", 8) != 0)
+		return plumb_err_set(err, PLUMB_EINVAL, "%s: [alerts] "
+		    "webhook_url: not an http:// or https:// URL", path);
+	if (cfg->syslog_facility != NULL &&
+	    notify_facility(cfg->syslog_facility) < 0)
+		return plumb_err_set(err, PLUMB_EINVAL, "%s: [alerts] "
+		    "syslog_facility: unknown \"%s\" (auth, authpriv, daemon, "
+		    "user, local0..local7)", path, cfg->syslog_facility);
+	if (stale_check_config(cfg, path, err) != PLUMB_OK)
+		return PLUMB_EINVAL;
 	/* Tests run several collectors with [server] port = 0: their api
 	 * listeners must not fight over 8444 either. */
 	if (!cfg->api_port_set && cfg->port == 0)

@@ -32,6 +32,7 @@
 #include "waivers.h"
 #include "controls.h"	/* drift: the ISMS control set */
 #include "drift.h"
+#include "alerts.h"	/* stale hosts, notifications, gauges */
 
 #define COLLECTOR_RETENTION_EVERY_S	3600
 
@@ -45,6 +46,7 @@ struct collector {
 	struct controls *controls;	/* drift: NULL when no file */
 	struct enroll *enroll;		/* [enroll] CA; NULL when unset */
 	struct server *srv;
+	struct alerts *alerts;		/* alerts.h */
 };
 
 static void
@@ -89,6 +91,18 @@ collector_retention_cb(evutil_socket_t fd, short what, void *arg)
 	collector_retention(arg);
 }
 
+/* alerts.h: one check of regressions, stale hosts and waivers. */
+static void
+collector_alerts_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct collector *c = arg;
+	struct plumb_err err;
+
+	memset(&err, 0, sizeof(err));
+	if (alerts_check(c->alerts, time(NULL), &err) != PLUMB_OK)
+		fprintf(stderr, "plumb-collector: alerts: %s\n", err.msg);
+}
+
 static void
 collector_signal_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -127,6 +141,8 @@ main(int argc, char **argv)
 	};
 	struct timeval every = { COLLECTOR_RETENTION_EVERY_S, 0 };
 	struct event *sigterm = NULL, *sigint = NULL, *timer = NULL;
+	struct event *alerts_timer = NULL;
+	struct timeval alerts_every = { 0, 0 };
 	struct ingest_opts io;
 	struct server_deps deps;
 	struct collector c;
@@ -205,6 +221,10 @@ main(int argc, char **argv)
 	if (enroll_new(&c.cfg, c.store, &c.enroll, &err) != 0)
 		goto fail;
 	c.api.enroll = c.enroll;
+	/* alerts: after the tables it reads (drift, waivers). */
+	if (alerts_new(&c.cfg, c.store, c.controls, &c.alerts, &err) != 0)
+		goto fail;
+	metrics_set_extra(c.metrics, alerts_metrics, c.alerts);
 	memset(&deps, 0, sizeof(deps));
 	deps.ig = c.ig;
 	deps.api = &c.api;
@@ -231,6 +251,14 @@ main(int argc, char **argv)
 		plumb_err_set(&err, PLUMB_ENOMEM, "cannot set up events");
 		goto fail;
 	}
+	alerts_every.tv_sec = c.cfg.alerts_check_s;
+	if ((alerts_timer = event_new(c.base, -1, EV_PERSIST,
+	    collector_alerts_cb, &c)) == NULL ||
+	    event_add(alerts_timer, &alerts_every) != 0) {
+		plumb_err_set(&err, PLUMB_ENOMEM, "cannot set up events");
+		goto fail;
+	}
+	event_active(alerts_timer, EV_TIMEOUT, 0);	/* one check now */
 	fprintf(stderr, "plumb-collector: listening on %s port %u\n",
 	    c.cfg.listen, server_port(c.srv));
 	if (server_api_port(c.srv) >= 0)
@@ -266,11 +294,14 @@ out:
 		event_free(sigint);
 	if (timer != NULL)
 		event_free(timer);
+	if (alerts_timer != NULL)
+		event_free(alerts_timer);
 	server_free(c.srv);
 	if (c.base != NULL)
 		event_base_free(c.base);
 	ingest_free(c.ig);
 	metrics_free(c.metrics);
+	alerts_free(c.alerts);
 	enroll_free(c.enroll);
 	store_close(c.store);
 	controls_free(c.controls);

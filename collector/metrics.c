@@ -35,7 +35,16 @@ struct metrics {
 	uint64_t observed;
 	double seconds;
 	uint64_t api[METRICS_STATUS_MAX - METRICS_STATUS_MIN + 1];
+	void (*extra)(void *, FILE *);	/* metrics_set_extra() */
+	void *extra_arg;
 };
+
+void
+metrics_set_extra(struct metrics *m, void (*fn)(void *, FILE *), void *arg)
+{
+	m->extra = fn;
+	m->extra_arg = arg;
+}
 
 int
 metrics_new(struct metrics **out, struct plumb_err *err)
@@ -167,6 +176,8 @@ metrics_render(const struct metrics *m, struct store *s, char **text,
 			fprintf(f, "plumb_api_requests_total{status=\"%zu\"} "
 			    "%llu\n", i + METRICS_STATUS_MIN,
 			    (unsigned long long)m->api[i]);
+	if (m->extra != NULL)
+		m->extra(m->extra_arg, f);
 	if (ferror(f) | fclose(f)) {
 		free(*text);
 		*text = NULL;

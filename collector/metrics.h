@@ -7,6 +7,7 @@
  *	plumb_hosts						gauge
  *	plumb_ingest_seconds					histogram
  *	plumb_api_requests_total{status="200"...}		counter
+ *	and the gauges of alerts.h (metrics_set_extra())
  *
  * Rejection reasons (every one is always listed, 0 until it happens):
  * tls_no_cert, tls_unknown_ca, tls_expired, tls_revoked, tls_other
@@ -21,6 +22,7 @@
 #define PLUMB_COLLECTOR_METRICS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "plumb/error.h"
 #include "store.h"
@@ -66,6 +68,13 @@ void metrics_reject(struct metrics *m, enum metrics_reason reason);
 
 /* One answered API / dashboard / metrics request. m may be NULL. */
 void metrics_api(struct metrics *m, int status);
+
+/*
+ * A writer of more metrics (alerts.h), called at the end of each
+ * metrics_render() with arg; fn NULL: none.  Set before serving.
+ */
+void metrics_set_extra(struct metrics *m, void (*fn)(void *, FILE *),
+    void *arg);
 
 /*
  * The exposition text into *text (allocated, NUL-terminated, the

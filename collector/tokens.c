@@ -59,7 +59,7 @@ tokens_name_valid(const char *name)
 	return 1;
 }
 
-static void
+void
 tokens_hex(const unsigned char *b, size_t n, char *out)
 {
 	static const char hex[] = "0123456789abcdef";

@@ -681,7 +681,7 @@
 			var hosts = Array.isArray(data.hosts) ? data.hosts : [];
 			var tbody = el('tbody');
 			var seen = { role: {}, site: {}, zone: {} };
-			var worst = 0;
+			var worst = 0, stale = 0;
 
 			if (gen !== generation)
 				return;
@@ -695,6 +695,8 @@
 				});
 				if (num(c.fail) > 0)
 					worst++;
+				if (h.stale)
+					stale++;
 				append(tbody, el('tr', { 'data-host': h.id },
 				    td(el('a', { href: route(['host', h.id]) },
 				    h.id)),
@@ -710,7 +712,7 @@
 				    td(fmtNum(num(c.error) + num(c.unknown)), 'num'),
 				    td([fmtTime(h.last_seen, h.last_seen_iso),
 				    el('br'), el('span', { 'class': 'muted' },
-				    fmtAge(h.last_seen))])));
+				    fmtAge(h.last_seen)), staleBadge(h)])));
 			});
 			['role', 'site', 'zone'].forEach(function (k) {
 				var dl = document.getElementById('list-' + k);
@@ -720,7 +722,8 @@
 			});
 			append(body, el('div', { 'class': 'summary' },
 			    tile('hosts', hosts.length, ''),
-			    tile('hosts with failing rules', worst, 'r-fail')),
+			    tile('hosts with failing rules', worst, 'r-fail'),
+			    tile('stale hosts', stale, 'r-stale')),
 			    el('table', { id: 'hosts' }, el('thead', null,
 			    el('tr', null, th('Host'), th('Role'), th('Site'),
 			    th('Zone'), th('Score', 'num'), th('Pass', 'num'),
@@ -734,6 +737,17 @@
 			clear(body);
 			failed(gen, body, e);
 		});
+	}
+
+	/* A "stale" badge when the host missed its expected interval
+	 * (docs/api.md HOST: stale, expected_interval_s), else nothing. */
+	function staleBadge(h) {
+		if (!h.stale)
+			return null;
+		return [' ', el('span', { 'class': 'badge r-stale',
+		    'data-stale': h.id, title: 'no upload for ' +
+		    fmtNum(num(h.last_scan_age_s)) + ' s, expected every ' +
+		    fmtNum(num(h.expected_interval_s)) + ' s' }, 'stale')];
 	}
 
 	/* ------------------------------------------------------ host */
@@ -796,8 +810,11 @@
 		fact('Zone', h.zone || '\u2014');
 		fact('Score', fmtNum(h.score, 1));
 		fact('First seen', fmtTime(h.first_seen, h.first_seen_iso));
-		fact('Last seen', fmtTime(h.last_seen, h.last_seen_iso) + ' ' +
-		    fmtAge(h.last_seen));
+		fact('Last seen', [fmtTime(h.last_seen, h.last_seen_iso) + ' ' +
+		    fmtAge(h.last_seen), staleBadge(h)]);
+		if (h.expected_interval_s)
+			fact('Expected every', fmtNum(num(h.expected_interval_s)) +
+			    ' s');
 		fact('Newest scan', s.uuid ? el('span', { 'class': 'id' },
 		    s.uuid) : '\u2014');
 		fact('Scanned', fmtTime(s.created, s.created_iso));

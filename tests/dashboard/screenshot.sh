@@ -21,6 +21,7 @@
 #   DASHBOARD_CONTROLS   ISO 27001:2022 control ids the fleet view must list
 #   DASHBOARD_CONTROL    "FRAMEWORK/ID" for the control view (ID may hold
 #                        spaces), DASHBOARD_CONTROL_HOSTS its failing hosts
+#   DASHBOARD_STALE      hosts the hosts view must badge as stale
 #   DASHBOARD_HOSTILE    text in a rule title that must show as text
 #                        (empty: not checked)
 # Screenshots and DOM dumps stay in DASHBOARD_ARTIFACTS (default
@@ -114,6 +115,7 @@ if [ -z "${DASHBOARD_URL:-}" ]; then
 	: "${DASHBOARD_CONTROL:=iso27001-2022/A.8.9}"
 	: "${DASHBOARD_CONTROL_HOSTS:=scada-01.plant1 hist-02.plant1}"
 	: "${DASHBOARD_HOSTILE=<img src=x onerror=}"
+	: "${DASHBOARD_STALE:=mes-03.plant2}"
 	fakeapi=1
 else
 	fakeapi=0
@@ -126,6 +128,7 @@ fi
 : "${DASHBOARD_ROLE_HOSTS:=}" "${DASHBOARD_ROLE_NOT:=}"
 : "${DASHBOARD_CONTROLS:=}" "${DASHBOARD_CONTROL:=}"
 : "${DASHBOARD_CONTROL_HOSTS:=}" "${DASHBOARD_HOSTILE:=}"
+: "${DASHBOARD_STALE:=}"
 base=${DASHBOARD_URL%%#*}
 case $base in
 */) ;;
@@ -300,6 +303,8 @@ fi
 view hosts /hosts hosts
 # shellcheck disable=SC2086
 has hosts data-host $DASHBOARD_HOSTS
+# shellcheck disable=SC2086
+has hosts data-stale $DASHBOARD_STALE
 
 if [ -n "$DASHBOARD_ROLE" ]; then
 	view hosts-role "/hosts?role=$(urlenc "$DASHBOARD_ROLE")" hosts
