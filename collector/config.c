@@ -65,6 +65,9 @@ static const struct ccfg_key ccfg_keys[] = {
 	CCK("enroll", "ca_key", CC_OPT, enroll_ca_key, 0, 0),
 	CCK("enroll", "cert_days", CC_UINT, enroll_cert_days, 1, 3650),
 	CCK("enroll", "token_ttl", CC_UINT, enroll_token_ttl, 1, 31536000),
+	CCK("enroll", "renew_window", CC_UINT, enroll_renew_window, 1, 100),
+	CCK("enroll", "crl_file", CC_OPT, enroll_crl_file, 0, 0),
+	CCK("enroll", "crl_days", CC_UINT, enroll_crl_days, 1, 365),
 	CCK("controls", "file", CC_STR, controls_file, 0, 0),
 };
 #define CCFG_NKEYS	(sizeof(ccfg_keys) / sizeof(ccfg_keys[0]))
@@ -103,6 +106,8 @@ collector_config_defaults(struct collector_config *cfg,
 	cfg->api_max_body = (uint64_t)1024 * 1024;
 	cfg->enroll_cert_days = 365;
 	cfg->enroll_token_ttl = 86400;
+	cfg->enroll_renew_window = 30;
+	cfg->enroll_crl_days = 7;
 	if (ccfg_set_str(&cfg->listen, "0.0.0.0") != 0 ||
 	    ccfg_set_str(&cfg->database,
 	    "/var/lib/plumb-collector/plumb.db") != 0 ||
@@ -132,6 +137,7 @@ collector_config_clear(struct collector_config *cfg)
 	free(cfg->admin_ca);
 	free(cfg->enroll_ca_cert);
 	free(cfg->enroll_ca_key);
+	free(cfg->enroll_crl_file);
 	free(cfg->controls_file);
 	memset(cfg, 0, sizeof(*cfg));
 }

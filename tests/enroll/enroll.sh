@@ -143,6 +143,10 @@ ca_cert = $ca/ca.pem
 ca_key = $ca/ca.key
 cert_days = 20
 token_ttl = 600
+# The whole lifetime: this test renews right after enrolling
+# (tests/security/gov-renew.sh checks the default window of 30%).
+renew_window = 100
+crl_file = $tmp/enroll-crl.pem
 CONF
 "$COLLECTOR" -c "$tmp/collector.conf" --port-file "$tmp/port" \
     --api-port-file "$tmp/api-port" 2>>"$tmp/collector.err" &
@@ -304,6 +308,7 @@ check "host attributes from the enrolled certificate" test "$(sqlite3 \
     "plant-south|mes"
 
 # ---------------------------------------------------------- renewal
+cp "$tmp/agent/agent.key" "$tmp/first.key"
 enroll --renew --collector "$api" --days-before 10
 check "--renew with more left than --days-before does nothing" sh -c \
     "[ $? -eq 0 ] && grep -q 'not renewed' '$tmp/out' &&
@@ -329,6 +334,17 @@ scan
 check "plumb scan with the renewed certificate is stored" test \
     "$scan_rc" -eq 0 -a "$(sqlite3 "$db" "SELECT count(*) FROM bundles \
     WHERE uuid = '$uuid' AND host = '$host'")" = 1
+check "the renewal is recorded (old and new serial)" test "$(sqlite3 \
+    "$db" "SELECT count(*) FROM enroll_renewals WHERE host = '$host' AND \
+    upper(old_serial) = '$(openssl x509 -in "$tmp/first.pem" -noout \
+    -serial | sed 's/serial=//')' AND upper(new_serial) = '$(openssl x509 \
+    -in "$tmp/agent/agent.pem" -noout -serial | sed 's/serial=//')'")" = 1
+sed -e "s|^cert_file = .*|cert_file = $tmp/first.pem|" \
+    -e "s|^key_file = .*|key_file = $tmp/first.key|" "$tmp/agent.conf" \
+    >"$tmp/old.conf"
+check "renewing again with the superseded certificate is refused" sh -c \
+    "! '$PLUMB' enroll -c '$tmp/old.conf' --renew --collector '$api' \
+    >/dev/null 2>'$tmp/err' && cmp -s '$tmp/first.pem' '$tmp/first.pem'"
 # Renewal needs a certificate in hand.
 sed "s|^cert_file = .*|cert_file = $tmp/none.pem|" "$tmp/agent.conf" \
     >"$tmp/other.conf"

@@ -38,6 +38,7 @@
 static char dir[64];
 static char capath[128], keypath[128], dbpath[128];
 static struct collector_config cfg;
+static X509 *call_peer;		/* the caller's certificate in call() */
 static struct store *st;
 static struct api_ctx ctx;
 static EVP_PKEY *cakey;
@@ -213,6 +214,7 @@ call(const char *pattern, int auth, const char *scope, json_t *body,
 	req.auth = auth;
 	req.principal = "test";
 	req.scope_host = scope;
+	req.peer = call_peer;
 	req.now = now;
 	for (i = 0; i < enroll_nroutes; i++) {
 		if (strcmp(enroll_routes[i].pattern, pattern) != 0)
@@ -280,13 +282,15 @@ START_TEST(csr_good_and_wrong_cn)
 	ck_assert_ptr_nonnull(req);
 	X509_REQ_free(req);
 	req = NULL;
-	/* Another host, and a case difference: both refused. */
+	/* Another host: refused. */
 	ck_assert_int_eq(enroll_csr_check(pem, strlen(pem), "agent02", &req,
 	    &err), PLUMB_EINVAL);
 	ck_assert_ptr_null(req);
 	ck_assert_ptr_nonnull(strstr(err.msg, "is not the enrolled host"));
+	/* A case difference is the same host (host ids have no case). */
 	ck_assert_int_eq(enroll_csr_check(pem, strlen(pem),
-	    "AGENT01.plant.test", &req, &err), PLUMB_EINVAL);
+	    "AGENT01.plant.test", &req, &err), PLUMB_OK);
+	X509_REQ_free(req);
 	free(pem);
 	EVP_PKEY_free(k);
 }
@@ -574,14 +578,16 @@ START_TEST(token_route)
 	for (i = 0; i < enroll_nroutes; i++) {
 		if (strcmp(enroll_routes[i].pattern, "enroll") == 0)
 			ck_assert_int_eq(enroll_routes[i].auth, API_AUTH_NONE);
-		else if (strcmp(enroll_routes[i].pattern, "enroll/tokens") == 0)
+		else if (strcmp(enroll_routes[i].pattern, "enroll/tokens") ==
+		    0 || strcmp(enroll_routes[i].pattern, "hosts/*/revoke") ==
+		    0)
 			ck_assert_int_eq(enroll_routes[i].auth,
 			    API_AUTH_ADMIN);
 		else
 			ck_assert_int_eq(enroll_routes[i].auth,
 			    API_AUTH_AGENT);
 	}
-	ck_assert_uint_eq(enroll_nroutes, 3);
+	ck_assert_uint_eq(enroll_nroutes, 4);
 }
 END_TEST
 
@@ -591,11 +597,50 @@ START_TEST(renew)
 	EVP_PKEY *k = EVP_EC_gen("P-256");
 	char *mine = csr_pem(k, HOST, NULL, 0);
 	char *other = csr_pem(k, "agent02.plant.test", NULL, 0);
-	char buf[128];
+	char buf[128], *pem, serial[64];
+	struct enroll *e;
+	struct plumb_err err;
+	X509_REQ *req;
 	X509 *c;
+	BIO *b;
 
+	/* The caller's certificate: issued at NOW for cert_days 10. */
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(enroll_load_key(&cfg, &e, &err), PLUMB_OK);
+	ck_assert_int_eq(enroll_csr_check(mine, strlen(mine), HOST, &req,
+	    &err), PLUMB_OK);
+	ck_assert_int_eq(enroll_sign(e, req, HOST, NULL, NULL, NULL, NOW,
+	    &pem, serial, sizeof(serial), &err), PLUMB_OK);
+	b = BIO_new_mem_buf(pem, -1);
+	call_peer = PEM_read_bio_X509(b, NULL, NULL, NULL);
+	ck_assert_ptr_nonnull(call_peer);
+	BIO_free(b);
+	free(pem);
+	X509_REQ_free(req);
+	enroll_free(e);
+	ck_assert_int_eq(enroll_init(st, &err), PLUMB_OK);
+	/* Default window, the last 30% (3 of 10 days): refused at NOW and
+	 * 6 days later, allowed 8 days later. */
 	call("renew", API_AUTH_AGENT, HOST, json_pack("{s:s}", "csr", mine),
 	    NOW, &rep);
+	ck_assert_msg(rep.status == 403 && strstr(rep.msg, "last 30%"),
+	    "%d %s", rep.status, rep.msg);
+	api_reply_clear(&rep);
+	call("renew", API_AUTH_AGENT, HOST, json_pack("{s:s}", "csr", mine),
+	    NOW + 6 * 86400, &rep);
+	ck_assert_int_eq(rep.status, 403);
+	api_reply_clear(&rep);
+	/* The caller's CN must be the CSR's. */
+	call("renew", API_AUTH_AGENT, HOST, json_pack("{s:s}", "csr", other),
+	    NOW + 8 * 86400, &rep);
+	ck_assert_int_eq(rep.status, 400);
+	api_reply_clear(&rep);
+	call("renew", API_AUTH_AGENT, "agent02.plant.test", json_pack("{s:s}",
+	    "csr", mine), NOW + 8 * 86400, &rep);
+	ck_assert_int_eq(rep.status, 400);
+	api_reply_clear(&rep);
+	call("renew", API_AUTH_AGENT, HOST, json_pack("{s:s}", "csr", mine),
+	    NOW + 8 * 86400, &rep);
 	ck_assert_msg(rep.status == 200, "%d %s", rep.status, rep.msg);
 	c = reply_cert(&rep);
 	ck_assert_int_eq(X509_verify(c, cakey), 1);
@@ -603,15 +648,14 @@ START_TEST(renew)
 	ck_assert_str_eq(buf, HOST);
 	X509_free(c);
 	api_reply_clear(&rep);
-	/* The caller's CN must be the CSR's. */
-	call("renew", API_AUTH_AGENT, HOST, json_pack("{s:s}", "csr", other),
-	    NOW, &rep);
-	ck_assert_int_eq(rep.status, 400);
+	/* Superseded by the renewal: revoked, refused. */
+	call("renew", API_AUTH_AGENT, HOST, json_pack("{s:s}", "csr", mine),
+	    NOW + 9 * 86400, &rep);
+	ck_assert_msg(rep.status == 403 && strstr(rep.msg, "revoked"),
+	    "%d %s", rep.status, rep.msg);
 	api_reply_clear(&rep);
-	call("renew", API_AUTH_AGENT, "agent02.plant.test", json_pack("{s:s}",
-	    "csr", mine), NOW, &rep);
-	ck_assert_int_eq(rep.status, 400);
-	api_reply_clear(&rep);
+	X509_free(call_peer);
+	call_peer = NULL;
 	free(mine);
 	free(other);
 	EVP_PKEY_free(k);
