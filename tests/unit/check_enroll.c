@@ -11,6 +11,8 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,7 @@
 #include "api.h"
 #include "collector_config.h"
 #include "enroll.h"
+#include "signer.h"
 #include "store.h"
 
 #define NOW	((time_t)1800000000)	/* 2027-01-15 */
@@ -662,6 +665,119 @@ START_TEST(renew)
 }
 END_TEST
 
+/* A request payload: the count n, then the n strings as fields. */
+static unsigned char *
+fields(size_t *len, uint32_t count, int n, ...)
+{
+	static unsigned char buf[65536];
+	va_list ap;
+	size_t o = 4;
+	int i;
+
+	buf[0] = (unsigned char)(count >> 24);
+	buf[1] = (unsigned char)(count >> 16);
+	buf[2] = (unsigned char)(count >> 8);
+	buf[3] = (unsigned char)count;
+	va_start(ap, n);
+	for (i = 0; i < n; i++) {
+		const char *f = va_arg(ap, const char *);
+		size_t k = strlen(f);
+
+		ck_assert_uint_lt(o + 4 + k, sizeof(buf));
+		buf[o] = (unsigned char)(k >> 24);
+		buf[o + 1] = (unsigned char)(k >> 16);
+		buf[o + 2] = (unsigned char)(k >> 8);
+		buf[o + 3] = (unsigned char)k;
+		memcpy(buf + o + 4, f, k);
+		o += 4 + k;
+	}
+	va_end(ap);
+	*len = o;
+	return buf;
+}
+
+/* Send a raw request; expect a refusal whose message holds want. */
+static void
+refused(struct signer *sg, uint32_t type, const unsigned char *p,
+    size_t len, const char *want)
+{
+	struct plumb_err err;
+	uint32_t status = 0;
+	char *reply = NULL;
+	size_t rlen;
+
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(signer_request(sg, type, p, len, &status, &reply,
+	    &rlen, &err), PLUMB_OK);
+	ck_assert_uint_ne(status, 0);
+	ck_assert_msg(reply != NULL && strstr(reply, want) != NULL,
+	    "signer said \"%s\", expected \"%s\"", reply ? reply : "",
+	    want);
+	free(reply);
+}
+
+/* The signer process holds the key, refuses malformed requests and
+ * goes on serving well-formed ones. */
+START_TEST(signer_refuses)
+{
+	struct signer *sg = NULL;
+	struct signer_revoked rv[1];
+	struct plumb_err err;
+	EVP_PKEY *k = EVP_EC_gen("P-256");
+	char *mine = csr_pem(k, HOST, NULL, 0), *pem = NULL, serial[64];
+	unsigned char *p;
+	size_t len;
+	X509 *c;
+	BIO *b;
+
+	memset(&err, 0, sizeof(err));
+	ck_assert_msg(signer_start(&cfg, &sg, &err) == PLUMB_OK, "%s",
+	    err.msg);
+	p = fields(&len, 0, 0);
+	refused(sg, 99, p, len, "unknown request type");
+	refused(sg, SIGNER_CERT, (const unsigned char *)"ab", 2,
+	    "no field count");
+	p = fields(&len, 5, 5, "1800000000", HOST, "", "", "");
+	refused(sg, SIGNER_CERT, p, len, "six text fields");
+	/* A count promising more fields than there are. */
+	p = fields(&len, 6, 5, "1800000000", HOST, "", "", "");
+	refused(sg, SIGNER_CERT, p, len, "six text fields");
+	p = fields(&len, 6, 6, "soon", HOST, "", "", "", mine);
+	refused(sg, SIGNER_CERT, p, len, "six text fields");
+	p = fields(&len, 6, 6, "1800000000", "bad/host", "", "", "", mine);
+	refused(sg, SIGNER_CERT, p, len, "bad host");
+	/* The key holder checks the CSR again: another host's name. */
+	p = fields(&len, 6, 6, "1800000000", "agent02.plant.test", "", "", "",
+	    mine);
+	refused(sg, SIGNER_CERT, p, len, "is not the enrolled host");
+	p = fields(&len, 6, 6, "1800000000", HOST, "", "", "", "not a CSR");
+	refused(sg, SIGNER_CERT, p, len, "not a PEM certificate request");
+	p = fields(&len, 3, 3, "1800000000", "XYZ", "1800000000");
+	refused(sg, SIGNER_CRL, p, len, "not 1 to 40 hex digits");
+	p = fields(&len, 2, 2, "1800000000", "0A");
+	refused(sg, SIGNER_CRL, p, len, "malformed CRL request");
+	/* Still serving: a certificate of the CA, and a CRL. */
+	ck_assert_msg(signer_cert(sg, mine, HOST, "mes", NULL, NULL, NOW,
+	    &pem, serial, sizeof(serial), &err) == PLUMB_OK, "%s", err.msg);
+	b = BIO_new_mem_buf(pem, -1);
+	c = PEM_read_bio_X509(b, NULL, NULL, NULL);
+	BIO_free(b);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(X509_verify(c, cakey), 1);
+	X509_free(c);
+	free(pem);
+	snprintf(rv[0].serial, sizeof(rv[0].serial), "%.40s", serial);
+	rv[0].when = NOW;
+	ck_assert_msg(signer_crl(sg, rv, 1, NOW, &pem, &err) == PLUMB_OK,
+	    "%s", err.msg);
+	ck_assert_ptr_nonnull(strstr(pem, "BEGIN X509 CRL"));
+	free(pem);
+	signer_free(sg);
+	free(mine);
+	EVP_PKEY_free(k);
+}
+END_TEST
+
 static Suite *
 enroll_suite(void)
 {
@@ -679,6 +795,7 @@ enroll_suite(void)
 	tcase_add_test(tc, enroll_not_configured);
 	tcase_add_test(tc, token_route);
 	tcase_add_test(tc, renew);
+	tcase_add_test(tc, signer_refuses);
 	suite_add_tcase(s, tc);
 	return s;
 }
