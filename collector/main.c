@@ -253,16 +253,16 @@ main(int argc, char **argv)
 	}
 	if (server_new(c.base, &c.cfg, &deps, &c.srv, &err) != 0)
 		goto fail;
+	if (check_only) {
+		printf("%s: ok\n", cfgpath);
+		ret = 0;
+		goto out;
+	}
 	/* The enrollment CA's CRL in force from the first handshake. */
 	if (c.enroll != NULL) {
 		enroll_set_crl_hook(c.enroll, collector_crl_hook, &c);
 		if (enroll_crl_update(c.enroll, c.store, time(NULL), &err) != 0)
 			goto fail;
-	}
-	if (check_only) {
-		printf("%s: ok\n", cfgpath);
-		ret = 0;
-		goto out;
 	}
 	collector_retention(&c);
 	if ((sigterm = evsignal_new(c.base, SIGTERM, collector_signal_cb,

@@ -12,7 +12,9 @@
 #     unknown, used or expired"; the enrolled certificate then uploads a
 #     scan ("plumb scan"), and "plumb enroll --renew" renews it only when
 #     it expires within --days-before, over mutual TLS, and the renewed
-#     certificate uploads too.
+#     certificate uploads too ([enroll] renew_window = 100: any time);
+#     the renewal is recorded, and renewing again with the replaced
+#     certificate is refused (revoked in the collector's CRL).
 # Environment: PLUMB, top_srcdir, top_builddir.  Ends with
 # "N passed, N failed".
 set -u
@@ -342,9 +344,13 @@ check "the renewal is recorded (old and new serial)" test "$(sqlite3 \
 sed -e "s|^cert_file = .*|cert_file = $tmp/first.pem|" \
     -e "s|^key_file = .*|key_file = $tmp/first.key|" "$tmp/agent.conf" \
     >"$tmp/old.conf"
+cp "$tmp/first.pem" "$tmp/first.copy"
+# Revoked (superseded) in the collector's CRL: the handshake fails.
 check "renewing again with the superseded certificate is refused" sh -c \
     "! '$PLUMB' enroll -c '$tmp/old.conf' --renew --collector '$api' \
-    >/dev/null 2>'$tmp/err' && cmp -s '$tmp/first.pem' '$tmp/first.pem'"
+    >/dev/null 2>'$tmp/err' && cmp -s '$tmp/first.pem' '$tmp/first.copy' \
+    && grep -q 'certificate revoked' '$tmp/err' &&
+    [ \"\$(sqlite3 '$db' 'SELECT count(*) FROM enroll_renewals')\" = 1 ]"
 # Renewal needs a certificate in hand.
 sed "s|^cert_file = .*|cert_file = $tmp/none.pem|" "$tmp/agent.conf" \
     >"$tmp/other.conf"
