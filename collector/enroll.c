@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,6 +46,8 @@ struct enroll {
 	unsigned cert_days;
 	unsigned crl_days;
 	char *crl_file;		/* [enroll] crl_file, or NULL */
+	char *server_crl;	/* [server] crl, or NULL: its entries of
+				 * this CA are kept in ours */
 	time_t crl_time;	/* when the last CRL was made; 0: never */
 	enroll_crl_hook crl_hook;
 	void *crl_arg;
@@ -309,6 +312,7 @@ enroll_free(struct enroll *e)
 	EVP_PKEY_free(e->key);
 	free(e->ca_pem);
 	free(e->crl_file);
+	free(e->server_crl);
 	free(e);
 }
 
@@ -335,8 +339,10 @@ enroll_load(const struct collector_config *cfg, int with_key,
 		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 	e->cert_days = cfg->enroll_cert_days ? cfg->enroll_cert_days : 365;
 	e->crl_days = cfg->enroll_crl_days ? cfg->enroll_crl_days : 7;
-	if (cfg->enroll_crl_file != NULL &&
-	    (e->crl_file = strdup(cfg->enroll_crl_file)) == NULL) {
+	if ((cfg->enroll_crl_file != NULL &&
+	    (e->crl_file = strdup(cfg->enroll_crl_file)) == NULL) ||
+	    (cfg->crl != NULL && (e->server_crl = strdup(cfg->crl)) ==
+	    NULL)) {
 		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -818,6 +824,68 @@ enroll_rev_row(void *arg, const char *const *vals, size_t ncols)
 	return 0;
 }
 
+/* Add a revoked entry to l (serial as an ASN.1 integer). */
+static void
+enroll_rev_add(struct enroll_revlist *l, const ASN1_INTEGER *sn,
+    const ASN1_TIME *when)
+{
+	const char *vals[2];
+	char t[32], *hex = NULL;
+	BIGNUM *bn;
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if ((bn = ASN1_INTEGER_to_BN(sn, NULL)) == NULL ||
+	    (hex = BN_bn2hex(bn)) == NULL ||
+	    ASN1_TIME_to_tm(when, &tm) != 1) {
+		ERR_clear_error();
+		l->failed = 1;
+	} else {
+		snprintf(t, sizeof(t), "%lld", (long long)timegm(&tm));
+		vals[0] = hex;
+		vals[1] = t;
+		(void)enroll_rev_row(l, vals, 2);
+	}
+	OPENSSL_free(hex);
+	BN_free(bn);
+}
+
+/*
+ * The entries of e's CA in [server] crl (plumb-pki's list, say): the
+ * collector's CRL is newer and supersedes it, so they must be in it.
+ * Only CRLs of this issuer whose signature verifies count.
+ */
+static int
+enroll_rev_server(const struct enroll *e, struct enroll_revlist *l,
+    struct plumb_err *err)
+{
+	STACK_OF(X509_REVOKED) *rv;
+	X509_CRL *crl;
+	FILE *f;
+	int i;
+
+	if (e->server_crl == NULL)
+		return PLUMB_OK;
+	if ((f = fopen(e->server_crl, "r")) == NULL)
+		return plumb_err_set(err, PLUMB_EIO, "[server] crl %s: %s",
+		    e->server_crl, strerror(errno));
+	while ((crl = PEM_read_X509_CRL(f, NULL, NULL, NULL)) != NULL) {
+		if (X509_NAME_cmp(X509_CRL_get_issuer(crl),
+		    X509_get_subject_name(e->ca)) == 0 &&
+		    X509_CRL_verify(crl, X509_get0_pubkey(e->ca)) == 1 &&
+		    (rv = X509_CRL_get_REVOKED(crl)) != NULL)
+			for (i = 0; i < sk_X509_REVOKED_num(rv); i++)
+				enroll_rev_add(l, X509_REVOKED_get0_serialNumber(
+				    sk_X509_REVOKED_value(rv, i)),
+				    X509_REVOKED_get0_revocationDate(
+				    sk_X509_REVOKED_value(rv, i)));
+		X509_CRL_free(crl);
+	}
+	ERR_clear_error();
+	fclose(f);
+	return PLUMB_OK;
+}
+
 int
 enroll_crl_update(struct enroll *e, struct store *s, time_t now,
     struct plumb_err *err)
@@ -831,7 +899,8 @@ enroll_crl_update(struct enroll *e, struct store *s, time_t now,
 	memset(&l, 0, sizeof(l));
 	if ((rc = store_query(s, "SELECT serial, revoked FROM enroll_certs "
 	    "WHERE revoked IS NOT NULL ORDER BY serial", NULL, 0,
-	    enroll_rev_row, &l, NULL, err)) != PLUMB_OK)
+	    enroll_rev_row, &l, NULL, err)) != PLUMB_OK ||
+	    (rc = enroll_rev_server(e, &l, err)) != PLUMB_OK)
 		goto out;
 	if (l.failed) {
 		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");

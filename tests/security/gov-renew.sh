@@ -16,16 +16,41 @@
 #     not in its memory (the key's private scalar, either byte order);
 #     the signer child does hold it (so the search can find it).
 #  5. File modes under umask 000: database 600, evidence 640, CRL 640.
+#  6. [server] crl, a CRL of the same CA made with "openssl ca" (as
+#     plumb-pki does), revokes agent-r.pem: the collector's own CRL
+#     (newer, so the one OpenSSL uses) carries that entry too, and
+#     agent-r is refused while agent-b (same key, not revoked) is not.
 # Environment: PLUMB, top_srcdir, top_builddir.
 set -u
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/collector/lib.sh"
-MIN_CHECKS=24
+MIN_CHECKS=28
 MEMGREP=$top_builddir/tests/tools/mem-grep
 umask 000
 
 host=$(cat "$pki/host-id")
+# agent-r: agent-b's key and subject, another serial, revoked in a CRL
+# of the test CA written by openssl ca (index.txt: R, expiry,
+# revocation time, serial, file, subject; tab-separated).
+openssl x509 -req -in "$tmp/b.csr" -CA "$pki/ca.pem" -CAkey \
+    "$pki/ca.key" -CAcreateserial -days 30 -extfile "$tmp/b.ext" \
+    -out "$pki/agent-r.pem" 2>/dev/null
+rserial=$(openssl x509 -in "$pki/agent-r.pem" -noout -serial |
+    sed 's/serial=//')
+printf 'R\t491231235959Z\t250101000000Z\t%s\tunknown\t/CN=x\n' \
+    "$rserial" >"$tmp/index.txt"
+printf '%s\n' '[ca]' 'default_ca = d' '[d]' "database = $tmp/index.txt" \
+    "crlnumber = $tmp/crlnumber" 'default_md = sha256' \
+    'default_crl_days = 30' >"$tmp/ca.cnf"
+echo 1000 >"$tmp/crlnumber"
+openssl ca -batch -config "$tmp/ca.cnf" -gencrl -keyfile "$pki/ca.key" \
+    -cert "$pki/ca.pem" -out "$tmp/server-crl.pem" 2>"$tmp/ca.err"
+check "a [server] crl naming agent-r ($rserial)" sh -c "openssl crl -in \
+    '$tmp/server-crl.pem' -noout -text | grep -q 'Serial Number: \
+$rserial'"
 COLLECTOR_ARGS="--api-port-file $tmp/api-port"
-enroll_conf="[api]
+enroll_conf="[server]
+crl = $tmp/server-crl.pem
+[api]
 port = 0
 [enroll]
 ca_cert = $pki/ca.pem
@@ -161,6 +186,14 @@ code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 20 --cacert \
     "$pki/ca.pem" --cert "$pki/agent-b.pem" --key "$pki/agent-b.key" -X \
     POST "$api/api/v1/hosts/agent02.plant.test/revoke" 2>/dev/null)
 check "an agent may not revoke a host: 403" test "$code" = 403
+
+# ------------------------------------------- 6. [server] crl entries kept
+check "the collector's CRL keeps [server] crl's entry (agent-r)" \
+    in_crl "$rserial"
+check "agent-r is refused" test \
+    "$(handshake "$pki/agent-r.pem" "$pki/agent-b.key")" = 000
+check "agent-b (not revoked) is accepted" test \
+    "$(handshake "$pki/agent-b.pem" "$pki/agent-b.key")" = 200
 
 # ----------------------------------------------------- 5. file modes
 scan agent-b agent02.plant.test "$url"
