@@ -15,7 +15,8 @@
 #  4. The collector process holds no CA key: not among its open files,
 #     not in its memory (the key's private scalar, either byte order);
 #     the signer child does hold it (so the search can find it).
-#  5. File modes under umask 000: database 600, evidence 640, CRL 640.
+#  5. File modes under umask 000: database 600, evidence 640, CRL 640,
+#     a spooled bundle 600, the key "plumb enroll" writes 600.
 #  6. [server] crl, a CRL of the same CA made with "openssl ca" (as
 #     plumb-pki does), revokes agent-r.pem: the collector's own CRL
 #     (newer, so the one OpenSSL uses) carries that entry too, and
@@ -23,7 +24,7 @@
 # Environment: PLUMB, top_srcdir, top_builddir.
 set -u
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/collector/lib.sh"
-MIN_CHECKS=28
+MIN_CHECKS=30
 MEMGREP=$top_builddir/tests/tools/mem-grep
 umask 000
 
@@ -206,6 +207,19 @@ f=$(evidence_files | sed -n 1p)
 check "evidence 640 under umask 000" test -n "$f" -a \
     "$(stat -c %a "$f" 2>/dev/null)" = 640
 check "CRL 640" test "$(stat -c %a "$tmp/crl.pem")" = 640
+# A bundle left in the agent's spool (cp keeps its mode under umask 000).
+spare agent-b agent02.plant.test
+check "spooled bundle 600 under umask 000" test -s "$bundle" -a \
+    "$(stat -c %a "$bundle" 2>/dev/null)" = 600
+# plumb enroll under umask 000: the key 600.
+tok=$("$COLLECTOR" -c "$tmp/collector.conf" enroll-token add \
+    agent05.plant.test 2>>"$tmp/token.err")
+agent_conf "$tmp/agent-e.conf" agent-e agent05.plant.test "$url"
+"$PLUMB" enroll -c "$tmp/agent-e.conf" --collector "$api" --token "$tok" \
+    >"$tmp/out" 2>"$tmp/err"
+check "plumb enroll under umask 000 succeeds" test -s "$pki/agent-e.pem"
+check "the agent key is 600 under umask 000" test \
+    "$(stat -c %a "$pki/agent-e.key" 2>/dev/null)" = 600
 stop_collector
 
 check "at least $MIN_CHECKS checks ran" test \
