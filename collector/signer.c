@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,6 +27,7 @@
 #define SIGNER_HDR		12
 #define SIGNER_FD_SCAN		4096	/* descriptors closed in the child */
 #define SIGNER_READY		0	/* type of the child's first answer */
+#define SIGNER_TIMEOUT_S	10	/* longest wait for one answer */
 
 struct signer {
 	int fd;
@@ -433,6 +435,7 @@ signer_start(const struct collector_config *cfg, struct signer **out,
     struct plumb_err *err)
 {
 	struct signer *sg;
+	struct timeval tv = { SIGNER_TIMEOUT_S, 0 };
 	uint32_t status;
 	char *msg = NULL;
 	size_t len;
@@ -441,6 +444,7 @@ signer_start(const struct collector_config *cfg, struct signer **out,
 	*out = NULL;
 	if ((sg = calloc(1, sizeof(*sg))) == NULL)
 		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	sg->fd = -1;
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) {
 		free(sg);
 		return plumb_err_set(err, PLUMB_EIO, "signer: socketpair: %s",
@@ -463,6 +467,9 @@ signer_start(const struct collector_config *cfg, struct signer **out,
 	close(sv[1]);
 	sg->fd = sv[0];
 	(void)fcntl(sg->fd, F_SETFD, FD_CLOEXEC);
+	/* A stuck signer must not stall the event loop for ever: a read
+	 * that times out is an error ("does not answer"). */
+	(void)setsockopt(sg->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (signer_recv(sg->fd, &status, &msg, &len) != 1) {
 		rc = plumb_err_set(err, PLUMB_EIO, "signer: no answer from the "
 		    "signing process");
@@ -507,10 +514,19 @@ signer_request(struct signer *sg, uint32_t type, const void *payload,
 {
 	*reply = NULL;
 	*replylen = 0;
-	if (signer_send(sg->fd, type, payload, len) != 0 ||
-	    signer_recv(sg->fd, status, reply, replylen) != 1)
+	if (sg->fd < 0)
 		return plumb_err_set(err, PLUMB_EIO, "signer: the signing "
-		    "process does not answer");
+		    "process stopped answering earlier; restart the "
+		    "collector");
+	if (signer_send(sg->fd, type, payload, len) != 0 ||
+	    signer_recv(sg->fd, status, reply, replylen) != 1) {
+		/* A late answer would be read as the next one's: the
+		 * channel is closed instead (the child then exits). */
+		close(sg->fd);
+		sg->fd = -1;
+		return plumb_err_set(err, PLUMB_EIO, "signer: the signing "
+		    "process does not answer (%d s)", SIGNER_TIMEOUT_S);
+	}
 	return PLUMB_OK;
 }
 

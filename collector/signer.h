@@ -20,6 +20,10 @@
  *	SIGNER_CRL: now, then pairs serial (hex), revocation time
  *	    -> CRL (PEM)
  *
+ * The network side waits at most 10 s for an answer; after a timeout
+ * or a broken answer it closes the channel and every later request
+ * fails (a late answer must never be taken for the next one's).
+ *
  * The child checks everything again (the CSR as enroll_csr_check(),
  * host and attributes as enroll_sign(), serials as hex of at most 40
  * digits, times as decimal) and answers PLUMB_EINVAL with a message for
