@@ -16,6 +16,15 @@ atomic_open(struct atomic_file *af, const char *path, struct plumb_err *err)
 {
 	mode_t mask;
 
+	mask = umask(0);
+	umask(mask);
+	return atomic_open_mode(af, path, 0666 & ~mask, err);
+}
+
+int
+atomic_open_mode(struct atomic_file *af, const char *path, mode_t mode,
+    struct plumb_err *err)
+{
 	af->fd = -1;
 	if ((size_t)snprintf(af->path, sizeof(af->path), "%s", path) >=
 	    sizeof(af->path) ||
@@ -26,11 +35,41 @@ atomic_open(struct atomic_file *af, const char *path, struct plumb_err *err)
 	if ((af->fd = mkstemp(af->tmp)) < 0)
 		return plumb_err_set(err, PLUMB_EIO, "%s: cannot create: %s",
 		    path, strerror(errno));
-	/* mkstemp makes 0600; give the file the mode open(2) would. */
-	mask = umask(0);
-	umask(mask);
-	(void)fchmod(af->fd, 0666 & ~mask);
+	/* mkstemp makes 0600; narrowed or widened to mode only now. */
+	if ((mode & 07777) != 0600 && fchmod(af->fd, mode & 07777) != 0) {
+		int rc = plumb_err_set(err, PLUMB_EIO, "%s: chmod: %s",
+		    af->tmp, strerror(errno));
+
+		atomic_abort(af);
+		return rc;
+	}
 	return PLUMB_OK;
+}
+
+int
+atomic_write_file(const char *path, const void *data, size_t len,
+    mode_t mode, struct plumb_err *err)
+{
+	struct atomic_file af;
+	const char *p = data;
+	size_t off = 0;
+	ssize_t n;
+	int rc;
+
+	if ((rc = atomic_open_mode(&af, path, mode, err)) != PLUMB_OK)
+		return rc;
+	while (off < len) {
+		if ((n = write(af.fd, p + off, len - off)) < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = plumb_err_set(err, PLUMB_EIO, "%s: write: %s",
+			    path, strerror(errno));
+			atomic_abort(&af);
+			return rc;
+		}
+		off += (size_t)n;
+	}
+	return atomic_commit(&af, err);
 }
 
 /* fsync the directory holding path so the rename itself is durable. */

@@ -8,6 +8,8 @@
 #define PLUMB_ATOMIC_H
 
 #include <stddef.h>
+#include <sys/types.h>
+
 #include "plumb/error.h"
 
 struct atomic_file {
@@ -16,9 +18,20 @@ struct atomic_file {
 	char path[4096];
 };
 
-/* Create the temporary file for path; af->fd is ready for writing. */
+/* Create the temporary file for path; af->fd is ready for writing.
+ * Its mode is 0666 & ~umask, as open(2) would give. */
 int atomic_open(struct atomic_file *af, const char *path,
     struct plumb_err *err);
+
+/* The same with exactly mode (for keys: 0600 whatever the umask); the
+ * temporary file never has a wider mode. */
+int atomic_open_mode(struct atomic_file *af, const char *path,
+    mode_t mode, struct plumb_err *err);
+
+/* The whole of data (len bytes) as path with exactly mode, atomically
+ * (atomic_open_mode(), writes, atomic_commit()). */
+int atomic_write_file(const char *path, const void *data, size_t len,
+    mode_t mode, struct plumb_err *err);
 
 /* fsync, close, rename into place, fsync the directory.  On failure the
  * temporary file is removed and the target left as it was. */

@@ -1079,10 +1079,10 @@ bundle_create(const char *path, const char *host,
 	info->signing_time = bundle_signing_time(cms);
 	bundle_subject(cert, info->signer, sizeof(info->signer));
 
-	if ((rc = atomic_open(&af, path, err)) != PLUMB_OK)
+	/* Results describe the host's weaknesses: owner only, from the
+	 * temporary file on, whatever the umask. */
+	if ((rc = atomic_open_mode(&af, path, 0600, err)) != PLUMB_OK)
 		goto out;
-	/* Results describe the host's weaknesses: owner only. */
-	(void)fchmod(af.fd, 0600);
 	for (i = 0; i < (size_t)derlen; i += (size_t)w) {
 		if ((w = write(af.fd, der + i, (size_t)derlen - i)) <= 0) {
 			if (w < 0 && errno == EINTR) {

@@ -327,7 +327,7 @@ enroll_check_cert(const char *pem, EVP_PKEY *key, const char *host,
 		goto out;
 	}
 	if (enroll_cert_cn(cert, cn, sizeof(cn)) != 0 ||
-	    strcmp(cn, host) != 0) {
+	    strcasecmp(cn, host) != 0) {
 		plumb_err_set(err, rc, "the certificate received names "
 		    "\"%s\", not %s", cn, host);
 		goto out;
@@ -342,38 +342,6 @@ enroll_check_cert(const char *pem, EVP_PKEY *key, const char *host,
 out:
 	X509_free(cert);
 	return rc;
-}
-
-/* Write data to path atomically with mode. */
-static int
-enroll_write(const char *path, const char *data, size_t len, mode_t mode,
-    struct plumb_err *err)
-{
-	struct atomic_file af;
-	size_t off = 0;
-	ssize_t n;
-	int rc;
-
-	if ((rc = atomic_open(&af, path, err)) != PLUMB_OK)
-		return rc;
-	if (fchmod(af.fd, mode) != 0) {
-		rc = plumb_err_set(err, PLUMB_EIO, "%s: chmod: %s", path,
-		    strerror(errno));
-		atomic_abort(&af);
-		return rc;
-	}
-	while (off < len) {
-		if ((n = write(af.fd, data + off, len - off)) < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = plumb_err_set(err, PLUMB_EIO, "%s: write: %s",
-			    path, strerror(errno));
-			atomic_abort(&af);
-			return rc;
-		}
-		off += (size_t)n;
-	}
-	return atomic_commit(&af, err);
 }
 
 /* The key as PEM (unencrypted PKCS#8), then both files in place:
@@ -394,11 +362,11 @@ enroll_store(const struct config *cfg, EVP_PKEY *key, const char *cert,
 		    "key");
 	}
 	BIO_get_mem_ptr(mem, &bm);
-	rc = enroll_write(cfg->key_file, bm->data, bm->length, 0600, err);
+	rc = atomic_write_file(cfg->key_file, bm->data, bm->length, 0600, err);
 	BIO_free(mem);
 	if (rc != PLUMB_OK)
 		return rc;
-	return enroll_write(cfg->cert_file, cert, strlen(cert), 0644, err);
+	return atomic_write_file(cfg->cert_file, cert, strlen(cert), 0644, err);
 }
 
 /* URL of route under the collector's base URL. */

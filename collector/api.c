@@ -763,14 +763,55 @@ api_scan_evidence(const struct api_ctx *ctx, const struct api_req *req,
 	return rc;
 }
 
-/* One CSV field (RFC 4180): quoted when it holds , " CR or LF. */
+char *
+api_log_escape(const char *in, char *out, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	if (in == NULL)
+		in = "-";
+	for (; *in != '\0'; in++) {
+		unsigned char c = (unsigned char)*in;
+		int plain = c >= 0x20 && c < 0x7f && c != '\\';
+
+		/* Room for this character (4 for \xHH) and "..." + NUL. */
+		if (o + (plain ? 1 : 4) + 4 > size) {
+			memcpy(out + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (plain) {
+			out[o++] = (char)c;
+			continue;
+		}
+		out[o++] = '\\';
+		out[o++] = 'x';
+		out[o++] = hex[c >> 4];
+		out[o++] = hex[c & 0xf];
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/*
+ * One CSV field (RFC 4180): quoted when it holds , " ' CR, LF or tab.
+ * A field a spreadsheet would read as a formula (leading = + - @ tab
+ * or CR: host names, rule ids and attributes come from agents) gets a
+ * leading single quote, inside the quotes (OWASP "CSV injection").
+ */
 static void
 api_csv_field(FILE *f, const char *s, int last)
 {
+	int formula;
+
 	if (s == NULL)
 		s = "";
-	if (strpbrk(s, ",\"\r\n") != NULL) {
+	formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+	if (formula || strpbrk(s, ",\"'\r\n\t") != NULL) {
 		fputc('"', f);
+		if (formula)
+			fputc('\'', f);
 		for (; *s != '\0'; s++) {
 			if (*s == '"')
 				fputc('"', f);
@@ -1040,9 +1081,12 @@ api_dispatch(const struct api_ctx *ctx, const struct api_req *req,
 	}
 	memset(&err, 0, sizeof(err));
 	if ((rc = f.route->fn(ctx, req, rep, &err)) != PLUMB_OK) {
+		char seg[API_LOG_MAX], msg[API_LOG_MAX];
+
 		fprintf(stderr, "plumb-collector: %s %s%s: %s\n", req->method,
-		    API_PREFIX, req->nseg > 0 ? req->seg[0] : "",
-		    err.msg[0] != '\0' ? err.msg : plumb_strerror(rc));
+		    API_PREFIX, api_log_escape(req->nseg > 0 ? req->seg[0] :
+		    "", seg, sizeof(seg)), api_log_escape(err.msg[0] != '\0' ?
+		    err.msg : plumb_strerror(rc), msg, sizeof(msg)));
 		api_error(rep, 500, "internal error: %s", err.msg[0] != '\0' ?
 		    err.msg : plumb_strerror(rc));
 	}

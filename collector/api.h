@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <openssl/x509.h>
 
 #include "plumb/error.h"
 #include "collector_config.h"
@@ -82,6 +83,8 @@ struct api_req {
 					 * "agent:<host>", "" when none */
 	const char *scope_host;		/* agent callers: their host id;
 					 * NULL: sees every host */
+	X509 *peer;			/* the verified client certificate
+					 * (borrowed), NULL when none */
 	time_t now;
 };
 
@@ -155,6 +158,15 @@ int api_may_see(const struct api_req *req, const char *host);
  * size), or NULL when absent or too long. */
 const char *api_query_param(const struct api_req *req, const char *name,
     char *buf, size_t size);
+
+/*
+ * in made safe for one log line into out (size bytes, at least 8):
+ * control characters, DEL, backslash and bytes over 0x7e as \xHH (so
+ * a percent-decoded "%0a" cannot start a forged line), cut with "..."
+ * past size - 1 bytes.  Returns out.  NULL in gives "-".
+ */
+#define API_LOG_MAX	512	/* bytes of one echoed value in a log line */
+char *api_log_escape(const char *in, char *out, size_t size);
 
 /* Set rep to an error status with a printf-style message; returns
  * PLUMB_OK so handlers can "return api_error(...)". */

@@ -46,6 +46,12 @@ struct collector_config {
 	char *enroll_ca_key;	/* its private key (PEM), signs the CSRs */
 	unsigned enroll_cert_days;	/* validity of issued certs; 365 */
 	unsigned enroll_token_ttl;	/* default token lifetime (s); 86400 */
+	unsigned enroll_renew_window;	/* renewal allowed in the last this
+					 * percent of a certificate's life;
+					 * 30 */
+	char *enroll_crl_file;	/* where the CRL of the CA is written, or
+				 * NULL (kept in memory only) */
+	unsigned enroll_crl_days;	/* nextUpdate of that CRL; 7 */
 	/* [controls] */
 	char *controls_file;	/* the ISMS control set (controls.h) */
 	unsigned waiver_approval;	/* 1: waivers need an approver other

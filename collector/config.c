@@ -68,6 +68,9 @@ static const struct ccfg_key ccfg_keys[] = {
 	CCK("enroll", "ca_key", CC_OPT, enroll_ca_key, 0, 0),
 	CCK("enroll", "cert_days", CC_UINT, enroll_cert_days, 1, 3650),
 	CCK("enroll", "token_ttl", CC_UINT, enroll_token_ttl, 1, 31536000),
+	CCK("enroll", "renew_window", CC_UINT, enroll_renew_window, 1, 100),
+	CCK("enroll", "crl_file", CC_OPT, enroll_crl_file, 0, 0),
+	CCK("enroll", "crl_days", CC_UINT, enroll_crl_days, 1, 365),
 	CCK("controls", "file", CC_STR, controls_file, 0, 0),
 	CCK("waivers", "require_approval", CC_UINT, waiver_approval, 0, 1),
 	CCK("stale", "interval_s", CC_UINT, stale_interval_s, 1, 31536000),
@@ -129,6 +132,8 @@ collector_config_defaults(struct collector_config *cfg,
 	cfg->enroll_cert_days = 365;
 	cfg->enroll_token_ttl = 86400;
 	cfg->waiver_approval = 1;
+	cfg->enroll_renew_window = 30;
+	cfg->enroll_crl_days = 7;
 	cfg->stale_interval_s = 86400;
 	cfg->stale_grace = 1.5;
 	cfg->alerts_check_s = 60;
@@ -169,6 +174,7 @@ collector_config_clear(struct collector_config *cfg)
 	free(cfg->admin_ca);
 	free(cfg->enroll_ca_cert);
 	free(cfg->enroll_ca_key);
+	free(cfg->enroll_crl_file);
 	free(cfg->controls_file);
 	free(cfg->stale_roles);
 	free(cfg->webhook_url);

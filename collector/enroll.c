@@ -5,11 +5,13 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -24,8 +26,10 @@
 
 #include "plumb/error.h"
 #include "api.h"
+#include "atomic.h"
 #include "collector_config.h"
 #include "enroll.h"
+#include "signer.h"
 #include "store.h"
 #include "tokens.h"
 
@@ -36,10 +40,20 @@
 
 struct enroll {
 	X509 *ca;
-	EVP_PKEY *key;
+	EVP_PKEY *key;		/* NULL in the network process */
+	struct signer *signer;	/* holds the key there (borrowed) */
 	char *ca_pem;
 	unsigned cert_days;
+	unsigned crl_days;
+	char *crl_file;		/* [enroll] crl_file, or NULL */
+	char *server_crl;	/* [server] crl, or NULL: its entries of
+				 * this CA are kept in ours */
+	time_t crl_time;	/* when the last CRL was made; 0: never */
+	enroll_crl_hook crl_hook;
+	void *crl_arg;
 };
+
+static void enroll_iso(time_t t, char *buf, size_t size);
 
 static const struct store_migration enroll_migrations[] = {
 	{ 1,
@@ -53,6 +67,24 @@ static const struct store_migration enroll_migrations[] = {
 	  " expires INTEGER NOT NULL,"
 	  " used_time INTEGER,"
 	  " serial TEXT)" },
+	/* Every certificate issued (enrollment, renewal) or superseded,
+	 * and the renewals: a stolen key renewing leaves a trace, and
+	 * revoking a host reaches every certificate it ever had. */
+	{ 2,
+	  "CREATE TABLE enroll_certs ("
+	  " serial TEXT PRIMARY KEY,"
+	  " host TEXT NOT NULL,"
+	  " issued INTEGER NOT NULL,"
+	  " not_after INTEGER NOT NULL,"
+	  " revoked INTEGER,"
+	  " reason TEXT);"
+	  "CREATE INDEX enroll_certs_host ON enroll_certs (host);"
+	  "CREATE TABLE enroll_renewals ("
+	  " host TEXT NOT NULL,"
+	  " old_serial TEXT NOT NULL,"
+	  " new_serial TEXT NOT NULL,"
+	  " time INTEGER NOT NULL);"
+	  "CREATE INDEX enroll_renewals_host ON enroll_renewals (host)" },
 };
 
 int
@@ -138,7 +170,7 @@ enroll_token_add(struct store *s, const char *host, const char *role,
     const char *site, const char *zone, unsigned ttl, time_t now,
     char *token, time_t *expires, struct plumb_err *err)
 {
-	char hash[65], created[32], exp[32];
+	char hash[65], created[32], exp[32], lower[ENROLL_HOST_MAX + 1];
 	const char *p[7];
 	int rc;
 
@@ -160,8 +192,9 @@ enroll_token_add(struct store *s, const char *host, const char *role,
 		goto fail;
 	snprintf(created, sizeof(created), "%lld", (long long)now);
 	snprintf(exp, sizeof(exp), "%lld", (long long)now + ttl);
+	snprintf(lower, sizeof(lower), "%s", host);
 	p[0] = hash;
-	p[1] = host;
+	p[1] = store_host_lower(lower);
 	p[2] = role != NULL && *role != '\0' ? role : NULL;
 	p[3] = site != NULL && *site != '\0' ? site : NULL;
 	p[4] = zone != NULL && *zone != '\0' ? zone : NULL;
@@ -278,6 +311,8 @@ enroll_free(struct enroll *e)
 	X509_free(e->ca);
 	EVP_PKEY_free(e->key);
 	free(e->ca_pem);
+	free(e->crl_file);
+	free(e->server_crl);
 	free(e);
 }
 
@@ -287,10 +322,11 @@ enroll_ca_pem(const struct enroll *e)
 	return e->ca_pem;
 }
 
-/* Load the CA pair named in cfg into a new struct enroll. */
+/* Load the CA certificate named in cfg, and its key when with_key,
+ * into a new struct enroll. */
 static int
-enroll_load(const struct collector_config *cfg, struct enroll **out,
-    struct plumb_err *err)
+enroll_load(const struct collector_config *cfg, int with_key,
+    struct enroll **out, struct plumb_err *err)
 {
 	struct enroll *e = NULL;
 	BIO *b = NULL, *mem = NULL;
@@ -302,6 +338,14 @@ enroll_load(const struct collector_config *cfg, struct enroll **out,
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 	e->cert_days = cfg->enroll_cert_days ? cfg->enroll_cert_days : 365;
+	e->crl_days = cfg->enroll_crl_days ? cfg->enroll_crl_days : 7;
+	if ((cfg->enroll_crl_file != NULL &&
+	    (e->crl_file = strdup(cfg->enroll_crl_file)) == NULL) ||
+	    (cfg->crl != NULL && (e->server_crl = strdup(cfg->crl)) ==
+	    NULL)) {
+		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+		goto out;
+	}
 	if ((b = BIO_new_file(cfg->enroll_ca_cert, "r")) == NULL ||
 	    (e->ca = PEM_read_bio_X509(b, NULL, NULL, NULL)) == NULL) {
 		enroll_ssl_error(ebuf, sizeof(ebuf));
@@ -309,7 +353,15 @@ enroll_load(const struct collector_config *cfg, struct enroll **out,
 		    "read a PEM certificate: %s", cfg->enroll_ca_cert, ebuf);
 		goto out;
 	}
+	if (X509_check_ca(e->ca) == 0) {
+		rc = plumb_err_set(err, PLUMB_EINVAL, "[enroll] ca_cert %s is "
+		    "not a CA certificate", cfg->enroll_ca_cert);
+		goto out;
+	}
 	BIO_free(b);
+	b = NULL;
+	if (!with_key)
+		goto pem;
 	if ((b = BIO_new_file(cfg->enroll_ca_key, "r")) == NULL ||
 	    (e->key = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL)) ==
 	    NULL) {
@@ -325,11 +377,7 @@ enroll_load(const struct collector_config *cfg, struct enroll **out,
 		    cfg->enroll_ca_cert);
 		goto out;
 	}
-	if (X509_check_ca(e->ca) == 0) {
-		rc = plumb_err_set(err, PLUMB_EINVAL, "[enroll] ca_cert %s is "
-		    "not a CA certificate", cfg->enroll_ca_cert);
-		goto out;
-	}
+pem:
 	if ((mem = BIO_new(BIO_s_mem())) == NULL ||
 	    PEM_write_bio_X509(mem, e->ca) != 1) {
 		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
@@ -351,8 +399,15 @@ out:
 }
 
 int
+enroll_load_key(const struct collector_config *cfg, struct enroll **out,
+    struct plumb_err *err)
+{
+	return enroll_load(cfg, 1, out, err);
+}
+
+int
 enroll_new(const struct collector_config *cfg, struct store *s,
-    struct enroll **out, struct plumb_err *err)
+    struct signer *sg, struct enroll **out, struct plumb_err *err)
 {
 	int rc;
 
@@ -361,7 +416,19 @@ enroll_new(const struct collector_config *cfg, struct store *s,
 		return rc;
 	if (cfg->enroll_ca_cert == NULL || cfg->enroll_ca_key == NULL)
 		return PLUMB_OK;
-	return enroll_load(cfg, out, err);
+	/* With a signer the key stays in its process: only the
+	 * certificate is read here. */
+	if ((rc = enroll_load(cfg, sg == NULL, out, err)) != PLUMB_OK)
+		return rc;
+	(*out)->signer = sg;
+	return PLUMB_OK;
+}
+
+void
+enroll_set_crl_hook(struct enroll *e, enroll_crl_hook fn, void *arg)
+{
+	e->crl_hook = fn;
+	e->crl_arg = arg;
 }
 
 /* --------------------------------------------------------- CSR checks */
@@ -467,7 +534,8 @@ enroll_csr_check(const char *pem, size_t len, const char *host,
 	if (enroll_cn(X509_REQ_get_subject_name(req), cn, sizeof(cn),
 	    err) != PLUMB_OK)
 		goto out;
-	if (strcmp(cn, host) != 0) {
+	/* Host ids have no case (store_host_lower()). */
+	if (strcasecmp(cn, host) != 0) {
 		plumb_err_set(err, PLUMB_EINVAL, "CSR: CN \"%.*s\" is not the "
 		    "enrolled host \"%s\"", 100, cn, host);
 		goto out;
@@ -507,6 +575,36 @@ enroll_name_add(X509_NAME *n, const char *field, const char *v)
 	    (const unsigned char *)v, -1, -1, 0) == 1;
 }
 
+/* enroll_sign() through the signer process: the request as PEM. */
+static int
+enroll_sign_remote(const struct enroll *e, X509_REQ *req, const char *host,
+    const char *role, const char *site, const char *zone, time_t now,
+    char **pem, char *serial, size_t serialsize, struct plumb_err *err)
+{
+	BIO *mem = NULL;
+	BUF_MEM *bm;
+	char *csr = NULL;
+	int rc;
+
+	if (e->signer == NULL)
+		return plumb_err_set(err, PLUMB_EINVAL, "no CA key to sign "
+		    "with");
+	if ((mem = BIO_new(BIO_s_mem())) == NULL ||
+	    PEM_write_bio_X509_REQ(mem, req) != 1) {
+		BIO_free(mem);
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	}
+	BIO_get_mem_ptr(mem, &bm);
+	if ((csr = strndup(bm->data, bm->length)) == NULL)
+		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	else
+		rc = signer_cert(e->signer, csr, host, role, site, zone, now,
+		    pem, serial, serialsize, err);
+	free(csr);
+	BIO_free(mem);
+	return rc;
+}
+
 int
 enroll_sign(const struct enroll *e, X509_REQ *req, const char *host,
     const char *role, const char *site, const char *zone, time_t now,
@@ -530,6 +628,9 @@ enroll_sign(const struct enroll *e, X509_REQ *req, const char *host,
 	    !enroll_attr_ok(site) || !enroll_attr_ok(zone))
 		return plumb_err_set(err, PLUMB_EINVAL, "bad host or "
 		    "attribute for a certificate");
+	if (e->key == NULL)
+		return enroll_sign_remote(e, req, host, role, site, zone, now,
+		    pem, serial, serialsize, err);
 	/* A positive serial of 127 random bits (top bit clear, never 0
 	 * in practice: RFC 5280 wants at most 20 octets, positive). */
 	if (RAND_bytes(sn, sizeof(sn)) != 1)
@@ -594,6 +695,370 @@ out:
 	return rc;
 }
 
+/* -------------------------------------------------------- revocation */
+
+/* 1..40 hex digits (a serial as BN_bn2hex() writes it). */
+static int
+enroll_serial_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > 40)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'A' && s[i] <= 'F') ||
+		    (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+int
+enroll_crl_sign(const struct enroll *e, const struct signer_revoked *v,
+    size_t n, time_t now, char **pem, struct plumb_err *err)
+{
+	X509_CRL *crl = NULL;
+	X509_REVOKED *r = NULL;
+	ASN1_TIME *t = NULL;
+	ASN1_INTEGER *ai = NULL;
+	BIGNUM *bn = NULL;
+	BIO *mem = NULL;
+	BUF_MEM *bm;
+	char ebuf[256];
+	size_t i;
+	int rc = PLUMB_EIO;
+
+	*pem = NULL;
+	if (e->key == NULL)
+		return plumb_err_set(err, PLUMB_EINVAL, "no CA key to sign "
+		    "with");
+	for (i = 0; i < n; i++)
+		if (!enroll_serial_ok(v[i].serial))
+			return plumb_err_set(err, PLUMB_EINVAL, "CRL: serial "
+			    "\"%.48s\" is not 1 to 40 hex digits",
+			    v[i].serial);
+	if ((crl = X509_CRL_new()) == NULL ||
+	    X509_CRL_set_version(crl, X509_CRL_VERSION_2) != 1 ||
+	    X509_CRL_set_issuer_name(crl,
+	    X509_get_subject_name(e->ca)) != 1 ||
+	    (t = ASN1_TIME_set(NULL, now)) == NULL ||
+	    X509_CRL_set1_lastUpdate(crl, t) != 1 ||
+	    ASN1_TIME_adj(t, now, (int)e->crl_days, 0) == NULL ||
+	    X509_CRL_set1_nextUpdate(crl, t) != 1)
+		goto ssl;
+	for (i = 0; i < n; i++) {
+		if ((r = X509_REVOKED_new()) == NULL ||
+		    BN_hex2bn(&bn, v[i].serial) == 0 ||
+		    (ai = BN_to_ASN1_INTEGER(bn, NULL)) == NULL ||
+		    X509_REVOKED_set_serialNumber(r, ai) != 1 ||
+		    ASN1_TIME_set(t, v[i].when) == NULL ||
+		    X509_REVOKED_set_revocationDate(r, t) != 1 ||
+		    X509_CRL_add0_revoked(crl, r) != 1)
+			goto ssl;
+		r = NULL;
+		ASN1_INTEGER_free(ai);
+		ai = NULL;
+		BN_free(bn);
+		bn = NULL;
+	}
+	/* The CRL number grows with time: later lists supersede. */
+	if ((ai = ASN1_INTEGER_new()) == NULL ||
+	    ASN1_INTEGER_set_int64(ai, (int64_t)now) != 1 ||
+	    X509_CRL_add1_ext_i2d(crl, NID_crl_number, ai, 0, 0) != 1 ||
+	    X509_CRL_sort(crl) != 1 ||
+	    X509_CRL_sign(crl, e->key, EVP_sha256()) <= 0 ||
+	    (mem = BIO_new(BIO_s_mem())) == NULL ||
+	    PEM_write_bio_X509_CRL(mem, crl) != 1)
+		goto ssl;
+	BIO_get_mem_ptr(mem, &bm);
+	if ((*pem = strndup(bm->data, bm->length)) == NULL) {
+		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = PLUMB_OK;
+	goto out;
+ssl:
+	enroll_ssl_error(ebuf, sizeof(ebuf));
+	rc = plumb_err_set(err, PLUMB_EIO, "signing the CRL failed: %s",
+	    ebuf);
+out:
+	X509_REVOKED_free(r);
+	ASN1_INTEGER_free(ai);
+	BN_free(bn);
+	ASN1_TIME_free(t);
+	BIO_free(mem);
+	X509_CRL_free(crl);
+	return rc;
+}
+
+/* The revoked certificates, collected from the store. */
+struct enroll_revlist {
+	struct signer_revoked *v;
+	size_t n, cap;
+	int failed;
+};
+
+static int
+enroll_rev_row(void *arg, const char *const *vals, size_t ncols)
+{
+	struct enroll_revlist *l = arg;
+	struct signer_revoked *nv;
+
+	if (ncols < 2 || vals[0] == NULL || vals[1] == NULL ||
+	    !enroll_serial_ok(vals[0]))
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+
+		if ((nv = reallocarray(l->v, cap, sizeof(*nv))) == NULL) {
+			l->failed = 1;
+			return 1;
+		}
+		l->v = nv;
+		l->cap = cap;
+	}
+	snprintf(l->v[l->n].serial, sizeof(l->v[l->n].serial), "%s",
+	    vals[0]);
+	l->v[l->n].when = (time_t)strtoll(vals[1], NULL, 10);
+	l->n++;
+	return 0;
+}
+
+/* Add a revoked entry to l (serial as an ASN.1 integer). */
+static void
+enroll_rev_add(struct enroll_revlist *l, const ASN1_INTEGER *sn,
+    const ASN1_TIME *when)
+{
+	const char *vals[2];
+	char t[32], *hex = NULL;
+	BIGNUM *bn;
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if ((bn = ASN1_INTEGER_to_BN(sn, NULL)) == NULL ||
+	    (hex = BN_bn2hex(bn)) == NULL ||
+	    ASN1_TIME_to_tm(when, &tm) != 1) {
+		ERR_clear_error();
+		l->failed = 1;
+	} else {
+		snprintf(t, sizeof(t), "%lld", (long long)timegm(&tm));
+		vals[0] = hex;
+		vals[1] = t;
+		(void)enroll_rev_row(l, vals, 2);
+	}
+	OPENSSL_free(hex);
+	BN_free(bn);
+}
+
+/*
+ * The entries of e's CA in [server] crl (plumb-pki's list, say): the
+ * collector's CRL is newer and supersedes it, so they must be in it.
+ * Only CRLs of this issuer whose signature verifies count.
+ */
+static int
+enroll_rev_server(const struct enroll *e, struct enroll_revlist *l,
+    struct plumb_err *err)
+{
+	STACK_OF(X509_REVOKED) *rv;
+	X509_CRL *crl;
+	FILE *f;
+	int i;
+
+	if (e->server_crl == NULL)
+		return PLUMB_OK;
+	if ((f = fopen(e->server_crl, "r")) == NULL)
+		return plumb_err_set(err, PLUMB_EIO, "[server] crl %s: %s",
+		    e->server_crl, strerror(errno));
+	while ((crl = PEM_read_X509_CRL(f, NULL, NULL, NULL)) != NULL) {
+		if (X509_NAME_cmp(X509_CRL_get_issuer(crl),
+		    X509_get_subject_name(e->ca)) == 0 &&
+		    X509_CRL_verify(crl, X509_get0_pubkey(e->ca)) == 1 &&
+		    (rv = X509_CRL_get_REVOKED(crl)) != NULL)
+			for (i = 0; i < sk_X509_REVOKED_num(rv); i++)
+				enroll_rev_add(l, X509_REVOKED_get0_serialNumber(
+				    sk_X509_REVOKED_value(rv, i)),
+				    X509_REVOKED_get0_revocationDate(
+				    sk_X509_REVOKED_value(rv, i)));
+		X509_CRL_free(crl);
+	}
+	ERR_clear_error();
+	fclose(f);
+	return PLUMB_OK;
+}
+
+int
+enroll_crl_update(struct enroll *e, struct store *s, time_t now,
+    struct plumb_err *err)
+{
+	struct enroll_revlist l;
+	X509_CRL *crl = NULL;
+	BIO *b = NULL;
+	char *pem = NULL;
+	int rc;
+
+	memset(&l, 0, sizeof(l));
+	if ((rc = store_query(s, "SELECT serial, revoked FROM enroll_certs "
+	    "WHERE revoked IS NOT NULL ORDER BY serial", NULL, 0,
+	    enroll_rev_row, &l, NULL, err)) != PLUMB_OK ||
+	    (rc = enroll_rev_server(e, &l, err)) != PLUMB_OK)
+		goto out;
+	if (l.failed) {
+		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = e->key != NULL ? enroll_crl_sign(e, l.v, l.n, now, &pem, err) :
+	    e->signer != NULL ? signer_crl(e->signer, l.v, l.n, now, &pem,
+	    err) : plumb_err_set(err, PLUMB_EINVAL, "no CA key to sign with");
+	if (rc != PLUMB_OK)
+		goto out;
+	/* What comes back is checked like any input. */
+	if ((b = BIO_new_mem_buf(pem, -1)) == NULL ||
+	    (crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL)) == NULL ||
+	    X509_CRL_verify(crl, X509_get0_pubkey(e->ca)) != 1) {
+		ERR_clear_error();
+		rc = plumb_err_set(err, PLUMB_EIO, "the signer's CRL does not "
+		    "verify with [enroll] ca_cert");
+		goto out;
+	}
+	/* 0640: the CRL is public, but nothing here is world-readable. */
+	if (e->crl_file != NULL && (rc = atomic_write_file(e->crl_file, pem,
+	    strlen(pem), 0640, err)) != PLUMB_OK)
+		goto out;
+	if (e->crl_hook != NULL)
+		e->crl_hook(e->crl_arg, crl);
+	e->crl_time = now;
+	fprintf(stderr, "plumb-collector: CRL of the enrollment CA: %zu "
+	    "revoked certificates\n", l.n);
+out:
+	X509_CRL_free(crl);
+	BIO_free(b);
+	free(pem);
+	free(l.v);
+	return rc;
+}
+
+int
+enroll_crl_due(const struct enroll *e, time_t now)
+{
+	/* Made again each day, well before nextUpdate (crl_days). */
+	return e->crl_time == 0 || now - e->crl_time >= 86400;
+}
+
+int
+enroll_revoke_host(struct store *s, const char *host, time_t now,
+    uint64_t *count, struct plumb_err *err)
+{
+	char lower[ENROLL_HOST_MAX + 1], when[32];
+	const char *p[2];
+
+	*count = 0;
+	if (!enroll_host_valid(host))
+		return plumb_err_set(err, PLUMB_EINVAL, "host \"%.64s\": 1 to "
+		    "%d letters, digits, '.', '_' or '-'", host,
+		    ENROLL_HOST_MAX);
+	snprintf(lower, sizeof(lower), "%s", host);
+	snprintf(when, sizeof(when), "%lld", (long long)now);
+	p[0] = store_host_lower(lower);
+	p[1] = when;
+	return store_query(s, "UPDATE enroll_certs SET revoked = $2, "
+	    "reason = 'host revoked' WHERE host = $1 AND revoked IS NULL", p,
+	    2, NULL, NULL, count, err);
+}
+
+/* The serial of cert as hex (BN_bn2hex(), as enroll_sign() reports). */
+static int
+enroll_cert_serial(const X509 *cert, char *out, size_t size)
+{
+	BIGNUM *bn;
+	char *hex = NULL;
+
+	out[0] = '\0';
+	if ((bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert),
+	    NULL)) != NULL && (hex = BN_bn2hex(bn)) != NULL)
+		snprintf(out, size, "%s", hex);
+	OPENSSL_free(hex);
+	BN_free(bn);
+	return out[0] != '\0' ? 0 : -1;
+}
+
+/* notBefore and notAfter of cert as times. */
+static int
+enroll_cert_times(const X509 *cert, time_t *nb, time_t *na)
+{
+	struct tm a, b;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	if (ASN1_TIME_to_tm(X509_get0_notBefore(cert), &b) != 1 ||
+	    ASN1_TIME_to_tm(X509_get0_notAfter(cert), &a) != 1)
+		return -1;
+	*nb = timegm(&b);
+	*na = timegm(&a);
+	return *na > *nb ? 0 : -1;
+}
+
+static int
+enroll_first_row(void *arg, const char *const *vals, size_t ncols)
+{
+	*(int *)arg = 1;
+	return 1;
+}
+
+/* *revoked 1 when serial is revoked in enroll_certs. */
+static int
+enroll_revoked(struct store *s, const char *serial, int *revoked,
+    struct plumb_err *err)
+{
+	const char *p[1] = { serial };
+
+	*revoked = 0;
+	return store_query(s, "SELECT 1 FROM enroll_certs WHERE serial = $1 "
+	    "AND revoked IS NOT NULL", p, 1, enroll_first_row, revoked, NULL,
+	    err);
+}
+
+/* Record an issued certificate (and, for a renewal, the one it
+ * replaces: revoked as superseded, and the renewal itself). */
+static int
+enroll_record(struct store *s, const char *host, const char *serial,
+    time_t now, unsigned days, const char *old, time_t old_after,
+    struct plumb_err *err)
+{
+	char t[32], after[32], oafter[32];
+	const char *p[5];
+	int rc;
+
+	snprintf(t, sizeof(t), "%lld", (long long)now);
+	snprintf(after, sizeof(after), "%lld", (long long)now +
+	    (long long)days * 86400);
+	snprintf(oafter, sizeof(oafter), "%lld", (long long)old_after);
+	p[0] = serial;
+	p[1] = host;
+	p[2] = t;
+	p[3] = after;
+	if ((rc = store_query(s, "INSERT INTO enroll_certs (serial, host, "
+	    "issued, not_after, revoked, reason) VALUES ($1, $2, $3, $4, "
+	    "NULL, NULL)", p, 4, NULL, NULL, NULL, err)) != PLUMB_OK ||
+	    old == NULL)
+		return rc;
+	p[0] = old;
+	p[3] = oafter;
+	if ((rc = store_query(s, "INSERT INTO enroll_certs (serial, host, "
+	    "issued, not_after, revoked, reason) VALUES ($1, $2, $3, $4, $3, "
+	    "'superseded') ON CONFLICT (serial) DO UPDATE SET revoked = "
+	    "COALESCE(enroll_certs.revoked, excluded.revoked), reason = "
+	    "COALESCE(enroll_certs.reason, excluded.reason)", p, 4, NULL,
+	    NULL, NULL, err)) != PLUMB_OK)
+		return rc;
+	p[0] = host;
+	p[1] = old;
+	p[2] = serial;
+	p[3] = t;
+	return store_query(s, "INSERT INTO enroll_renewals (host, old_serial, "
+	    "new_serial, time) VALUES ($1, $2, $3, $4)", p, 4, NULL, NULL,
+	    NULL, err);
+}
+
 /* ------------------------------------------------------------- routes */
 
 /* The CA for a request: ctx's, or loaded now into *own (freed by the
@@ -614,7 +1079,7 @@ enroll_ca_for(const struct api_ctx *ctx, struct api_reply *rep,
 	    ctx->cfg->enroll_ca_key == NULL)
 		return api_error(rep, 503, "enrollment is not configured on "
 		    "this collector ([enroll] ca_cert, ca_key)");
-	rc = enroll_load(ctx->cfg, own, err);
+	rc = enroll_load(ctx->cfg, 1, own, err);
 	*e = *own;
 	return rc;
 }
@@ -720,7 +1185,9 @@ enroll_post(const struct api_ctx *ctx, const struct api_req *req,
 		rc = api_error(rep, 403, ENROLL_REFUSED);
 		goto out;
 	}
-	if (rc != PLUMB_OK)
+	if (rc != PLUMB_OK ||
+	    (rc = enroll_record(ctx->store, t.host, serial, req->now,
+	    e->cert_days, NULL, 0, err)) != PLUMB_OK)
 		goto out;
 	fprintf(stderr, "plumb-collector: enrolled %s (serial %s)\n", t.host,
 	    serial);
@@ -803,15 +1270,38 @@ enroll_post_renew(const struct api_ctx *ctx, const struct api_req *req,
 	struct plumb_err why;
 	json_t *j;
 	const char *pem;
-	char *cert = NULL, serial[64];
-	int rc = PLUMB_OK;
+	char *cert = NULL, serial[64], old[64], from[32];
+	time_t nb, na, opens;
+	unsigned pct;
+	int rc = PLUMB_OK, revoked;
 
 	memset(&why, 0, sizeof(why));
 	memset(&h, 0, sizeof(h));
 	if (!(req->auth & API_AUTH_AGENT) || req->scope_host == NULL ||
-	    !enroll_host_valid(req->scope_host))
+	    !enroll_host_valid(req->scope_host) || req->peer == NULL ||
+	    enroll_cert_serial(req->peer, old, sizeof(old)) != 0 ||
+	    enroll_cert_times(req->peer, &nb, &na) != 0)
 		return api_error(rep, 403, "renewal needs the agent's current "
 		    "certificate");
+	/* Only late in a certificate's life: a stolen key cannot mint
+	 * certificates at will, and a refusal says when to come back. */
+	pct = ctx->cfg != NULL && ctx->cfg->enroll_renew_window != 0 ?
+	    ctx->cfg->enroll_renew_window : 30;
+	opens = na - (time_t)(((long long)(na - nb) * pct) / 100);
+	if (req->now < opens) {
+		enroll_iso(opens, from, sizeof(from));
+		fprintf(stderr, "plumb-collector: renewal of %s (serial %s) "
+		    "refused: before its window\n", req->scope_host, old);
+		return api_error(rep, 403, "renewal refused: a certificate is "
+		    "renewed only in the last %u%% of its life ([enroll] "
+		    "renew_window); this one from %s", pct, from);
+	}
+	if ((rc = enroll_revoked(ctx->store, old, &revoked, err)) !=
+	    PLUMB_OK)
+		return rc;
+	if (revoked)
+		return api_error(rep, 403, "renewal refused: certificate %s "
+		    "is revoked", old);
 	if ((j = enroll_body(req, rep)) == NULL)
 		return PLUMB_OK;
 	if ((pem = enroll_str(j, "csr")) == NULL) {
@@ -840,8 +1330,21 @@ enroll_post_renew(const struct api_ctx *ctx, const struct api_req *req,
 	    h.zone, req->now, &cert, serial, sizeof(serial), err)) !=
 	    PLUMB_OK)
 		goto out;
-	fprintf(stderr, "plumb-collector: renewed %s (serial %s)\n",
-	    req->scope_host, serial);
+	/* The renewal on record, the old certificate revoked and a new
+	 * CRL in force before the new certificate goes out. */
+	if ((rc = store_tx_begin(ctx->store, err)) != PLUMB_OK)
+		goto out;
+	if ((rc = enroll_record(ctx->store, req->scope_host, serial,
+	    req->now, e->cert_days, old, na, err)) != PLUMB_OK ||
+	    (rc = store_tx_commit(ctx->store, err)) != PLUMB_OK) {
+		store_tx_rollback(ctx->store);
+		goto out;
+	}
+	if ((rc = enroll_crl_update((struct enroll *)e,
+	    ctx->store, req->now, err)) != PLUMB_OK)
+		goto out;
+	fprintf(stderr, "plumb-collector: renewed %s (serial %s, replaces "
+	    "%s, now revoked)\n", req->scope_host, serial, old);
 	rc = enroll_reply_cert(rep, cert, e, 200, err);
 out:
 	free(cert);
@@ -851,10 +1354,48 @@ out:
 	return rc;
 }
 
+/* POST /api/v1/hosts/{host}/revoke: every certificate the host was
+ * ever issued here goes into the CRL. */
+static int
+enroll_post_revoke(const struct api_ctx *ctx, const struct api_req *req,
+    struct api_reply *rep, struct plumb_err *err)
+{
+	struct plumb_err why;
+	char host[ENROLL_HOST_MAX + 1];
+	uint64_t n = 0;
+	int rc;
+
+	memset(&why, 0, sizeof(why));
+	if ((rc = enroll_init(ctx->store, err)) != PLUMB_OK)
+		return rc;
+	rc = enroll_revoke_host(ctx->store, req->seg[1], req->now, &n, &why);
+	if (rc == PLUMB_EINVAL)
+		return api_error(rep, 400, "%s", why.msg);
+	if (rc != PLUMB_OK) {
+		if (err != NULL)
+			*err = why;
+		return rc;
+	}
+	snprintf(host, sizeof(host), "%s", req->seg[1]);
+	store_host_lower(host);
+	if (ctx->enroll != NULL && (rc = enroll_crl_update(ctx->enroll,
+	    ctx->store, req->now, err)) != PLUMB_OK)
+		return rc;
+	fprintf(stderr, "plumb-collector: host %s revoked by %s: %llu "
+	    "certificates\n", host, req->principal ? req->principal : "?",
+	    (unsigned long long)n);
+	if ((rep->json = json_pack("{s:s, s:I}", "host", host, "revoked",
+	    (json_int_t)n)) == NULL)
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	rep->status = 200;
+	return PLUMB_OK;
+}
+
 const struct api_route enroll_routes[] = {
 	{ "POST", "enroll", API_AUTH_NONE, enroll_post },
 	{ "POST", "enroll/tokens", API_AUTH_ADMIN, enroll_post_token },
 	{ "POST", "renew", API_AUTH_AGENT, enroll_post_renew },
+	{ "POST", "hosts/*/revoke", API_AUTH_ADMIN, enroll_post_revoke },
 };
 const size_t enroll_nroutes = sizeof(enroll_routes) /
     sizeof(enroll_routes[0]);

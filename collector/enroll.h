@@ -30,6 +30,7 @@
 #define PLUMB_COLLECTOR_ENROLL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include <openssl/x509.h>
@@ -46,16 +47,47 @@
 
 /* The signing CA, loaded once (api_ctx.enroll points at one). */
 struct enroll;
+struct signer;
+struct signer_revoked;
 
 /*
- * Load the [enroll] CA certificate and key of cfg (checking that they
- * are a pair and the certificate is a CA) and create the token table.
- * *out is NULL (PLUMB_OK) when [enroll] is not configured: tokens still
- * work, enrollment answers 503.  Free with enroll_free().
+ * Load the [enroll] CA certificate of cfg and create the token and
+ * certificate tables.  With sg NULL the key is loaded too (checking
+ * that they are a pair and the certificate is a CA); with a signer
+ * (signer.h) the key stays in that process and every signature is
+ * asked of it (sg is borrowed: free it after e).  *out is NULL
+ * (PLUMB_OK) when [enroll] is not configured: tokens still work,
+ * enrollment answers 503.  Free with enroll_free().
  */
 int enroll_new(const struct collector_config *cfg, struct store *s,
-    struct enroll **out, struct plumb_err *err);
+    struct signer *sg, struct enroll **out, struct plumb_err *err);
 void enroll_free(struct enroll *e);
+
+/* The CA certificate and key of cfg, for the signer process only. */
+int enroll_load_key(const struct collector_config *cfg,
+    struct enroll **out, struct plumb_err *err);
+
+/*
+ * Revocation.  Table enroll_certs (serial, host, issued, not_after,
+ * revoked, reason) holds every certificate issued (and each one a
+ * renewal superseded), enroll_renewals (host, old_serial, new_serial,
+ * time) every renewal.  enroll_crl_update() makes a CRL of every
+ * revoked serial (signed by the key holder), checks it against the CA,
+ * writes it to [enroll] crl_file when set and hands it to the hook
+ * (the TLS listeners: server_crl_set()), which takes its own reference.
+ */
+typedef void (*enroll_crl_hook)(void *arg, X509_CRL *crl);
+void enroll_set_crl_hook(struct enroll *e, enroll_crl_hook fn, void *arg);
+int enroll_crl_update(struct enroll *e, struct store *s, time_t now,
+    struct plumb_err *err);
+/* 1 when the CRL should be made again (never made, or a day old). */
+int enroll_crl_due(const struct enroll *e, time_t now);
+/* Sign a CRL of the n entries with e's key (the signer process). */
+int enroll_crl_sign(const struct enroll *e, const struct signer_revoked *v,
+    size_t n, time_t now, char **pem, struct plumb_err *err);
+/* Mark every certificate of host revoked at now; how many in *count. */
+int enroll_revoke_host(struct store *s, const char *host, time_t now,
+    uint64_t *count, struct plumb_err *err);
 
 /* Create or upgrade table enroll_tokens; idempotent. */
 int enroll_init(struct store *s, struct plumb_err *err);
@@ -99,7 +131,9 @@ const char *enroll_ca_pem(const struct enroll *e);
 
 /*
  * The routes: POST enroll (anyone, token in the body), POST
- * enroll/tokens (admin), POST renew (agent).  When ctx->enroll is NULL
+ * enroll/tokens (admin), POST renew (agent: only in the last
+ * [enroll] renew_window percent of the caller's certificate's life;
+ * the old certificate is revoked), POST hosts/{host}/revoke (admin).  When ctx->enroll is NULL
  * the handlers load the CA from ctx->cfg for each request.
  */
 extern const struct api_route enroll_routes[];

@@ -373,6 +373,7 @@ ingest_check_run(struct ingest *ig, X509 *client, const char *uuid,
 		goto out;
 	}
 	snprintf(res->host, sizeof(res->host), "%s", v.info.host);
+	store_host_lower(res->host);
 	if ((j = calloc(1, sizeof(*j))) == NULL ||
 	    (j->b = calloc(1, sizeof(*j->b))) == NULL ||
 	    (j->body = malloc(len)) == NULL) {
@@ -393,6 +394,7 @@ ingest_check_run(struct ingest *ig, X509 *client, const char *uuid,
 	/* The record. */
 	snprintf(j->b->uuid, sizeof(j->b->uuid), "%s", v.info.uuid);
 	snprintf(j->b->host, sizeof(j->b->host), "%s", v.info.host);
+	store_host_lower(j->b->host);
 	snprintf(j->b->signer, sizeof(j->b->signer), "%s", v.info.signer);
 	if (ingest_cert_sha256(client, md) != 0) {
 		ingest_say(res, 500, "storage", "SHA-256 failed");
@@ -407,6 +409,7 @@ ingest_check_run(struct ingest *ig, X509 *client, const char *uuid,
 	    v.info.content_sha256);
 	ingest_cert_attrs(client, &j->h);
 	snprintf(j->h.id, sizeof(j->h.id), "%s", v.info.host);
+	store_host_lower(j->h.id);
 	memcpy(j->body, body, len);
 	j->len = len;
 	*job = j;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,6 +28,7 @@
 #include "ingest.h"
 #include "metrics.h"
 #include "server.h"
+#include "signer.h"
 #include "store.h"
 #include "tokens.h"
 #include "waivers.h"
@@ -45,6 +47,7 @@ struct collector {
 	struct api_ctx api;
 	struct controls *controls;	/* drift: NULL when no file */
 	struct enroll *enroll;		/* [enroll] CA; NULL when unset */
+	struct signer *signer;		/* holds the CA key (signer.h) */
 	struct server *srv;
 	struct alerts *alerts;		/* alerts.h */
 };
@@ -85,10 +88,37 @@ collector_retention(struct collector *c)
 		    "evidence files\n", removed);
 }
 
+/* The enrollment CA's CRL into the listeners (enroll.h hook). */
+static void
+collector_crl_hook(void *arg, X509_CRL *crl)
+{
+	struct collector *c = arg;
+	struct plumb_err err;
+
+	memset(&err, 0, sizeof(err));
+	if (c->srv != NULL && server_crl_set(c->srv, crl, &err) != 0)
+		fprintf(stderr, "plumb-collector: CRL not in force: %s\n",
+		    err.msg);
+}
+
+/* Make the CRL again when it is a day old (before nextUpdate). */
+static void
+collector_crl(struct collector *c)
+{
+	struct plumb_err err;
+	time_t now = time(NULL);
+
+	memset(&err, 0, sizeof(err));
+	if (c->enroll != NULL && enroll_crl_due(c->enroll, now) &&
+	    enroll_crl_update(c->enroll, c->store, now, &err) != 0)
+		fprintf(stderr, "plumb-collector: CRL: %s\n", err.msg);
+}
+
 static void
 collector_retention_cb(evutil_socket_t fd, short what, void *arg)
 {
 	collector_retention(arg);
+	collector_crl(arg);
 }
 
 /* alerts.h: one check of regressions, stale hosts and waivers. */
@@ -186,8 +216,16 @@ main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* Databases, evidence and keys get explicit modes; anything else
+	 * created here is not world-readable either. */
+	umask(027);
 	if (collector_config_defaults(&c.cfg, &err) != 0 ||
 	    collector_config_load(&c.cfg, cfgpath, &err) != 0)
+		goto fail;
+	/* Privilege separation: the CA key is read by a process of its
+	 * own, forked before any database connection or listener. */
+	if (c.cfg.enroll_ca_cert != NULL &&
+	    signer_start(&c.cfg, &c.signer, &err) != 0)
 		goto fail;
 	if (store_open(c.cfg.database, &c.store, &err) != 0 ||
 	    evidence_init(c.cfg.evidence_dir, &err) != 0)
@@ -218,7 +256,7 @@ main(int argc, char **argv)
 		goto fail;
 	c.api.controls = c.controls;
 	/* enrollment: the [enroll] CA loaded (and checked) now. */
-	if (enroll_new(&c.cfg, c.store, &c.enroll, &err) != 0)
+	if (enroll_new(&c.cfg, c.store, c.signer, &c.enroll, &err) != 0)
 		goto fail;
 	c.api.enroll = c.enroll;
 	/* alerts: after the tables it reads (drift, waivers). */
@@ -239,6 +277,12 @@ main(int argc, char **argv)
 		printf("%s: ok\n", cfgpath);
 		ret = 0;
 		goto out;
+	}
+	/* The enrollment CA's CRL in force from the first handshake. */
+	if (c.enroll != NULL) {
+		enroll_set_crl_hook(c.enroll, collector_crl_hook, &c);
+		if (enroll_crl_update(c.enroll, c.store, time(NULL), &err) != 0)
+			goto fail;
 	}
 	collector_retention(&c);
 	if ((sigterm = evsignal_new(c.base, SIGTERM, collector_signal_cb,
@@ -303,6 +347,7 @@ out:
 	metrics_free(c.metrics);
 	alerts_free(c.alerts);
 	enroll_free(c.enroll);
+	signer_free(c.signer);
 	store_close(c.store);
 	controls_free(c.controls);
 	collector_config_clear(&c.cfg);

@@ -52,6 +52,10 @@
 #define SERVER_BUNDLES_PATH	"/api/v1/bundles"
 #define SERVER_HEALTH_PATH	"/api/v1/health"
 #define SERVER_METRICS_PATH	"/metrics"
+#define SERVER_TLS12_CIPHERS	"ECDHE-ECDSA-AES256-GCM-SHA384:" \
+	"ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:" \
+	"ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256:" \
+	"ECDHE-RSA-AES128-GCM-SHA256"
 
 enum server_kind { SERVER_INGEST, SERVER_API };
 
@@ -67,6 +71,7 @@ struct server_listener {
 
 struct server {
 	struct event_base *base;
+	const struct collector_config *cfg;	/* borrowed */
 	struct server_deps deps;
 	STACK_OF(X509) *admin_certs;	/* admin_ca, NULL when unset */
 	X509_STORE *admin;		/* the same as a trust store */
@@ -321,6 +326,51 @@ server_tls_crl(SSL_CTX *ctx, const char *crl, struct plumb_err *err)
 	return PLUMB_OK;
 }
 
+/*
+ * A new trust store for li: agent_ca [+ admin_ca], [server] crl, and
+ * crl (the enrollment CA's, made by the collector).  A new store rather
+ * than one more CRL in the old: of two CRLs of one issuer OpenSSL may
+ * keep using the first.
+ */
+static int
+server_tls_store(struct server_listener *li, X509_CRL *crl,
+    struct plumb_err *err)
+{
+	const struct collector_config *cfg = li->srv->cfg;
+	X509_STORE *st;
+	char ebuf[256];
+
+	if ((st = X509_STORE_new()) == NULL)
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	if (X509_STORE_load_file(st, cfg->agent_ca) != 1 ||
+	    (li->kind == SERVER_API && cfg->admin_ca != NULL &&
+	    X509_STORE_load_file(st, cfg->admin_ca) != 1) ||
+	    (cfg->crl != NULL && X509_STORE_load_file(st, cfg->crl) != 1) ||
+	    X509_STORE_add_crl(st, crl) != 1) {
+		server_ssl_error(ebuf, sizeof(ebuf));
+		X509_STORE_free(st);
+		return plumb_err_set(err, PLUMB_EIO, "TLS trust store: %s",
+		    ebuf);
+	}
+	X509_STORE_set_flags(st, X509_V_FLAG_CRL_CHECK);
+	SSL_CTX_set_cert_store(li->ctx, st);
+	return PLUMB_OK;
+}
+
+int
+server_crl_set(struct server *srv, X509_CRL *crl, struct plumb_err *err)
+{
+	int rc;
+
+	if (srv->ingest.ctx != NULL &&
+	    (rc = server_tls_store(&srv->ingest, crl, err)) != PLUMB_OK)
+		return rc;
+	if (srv->api.ctx != NULL &&
+	    (rc = server_tls_store(&srv->api, crl, err)) != PLUMB_OK)
+		return rc;
+	return PLUMB_OK;
+}
+
 /* Trust anchors and CA names sent to clients: agent_ca [+ admin_ca]. */
 static int
 server_tls_cas(SSL_CTX *ctx, const char *agent_ca, const char *admin_ca,
@@ -366,6 +416,13 @@ server_tls(struct server_listener *li, const struct collector_config *cfg,
 	SSL_CTX_set_min_proto_version(li->ctx, TLS1_2_VERSION);
 	SSL_CTX_set_options(li->ctx, SSL_OP_NO_RENEGOTIATION |
 	    SSL_OP_CIPHER_SERVER_PREFERENCE);
+	/* TLS 1.2: forward-secret AEAD suites only (no CBC, no SHA-1
+	 * MAC, no static RSA); TLS 1.3's suites are all AEAD already. */
+	if (SSL_CTX_set_cipher_list(li->ctx, SERVER_TLS12_CIPHERS) != 1) {
+		server_ssl_error(ebuf, sizeof(ebuf));
+		return plumb_err_set(err, PLUMB_EINVAL, "TLS 1.2 cipher "
+		    "list: %s", ebuf);
+	}
 	if (SSL_CTX_use_certificate_chain_file(li->ctx, cfg->cert) != 1 ||
 	    SSL_CTX_use_PrivateKey_file(li->ctx, cfg->key,
 	    SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(li->ctx) != 1) {
@@ -550,7 +607,7 @@ server_caller(struct server_listener *li, struct evhttp_request *req,
 	if (h.id[0] == '\0')
 		return PLUMB_OK;
 	c->auth = API_AUTH_AGENT;
-	snprintf(c->scope, sizeof(c->scope), "%s", h.id);
+	snprintf(c->scope, sizeof(c->scope), "%s", store_host_lower(h.id));
 	snprintf(c->principal, sizeof(c->principal), "agent:%s", h.id);
 	return PLUMB_OK;
 }
@@ -586,16 +643,28 @@ server_log(struct evhttp_request *req, int status, const char *who,
 	struct evhttp_connection *c = evhttp_request_get_connection(req);
 	const char *addr = "-";
 	ev_uint16_t port = 0;
-	char *a = NULL;
+	char *a = NULL, w[API_LOG_MAX], m[API_LOG_MAX];
 
 	if (c != NULL) {
 		evhttp_connection_get_peer(c, &a, &port);
 		if (a != NULL)
 			addr = a;
 	}
+	/* who and msg may echo what the client sent (paths, headers,
+	 * names): escaped, so one request is one log line. */
 	fprintf(stderr, "plumb-collector: %s:%u %d %s %s\n", addr,
-	    (unsigned)port, status, who != NULL && *who != '\0' ? who :
-	    "-", msg);
+	    (unsigned)port, status, api_log_escape(who != NULL &&
+	    *who != '\0' ? who : "-", w, sizeof(w)),
+	    api_log_escape(msg, m, sizeof(m)));
+}
+
+/* Neither the dashboard nor the API may be framed (clickjacking). */
+static void
+server_frame_headers(struct evkeyvalq *oh)
+{
+	evhttp_add_header(oh, "X-Frame-Options", "DENY");
+	evhttp_add_header(oh, "Content-Security-Policy",
+	    "frame-ancestors 'none'");
 }
 
 /* Answer with status and one line of text (uploads, health). */
@@ -608,6 +677,7 @@ server_reply_line(struct evhttp_request *req, int status, const char *text,
 	char ra[16];
 
 	evhttp_add_header(oh, "Content-Type", "text/plain; charset=utf-8");
+	server_frame_headers(oh);
 	if (retry_after > 0) {
 		snprintf(ra, sizeof(ra), "%u", retry_after);
 		evhttp_add_header(oh, "Retry-After", ra);
@@ -659,6 +729,7 @@ server_reply_api(struct server *srv, struct evhttp_request *req,
 	evhttp_add_header(oh, "Content-Type", ctype);
 	evhttp_add_header(oh, "Cache-Control", "no-store");
 	evhttp_add_header(oh, "X-Content-Type-Options", "nosniff");
+	server_frame_headers(oh);
 	if (status == 401)
 		evhttp_add_header(oh, "WWW-Authenticate",
 		    "Bearer realm=\"plumb-collector\"");
@@ -758,6 +829,7 @@ server_api(struct server *srv, struct evhttp_request *req, const char *path,
 	ar.auth = c->auth;
 	ar.principal = c->principal;
 	ar.scope_host = c->auth == API_AUTH_AGENT ? c->scope : NULL;
+	ar.peer = server_peer(req);
 	ar.now = time(NULL);
 	api_dispatch(srv->deps.api, &ar, rep);
 }
@@ -841,6 +913,7 @@ server_request(struct evhttp_request *req, void *arg)
 	    strcmp(path, "/dashboard") == 0)) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Location", DASHBOARD_PREFIX);
+		server_frame_headers(evhttp_request_get_output_headers(req));
 		evhttp_send_reply(req, 302, server_reason(302), NULL);
 		metrics_api(srv->deps.metrics, 302);
 		return;
@@ -916,6 +989,7 @@ server_new(struct event_base *base, const struct collector_config *cfg,
 	if ((srv = calloc(1, sizeof(*srv))) == NULL)
 		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 	srv->base = base;
+	srv->cfg = cfg;
 	srv->deps = *deps;
 	srv->ingest.srv = srv->api.srv = srv;
 	srv->ingest.kind = SERVER_INGEST;

@@ -32,6 +32,7 @@
 #define PLUMB_COLLECTOR_SERVER_H
 
 #include <event2/event.h>
+#include <openssl/x509.h>
 
 #include "plumb/error.h"
 #include "api.h"
@@ -63,5 +64,13 @@ int server_api_port(const struct server *srv);
 
 /* Stop listening and free; accepts NULL. */
 void server_free(struct server *srv);
+
+/*
+ * Check client certificates against crl from now on (the enrollment
+ * CA's, besides [server] crl): both listeners get a new trust store
+ * holding it (crl is not taken; the stores keep their own reference).
+ */
+int server_crl_set(struct server *srv, X509_CRL *crl,
+    struct plumb_err *err);
 
 #endif /* PLUMB_COLLECTOR_SERVER_H */

@@ -1187,3 +1187,14 @@ fail:
 	store_strings_free(a.v, a.n);
 	return rc;
 }
+
+char *
+store_host_lower(char *s)
+{
+	char *p;
+
+	for (p = s; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return s;
+}

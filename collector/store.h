@@ -203,6 +203,13 @@ int store_bundles_list(struct store *s, const char *host, time_t since,
 void store_bundles_free(struct store_bundle *b);
 
 /* One host; PLUMB_ENOENT when unknown. */
+/*
+ * Host ids are DNS names, compared without case: every id is stored in
+ * lower case (ASCII), so "AGENT01.Plant.Test" and "agent01.plant.test"
+ * are one host.  Lower-cases s in place; returns s.
+ */
+char *store_host_lower(char *s);
+
 int store_host_get(struct store *s, const char *id, struct store_host *out,
     struct plumb_err *err);
 

@@ -5,6 +5,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -292,7 +297,7 @@ store_sqlite_open(struct store *s, const char *url, struct plumb_err *err)
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	const char *path = url, *mode;
-	int rc, step, i;
+	int rc, step, i, fd;
 
 	if (strncmp(path, "sqlite:", 7) == 0)
 		path += 7;
@@ -300,6 +305,15 @@ store_sqlite_open(struct store *s, const char *url, struct plumb_err *err)
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 	s->conn = c;
+	/* SQLite would create the file 0644 & ~umask (and its -wal and
+	 * -shm files with the same mode): create it 0600 first. */
+	if (strcmp(path, ":memory:") != 0 && (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+	    O_NOFOLLOW, 0600)) >= 0) {
+		(void)fchmod(fd, 0600);
+		close(fd);
+	} else if (strcmp(path, ":memory:") != 0 && errno != EEXIST)
+		return plumb_err_set(err, PLUMB_EIO, "%s: cannot create: %s",
+		    path, strerror(errno));
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = plumb_err_set(err, PLUMB_EIO, "%s: cannot open: %s", path,

@@ -189,7 +189,10 @@ for u in "$ua" "$ub"; do
 	    +%Y-%m-%dT%H:%M:%SZ)
 	jq -r --arg p "$attrs" --arg u "$u" --arg c "$created" \
 	    --rawfile ctl "$tmp/ctl" '
-	    def q: if test("[,\"\r\n]") then "\"" + gsub("\"";"\"\"") + "\""
+	    def q: if test("^[=+@\t\r-]") then
+		"\"\u0027" + gsub("\"";"\"\"") + "\""
+		elif test("[,\"\u0027\r\n\t]") then
+		"\"" + gsub("\"";"\"\"") + "\""
 		else . end;
 	    ($ctl | split("\n") | map(select(. != "") | split(" ") |
 		{(.[0]): .[1]}) | add) as $m |

@@ -95,8 +95,9 @@ CONF
 		printf '%s\n' "$1" >>"$tmp/collector.conf"
 	fi
 	rm -f "$tmp/port"
+	# COLLECTOR_ARGS: more options (e.g. --api-port-file), unquoted.
 	"$COLLECTOR" -c "$tmp/collector.conf" --port-file "$tmp/port" \
-	    2>>"$tmp/collector.err" &
+	    ${COLLECTOR_ARGS:-} 2>>"$tmp/collector.err" &
 	collector_pid=$!
 	i=0
 	while [ ! -s "$tmp/port" ]; do

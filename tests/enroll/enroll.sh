@@ -12,7 +12,9 @@
 #     unknown, used or expired"; the enrolled certificate then uploads a
 #     scan ("plumb scan"), and "plumb enroll --renew" renews it only when
 #     it expires within --days-before, over mutual TLS, and the renewed
-#     certificate uploads too.
+#     certificate uploads too ([enroll] renew_window = 100: any time);
+#     the renewal is recorded, and renewing again with the replaced
+#     certificate is refused (revoked in the collector's CRL).
 # Environment: PLUMB, top_srcdir, top_builddir.  Ends with
 # "N passed, N failed".
 set -u
@@ -148,6 +150,10 @@ ca_cert = $ca/ca.pem
 ca_key = $ca/ca.key
 cert_days = 20
 token_ttl = 600
+# The whole lifetime: this test renews right after enrolling
+# (tests/security/gov-renew.sh checks the default window of 30%).
+renew_window = 100
+crl_file = $tmp/enroll-crl.pem
 CONF
 "$COLLECTOR" -c "$tmp/collector.conf" --port-file "$tmp/port" \
     --api-port-file "$tmp/api-port" 2>>"$tmp/collector.err" &
@@ -309,6 +315,7 @@ check "host attributes from the enrolled certificate" test "$(sqlite3 \
     "plant-south|mes"
 
 # ---------------------------------------------------------- renewal
+cp "$tmp/agent/agent.key" "$tmp/first.key"
 enroll --renew --collector "$api" --days-before 10
 check "--renew with more left than --days-before does nothing" sh -c \
     "[ $? -eq 0 ] && grep -q 'not renewed' '$tmp/out' &&
@@ -334,6 +341,21 @@ scan
 check "plumb scan with the renewed certificate is stored" test \
     "$scan_rc" -eq 0 -a "$(sqlite3 "$db" "SELECT count(*) FROM bundles \
     WHERE uuid = '$uuid' AND host = '$host'")" = 1
+check "the renewal is recorded (old and new serial)" test "$(sqlite3 \
+    "$db" "SELECT count(*) FROM enroll_renewals WHERE host = '$host' AND \
+    upper(old_serial) = '$(openssl x509 -in "$tmp/first.pem" -noout \
+    -serial | sed 's/serial=//')' AND upper(new_serial) = '$(openssl x509 \
+    -in "$tmp/agent/agent.pem" -noout -serial | sed 's/serial=//')'")" = 1
+sed -e "s|^cert_file = .*|cert_file = $tmp/first.pem|" \
+    -e "s|^key_file = .*|key_file = $tmp/first.key|" "$tmp/agent.conf" \
+    >"$tmp/old.conf"
+cp "$tmp/first.pem" "$tmp/first.copy"
+# Revoked (superseded) in the collector's CRL: the handshake fails.
+check "renewing again with the superseded certificate is refused" sh -c \
+    "! '$PLUMB' enroll -c '$tmp/old.conf' --renew --collector '$api' \
+    >/dev/null 2>'$tmp/err' && cmp -s '$tmp/first.pem' '$tmp/first.copy' \
+    && grep -q 'certificate revoked' '$tmp/err' &&
+    [ \"\$(sqlite3 '$db' 'SELECT count(*) FROM enroll_renewals')\" = 1 ]"
 # Renewal needs a certificate in hand.
 sed "s|^cert_file = .*|cert_file = $tmp/none.pem|" "$tmp/agent.conf" \
     >"$tmp/other.conf"

@@ -11,6 +11,8 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,7 @@
 #include "api.h"
 #include "collector_config.h"
 #include "enroll.h"
+#include "signer.h"
 #include "store.h"
 
 #define NOW	((time_t)1800000000)	/* 2027-01-15 */
@@ -38,6 +41,7 @@
 static char dir[64];
 static char capath[128], keypath[128], dbpath[128];
 static struct collector_config cfg;
+static X509 *call_peer;		/* the caller's certificate in call() */
 static struct store *st;
 static struct api_ctx ctx;
 static EVP_PKEY *cakey;
@@ -213,6 +217,7 @@ call(const char *pattern, int auth, const char *scope, json_t *body,
 	req.auth = auth;
 	req.principal = "test";
 	req.scope_host = scope;
+	req.peer = call_peer;
 	req.now = now;
 	for (i = 0; i < enroll_nroutes; i++) {
 		if (strcmp(enroll_routes[i].pattern, pattern) != 0)
@@ -280,13 +285,15 @@ START_TEST(csr_good_and_wrong_cn)
 	ck_assert_ptr_nonnull(req);
 	X509_REQ_free(req);
 	req = NULL;
-	/* Another host, and a case difference: both refused. */
+	/* Another host: refused. */
 	ck_assert_int_eq(enroll_csr_check(pem, strlen(pem), "agent02", &req,
 	    &err), PLUMB_EINVAL);
 	ck_assert_ptr_null(req);
 	ck_assert_ptr_nonnull(strstr(err.msg, "is not the enrolled host"));
+	/* A case difference is the same host (host ids have no case). */
 	ck_assert_int_eq(enroll_csr_check(pem, strlen(pem),
-	    "AGENT01.plant.test", &req, &err), PLUMB_EINVAL);
+	    "AGENT01.plant.test", &req, &err), PLUMB_OK);
+	X509_REQ_free(req);
 	free(pem);
 	EVP_PKEY_free(k);
 }
@@ -574,14 +581,16 @@ START_TEST(token_route)
 	for (i = 0; i < enroll_nroutes; i++) {
 		if (strcmp(enroll_routes[i].pattern, "enroll") == 0)
 			ck_assert_int_eq(enroll_routes[i].auth, API_AUTH_NONE);
-		else if (strcmp(enroll_routes[i].pattern, "enroll/tokens") == 0)
+		else if (strcmp(enroll_routes[i].pattern, "enroll/tokens") ==
+		    0 || strcmp(enroll_routes[i].pattern, "hosts/*/revoke") ==
+		    0)
 			ck_assert_int_eq(enroll_routes[i].auth,
 			    API_AUTH_ADMIN);
 		else
 			ck_assert_int_eq(enroll_routes[i].auth,
 			    API_AUTH_AGENT);
 	}
-	ck_assert_uint_eq(enroll_nroutes, 3);
+	ck_assert_uint_eq(enroll_nroutes, 4);
 }
 END_TEST
 
@@ -591,11 +600,50 @@ START_TEST(renew)
 	EVP_PKEY *k = EVP_EC_gen("P-256");
 	char *mine = csr_pem(k, HOST, NULL, 0);
 	char *other = csr_pem(k, "agent02.plant.test", NULL, 0);
-	char buf[128];
+	char buf[128], *pem, serial[64];
+	struct enroll *e;
+	struct plumb_err err;
+	X509_REQ *req;
 	X509 *c;
+	BIO *b;
 
+	/* The caller's certificate: issued at NOW for cert_days 10. */
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(enroll_load_key(&cfg, &e, &err), PLUMB_OK);
+	ck_assert_int_eq(enroll_csr_check(mine, strlen(mine), HOST, &req,
+	    &err), PLUMB_OK);
+	ck_assert_int_eq(enroll_sign(e, req, HOST, NULL, NULL, NULL, NOW,
+	    &pem, serial, sizeof(serial), &err), PLUMB_OK);
+	b = BIO_new_mem_buf(pem, -1);
+	call_peer = PEM_read_bio_X509(b, NULL, NULL, NULL);
+	ck_assert_ptr_nonnull(call_peer);
+	BIO_free(b);
+	free(pem);
+	X509_REQ_free(req);
+	enroll_free(e);
+	ck_assert_int_eq(enroll_init(st, &err), PLUMB_OK);
+	/* Default window, the last 30% (3 of 10 days): refused at NOW and
+	 * 6 days later, allowed 8 days later. */
 	call("renew", API_AUTH_AGENT, HOST, json_pack("{s:s}", "csr", mine),
 	    NOW, &rep);
+	ck_assert_msg(rep.status == 403 && strstr(rep.msg, "last 30%"),
+	    "%d %s", rep.status, rep.msg);
+	api_reply_clear(&rep);
+	call("renew", API_AUTH_AGENT, HOST, json_pack("{s:s}", "csr", mine),
+	    NOW + 6 * 86400, &rep);
+	ck_assert_int_eq(rep.status, 403);
+	api_reply_clear(&rep);
+	/* The caller's CN must be the CSR's. */
+	call("renew", API_AUTH_AGENT, HOST, json_pack("{s:s}", "csr", other),
+	    NOW + 8 * 86400, &rep);
+	ck_assert_int_eq(rep.status, 400);
+	api_reply_clear(&rep);
+	call("renew", API_AUTH_AGENT, "agent02.plant.test", json_pack("{s:s}",
+	    "csr", mine), NOW + 8 * 86400, &rep);
+	ck_assert_int_eq(rep.status, 400);
+	api_reply_clear(&rep);
+	call("renew", API_AUTH_AGENT, HOST, json_pack("{s:s}", "csr", mine),
+	    NOW + 8 * 86400, &rep);
 	ck_assert_msg(rep.status == 200, "%d %s", rep.status, rep.msg);
 	c = reply_cert(&rep);
 	ck_assert_int_eq(X509_verify(c, cakey), 1);
@@ -603,17 +651,129 @@ START_TEST(renew)
 	ck_assert_str_eq(buf, HOST);
 	X509_free(c);
 	api_reply_clear(&rep);
-	/* The caller's CN must be the CSR's. */
-	call("renew", API_AUTH_AGENT, HOST, json_pack("{s:s}", "csr", other),
-	    NOW, &rep);
-	ck_assert_int_eq(rep.status, 400);
+	/* Superseded by the renewal: revoked, refused. */
+	call("renew", API_AUTH_AGENT, HOST, json_pack("{s:s}", "csr", mine),
+	    NOW + 9 * 86400, &rep);
+	ck_assert_msg(rep.status == 403 && strstr(rep.msg, "revoked"),
+	    "%d %s", rep.status, rep.msg);
 	api_reply_clear(&rep);
-	call("renew", API_AUTH_AGENT, "agent02.plant.test", json_pack("{s:s}",
-	    "csr", mine), NOW, &rep);
-	ck_assert_int_eq(rep.status, 400);
-	api_reply_clear(&rep);
+	X509_free(call_peer);
+	call_peer = NULL;
 	free(mine);
 	free(other);
+	EVP_PKEY_free(k);
+}
+END_TEST
+
+/* A request payload: the count n, then the n strings as fields. */
+static unsigned char *
+fields(size_t *len, uint32_t count, int n, ...)
+{
+	static unsigned char buf[65536];
+	va_list ap;
+	size_t o = 4;
+	int i;
+
+	buf[0] = (unsigned char)(count >> 24);
+	buf[1] = (unsigned char)(count >> 16);
+	buf[2] = (unsigned char)(count >> 8);
+	buf[3] = (unsigned char)count;
+	va_start(ap, n);
+	for (i = 0; i < n; i++) {
+		const char *f = va_arg(ap, const char *);
+		size_t k = strlen(f);
+
+		ck_assert_uint_lt(o + 4 + k, sizeof(buf));
+		buf[o] = (unsigned char)(k >> 24);
+		buf[o + 1] = (unsigned char)(k >> 16);
+		buf[o + 2] = (unsigned char)(k >> 8);
+		buf[o + 3] = (unsigned char)k;
+		memcpy(buf + o + 4, f, k);
+		o += 4 + k;
+	}
+	va_end(ap);
+	*len = o;
+	return buf;
+}
+
+/* Send a raw request; expect a refusal whose message holds want. */
+static void
+refused(struct signer *sg, uint32_t type, const unsigned char *p,
+    size_t len, const char *want)
+{
+	struct plumb_err err;
+	uint32_t status = 0;
+	char *reply = NULL;
+	size_t rlen;
+
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(signer_request(sg, type, p, len, &status, &reply,
+	    &rlen, &err), PLUMB_OK);
+	ck_assert_uint_ne(status, 0);
+	ck_assert_msg(reply != NULL && strstr(reply, want) != NULL,
+	    "signer said \"%s\", expected \"%s\"", reply ? reply : "",
+	    want);
+	free(reply);
+}
+
+/* The signer process holds the key, refuses malformed requests and
+ * goes on serving well-formed ones. */
+START_TEST(signer_refuses)
+{
+	struct signer *sg = NULL;
+	struct signer_revoked rv[1];
+	struct plumb_err err;
+	EVP_PKEY *k = EVP_EC_gen("P-256");
+	char *mine = csr_pem(k, HOST, NULL, 0), *pem = NULL, serial[64];
+	unsigned char *p;
+	size_t len;
+	X509 *c;
+	BIO *b;
+
+	memset(&err, 0, sizeof(err));
+	ck_assert_msg(signer_start(&cfg, &sg, &err) == PLUMB_OK, "%s",
+	    err.msg);
+	p = fields(&len, 0, 0);
+	refused(sg, 99, p, len, "unknown request type");
+	refused(sg, SIGNER_CERT, (const unsigned char *)"ab", 2,
+	    "no field count");
+	p = fields(&len, 5, 5, "1800000000", HOST, "", "", "");
+	refused(sg, SIGNER_CERT, p, len, "six text fields");
+	/* A count promising more fields than there are. */
+	p = fields(&len, 6, 5, "1800000000", HOST, "", "", "");
+	refused(sg, SIGNER_CERT, p, len, "six text fields");
+	p = fields(&len, 6, 6, "soon", HOST, "", "", "", mine);
+	refused(sg, SIGNER_CERT, p, len, "six text fields");
+	p = fields(&len, 6, 6, "1800000000", "bad/host", "", "", "", mine);
+	refused(sg, SIGNER_CERT, p, len, "bad host");
+	/* The key holder checks the CSR again: another host's name. */
+	p = fields(&len, 6, 6, "1800000000", "agent02.plant.test", "", "", "",
+	    mine);
+	refused(sg, SIGNER_CERT, p, len, "is not the enrolled host");
+	p = fields(&len, 6, 6, "1800000000", HOST, "", "", "", "not a CSR");
+	refused(sg, SIGNER_CERT, p, len, "not a PEM certificate request");
+	p = fields(&len, 3, 3, "1800000000", "XYZ", "1800000000");
+	refused(sg, SIGNER_CRL, p, len, "not 1 to 40 hex digits");
+	p = fields(&len, 2, 2, "1800000000", "0A");
+	refused(sg, SIGNER_CRL, p, len, "malformed CRL request");
+	/* Still serving: a certificate of the CA, and a CRL. */
+	ck_assert_msg(signer_cert(sg, mine, HOST, "mes", NULL, NULL, NOW,
+	    &pem, serial, sizeof(serial), &err) == PLUMB_OK, "%s", err.msg);
+	b = BIO_new_mem_buf(pem, -1);
+	c = PEM_read_bio_X509(b, NULL, NULL, NULL);
+	BIO_free(b);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(X509_verify(c, cakey), 1);
+	X509_free(c);
+	free(pem);
+	snprintf(rv[0].serial, sizeof(rv[0].serial), "%.40s", serial);
+	rv[0].when = NOW;
+	ck_assert_msg(signer_crl(sg, rv, 1, NOW, &pem, &err) == PLUMB_OK,
+	    "%s", err.msg);
+	ck_assert_ptr_nonnull(strstr(pem, "BEGIN X509 CRL"));
+	free(pem);
+	signer_free(sg);
+	free(mine);
 	EVP_PKEY_free(k);
 }
 END_TEST
@@ -635,6 +795,7 @@ enroll_suite(void)
 	tcase_add_test(tc, enroll_not_configured);
 	tcase_add_test(tc, token_route);
 	tcase_add_test(tc, renew);
+	tcase_add_test(tc, signer_refuses);
 	suite_add_tcase(s, tc);
 	return s;
 }
