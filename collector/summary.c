@@ -225,6 +225,15 @@ summary_parse(const unsigned char *data, size_t len,
     struct store_bundle *b, struct store_rule **rules, size_t *nrules,
     struct plumb_err *err)
 {
+	return summary_parse_max(data, len, SUMMARY_MAX_RULES, b, rules,
+	    nrules, err);
+}
+
+int
+summary_parse_max(const unsigned char *data, size_t len, size_t max_rules,
+    struct store_bundle *b, struct store_rule **rules, size_t *nrules,
+    struct plumb_err *err)
+{
 	struct store_rule *r = NULL;
 	json_error_t je;
 	json_t *root = NULL, *v, *content, *profile, *tool, *arr, *e;
@@ -299,10 +308,12 @@ summary_parse(const unsigned char *data, size_t len,
 		goto out;
 	}
 	n = arr != NULL ? json_array_size(arr) : 0;
-	if (n > SUMMARY_MAX_RULES) {
+	if (max_rules > SUMMARY_MAX_RULES)
+		max_rules = SUMMARY_MAX_RULES;
+	if (n > max_rules) {
 		rc = plumb_err_set(err, PLUMB_ELIMIT,
-		    "summary.json: more than %d rule results",
-		    SUMMARY_MAX_RULES);
+		    "summary.json: %zu rule results, more than %zu", n,
+		    max_rules);
 		n = 0;
 		goto out;
 	}
