@@ -1041,37 +1041,67 @@ server_upload_done(struct ingest_job *job, void *arg)
 	ingest_job_free(job);
 }
 
-/* POST /api/v1/bundles on the ingest listener: checked here, stored by
- * the writer thread, answered when it is done. */
+/* The checker thread refused the upload of req (ingestq.h). */
 static void
-server_upload(struct server *srv, struct evhttp_request *req, X509 *peer)
+server_upload_refused(void *req, const struct ingest_result *res, size_t len,
+    void *arg)
+{
+	struct server *srv = arg;
+
+	srv->inflight -= len;
+	server_upload_reply(srv, req, res);
+}
+
+/* A 503 busy answer: the queue is full. */
+static void
+server_upload_busy(struct server *srv, struct evhttp_request *req)
 {
 	struct ingest_result res;
-	struct ingest_job *job;
-	struct evbuffer *in = evhttp_request_get_input_buffer(req);
-	size_t len = evbuffer_get_length(in), held;
 
-	if ((job = ingest_check(srv->deps.ig, peer, evhttp_find_header(
-	    evhttp_request_get_input_headers(req), "X-Plumb-Bundle"),
-	    len > 0 ? evbuffer_pullup(in, -1) : NULL, len, time(NULL), req,
-	    &res)) == NULL) {
-		server_upload_reply(srv, req, &res);
-		return;
-	}
-	held = ingest_job_bytes(job);
-	if (ingestq_push(srv->q, job) == PLUMB_OK) {
-		/* The job holds the body until it is stored. */
-		srv->inflight += held;
-		return;
-	}
-	res = *ingest_job_result(job);
-	ingest_job_free(job);
+	memset(&res, 0, sizeof(res));
 	res.status = 503;
 	res.reason = "busy";
 	res.retry_after = SERVER_BUSY_RETRY;
 	snprintf(res.msg, sizeof(res.msg), "too many uploads being "
 	    "stored: send again in %u seconds", SERVER_BUSY_RETRY);
 	server_upload_reply(srv, req, &res);
+}
+
+/*
+ * POST /api/v1/bundles on the ingest listener: the body is taken out
+ * of evhttp's buffer and handed to the checker thread, which passes it
+ * to the writer thread; answered when either is done.  The body stays
+ * charged to max_inflight_bytes until then.
+ */
+static void
+server_upload(struct server *srv, struct evhttp_request *req, X509 *peer)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	size_t len = evbuffer_get_length(in);
+	unsigned char *body;
+	int rc;
+
+	if ((body = malloc(len > 0 ? len : 1)) == NULL ||
+	    evbuffer_remove(in, body, len) != (int)len) {
+		free(body);
+		server_reply_line(req, 500, "out of memory", 0);
+		server_log(req, 500, NULL, "out of memory");
+		return;
+	}
+	rc = ingestq_check(srv->q, peer, evhttp_find_header(
+	    evhttp_request_get_input_headers(req), "X-Plumb-Bundle"), body,
+	    len, time(NULL), req);
+	if (rc == PLUMB_OK) {
+		srv->inflight += len;
+		return;
+	}
+	free(body);
+	if (rc == PLUMB_ELIMIT)
+		server_upload_busy(srv, req);
+	else {
+		server_reply_line(req, 500, "out of memory", 0);
+		server_log(req, 500, NULL, "out of memory");
+	}
 }
 
 static const char *
@@ -1349,7 +1379,8 @@ server_new(struct event_base *base, const struct collector_config *cfg,
 	    cfg->max_upload_bytes + slack, err)) != 0)
 		goto fail;
 	if ((rc = ingestq_new(base, deps->ig, cfg->database,
-	    cfg->ingest_queue, server_upload_done, srv, &srv->q, err)) != 0)
+	    cfg->ingest_queue, server_upload_done, server_upload_refused, srv,
+	    &srv->q, err)) != 0)
 		goto fail;
 	if (cfg->api_port >= 0) {
 		if ((cfg->admin_ca != NULL &&
