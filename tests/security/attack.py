@@ -120,6 +120,7 @@ def one_body(host, port, size, mode, ctx, hold_until, out, i, done):
     try:
         raw = socket.create_connection((host, port))
         s = ctx.wrap_socket(raw, server_hostname="localhost")
+        s.settimeout(max(0.1, hold_until - time.monotonic()))
         head = "POST /api/v1/bundles HTTP/1.1\r\nHost: localhost\r\n" \
             "X-Plumb-Bundle: 00000000-0000-4000-8000-%012d\r\n" % i
         if mode == "chunked":
@@ -135,9 +136,8 @@ def one_body(host, port, size, mode, ctx, hold_until, out, i, done):
             else:
                 s.sendall(block[:n])
             sent += n
-            r, _, _ = select.select([s], [], [], 0)
-            if r:
-                break
+    except socket.timeout:
+        pass
     except OSError:
         outcome = "closed"
     done.release()
