@@ -43,9 +43,7 @@ check "defaults: every body refused 413 or cut (none held)" \
     test "$(grep -cv ' status 413$\| closed$' "$tmp/bodies.out")" -eq 0
 n=$(metric 'plumb_uploads_rejected_total{reason="too_large"}')
 check "defaults: /metrics too_large counts them ($n)" test "${n:-0}" -ge 8
-kb=$(peak_kb)
-echo "# defaults: collector peak RSS $kb kB"
-check "defaults: peak RSS $kb kB under 60000 kB" test "$kb" -lt 60000
+peak_under defaults 60000
 stop_collector
 
 # ---- 2. chunked, 64 MiB in flight at most
@@ -64,9 +62,7 @@ max_inflight_bytes = 64M"
 	n=$(metric 'plumb_uploads_rejected_total{reason="memory"}')
 	check "$mode: /metrics memory counts the closed ones ($n)" \
 	    test "${n:-0}" -ge 1
-	kb=$(peak_kb)
-	echo "# $mode: collector peak RSS $kb kB"
-	check "$mode: peak RSS $kb kB under 120000 kB" test "$kb" -lt 120000
+	peak_under "$mode" 120000
 	stop_collector
 done
 need 12

@@ -69,9 +69,7 @@ check "/metrics: inflated_too_large = 4" test \
     "$(metric 'plumb_uploads_rejected_total{reason="inflated_too_large"}')" = 4
 check "only the legitimate bundle stored" \
     test "$(rows 'SELECT count(*) FROM bundles')" = 1
-kb=$(peak_kb)
-echo "# bomb: collector peak RSS $kb kB (bound $BOUND_KB)"
-check "bomb: peak RSS $kb kB under $BOUND_KB kB" test "$kb" -lt "$BOUND_KB"
+peak_under bomb "$BOUND_KB"
 stop_collector
 
 # ---- 200,000 rule results
@@ -103,8 +101,6 @@ check "rule_results grew by one scan only" \
 dbk1=$(du -k "$db" | cut -f1)
 echo "# rules: database $dbk0 kB -> $dbk1 kB"
 check "database grew by less than 1 MB" test $((dbk1 - dbk0)) -lt 1024
-kb=$(peak_kb)
-echo "# rules: collector peak RSS $kb kB (bound $BOUND_KB)"
-check "rules: peak RSS $kb kB under $BOUND_KB kB" test "$kb" -lt "$BOUND_KB"
+peak_under rules "$BOUND_KB"
 stop_collector
 need 18

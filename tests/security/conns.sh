@@ -73,8 +73,6 @@ check "trickle: closed within 5 s, deadline 3 s" awk \
     "$tmp/trickle.out"
 n=$(metric 'plumb_connections_refused_total{reason="handshake_timeout"}')
 check "trickle: counted as handshake_timeout ($n)" test "${n:-0}" -ge 1
-kb=$(peak_kb)
-echo "# conns: collector peak RSS $kb kB"
-check "conns: peak RSS $kb kB under 60000 kB" test "$kb" -lt 60000
+peak_under conns 60000
 stop_collector
 need 13

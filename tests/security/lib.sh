@@ -8,8 +8,8 @@
 # spares N (N bundles of agent01 made while no collector listens, their
 # files and UUIDs in $tmp/spares), start (start_collector and a bearer
 # token), within2 / legit (requests checked to complete within 2 s),
-# bg_post / bg_wait (uploads in the background), api_port, peak_kb (the
-# collector's peak RSS, VmHWM), cpu_ticks (its user + system CPU time),
+# bg_post / bg_wait (uploads in the background), api_port, peak_under (the
+# collector's peak RSS, VmHWM, checked), cpu_ticks (its user + system CPU time),
 # metric NAME (one value of /metrics), need N (the minimum number of
 # assertions, then finish).
 
@@ -102,9 +102,12 @@ bg_wait() {
 	bg_pids=
 }
 
-# The collector's peak resident set, kB.
-peak_kb() {
-	awk '$1 == "VmHWM:" { print $2 }' "/proc/$collector_pid/status"
+# peak_under DESC KB: the collector's peak resident set (VmHWM) so far,
+# printed and checked to be under KB kB.
+peak_under() {
+	kb=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$collector_pid/status")
+	echo "# $1: collector peak RSS $kb kB (bound $2)"
+	check "$1: peak RSS $kb kB under $2 kB" test "${kb:-999999999}" -lt "$2"
 }
 
 # The collector's CPU time so far, in clock ticks.
