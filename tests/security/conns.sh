@@ -44,10 +44,15 @@ echo "# idle: $(cat "$tmp/idle.out"); collector CPU $((cpu1 - cpu0)) ticks"
 est=$(awk '{ print $2 }' "$tmp/idle.out")
 closed=$(awk '{ print $4 }' "$tmp/idle.out")
 check "idle: connections were accepted ($est)" test "${est:-0}" -ge 100
-# Those accepted in the last 3 s (the back-off spreads the accepts)
-# may still be within their handshake deadline.
-check "idle: the collector closed most of them ($closed of $est)" \
-    test "${closed:-0}" -ge $((est * 7 / 10))
+# How many are accepted and closed within the hold depends on the
+# machine (the back-off spreads the accepts); the budgets' counts in
+# /metrics and the descriptors afterwards are what is checked.
+check "idle: the collector closed idle connections ($closed of $est)" \
+    test "${closed:-0}" -ge 100
+sleep 1
+fds=$(ls "/proc/$collector_pid/fd" | wc -l)
+check "idle: descriptors released once the attack is over ($fds open)" \
+    test "$fds" -lt 40
 n=$(metric 'plumb_connections_refused_total{reason="descriptors"}')
 check "idle: descriptors ran out ($n accept failures counted)" \
     test "${n:-0}" -ge 1
@@ -75,4 +80,4 @@ n=$(metric 'plumb_connections_refused_total{reason="handshake_timeout"}')
 check "trickle: counted as handshake_timeout ($n)" test "${n:-0}" -ge 1
 peak_under conns 60000
 stop_collector
-need 13
+need 14
