@@ -402,10 +402,11 @@ bundle_gzip(const unsigned char *in, size_t len, struct bundle_buf *out,
 	return PLUMB_OK;
 }
 
-/* Inflate a gzip stream, refusing more than BUNDLE_MAX_BYTES of output. */
+/* Inflate a gzip stream, refusing more than max bytes of output (at most
+ * BUNDLE_MAX_BYTES): checked chunk by chunk, so a bomb costs max bytes. */
 static int
-bundle_gunzip(const unsigned char *in, size_t len, struct bundle_buf *out,
-    struct plumb_err *err)
+bundle_gunzip(const unsigned char *in, size_t len, size_t max,
+    struct bundle_buf *out, struct plumb_err *err)
 {
 	unsigned char chunk[65536];
 	z_stream z;
@@ -425,11 +426,11 @@ bundle_gunzip(const unsigned char *in, size_t len, struct bundle_buf *out,
 			    "archive is not valid gzip data");
 			goto out;
 		}
-		if (bundle_buf_add(out, chunk, sizeof(chunk) - z.avail_out) !=
+		if (sizeof(chunk) - z.avail_out > max - out->len ||
+		    bundle_buf_add(out, chunk, sizeof(chunk) - z.avail_out) !=
 		    PLUMB_OK) {
 			rc = plumb_err_set(err, PLUMB_ELIMIT,
-			    "archive expands beyond %zu bytes",
-			    BUNDLE_MAX_BYTES);
+			    "archive expands beyond %zu bytes", max);
 			goto out;
 		}
 		if (zrc == Z_OK && z.avail_in == 0 && z.avail_out != 0) {
@@ -1177,6 +1178,15 @@ int
 bundle_verify_mem(const unsigned char *der, size_t len, X509_STORE *trust,
     struct bundle_verified *v, struct plumb_err *err)
 {
+	return bundle_verify_mem_max(der, len, trust, BUNDLE_MAX_BYTES, v,
+	    err);
+}
+
+int
+bundle_verify_mem_max(const unsigned char *der, size_t len,
+    X509_STORE *trust, size_t max_tar, struct bundle_verified *v,
+    struct plumb_err *err)
+{
 	struct bundle_buf tar = { NULL, 0, 0 };
 	struct bundle_info *info = &v->info;
 	CMS_ContentInfo *cms = NULL;
@@ -1234,7 +1244,10 @@ bundle_verify_mem(const unsigned char *der, size_t len, X509_STORE *trust,
 		rc = plumb_err_set(err, PLUMB_EIO, "SHA-256 failed");
 		goto out;
 	}
-	if ((rc = bundle_gunzip(content, (size_t)clen, &tar, err)) != 0 ||
+	if (max_tar > BUNDLE_MAX_BYTES)
+		max_tar = BUNDLE_MAX_BYTES;
+	if ((rc = bundle_gunzip(content, (size_t)clen, max_tar, &tar,
+	    err)) != 0 ||
 	    (rc = bundle_check_manifest(tar.p, tar.len, info, err)) != 0)
 		goto out;
 	if (X509_up_ref(sk_X509_value(signers, 0)) != 1) {

@@ -76,6 +76,15 @@ struct bundle_verified {
  */
 int bundle_verify_mem(const unsigned char *der, size_t len,
     X509_STORE *trust, struct bundle_verified *v, struct plumb_err *err);
+
+/*
+ * bundle_verify_mem() with the inflated archive capped at max_tar bytes
+ * (at most BUNDLE_MAX_BYTES): PLUMB_ELIMIT, nothing kept, as soon as
+ * inflating passes it (a decompression bomb costs max_tar bytes).
+ */
+int bundle_verify_mem_max(const unsigned char *der, size_t len,
+    X509_STORE *trust, size_t max_tar, struct bundle_verified *v,
+    struct plumb_err *err);
 void bundle_verified_free(struct bundle_verified *v);
 
 /* A trust store holding the certificates of ca_file and nothing else

@@ -33,6 +33,16 @@ struct collector_config {
 				 * (also the burst); 0: no limit */
 	unsigned ingest_queue;	/* uploads checked and waiting to be stored
 				 * (ingestq.h); over it: 503; 256 */
+	uint64_t max_inflated_bytes;	/* archive inflated; 128 MiB */
+	unsigned max_inflate_ratio;	/* inflated / uploaded; 100 */
+	uint64_t max_summary_bytes;	/* summary.json; 8 MiB */
+	unsigned max_rules;		/* rule results a summary; 20000 */
+	uint64_t max_inflight_bytes;	/* bodies buffered or queued, all
+					 * connections; 256 MiB */
+	unsigned max_connections;	/* per listener; 512 */
+	unsigned max_client_connections; /* per client address and
+					 * listener; 32 */
+	unsigned handshake_timeout;	/* s from accept to TLS done; 10 */
 	/* [api]: the second listener (docs/api.md) */
 	char *api_listen;	/* NULL: the [server] listen address */
 	int api_port;		/* 8444; -1: no api listener; unset and

@@ -59,6 +59,19 @@ static const struct ccfg_key ccfg_keys[] = {
 	    BUNDLE_MAX_BYTES),
 	CCK("limits", "rate_limit", CC_UINT, rate_limit, 0, 100000),
 	CCK("limits", "ingest_queue", CC_UINT, ingest_queue, 1, 4096),
+	CCK("limits", "max_inflated_bytes", CC_BYTES, max_inflated_bytes,
+	    (uint64_t)1024 * 1024, BUNDLE_MAX_BYTES),
+	CCK("limits", "max_inflate_ratio", CC_UINT, max_inflate_ratio, 1,
+	    100000),
+	CCK("limits", "max_summary_bytes", CC_BYTES, max_summary_bytes,
+	    65536, BUNDLE_MAX_BYTES),
+	CCK("limits", "max_rules", CC_UINT, max_rules, 1, 200000),
+	CCK("limits", "max_inflight_bytes", CC_BYTES, max_inflight_bytes,
+	    (uint64_t)1024 * 1024, (uint64_t)64 * 1024 * 1024 * 1024),
+	CCK("limits", "max_connections", CC_UINT, max_connections, 1, 65536),
+	CCK("limits", "max_client_connections", CC_UINT,
+	    max_client_connections, 1, 65536),
+	CCK("limits", "handshake_timeout", CC_UINT, handshake_timeout, 1, 600),
 	CCK("api", "listen", CC_STR, api_listen, 0, 0),
 	CCK("api", "port", CC_PORT, api_port, 0, 65535),
 	CCK("api", "admin_ca", CC_OPT, admin_ca, 0, 0),
@@ -127,6 +140,14 @@ collector_config_defaults(struct collector_config *cfg,
 	cfg->max_upload_bytes = (uint64_t)64 * 1024 * 1024;
 	cfg->rate_limit = 60;
 	cfg->ingest_queue = 256;
+	cfg->max_inflated_bytes = (uint64_t)128 * 1024 * 1024;
+	cfg->max_inflate_ratio = 100;
+	cfg->max_summary_bytes = (uint64_t)8 * 1024 * 1024;
+	cfg->max_rules = 20000;
+	cfg->max_inflight_bytes = (uint64_t)256 * 1024 * 1024;
+	cfg->max_connections = 512;
+	cfg->max_client_connections = 32;
+	cfg->handshake_timeout = 10;
 	cfg->api_port = 8444;
 	cfg->api_max_body = (uint64_t)1024 * 1024;
 	cfg->enroll_cert_days = 365;
@@ -363,6 +384,15 @@ collector_config_load(struct collector_config *cfg, const char *path,
 		    "user, local0..local7)", path, cfg->syslog_facility);
 	if (stale_check_config(cfg, path, err) != PLUMB_OK)
 		return PLUMB_EINVAL;
+	/* One upload of the largest size must fit in what may be in
+	 * flight, or every large upload would be cut off. */
+	if (cfg->max_inflight_bytes < cfg->max_upload_bytes)
+		return plumb_err_set(err, PLUMB_EINVAL, "%s: [limits] "
+		    "max_inflight_bytes is less than max_upload_bytes", path);
+	if (cfg->max_client_connections > cfg->max_connections)
+		return plumb_err_set(err, PLUMB_EINVAL, "%s: [limits] "
+		    "max_client_connections is more than max_connections",
+		    path);
 	/* Tests run several collectors with [server] port = 0: their api
 	 * listeners must not fight over 8444 either. */
 	if (!cfg->api_port_set && cfg->port == 0)

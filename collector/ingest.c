@@ -68,6 +68,10 @@ struct ingest {
 	X509_STORE *trust;		/* agent_ca, loaded once */
 	size_t max_bytes;
 	unsigned rate_per_min;
+	size_t max_inflated;
+	unsigned inflate_ratio;
+	size_t max_summary;
+	size_t max_rules;
 	struct ingest_bucket *buckets;	/* INGEST_RATE_SLOTS */
 };
 
@@ -93,6 +97,13 @@ ingest_new(const struct ingest_opts *o, struct ingest **out,
 	ig->store = o->store;
 	ig->max_bytes = o->max_bytes;
 	ig->rate_per_min = o->rate_per_min;
+	ig->max_inflated = o->max_inflated_bytes != 0 ?
+	    o->max_inflated_bytes : INGEST_INFLATED_MAX;
+	ig->inflate_ratio = o->max_inflate_ratio != 0 ?
+	    o->max_inflate_ratio : INGEST_INFLATE_RATIO;
+	ig->max_summary = o->max_summary_bytes != 0 ?
+	    o->max_summary_bytes : INGEST_SUMMARY_MAX;
+	ig->max_rules = o->max_rules != 0 ? o->max_rules : INGEST_RULES_MAX;
 	*out = ig;
 	return PLUMB_OK;
 }
@@ -322,7 +333,8 @@ ingest_check_run(struct ingest *ig, X509 *client, const char *uuid,
 	struct plumb_err err;
 	const unsigned char *sum;
 	unsigned char md[32];
-	size_t sumlen;
+	size_t sumlen, cap;
+	int rc;
 
 	memset(&v, 0, sizeof(v));
 	memset(&err, 0, sizeof(err));
@@ -349,7 +361,18 @@ ingest_check_run(struct ingest *ig, X509 *client, const char *uuid,
 		ingest_say(res, 400, "malformed", "empty body");
 		return;
 	}
-	if (bundle_verify_mem(body, len, ig->trust, &v, &err) != PLUMB_OK) {
+	/* What the archive may inflate to: a ratio of what was sent, so a
+	 * small bomb is cut off early, and an absolute cap. */
+	cap = len > ig->max_inflated / ig->inflate_ratio ? ig->max_inflated :
+	    len * ig->inflate_ratio;
+	if ((rc = bundle_verify_mem_max(body, len, ig->trust, cap, &v,
+	    &err)) == PLUMB_ELIMIT) {
+		ingest_say(res, 413, "inflated_too_large", "bundle does not "
+		    "verify: %s (at most %u times the %zu bytes sent, at "
+		    "most %zu)", err.msg, ig->inflate_ratio, len,
+		    ig->max_inflated);
+		goto out;
+	} else if (rc != PLUMB_OK) {
 		ingest_say(res, 400, ingest_is_cms(body, len) ?
 		    "signature" : "malformed", "bundle does not verify: %s",
 		    err.msg);
@@ -386,8 +409,16 @@ ingest_check_run(struct ingest *ig, X509 *client, const char *uuid,
 		    "bundle without a readable %s", INGEST_SUMMARY);
 		goto out;
 	}
-	if (summary_parse(sum, sumlen, j->b, &j->rules, &j->nrules,
-	    &err) != 0) {
+	if (sumlen > ig->max_summary) {
+		ingest_say(res, 413, "summary_too_large", "%s of %zu bytes: "
+		    "more than %zu", INGEST_SUMMARY, sumlen, ig->max_summary);
+		goto out;
+	}
+	if ((rc = summary_parse_max(sum, sumlen, ig->max_rules, j->b,
+	    &j->rules, &j->nrules, &err)) == PLUMB_ELIMIT) {
+		ingest_say(res, 413, "too_many_rules", "%s", err.msg);
+		goto out;
+	} else if (rc != 0) {
 		ingest_say(res, 400, "malformed", "%s", err.msg);
 		goto out;
 	}
@@ -625,6 +656,12 @@ void *
 ingest_job_ctx(const struct ingest_job *job)
 {
 	return job->ctx;
+}
+
+size_t
+ingest_job_bytes(const struct ingest_job *job)
+{
+	return job->len;
 }
 
 void

@@ -10,7 +10,10 @@
  * HTTP statuses: 201 stored; 409 already stored (nothing changed);
  * 400 malformed or not verifiable (tampered, wrong CA, bad summary,
  * uuid header and manifest disagree); 403 the bundle is not this
- * client's (signer or host mismatch); 413 body over the cap; 429 rate
+ * client's (signer or host mismatch); 413 body over the cap, archive
+ * inflating past its cap, summary.json too large or with too many
+ * rule results (reasons too_large, inflated_too_large,
+ * summary_too_large, too_many_rules); 429 rate
  * limit (retry_after set); 500 storage failure.  Only 201 stores.
  *
  * Host attributes come from the client certificate subject:
@@ -29,6 +32,11 @@
 
 #define INGEST_MSG_MAX	384
 #define INGEST_RATE_SLOTS	4096	/* client certificates tracked */
+/* Defaults of the [limits] caps (collector_config.h has the same). */
+#define INGEST_INFLATED_MAX	((size_t)128 * 1024 * 1024)
+#define INGEST_INFLATE_RATIO	100
+#define INGEST_SUMMARY_MAX	((size_t)8 * 1024 * 1024)
+#define INGEST_RULES_MAX	20000
 
 struct ingest;
 
@@ -39,6 +47,13 @@ struct ingest_opts {
 					 * read by ingest_new() */
 	size_t max_bytes;		/* body cap */
 	unsigned rate_per_min;		/* 0: no limit */
+	/* Decompression and summary caps ([limits]; 0: the default of
+	 * collector_config_defaults()).  The archive may inflate to
+	 * min(max_inflated_bytes, body length * max_inflate_ratio). */
+	size_t max_inflated_bytes;
+	unsigned max_inflate_ratio;
+	size_t max_summary_bytes;	/* summary.json, inflated */
+	size_t max_rules;		/* rule results in summary.json */
 };
 
 /* What became of one upload. */
@@ -104,6 +119,9 @@ void ingest_store(struct ingest *ig, struct store *s,
 /* What became of job; its caller's context. */
 const struct ingest_result *ingest_job_result(const struct ingest_job *job);
 void *ingest_job_ctx(const struct ingest_job *job);
+
+/* The bytes of the body job holds. */
+size_t ingest_job_bytes(const struct ingest_job *job);
 
 /* Free a job (accepts NULL). */
 void ingest_job_free(struct ingest_job *job);

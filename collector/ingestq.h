@@ -1,12 +1,15 @@
 /*
  * ingestq.h - the ingest writer: one thread that stores the uploads
  * ingest_check() accepted (ingest_store()), in batches, on a store
- * connection of its own.  The event loop goes on with TLS, HTTP and the
+ * connection of its own; and one checker thread that runs
+ * ingest_check() itself (signature, inflating, summary.json), so a
+ * large or hostile upload never holds up the event loop (TLS, the API).  The event loop goes on with TLS, HTTP and the
  * API while evidence files and the database are flushed, and uploads
  * that arrive meanwhile share the next flush and the next commit.
  *
- * At most max jobs are in the queue (waiting, being stored or stored
- * but not yet handed back; [limits] ingest_queue); beyond that
+ * At most max jobs are in the queue (waiting to be checked, being
+ * checked, waiting, being stored or stored but not yet handed back;
+ * [limits] ingest_queue); beyond that
  * ingestq_push() refuses and the upload is to be answered 503, to be
  * sent again.  Each job holds its upload's body.
  */
@@ -26,6 +29,11 @@ struct ingestq;
  * then owns (ingest_job_free). */
 typedef void (*ingestq_done_fn)(struct ingest_job *job, void *arg);
 
+/* Called on the event loop for an upload ingest_check() refused: res
+ * says why, ctx and len are those given to ingestq_check(). */
+typedef void (*ingestq_refused_fn)(void *ctx, const struct ingest_result *res,
+    size_t len, void *arg);
+
 /*
  * Open the writer's own connection to database (store_open) and start
  * its thread, for at most max jobs (at least 1); done(job, arg) runs on
@@ -33,11 +41,22 @@ typedef void (*ingestq_done_fn)(struct ingest_job *job, void *arg);
  * directory is used on the thread).  *out NULL on failure.
  */
 int ingestq_new(struct event_base *base, struct ingest *ig,
-    const char *database, size_t max, ingestq_done_fn done, void *arg,
-    struct ingestq **out, struct plumb_err *err);
+    const char *database, size_t max, ingestq_done_fn done,
+    ingestq_refused_fn refused, void *arg, struct ingestq **out,
+    struct plumb_err *err);
 
-/* Queue job (the queue's until done() gets it); PLUMB_ELIMIT when full,
- * the job still the caller's. */
+/*
+ * Queue an upload to be checked on the checker thread (ingest_check()
+ * of client, uuid, body, len, now, ctx), then stored (done()) or
+ * refused (refused()).  body is taken over (malloc'd; freed by the
+ * queue) and client gets a reference of the queue's.  PLUMB_ELIMIT when
+ * full, PLUMB_ENOMEM: nothing taken, body still the caller's.
+ */
+int ingestq_check(struct ingestq *q, X509 *client, const char *uuid,
+    unsigned char *body, size_t len, time_t now, void *ctx);
+
+/* Queue a checked job (the queue's until done() gets it); PLUMB_ELIMIT
+ * when full, the job still the caller's. */
 int ingestq_push(struct ingestq *q, struct ingest_job *job);
 
 /* Jobs in the queue now (for /metrics). */

@@ -236,6 +236,10 @@ main(int argc, char **argv)
 	io.agent_ca = c.cfg.agent_ca;
 	io.max_bytes = (size_t)c.cfg.max_upload_bytes;
 	io.rate_per_min = c.cfg.rate_limit;
+	io.max_inflated_bytes = (size_t)c.cfg.max_inflated_bytes;
+	io.max_inflate_ratio = c.cfg.max_inflate_ratio;
+	io.max_summary_bytes = (size_t)c.cfg.max_summary_bytes;
+	io.max_rules = c.cfg.max_rules;
 	if (ingest_new(&io, &c.ig, &err) != 0 ||
 	    tokens_init(c.store, &err) != 0 ||
 	    waivers_init(c.store, &err) != 0 ||

@@ -25,7 +25,12 @@ static const double metrics_buckets[] = {
 static const char *const metrics_reasons[METRICS_NREASONS] = {
 	"tls_no_cert", "tls_unknown_ca", "tls_expired", "tls_revoked",
 	"tls_other", "signature", "identity", "too_large", "rate_limited",
-	"malformed", "storage", "busy"
+	"malformed", "storage", "busy", "inflated_too_large",
+	"summary_too_large", "too_many_rules", "memory"
+};
+
+static const char *const metrics_conn_reasons[METRICS_NCONN] = {
+	"listener", "client", "handshake_timeout", "descriptors"
 };
 
 struct metrics {
@@ -37,6 +42,7 @@ struct metrics {
 	uint64_t api[METRICS_STATUS_MAX - METRICS_STATUS_MIN + 1];
 	void (*extra)(void *, FILE *);	/* metrics_set_extra() */
 	void *extra_arg;
+	uint64_t conn[METRICS_NCONN];
 };
 
 void
@@ -100,6 +106,14 @@ metrics_upload(struct metrics *m, const char *outcome, double seconds)
 }
 
 void
+metrics_conn_refused(struct metrics *m, enum metrics_conn reason)
+{
+	if (m == NULL || (int)reason < 0 || reason >= METRICS_NCONN)
+		return;
+	m->conn[reason]++;
+}
+
+void
 metrics_reject(struct metrics *m, enum metrics_reason reason)
 {
 	if (m == NULL || (int)reason < 0 || reason >= METRICS_NREASONS)
@@ -154,6 +168,13 @@ metrics_render(const struct metrics *m, struct store *s, char **text,
 	for (i = 0; i < METRICS_NREASONS; i++)
 		fprintf(f, "plumb_uploads_rejected_total{reason=\"%s\"} %llu\n",
 		    metrics_reasons[i], (unsigned long long)m->rejected[i]);
+	fprintf(f, "# HELP plumb_connections_refused_total Connections "
+	    "closed by a [limits] budget, by reason.\n"
+	    "# TYPE plumb_connections_refused_total counter\n");
+	for (i = 0; i < METRICS_NCONN; i++)
+		fprintf(f, "plumb_connections_refused_total{reason=\"%s\"} "
+		    "%llu\n", metrics_conn_reasons[i],
+		    (unsigned long long)m->conn[i]);
 	fprintf(f, "# HELP plumb_hosts Hosts known to the collector.\n"
 	    "# TYPE plumb_hosts gauge\nplumb_hosts %llu\n", hosts);
 	fprintf(f, "# HELP plumb_ingest_seconds Time to verify and store one "

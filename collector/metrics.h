@@ -8,11 +8,19 @@
  *	plumb_ingest_seconds					histogram
  *	plumb_api_requests_total{status="200"...}		counter
  *	and the gauges of alerts.h (metrics_set_extra())
+ *	plumb_connections_refused_total{reason=...}		counter
  *
  * Rejection reasons (every one is always listed, 0 until it happens):
  * tls_no_cert, tls_unknown_ca, tls_expired, tls_revoked, tls_other
  * (handshakes refused on the ingest listener), signature, identity,
- * too_large, rate_limited, malformed, storage (ingest.h outcomes).
+ * too_large, rate_limited, malformed, storage (ingest.h outcomes),
+ * busy (503), inflated_too_large, summary_too_large, too_many_rules
+ * (413, ingest.h), memory (the connection holding the largest
+ * unfinished body closed: [limits] max_inflight_bytes).
+ *
+ * Connections refused (both listeners): listener (max_connections),
+ * client (max_client_connections), handshake_timeout, descriptors
+ * (accept failed for want of file descriptors; the listener pauses).
  *
  * Counters live in the process (one event-loop thread, no locking) and
  * start at 0 when it starts; several collectors behind a load balancer
@@ -40,7 +48,19 @@ enum metrics_reason {
 	METRICS_MALFORMED,
 	METRICS_STORAGE,
 	METRICS_BUSY,			/* 503: the ingest queue is full */
+	METRICS_INFLATED,
+	METRICS_SUMMARY,
+	METRICS_RULES,
+	METRICS_MEMORY,
 	METRICS_NREASONS
+};
+
+enum metrics_conn {
+	METRICS_CONN_LISTENER,
+	METRICS_CONN_CLIENT,
+	METRICS_CONN_HANDSHAKE,
+	METRICS_CONN_DESCRIPTORS,
+	METRICS_NCONN
 };
 
 struct metrics;
@@ -65,6 +85,9 @@ void metrics_upload(struct metrics *m, const char *outcome, double seconds);
 
 /* One upload refused before ingest (TLS handshake). m may be NULL. */
 void metrics_reject(struct metrics *m, enum metrics_reason reason);
+
+/* One connection refused or closed by a budget.  m may be NULL. */
+void metrics_conn_refused(struct metrics *m, enum metrics_conn reason);
 
 /* One answered API / dashboard / metrics request. m may be NULL. */
 void metrics_api(struct metrics *m, int status);

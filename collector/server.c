@@ -10,10 +10,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/queue.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -25,6 +28,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -47,7 +51,9 @@
 #define SERVER_HEADERS_MAX	16384
 #define SERVER_TIMEOUT_S	60
 #define SERVER_PATH_MAX		2048	/* decoded API path segments */
-#define SERVER_SLACK_MIN	((uint64_t)1024 * 1024)
+#define SERVER_SLACK_MAX	((uint64_t)1024 * 1024)
+#define SERVER_BACKOFF_MS	500	/* accept paused when out of fds */
+#define SERVER_WARN_EVERY_S	60	/* one warning of a kind a minute */
 #define SERVER_BUSY_RETRY	5	/* Retry-After of a 503 upload */
 #define SERVER_BUNDLES_PATH	"/api/v1/bundles"
 #define SERVER_HEALTH_PATH	"/api/v1/health"
@@ -60,13 +66,48 @@
 enum server_kind { SERVER_INGEST, SERVER_API };
 
 struct server;
+struct server_listener;
+
+/*
+ * One accepted connection, from evhttp's bufferevent callback until its
+ * SSL is freed (SSL ex_data free callback): what the connection budgets
+ * and max_inflight_bytes count.  evhttp gives no hook with the address
+ * at accept time, so the budget check runs on the next turn of the
+ * loop (ev, a zero timer), when the socket is set; the same event then
+ * times the handshake.
+ */
+struct server_conn {
+	TAILQ_ENTRY(server_conn) entry;
+	struct server_listener *li;
+	SSL *ssl;
+	struct bufferevent *bev;
+	struct evbuffer_cb_entry *incb, *outcb;
+	struct event *ev;
+	struct sockaddr_storage addr;	/* the peer, once admitted */
+	int admitted;
+	int closing;			/* shut down by a budget */
+	int answering;			/* a handler's reply is being written */
+	size_t held;			/* body bytes read, not yet handled */
+};
+TAILQ_HEAD(server_conns, server_conn);
+
+/* A warning written at most once a SERVER_WARN_EVERY_S, with how many
+ * were left out since. */
+struct server_warn {
+	time_t last;
+	unsigned long missed;
+};
 
 struct server_listener {
 	struct server *srv;
 	enum server_kind kind;
 	struct evhttp *http;
+	struct evconnlistener *lev;
+	struct event *resume;		/* accept back-off */
 	SSL_CTX *ctx;
 	unsigned port;
+	unsigned nconns;		/* admitted connections */
+	struct server_conns conns;
 };
 
 struct server {
@@ -79,7 +120,15 @@ struct server {
 	struct server_listener api;	/* api.http NULL when off */
 	struct ingestq *q;		/* the ingest writer thread */
 	unsigned lingering;
+	/* [limits] */
+	unsigned max_conns, max_client_conns, handshake_s;
+	uint64_t max_inflight;
+	uint64_t inflight;		/* bodies buffered and queued */
+	struct server_warn warn_fd, warn_conn, warn_mem;
 };
+
+/* The SSL ex_data slot of a connection's struct server_conn. */
+static int server_conn_idx = -1;
 
 struct server_linger {
 	struct server *srv;
@@ -450,18 +499,330 @@ server_tls(struct server_listener *li, const struct collector_config *cfg,
 	return PLUMB_OK;
 }
 
+/* ========================================================= connections */
+
+/* fprintf to stderr, at most once a SERVER_WARN_EVERY_S for w. */
+static void
+server_warn(struct server_warn *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void
+server_warn(struct server_warn *w, const char *fmt, ...)
+{
+	time_t now = time(NULL);
+	va_list ap;
+
+	if (w->last != 0 && now - w->last < SERVER_WARN_EVERY_S) {
+		w->missed++;
+		return;
+	}
+	fprintf(stderr, "plumb-collector: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (w->missed > 0)
+		fprintf(stderr, " (and %lu more like it)", w->missed);
+	fprintf(stderr, "\n");
+	w->last = now;
+	w->missed = 0;
+}
+
+/* Close c's socket for reading and writing: evhttp sees the end of the
+ * stream and frees the connection (and c with its SSL). */
+static void
+server_conn_shut(struct server_conn *c)
+{
+	int fd;
+
+	if (c->closing || c->ssl == NULL || (fd = SSL_get_fd(c->ssl)) < 0)
+		return;
+	c->closing = 1;
+	shutdown(fd, SHUT_RDWR);
+}
+
+/* The peer address of c as text. */
+static void
+server_conn_addr(const struct server_conn *c, char *buf, size_t len)
+{
+	const void *a = &((const struct sockaddr_in *)&c->addr)->sin_addr;
+
+	if (c->addr.ss_family == AF_INET6)
+		a = &((const struct sockaddr_in6 *)&c->addr)->sin6_addr;
+	if (inet_ntop(c->addr.ss_family, a, buf, (socklen_t)len) == NULL)
+		snprintf(buf, len, "?");
+}
+
+/* Same peer host (the port left out). */
+static int
+server_same_host(const struct sockaddr_storage *a,
+    const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return 0;
+	if (a->ss_family == AF_INET)
+		return memcmp(&((const struct sockaddr_in *)a)->sin_addr,
+		    &((const struct sockaddr_in *)b)->sin_addr,
+		    sizeof(struct in_addr)) == 0;
+	if (a->ss_family == AF_INET6)
+		return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+		    &((const struct sockaddr_in6 *)b)->sin6_addr,
+		    sizeof(struct in6_addr)) == 0;
+	return 0;
+}
+
+/* The handshake deadline: total time since accept, not inactivity, so
+ * a byte every few seconds does not keep a socket. */
+static void
+server_conn_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct server_conn *c = arg;
+	struct server *srv = c->li->srv;
+	char a[INET6_ADDRSTRLEN];
+
+	if (c->ssl == NULL || SSL_is_init_finished(c->ssl))
+		return;
+	server_conn_addr(c, a, sizeof(a));
+	metrics_conn_refused(srv->deps.metrics, METRICS_CONN_HANDSHAKE);
+	server_warn(&srv->warn_conn, "%s: TLS handshake not done after %u "
+	    "s: closed", a, srv->handshake_s);
+	server_conn_shut(c);
+}
+
+/* First turn of the loop after accept: the budgets of the listener and
+ * of the peer address, then the handshake deadline. */
+static void
+server_conn_admit(evutil_socket_t unused, short what, void *arg)
+{
+	struct server_conn *c = arg, *o;
+	struct server_listener *li = c->li;
+	struct server *srv = li->srv;
+	struct timeval tv = { (time_t)srv->handshake_s, 0 };
+	socklen_t sl = sizeof(c->addr);
+	char a[INET6_ADDRSTRLEN];
+	unsigned same = 0;
+	int fd;
+
+	if (c->ssl == NULL || (fd = SSL_get_fd(c->ssl)) < 0 ||
+	    getpeername(fd, (struct sockaddr *)&c->addr, &sl) != 0) {
+		server_conn_shut(c);
+		return;
+	}
+	server_conn_addr(c, a, sizeof(a));
+	if (li->nconns >= srv->max_conns) {
+		metrics_conn_refused(srv->deps.metrics, METRICS_CONN_LISTENER);
+		server_warn(&srv->warn_conn, "%s listener: %u connections "
+		    "([limits] max_connections): %s refused",
+		    li->kind == SERVER_INGEST ? "ingest" : "api", li->nconns,
+		    a);
+		server_conn_shut(c);
+		return;
+	}
+	TAILQ_FOREACH(o, &li->conns, entry)
+		if (o->admitted && server_same_host(&o->addr, &c->addr))
+			same++;
+	if (same >= srv->max_client_conns) {
+		metrics_conn_refused(srv->deps.metrics, METRICS_CONN_CLIENT);
+		server_warn(&srv->warn_conn, "%s: %u connections to the %s "
+		    "listener ([limits] max_client_connections): refused", a,
+		    same, li->kind == SERVER_INGEST ? "ingest" : "api");
+		server_conn_shut(c);
+		return;
+	}
+	c->admitted = 1;
+	li->nconns++;
+	evtimer_assign(c->ev, srv->base, server_conn_deadline, c);
+	evtimer_add(c->ev, &tv);
+}
+
+/*
+ * Over max_inflight_bytes: close the connection holding the largest
+ * unfinished body (an upload that stalls half-sent loses to one that
+ * is complete), counted as "memory".
+ */
+static void
+server_inflight_over(struct server *srv)
+{
+	struct server_listener *lis[2] = { &srv->ingest, &srv->api };
+	struct server_conn *c, *big = NULL;
+	char a[INET6_ADDRSTRLEN];
+	int i;
+
+	for (i = 0; i < 2; i++)
+		TAILQ_FOREACH(c, &lis[i]->conns, entry)
+			if (!c->closing && c->held > 0 &&
+			    (big == NULL || c->held > big->held))
+				big = c;
+	if (big == NULL)
+		return;
+	server_conn_addr(big, a, sizeof(a));
+	if (big->li->kind == SERVER_INGEST)
+		metrics_reject(srv->deps.metrics, METRICS_MEMORY);
+	server_warn(&srv->warn_mem, "%s: %llu bytes of bodies in flight "
+	    "([limits] max_inflight_bytes %llu): closed the one holding %zu",
+	    a, (unsigned long long)srv->inflight,
+	    (unsigned long long)srv->max_inflight, big->held);
+	server_conn_shut(big);
+}
+
+/* Bytes read into a connection: charged to max_inflight_bytes until a
+ * handler takes the request (server_conn_handled). */
+static void
+server_conn_input(struct evbuffer *b, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	struct server_conn *c = arg;
+	struct server *srv = c->li->srv;
+
+	if (info->n_added == 0)
+		return;
+	c->held += info->n_added;
+	srv->inflight += info->n_added;
+	if (srv->inflight > srv->max_inflight)
+		server_inflight_over(srv);
+}
+
+/*
+ * Replies written on the ingest listener that no handler wrote: evhttp
+ * refusing a body over max_upload_bytes (Content-Length or a chunk
+ * size) itself; counted as too_large.
+ */
+static void
+server_conn_output(struct evbuffer *b, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	struct server_conn *c = arg;
+	struct evbuffer_ptr p;
+	char line[13];
+
+	if (info->n_added < sizeof(line) - 1 || c->answering ||
+	    c->li->kind != SERVER_INGEST ||
+	    evbuffer_ptr_set(b, &p, info->orig_size, EVBUFFER_PTR_SET) != 0 ||
+	    evbuffer_copyout_from(b, &p, line, sizeof(line) - 1) !=
+	    (ev_ssize_t)sizeof(line) - 1)
+		return;
+	line[sizeof(line) - 1] = '\0';
+	if (strncmp(line, "HTTP/1.", 7) == 0 && strcmp(line + 8, " 413") == 0)
+		metrics_reject(c->li->srv->deps.metrics, METRICS_TOO_LARGE);
+}
+
+/* The connection of req, NULL when it is gone. */
+static struct server_conn *
+server_conn_of(struct evhttp_request *req)
+{
+	struct evhttp_connection *evc = evhttp_request_get_connection(req);
+	struct bufferevent *bev;
+	SSL *ssl;
+
+	if (evc == NULL ||
+	    (bev = evhttp_connection_get_bufferevent(evc)) == NULL ||
+	    (ssl = bufferevent_openssl_get_ssl(bev)) == NULL)
+		return NULL;
+	return SSL_get_ex_data(ssl, server_conn_idx);
+}
+
+/* A handler has req: its body no longer counts as read in flight (an
+ * upload queued for storage is charged again: server_upload). */
+static void
+server_conn_handled(struct server *srv, struct evhttp_request *req)
+{
+	struct server_conn *c = server_conn_of(req);
+
+	if (c == NULL)
+		return;
+	srv->inflight -= c->held;
+	c->held = 0;
+}
+
+/* The SSL of a connection is freed: so is its struct server_conn. */
+static void
+server_conn_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
+    long argl, void *argp)
+{
+	struct server_conn *c = ptr;
+	struct server *srv;
+
+	if (c == NULL)
+		return;
+	srv = c->li->srv;
+	srv->inflight -= c->held;
+	if (c->admitted)
+		c->li->nconns--;
+	TAILQ_REMOVE(&c->li->conns, c, entry);
+	if (c->bev != NULL) {
+		if (c->incb != NULL)
+			evbuffer_remove_cb_entry(bufferevent_get_input(c->bev),
+			    c->incb);
+		if (c->outcb != NULL)
+			evbuffer_remove_cb_entry(
+			    bufferevent_get_output(c->bev), c->outcb);
+	}
+	if (c->ev != NULL)
+		event_free(c->ev);
+	free(c);
+}
+
+/* The accept loop's errors: out of descriptors (or memory) pauses the
+ * listener for SERVER_BACKOFF_MS instead of spinning on accept(). */
+static void
+server_accept_error(struct evconnlistener *lev, void *arg)
+{
+	struct server_listener *li = arg;
+	struct server *srv = li->srv;
+	struct timeval tv = { 0, SERVER_BACKOFF_MS * 1000 };
+	int e = EVUTIL_SOCKET_ERROR();
+
+	if (e == EMFILE || e == ENFILE)
+		metrics_conn_refused(srv->deps.metrics,
+		    METRICS_CONN_DESCRIPTORS);
+	server_warn(&srv->warn_fd, "%s listener: accept: %s: pausing "
+	    "accepts for %d ms", li->kind == SERVER_INGEST ? "ingest" : "api",
+	    strerror(e), SERVER_BACKOFF_MS);
+	evconnlistener_disable(lev);
+	evtimer_add(li->resume, &tv);
+}
+
+static void
+server_accept_resume(evutil_socket_t unused, short what, void *arg)
+{
+	struct server_listener *li = arg;
+
+	evconnlistener_enable(li->lev);
+}
+
 /* evhttp asks for each connection's bufferevent: a TLS one. */
 static struct bufferevent *
 server_bevcb(struct event_base *base, void *arg)
 {
 	struct server_listener *li = arg;
+	struct bufferevent *bev = NULL;
+	struct server_conn *c;
+	struct timeval now = { 0, 0 };
 	SSL *ssl;
 
-	if ((ssl = SSL_new(li->ctx)) == NULL)
+	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
-	return bufferevent_openssl_socket_new(base, -1, ssl,
+	c->li = li;
+	TAILQ_INSERT_TAIL(&li->conns, c, entry);
+	if ((ssl = SSL_new(li->ctx)) == NULL ||
+	    SSL_set_ex_data(ssl, server_conn_idx, c) != 1) {
+		SSL_free(ssl);
+		server_conn_free(NULL, c, NULL, 0, 0, NULL);
+		return NULL;
+	}
+	c->ssl = ssl;
+	if ((c->ev = evtimer_new(base, server_conn_admit, c)) == NULL ||
+	    (bev = bufferevent_openssl_socket_new(base, -1, ssl,
 	    BUFFEREVENT_SSL_ACCEPTING,
-	    BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+	    BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS)) == NULL) {
+		SSL_free(ssl);
+		return NULL;
+	}
+	c->bev = bev;
+	c->incb = evbuffer_add_cb(bufferevent_get_input(bev),
+	    server_conn_input, c);
+	c->outcb = evbuffer_add_cb(bufferevent_get_output(bev),
+	    server_conn_output, c);
+	evtimer_add(c->ev, &now);
+	return bev;
 }
 
 /* The SSL of the request's connection. */
@@ -667,6 +1028,20 @@ server_frame_headers(struct evkeyvalq *oh)
 	    "frame-ancestors 'none'");
 }
 
+/* evhttp_send_reply(), the reply marked as a handler's (not counted
+ * by server_conn_output). */
+static void
+server_send(struct evhttp_request *req, int status, struct evbuffer *out)
+{
+	struct server_conn *c = server_conn_of(req);
+
+	if (c != NULL)
+		c->answering = 1;
+	evhttp_send_reply(req, status, server_reason(status), out);
+	if (c != NULL)
+		c->answering = 0;
+}
+
 /* Answer with status and one line of text (uploads, health). */
 static void
 server_reply_line(struct evhttp_request *req, int status, const char *text,
@@ -684,7 +1059,7 @@ server_reply_line(struct evhttp_request *req, int status, const char *text,
 	}
 	if (out != NULL)
 		evbuffer_add_printf(out, "%s\n", text);
-	evhttp_send_reply(req, status, server_reason(status), out);
+	server_send(req, status, out);
 	evbuffer_free(out);
 }
 
@@ -733,7 +1108,7 @@ server_reply_api(struct server *srv, struct evhttp_request *req,
 	if (status == 401)
 		evhttp_add_header(oh, "WWW-Authenticate",
 		    "Bearer realm=\"plumb-collector\"");
-	evhttp_send_reply(req, status, server_reason(status), out);
+	server_send(req, status, out);
 	metrics_api(srv->deps.metrics, status);
 	if (status >= 400)
 		server_log(req, status, who, rep->msg[0] != '\0' ? rep->msg :
@@ -759,36 +1134,73 @@ server_upload_reply(struct server *srv, struct evhttp_request *req,
 static void
 server_upload_done(struct ingest_job *job, void *arg)
 {
+	struct server *srv = arg;
+
+	srv->inflight -= ingest_job_bytes(job);
 	server_upload_reply(arg, ingest_job_ctx(job), ingest_job_result(job));
 	ingest_job_free(job);
 }
 
-/* POST /api/v1/bundles on the ingest listener: checked here, stored by
- * the writer thread, answered when it is done. */
+/* The checker thread refused the upload of req (ingestq.h). */
+static void
+server_upload_refused(void *req, const struct ingest_result *res, size_t len,
+    void *arg)
+{
+	struct server *srv = arg;
+
+	srv->inflight -= len;
+	server_upload_reply(srv, req, res);
+}
+
+/* A 503 busy answer: the queue is full. */
+static void
+server_upload_busy(struct server *srv, struct evhttp_request *req)
+{
+	struct ingest_result res;
+
+	memset(&res, 0, sizeof(res));
+	res.status = 503;
+	res.reason = "busy";
+	res.retry_after = SERVER_BUSY_RETRY;
+	snprintf(res.msg, sizeof(res.msg), "too many uploads being "
+	    "stored: send again in %u seconds", SERVER_BUSY_RETRY);
+	server_upload_reply(srv, req, &res);
+}
+
+/*
+ * POST /api/v1/bundles on the ingest listener: the body is taken out
+ * of evhttp's buffer and handed to the checker thread, which passes it
+ * to the writer thread; answered when either is done.  The body stays
+ * charged to max_inflight_bytes until then.
+ */
 static void
 server_upload(struct server *srv, struct evhttp_request *req, X509 *peer)
 {
-	struct ingest_result res;
-	struct ingest_job *job;
 	struct evbuffer *in = evhttp_request_get_input_buffer(req);
 	size_t len = evbuffer_get_length(in);
+	unsigned char *body;
+	int rc;
 
-	if ((job = ingest_check(srv->deps.ig, peer, evhttp_find_header(
-	    evhttp_request_get_input_headers(req), "X-Plumb-Bundle"),
-	    len > 0 ? evbuffer_pullup(in, -1) : NULL, len, time(NULL), req,
-	    &res)) == NULL) {
-		server_upload_reply(srv, req, &res);
+	if ((body = malloc(len > 0 ? len : 1)) == NULL ||
+	    evbuffer_remove(in, body, len) != (int)len) {
+		free(body);
+		server_reply_line(req, 500, "out of memory", 0);
+		server_log(req, 500, NULL, "out of memory");
 		return;
 	}
-	if (ingestq_push(srv->q, job) != PLUMB_OK) {
-		res = *ingest_job_result(job);
-		ingest_job_free(job);
-		res.status = 503;
-		res.reason = "busy";
-		res.retry_after = SERVER_BUSY_RETRY;
-		snprintf(res.msg, sizeof(res.msg), "too many uploads being "
-		    "stored: send again in %u seconds", SERVER_BUSY_RETRY);
-		server_upload_reply(srv, req, &res);
+	rc = ingestq_check(srv->q, peer, evhttp_find_header(
+	    evhttp_request_get_input_headers(req), "X-Plumb-Bundle"), body,
+	    len, time(NULL), req);
+	if (rc == PLUMB_OK) {
+		srv->inflight += len;
+		return;
+	}
+	free(body);
+	if (rc == PLUMB_ELIMIT)
+		server_upload_busy(srv, req);
+	else {
+		server_reply_line(req, 500, "out of memory", 0);
+		server_log(req, 500, NULL, "out of memory");
 	}
 }
 
@@ -886,6 +1298,7 @@ server_request(struct evhttp_request *req, void *arg)
 
 	memset(&rep, 0, sizeof(rep));
 	memset(&err, 0, sizeof(err));
+	server_conn_handled(srv, req);
 	if (li->kind == SERVER_INGEST && peer == NULL) {
 		/* Cannot happen: the handshake requires one. */
 		server_reply_line(req, 403, "no client certificate", 0);
@@ -914,7 +1327,7 @@ server_request(struct evhttp_request *req, void *arg)
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Location", DASHBOARD_PREFIX);
 		server_frame_headers(evhttp_request_get_output_headers(req));
-		evhttp_send_reply(req, 302, server_reason(302), NULL);
+		server_send(req, 302, NULL);
 		metrics_api(srv->deps.metrics, 302);
 		return;
 	}
@@ -942,6 +1355,42 @@ server_request(struct evhttp_request *req, void *arg)
 
 /* ========================================================== listeners */
 
+/*
+ * evconnlistener hands its error callback evhttp's pointer, not ours:
+ * the listeners of the process by their evhttp.
+ */
+#define SERVER_LISTENERS_MAX	8
+static struct server_listener *server_listeners[SERVER_LISTENERS_MAX];
+
+static void
+server_accept_error_cb(struct evconnlistener *lev, void *http)
+{
+	int i;
+
+	for (i = 0; i < SERVER_LISTENERS_MAX; i++)
+		if (server_listeners[i] != NULL &&
+		    server_listeners[i]->http == http) {
+			server_accept_error(lev, server_listeners[i]);
+			return;
+		}
+	/* Not ours: never spin. */
+	evconnlistener_disable(lev);
+}
+
+/* Add li to server_listeners (on = 1) or take it out. */
+static void
+server_listener_register(struct server_listener *li, int on)
+{
+	int i;
+
+	for (i = 0; i < SERVER_LISTENERS_MAX; i++)
+		if (on && server_listeners[i] == NULL) {
+			server_listeners[i] = li;
+			return;
+		} else if (!on && server_listeners[i] == li)
+			server_listeners[i] = NULL;
+}
+
 /* Bind li on address:port; li->port receives the port bound. */
 static int
 server_listen(struct server_listener *li, const char *address,
@@ -965,6 +1414,12 @@ server_listen(struct server_listener *li, const char *address,
 	    (ev_uint16_t)port)) == NULL)
 		return plumb_err_set(err, PLUMB_EIO, "cannot listen on %s port "
 		    "%u: %s", address, port, strerror(errno));
+	li->lev = evhttp_bound_socket_get_listener(bs);
+	if ((li->resume = evtimer_new(li->srv->base, server_accept_resume,
+	    li)) == NULL)
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	server_listener_register(li, 1);
+	evconnlistener_set_error_cb(li->lev, server_accept_error_cb);
 	if (getsockname(evhttp_bound_socket_get_fd(bs),
 	    (struct sockaddr *)&ss, &sl) == 0) {
 		if (ss.ss_family == AF_INET)
@@ -982,10 +1437,14 @@ server_new(struct event_base *base, const struct collector_config *cfg,
     struct plumb_err *err)
 {
 	struct server *srv;
+	struct rlimit rl;
 	uint64_t slack;
 	int rc;
 
 	*out = NULL;
+	if (server_conn_idx < 0 && (server_conn_idx = SSL_get_ex_new_index(0,
+	    NULL, NULL, NULL, server_conn_free)) < 0)
+		return plumb_err_set(err, PLUMB_ENOMEM, "SSL_get_ex_new_index");
 	if ((srv = calloc(1, sizeof(*srv))) == NULL)
 		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 	srv->base = base;
@@ -994,19 +1453,37 @@ server_new(struct event_base *base, const struct collector_config *cfg,
 	srv->ingest.srv = srv->api.srv = srv;
 	srv->ingest.kind = SERVER_INGEST;
 	srv->api.kind = SERVER_API;
+	TAILQ_INIT(&srv->ingest.conns);
+	TAILQ_INIT(&srv->api.conns);
+	srv->max_conns = cfg->max_connections;
+	srv->max_client_conns = cfg->max_client_connections;
+	srv->handshake_s = cfg->handshake_timeout;
+	srv->max_inflight = cfg->max_inflight_bytes;
+	/* Two listeners' connections, the store, evidence files, logs. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur !=
+	    RLIM_INFINITY && (uint64_t)cfg->max_connections * 2 + 64 >
+	    (uint64_t)rl.rlim_cur)
+		fprintf(stderr, "plumb-collector: warning: [limits] "
+		    "max_connections %u per listener needs about %llu file "
+		    "descriptors, the limit is %llu: accepts will pause when "
+		    "they run out\n", cfg->max_connections,
+		    (unsigned long long)cfg->max_connections * 2 + 64,
+		    (unsigned long long)rl.rlim_cur);
 	/*
-	 * Bodies somewhat over max_upload_bytes still reach ingest, which
-	 * answers 413 and counts them as too_large; only far larger ones
-	 * are cut off by evhttp itself (413, not counted).
+	 * Bodies a little over max_upload_bytes (up to 1 MiB more) still
+	 * reach ingest, which answers 413 with its reason; larger ones
+	 * are refused by evhttp itself while they stream in (413, counted
+	 * as too_large by server_conn_output).
 	 */
-	slack = cfg->max_upload_bytes > SERVER_SLACK_MIN ?
-	    cfg->max_upload_bytes : SERVER_SLACK_MIN;
+	slack = cfg->max_upload_bytes < SERVER_SLACK_MAX ?
+	    cfg->max_upload_bytes : SERVER_SLACK_MAX;
 	if ((rc = server_tls(&srv->ingest, cfg, err)) != 0 ||
 	    (rc = server_listen(&srv->ingest, cfg->listen, cfg->port,
 	    cfg->max_upload_bytes + slack, err)) != 0)
 		goto fail;
 	if ((rc = ingestq_new(base, deps->ig, cfg->database,
-	    cfg->ingest_queue, server_upload_done, srv, &srv->q, err)) != 0)
+	    cfg->ingest_queue, server_upload_done, server_upload_refused, srv,
+	    &srv->q, err)) != 0)
 		goto fail;
 	if (cfg->api_port >= 0) {
 		if ((cfg->admin_ca != NULL &&
@@ -1047,6 +1524,12 @@ server_free(struct server *srv)
 		evhttp_free(srv->ingest.http);
 	if (srv->api.http != NULL)
 		evhttp_free(srv->api.http);
+	server_listener_register(&srv->ingest, 0);
+	server_listener_register(&srv->api, 0);
+	if (srv->ingest.resume != NULL)
+		event_free(srv->ingest.resume);
+	if (srv->api.resume != NULL)
+		event_free(srv->api.resume);
 	SSL_CTX_free(srv->ingest.ctx);
 	SSL_CTX_free(srv->api.ctx);
 	sk_X509_pop_free(srv->admin_certs, X509_free);

@@ -225,6 +225,72 @@ summary_parse(const unsigned char *data, size_t len,
     struct store_bundle *b, struct store_rule **rules, size_t *nrules,
     struct plumb_err *err)
 {
+	return summary_parse_max(data, len, SUMMARY_MAX_RULES, b, rules,
+	    nrules, err);
+}
+
+/*
+ * More than max rule results?  A scan of the bytes, before jansson
+ * builds the whole tree (tens of bytes of memory per byte of input),
+ * counting the objects of the root object's "rules" array.  A key
+ * written with escapes is not recognised here; jansson's count after
+ * the parse still catches it.
+ */
+static int
+summary_rules_over(const unsigned char *p, size_t len, size_t max)
+{
+	const unsigned char *s = NULL;
+	size_t i, n = 0;
+	int depth = 0, in_str = 0, esc = 0, key_rules = 0, in_rules = 0;
+
+	for (i = 0; i < len; i++) {
+		if (in_str) {
+			if (esc)
+				esc = 0;
+			else if (p[i] == '\\')
+				esc = 1;
+			else if (p[i] == '"') {
+				in_str = 0;
+				/* A string in the root object: maybe a key. */
+				if (depth == 1)
+					key_rules = p + i - s == 5 &&
+					    memcmp(s, "rules", 5) == 0;
+			}
+			continue;
+		}
+		switch (p[i]) {
+		case '"':
+			in_str = 1;
+			s = p + i + 1;
+			break;
+		case '[':
+			if (depth == 1 && key_rules)
+				in_rules = 1;
+			depth++;
+			break;
+		case '{':
+			if (depth == 2 && in_rules && ++n > max)
+				return 1;
+			depth++;
+			break;
+		case ']':
+		case '}':
+			depth--;
+			if (depth == 1)
+				in_rules = 0;
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+int
+summary_parse_max(const unsigned char *data, size_t len, size_t max_rules,
+    struct store_bundle *b, struct store_rule **rules, size_t *nrules,
+    struct plumb_err *err)
+{
 	struct store_rule *r = NULL;
 	json_error_t je;
 	json_t *root = NULL, *v, *content, *profile, *tool, *arr, *e;
@@ -234,6 +300,11 @@ summary_parse(const unsigned char *data, size_t len,
 
 	*rules = NULL;
 	*nrules = 0;
+	if (max_rules > SUMMARY_MAX_RULES)
+		max_rules = SUMMARY_MAX_RULES;
+	if (summary_rules_over(data, len, max_rules))
+		return plumb_err_set(err, PLUMB_ELIMIT, "summary.json: more "
+		    "than %zu rule results", max_rules);
 	if ((root = json_loadb((const char *)data, len,
 	    JSON_REJECT_DUPLICATES, &je)) == NULL) {
 		rc = plumb_err_set(err, PLUMB_EPARSE,
@@ -299,10 +370,10 @@ summary_parse(const unsigned char *data, size_t len,
 		goto out;
 	}
 	n = arr != NULL ? json_array_size(arr) : 0;
-	if (n > SUMMARY_MAX_RULES) {
+	if (n > max_rules) {
 		rc = plumb_err_set(err, PLUMB_ELIMIT,
-		    "summary.json: more than %d rule results",
-		    SUMMARY_MAX_RULES);
+		    "summary.json: %zu rule results, more than %zu", n,
+		    max_rules);
 		n = 0;
 		goto out;
 	}

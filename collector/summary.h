@@ -25,4 +25,10 @@ int summary_parse(const unsigned char *data, size_t len,
     struct store_bundle *b, struct store_rule **rules, size_t *nrules,
     struct plumb_err *err);
 
+/* summary_parse() with at most max_rules rule results (at most
+ * SUMMARY_MAX_RULES); more: PLUMB_ELIMIT. */
+int summary_parse_max(const unsigned char *data, size_t len,
+    size_t max_rules, struct store_bundle *b, struct store_rule **rules,
+    size_t *nrules, struct plumb_err *err);
+
 #endif /* PLUMB_COLLECTOR_SUMMARY_H */
