@@ -488,4 +488,10 @@ const char *xccdf_score_system(enum xccdf_score_model m);
 /* OVAL definition result -> XCCDF result (XCCDF 1.2 table 26). */
 enum xccdf_result xccdf_from_oval(enum oval_result r);
 
+/* The same for a Rule's check, by the definition's class cls (NULL:
+ * compliance): for "vulnerability" and "patch", true is fail and false
+ * is pass (SCAP 1.3, NIST SP 800-126r3 4.5.2). */
+enum xccdf_result xccdf_from_oval_class(enum oval_result r,
+    const char *cls);
+
 #endif /* PLUMB_XCCDF_H */
