@@ -45,6 +45,8 @@ struct oval_session {
 	const char **var_ids;
 	struct probe_env penv;
 	int depth;
+	int warned_none_exist;		/* the deprecation said once */
+	int saw_invalid;		/* a variable used was invalid */
 	struct obj_stash **stash;	/* per doc node: collected in a batch */
 };
 
@@ -391,6 +393,7 @@ var_external(struct oval_session *s, struct oval_var_res *vr)
 	for (i = 0; i < b->vals.n; i++) {
 		if (!ext_allowed(vr->n->node, vr->vals.dt, b->vals.v[i])) {
 			vr->rc = PLUMB_EINVAL;
+			vr->invalid = 1;
 			vr->msg = msgf("value '%s' of external "
 			    "variable %s is not one of its possible values",
 			    b->vals.v[i], vr->n->id);
@@ -414,6 +417,8 @@ func_variable(void *eng, const char *id, struct oval_values *out,
 	if ((rc = var_eval(eng, id, &vr)) != 0)
 		return plumb_err_set(err, rc, "variable %s: %s", id,
 		    plumb_strerror(rc));
+	if (vr->invalid)
+		((struct oval_session *)eng)->saw_invalid = 1;
 	if (vr->rc != 0)
 		return plumb_err_set(err, vr->rc, "%s",
 		    vr->msg ? vr->msg : plumb_strerror(vr->rc));
@@ -493,7 +498,7 @@ var_eval(struct oval_session *s, const char *id,
 	enum oval_datatype dt;
 	xmlNodePtr c;
 	char *text;
-	int rc = PLUMB_OK;
+	int rc = PLUMB_OK, saw = 0;
 
 	*out = NULL;
 	if (n == NULL || n->kind != OVAL_K_VAR)
@@ -540,14 +545,17 @@ var_eval(struct oval_session *s, const char *id,
 			vr->rc = PLUMB_EINVAL;
 			vr->msg = msgf("local variable %s has no "
 			    "component", id);
-		} else if ((vr->rc = oval_func_eval(&env, c, dt, &vr->vals,
-		    &err)) != 0) {
+		} else if ((saw = s->saw_invalid, s->saw_invalid = 0,
+		    vr->rc = oval_func_eval(&env, c, dt, &vr->vals, &err)) !=
+		    0) {
+			vr->invalid = s->saw_invalid;
 			oval_values_clear(&vr->vals);
 			vr->msg = strdup(err.msg[0] ? err.msg :
 			    plumb_strerror(vr->rc));
 			if (vr->rc == PLUMB_ENOMEM)
 				rc = PLUMB_ENOMEM;
 		}
+		s->saw_invalid |= saw;
 		vr->vals.dt = dt;
 	} else {
 		vr->rc = PLUMB_ENOTSUP;
@@ -981,10 +989,12 @@ req_build(struct oval_session *s, const struct oval_node *n,
 			 * and an object referring to a variable without
 			 * values does not exist (EntityAttributeGroup,
 			 * var_check); the reason stays in the message.  A
-			 * reference cycle is broken content: an error.
+			 * reference cycle, and an external value outside
+			 * the variable's possible values, are broken
+			 * content: an error.
 			 */
 			if (vr->rc != 0) {
-				*flag = vr->rc == PLUMB_ELIMIT ?
+				*flag = vr->rc == PLUMB_ELIMIT || vr->invalid ?
 				    OVAL_FLAG_ERROR : OVAL_FLAG_DOES_NOT_EXIST;
 				free(*msg);
 				*msg = msgf("%s", vr->msg ? vr->msg :
@@ -1610,6 +1620,21 @@ tst_eval(struct oval_session *s, const struct oval_node *n,
 		tr->msg = msgf("invalid %s on test %s", bad, n->id);
 		return PLUMB_OK;
 	}
+	/* "none exist" (deprecated in OVAL 5.3, when existence moved to
+	 * check_existence) asked that no item exist that satisfies the
+	 * test: none_exist existence and none satisfy. */
+	if (chk == OVAL_CHECK_NONE_EXIST) {
+		chk = OVAL_CHECK_NONE_SATISFY;
+		ex = OVAL_EXIST_NONE;
+		if (!s->warned_none_exist) {
+			s->warned_none_exist = 1;
+			fprintf(stderr, "plumb: warning: %s: test %s: "
+			    "check=\"none exist\" is deprecated; read as "
+			    "check=\"none satisfy\" with "
+			    "check_existence=\"none_exist\"\n",
+			    oval_doc_name(s->doc), n->id);
+		}
+	}
 	for (c = oval_elem(n->node->children); c; c = oval_elem(c->next)) {
 		if (strcmp(ename(c), "object") == 0 &&
 		    (ref = oval_attr(c, "object_ref")) != NULL) {
@@ -1778,8 +1803,13 @@ crit_eval(struct oval_session *s, xmlNodePtr node, struct oval_crit *cr)
 			rc = def_eval(s, n, &dr);
 			if (rc == 0)
 				cr->r = dr->r;
-			else if (rc == PLUMB_ELIMIT)
-				rc = PLUMB_OK;	/* a cycle: error result */
+			else if (rc == PLUMB_ELIMIT) {
+				/* A definition that extends itself through
+				 * this one: nothing was wrong with the host,
+				 * it just cannot be decided. */
+				cr->r = OVAL_R_NOT_EVALUATED;
+				rc = PLUMB_OK;
+			}
 		}
 	}
 	s->depth--;

@@ -63,6 +63,9 @@ struct oval_tst_res {
 struct oval_var_res {
 	const struct oval_node *n;
 	int rc;				/* 0, or the PLUMB_E* of the failure */
+	int invalid;			/* rc: an external value broke the
+					 * variable's possible values (here
+					 * or in a variable it uses) */
 	struct oval_values vals;
 	char *msg;
 };
