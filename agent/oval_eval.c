@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libxml/tree.h>
 
@@ -47,6 +48,7 @@ struct oval_session {
 	int depth;
 	int warned_none_exist;		/* the deprecation said once */
 	int saw_invalid;		/* a variable used was invalid */
+	char *cwd;			/* working directory, on first need */
 	struct obj_stash **stash;	/* per doc node: collected in a batch */
 };
 
@@ -67,6 +69,9 @@ static enum oval_result state_eval(struct oval_session *,
     struct oval_var_uses *, struct plumb_err *);
 static int state_uses(struct oval_session *, const struct oval_node *,
     const char *);
+
+/* Longest working directory + relative path resolved (rel_paths). */
+#define OVAL_REL_PATH_MAX	4096
 
 /* ------------------------------------------------------------ helpers */
 
@@ -907,6 +912,110 @@ req_build_free(struct req_build *b)
 	free(b->beh);
 }
 
+/* Is v a path relative to the working directory: ".", "..", or one
+ * starting with "./" or "../"? */
+static int
+rel_dotted(const char *v)
+{
+	if (v[0] != '.')
+		return 0;
+	if (v[1] == '.')
+		v++;
+	return v[1] == '\0' || v[1] == '/';
+}
+
+/*
+ * cwd + "/" + v into out (outlen bytes) with "." and ".." segments
+ * folded (".." of "/" stays "/").  PLUMB_ELIMIT when it does not fit.
+ */
+static int
+rel_join(const char *cwd, const char *v, char *out, size_t outlen)
+{
+	const char *p, *seg;
+	size_t len, sl;
+
+	if (strlen(cwd) >= outlen)
+		return PLUMB_ELIMIT;
+	len = strlen(cwd);
+	memcpy(out, cwd, len + 1);
+	while (len > 1 && out[len - 1] == '/')
+		out[--len] = '\0';
+	for (p = v; *p != '\0'; p = seg + sl) {
+		while (*p == '/')
+			p++;
+		seg = p;
+		sl = strcspn(seg, "/");
+		if (sl == 0)
+			break;
+		if (sl == 1 && seg[0] == '.')
+			continue;
+		if (sl == 2 && seg[0] == '.' && seg[1] == '.') {
+			while (len > 1 && out[len - 1] != '/')
+				len--;
+			if (len > 1)
+				len--;
+			out[len] = '\0';
+			continue;
+		}
+		if (len + sl + 2 > outlen)
+			return PLUMB_ELIMIT;
+		if (len > 1 || out[0] != '/')
+			out[len++] = '/';
+		memcpy(out + len, seg, sl);
+		len += sl;
+		out[len] = '\0';
+	}
+	return PLUMB_OK;
+}
+
+/*
+ * A path or filepath entity given relative to the working directory
+ * ("." or "./x", outside the schema's absolute paths but found in real
+ * content) names what the reference evaluator finds there: rewrite its
+ * values as absolute paths from the agent's working directory (under
+ * --root, that directory inside the root).  The values go to own.
+ */
+static int
+rel_paths(struct oval_session *s, struct probe_ent *e, struct oval_values *own)
+{
+	struct oval_values tmp;
+	char buf[OVAL_REL_PATH_MAX];
+	size_t i;
+	int rc, any = 0;
+
+	if ((strcmp(e->name, "path") != 0 && strcmp(e->name, "filepath") !=
+	    0) || e->op != OVAL_OP_EQUALS || e->nil)
+		return PLUMB_OK;
+	for (i = 0; i < e->vals->n && !any; i++)
+		any = rel_dotted(e->vals->v[i]);
+	if (!any)
+		return PLUMB_OK;
+	if (s->cwd == NULL) {
+		if (getcwd(buf, sizeof(buf)) == NULL)
+			return PLUMB_OK;	/* nothing to resolve against */
+		if ((s->cwd = strdup(buf)) == NULL)
+			return PLUMB_ENOMEM;
+	}
+	oval_values_init(&tmp, e->vals->dt);
+	for (i = 0; i < e->vals->n; i++) {
+		if (!rel_dotted(e->vals->v[i]))
+			rc = oval_values_add(&tmp, e->vals->v[i]);
+		else if (rel_join(s->cwd, e->vals->v[i], buf, sizeof(buf)) !=
+		    PLUMB_OK)
+			rc = oval_values_add(&tmp, e->vals->v[i]);
+		else
+			rc = oval_values_add(&tmp, buf);
+		if (rc != 0) {
+			oval_values_clear(&tmp);
+			return rc;
+		}
+	}
+	oval_values_clear(own);
+	*own = tmp;
+	e->vals = own;
+	return PLUMB_OK;
+}
+
 /*
  * Resolve the object's entities.  Content problems set *flag (error,
  * or does not exist for a variable without values) and *msg.
@@ -1009,13 +1118,13 @@ req_build(struct oval_session *s, const struct oval_node *n,
 				return PLUMB_OK;
 			}
 			e->vals = &vr->vals;
+		} else if (e->nil)
 			continue;
-		}
-		if (e->nil)
-			continue;
-		if ((text = oval_text(c)) == NULL ||
+		else if ((text = oval_text(c)) == NULL ||
 		    oval_values_take(&b->own[b->n - 1], text) != 0)
 			return PLUMB_ENOMEM;
+		if ((rc = rel_paths(s, e, &b->own[b->n - 1])) != 0)
+			return rc;
 	}
 	return PLUMB_OK;
 }
@@ -1972,6 +2081,7 @@ oval_session_free(struct oval_session *s)
 	free(s->memo);
 	free(s->busy);
 	free(s->root);
+	free(s->cwd);
 	free(s);
 }
 
