@@ -430,16 +430,21 @@ func_variable(void *eng, const char *id, struct oval_values *out,
 	return oval_values_copy(out, &vr->vals);
 }
 
-/* Add the values of field name (or its record sub-field) of it. */
+/* Add the values of field name (or its record sub-field) of it; *seen
+ * is set when it has that field (and sub-field) at all. */
 static int
 field_values(const struct oval_item *it, const char *name, const char *rec,
-    struct oval_values *out)
+    struct oval_values *out, int *seen)
 {
 	const struct oval_field *f;
 	size_t pos = 0, i;
 	int rc;
 
 	while ((f = oval_item_field(it, name, &pos)) != NULL) {
+		for (i = 0; rec != NULL && i < f->nsub && !*seen; i++)
+			*seen = strcmp(f->sub[i].name, rec) == 0;
+		if (rec == NULL)
+			*seen = 1;
 		if (rec == NULL) {
 			if (f->status != OVAL_ST_EXISTS || f->value == NULL)
 				continue;
@@ -470,7 +475,7 @@ func_object(void *eng, const char *obj_id, const char *item_field,
 	const struct oval_node *n = oval_doc_get(s->doc, obj_id);
 	const struct oval_obj_res *or;
 	size_t i;
-	int rc;
+	int rc, seen = 0;
 
 	oval_values_init(out, OVAL_DT_STRING);
 	if (n == NULL || n->kind != OVAL_K_OBJ)
@@ -486,8 +491,19 @@ func_object(void *eng, const char *obj_id, const char *item_field,
 		    or->msg ? ": " : "", or->msg ? or->msg : "");
 	for (i = 0; i < or->items.n; i++)
 		if ((rc = field_values(or->items.v[i], item_field,
-		    record_field, out)) != 0)
+		    record_field, out, &seen)) != 0)
 			return plumb_err_set(err, rc, "out of memory");
+	/* Items that do not have the field named (ObjectComponentType
+	 * item_field, record_field): the component names nothing there
+	 * is, an error rather than "no value". */
+	if (or->items.n > 0 && !seen) {
+		s->saw_invalid = 1;
+		return plumb_err_set(err, PLUMB_EINVAL, "the items of object "
+		    "%s have no %s%s%s%s", obj_id, record_field != NULL ?
+		    "record field " : "field ", record_field != NULL ?
+		    record_field : item_field, record_field != NULL ?
+		    " in " : "", record_field != NULL ? item_field : "");
+	}
 	return PLUMB_OK;
 }
 
