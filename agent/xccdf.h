@@ -476,7 +476,8 @@ int xccdf_eval(struct xccdf_content *c, const struct xccdf_eval_opts *opts,
 
 void xccdf_run_free(struct xccdf_run *run);
 
-/* 1 when some rule result is fail (exit status 2), else 0. */
+/* 1 when some rule result is fail, error or unknown (exit status 2),
+ * else 0. */
 int xccdf_run_failed(const struct xccdf_run *run);
 
 /* Names (static, never NULL). */

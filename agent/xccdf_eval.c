@@ -143,10 +143,13 @@ xccdf_from_oval_class(enum oval_result r, const char *cls)
 	return x;
 }
 
+/* A rule that could not be shown to pass (error, unknown) fails the run
+ * as a failed rule does, as the reference evaluator exits. */
 int
 xccdf_run_failed(const struct xccdf_run *run)
 {
-	return run != NULL && run->counts[XCCDF_R_FAIL] > 0;
+	return run != NULL && (run->counts[XCCDF_R_FAIL] > 0 ||
+	    run->counts[XCCDF_R_ERROR] > 0 || run->counts[XCCDF_R_UNKNOWN] > 0);
 }
 
 /* -------------------------------------------------- XCCDF truth tables */
