@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libxml/tree.h>
 
@@ -45,6 +46,9 @@ struct oval_session {
 	const char **var_ids;
 	struct probe_env penv;
 	int depth;
+	int warned_none_exist;		/* the deprecation said once */
+	int saw_invalid;		/* a variable used was invalid */
+	char *cwd;			/* working directory, on first need */
 	struct obj_stash **stash;	/* per doc node: collected in a batch */
 };
 
@@ -65,6 +69,9 @@ static enum oval_result state_eval(struct oval_session *,
     struct oval_var_uses *, struct plumb_err *);
 static int state_uses(struct oval_session *, const struct oval_node *,
     const char *);
+
+/* Longest working directory + relative path resolved (rel_paths). */
+#define OVAL_REL_PATH_MAX	4096
 
 /* ------------------------------------------------------------ helpers */
 
@@ -391,6 +398,7 @@ var_external(struct oval_session *s, struct oval_var_res *vr)
 	for (i = 0; i < b->vals.n; i++) {
 		if (!ext_allowed(vr->n->node, vr->vals.dt, b->vals.v[i])) {
 			vr->rc = PLUMB_EINVAL;
+			vr->invalid = 1;
 			vr->msg = msgf("value '%s' of external "
 			    "variable %s is not one of its possible values",
 			    b->vals.v[i], vr->n->id);
@@ -414,22 +422,29 @@ func_variable(void *eng, const char *id, struct oval_values *out,
 	if ((rc = var_eval(eng, id, &vr)) != 0)
 		return plumb_err_set(err, rc, "variable %s: %s", id,
 		    plumb_strerror(rc));
+	if (vr->invalid)
+		((struct oval_session *)eng)->saw_invalid = 1;
 	if (vr->rc != 0)
 		return plumb_err_set(err, vr->rc, "%s",
 		    vr->msg ? vr->msg : plumb_strerror(vr->rc));
 	return oval_values_copy(out, &vr->vals);
 }
 
-/* Add the values of field name (or its record sub-field) of it. */
+/* Add the values of field name (or its record sub-field) of it; *seen
+ * is set when it has that field (and sub-field) at all. */
 static int
 field_values(const struct oval_item *it, const char *name, const char *rec,
-    struct oval_values *out)
+    struct oval_values *out, int *seen)
 {
 	const struct oval_field *f;
 	size_t pos = 0, i;
 	int rc;
 
 	while ((f = oval_item_field(it, name, &pos)) != NULL) {
+		for (i = 0; rec != NULL && i < f->nsub && !*seen; i++)
+			*seen = strcmp(f->sub[i].name, rec) == 0;
+		if (rec == NULL)
+			*seen = 1;
 		if (rec == NULL) {
 			if (f->status != OVAL_ST_EXISTS || f->value == NULL)
 				continue;
@@ -460,7 +475,7 @@ func_object(void *eng, const char *obj_id, const char *item_field,
 	const struct oval_node *n = oval_doc_get(s->doc, obj_id);
 	const struct oval_obj_res *or;
 	size_t i;
-	int rc;
+	int rc, seen = 0;
 
 	oval_values_init(out, OVAL_DT_STRING);
 	if (n == NULL || n->kind != OVAL_K_OBJ)
@@ -476,8 +491,19 @@ func_object(void *eng, const char *obj_id, const char *item_field,
 		    or->msg ? ": " : "", or->msg ? or->msg : "");
 	for (i = 0; i < or->items.n; i++)
 		if ((rc = field_values(or->items.v[i], item_field,
-		    record_field, out)) != 0)
+		    record_field, out, &seen)) != 0)
 			return plumb_err_set(err, rc, "out of memory");
+	/* Items that do not have the field named (ObjectComponentType
+	 * item_field, record_field): the component names nothing there
+	 * is, an error rather than "no value". */
+	if (or->items.n > 0 && !seen) {
+		s->saw_invalid = 1;
+		return plumb_err_set(err, PLUMB_EINVAL, "the items of object "
+		    "%s have no %s%s%s%s", obj_id, record_field != NULL ?
+		    "record field " : "field ", record_field != NULL ?
+		    record_field : item_field, record_field != NULL ?
+		    " in " : "", record_field != NULL ? item_field : "");
+	}
 	return PLUMB_OK;
 }
 
@@ -493,7 +519,7 @@ var_eval(struct oval_session *s, const char *id,
 	enum oval_datatype dt;
 	xmlNodePtr c;
 	char *text;
-	int rc = PLUMB_OK;
+	int rc = PLUMB_OK, saw = 0;
 
 	*out = NULL;
 	if (n == NULL || n->kind != OVAL_K_VAR)
@@ -540,14 +566,17 @@ var_eval(struct oval_session *s, const char *id,
 			vr->rc = PLUMB_EINVAL;
 			vr->msg = msgf("local variable %s has no "
 			    "component", id);
-		} else if ((vr->rc = oval_func_eval(&env, c, dt, &vr->vals,
-		    &err)) != 0) {
+		} else if ((saw = s->saw_invalid, s->saw_invalid = 0,
+		    vr->rc = oval_func_eval(&env, c, dt, &vr->vals, &err)) !=
+		    0) {
+			vr->invalid = s->saw_invalid;
 			oval_values_clear(&vr->vals);
 			vr->msg = strdup(err.msg[0] ? err.msg :
 			    plumb_strerror(vr->rc));
 			if (vr->rc == PLUMB_ENOMEM)
 				rc = PLUMB_ENOMEM;
 		}
+		s->saw_invalid |= saw;
 		vr->vals.dt = dt;
 	} else {
 		vr->rc = PLUMB_ENOTSUP;
@@ -899,6 +928,110 @@ req_build_free(struct req_build *b)
 	free(b->beh);
 }
 
+/* Is v a path relative to the working directory: ".", "..", or one
+ * starting with "./" or "../"? */
+static int
+rel_dotted(const char *v)
+{
+	if (v[0] != '.')
+		return 0;
+	if (v[1] == '.')
+		v++;
+	return v[1] == '\0' || v[1] == '/';
+}
+
+/*
+ * cwd + "/" + v into out (outlen bytes) with "." and ".." segments
+ * folded (".." of "/" stays "/").  PLUMB_ELIMIT when it does not fit.
+ */
+static int
+rel_join(const char *cwd, const char *v, char *out, size_t outlen)
+{
+	const char *p, *seg;
+	size_t len, sl;
+
+	if (strlen(cwd) >= outlen)
+		return PLUMB_ELIMIT;
+	len = strlen(cwd);
+	memcpy(out, cwd, len + 1);
+	while (len > 1 && out[len - 1] == '/')
+		out[--len] = '\0';
+	for (p = v; *p != '\0'; p = seg + sl) {
+		while (*p == '/')
+			p++;
+		seg = p;
+		sl = strcspn(seg, "/");
+		if (sl == 0)
+			break;
+		if (sl == 1 && seg[0] == '.')
+			continue;
+		if (sl == 2 && seg[0] == '.' && seg[1] == '.') {
+			while (len > 1 && out[len - 1] != '/')
+				len--;
+			if (len > 1)
+				len--;
+			out[len] = '\0';
+			continue;
+		}
+		if (len + sl + 2 > outlen)
+			return PLUMB_ELIMIT;
+		if (len > 1 || out[0] != '/')
+			out[len++] = '/';
+		memcpy(out + len, seg, sl);
+		len += sl;
+		out[len] = '\0';
+	}
+	return PLUMB_OK;
+}
+
+/*
+ * A path or filepath entity given relative to the working directory
+ * ("." or "./x", outside the schema's absolute paths but found in real
+ * content) names what the reference evaluator finds there: rewrite its
+ * values as absolute paths from the agent's working directory (under
+ * --root, that directory inside the root).  The values go to own.
+ */
+static int
+rel_paths(struct oval_session *s, struct probe_ent *e, struct oval_values *own)
+{
+	struct oval_values tmp;
+	char buf[OVAL_REL_PATH_MAX];
+	size_t i;
+	int rc, any = 0;
+
+	if ((strcmp(e->name, "path") != 0 && strcmp(e->name, "filepath") !=
+	    0) || e->op != OVAL_OP_EQUALS || e->nil)
+		return PLUMB_OK;
+	for (i = 0; i < e->vals->n && !any; i++)
+		any = rel_dotted(e->vals->v[i]);
+	if (!any)
+		return PLUMB_OK;
+	if (s->cwd == NULL) {
+		if (getcwd(buf, sizeof(buf)) == NULL)
+			return PLUMB_OK;	/* nothing to resolve against */
+		if ((s->cwd = strdup(buf)) == NULL)
+			return PLUMB_ENOMEM;
+	}
+	oval_values_init(&tmp, e->vals->dt);
+	for (i = 0; i < e->vals->n; i++) {
+		if (!rel_dotted(e->vals->v[i]))
+			rc = oval_values_add(&tmp, e->vals->v[i]);
+		else if (rel_join(s->cwd, e->vals->v[i], buf, sizeof(buf)) !=
+		    PLUMB_OK)
+			rc = oval_values_add(&tmp, e->vals->v[i]);
+		else
+			rc = oval_values_add(&tmp, buf);
+		if (rc != 0) {
+			oval_values_clear(&tmp);
+			return rc;
+		}
+	}
+	oval_values_clear(own);
+	*own = tmp;
+	e->vals = own;
+	return PLUMB_OK;
+}
+
 /*
  * Resolve the object's entities.  Content problems set *flag (error,
  * or does not exist for a variable without values) and *msg.
@@ -981,10 +1114,12 @@ req_build(struct oval_session *s, const struct oval_node *n,
 			 * and an object referring to a variable without
 			 * values does not exist (EntityAttributeGroup,
 			 * var_check); the reason stays in the message.  A
-			 * reference cycle is broken content: an error.
+			 * reference cycle, and an external value outside
+			 * the variable's possible values, are broken
+			 * content: an error.
 			 */
 			if (vr->rc != 0) {
-				*flag = vr->rc == PLUMB_ELIMIT ?
+				*flag = vr->rc == PLUMB_ELIMIT || vr->invalid ?
 				    OVAL_FLAG_ERROR : OVAL_FLAG_DOES_NOT_EXIST;
 				free(*msg);
 				*msg = msgf("%s", vr->msg ? vr->msg :
@@ -999,13 +1134,13 @@ req_build(struct oval_session *s, const struct oval_node *n,
 				return PLUMB_OK;
 			}
 			e->vals = &vr->vals;
+		} else if (e->nil)
 			continue;
-		}
-		if (e->nil)
-			continue;
-		if ((text = oval_text(c)) == NULL ||
+		else if ((text = oval_text(c)) == NULL ||
 		    oval_values_take(&b->own[b->n - 1], text) != 0)
 			return PLUMB_ENOMEM;
+		if ((rc = rel_paths(s, e, &b->own[b->n - 1])) != 0)
+			return rc;
 	}
 	return PLUMB_OK;
 }
@@ -1610,6 +1745,21 @@ tst_eval(struct oval_session *s, const struct oval_node *n,
 		tr->msg = msgf("invalid %s on test %s", bad, n->id);
 		return PLUMB_OK;
 	}
+	/* "none exist" (deprecated in OVAL 5.3, when existence moved to
+	 * check_existence) asked that no item exist that satisfies the
+	 * test: none_exist existence and none satisfy. */
+	if (chk == OVAL_CHECK_NONE_EXIST) {
+		chk = OVAL_CHECK_NONE_SATISFY;
+		ex = OVAL_EXIST_NONE;
+		if (!s->warned_none_exist) {
+			s->warned_none_exist = 1;
+			fprintf(stderr, "plumb: warning: %s: test %s: "
+			    "check=\"none exist\" is deprecated; read as "
+			    "check=\"none satisfy\" with "
+			    "check_existence=\"none_exist\"\n",
+			    oval_doc_name(s->doc), n->id);
+		}
+	}
 	for (c = oval_elem(n->node->children); c; c = oval_elem(c->next)) {
 		if (strcmp(ename(c), "object") == 0 &&
 		    (ref = oval_attr(c, "object_ref")) != NULL) {
@@ -1778,8 +1928,13 @@ crit_eval(struct oval_session *s, xmlNodePtr node, struct oval_crit *cr)
 			rc = def_eval(s, n, &dr);
 			if (rc == 0)
 				cr->r = dr->r;
-			else if (rc == PLUMB_ELIMIT)
-				rc = PLUMB_OK;	/* a cycle: error result */
+			else if (rc == PLUMB_ELIMIT) {
+				/* A definition that extends itself through
+				 * this one: nothing was wrong with the host,
+				 * it just cannot be decided. */
+				cr->r = OVAL_R_NOT_EVALUATED;
+				rc = PLUMB_OK;
+			}
 		}
 	}
 	s->depth--;
@@ -1942,6 +2097,7 @@ oval_session_free(struct oval_session *s)
 	free(s->memo);
 	free(s->busy);
 	free(s->root);
+	free(s->cwd);
 	free(s);
 }
 

@@ -63,6 +63,12 @@ struct oval_tst_res {
 struct oval_var_res {
 	const struct oval_node *n;
 	int rc;				/* 0, or the PLUMB_E* of the failure */
+	int invalid;			/* rc is broken content, not just a
+					 * value that cannot be had: an
+					 * external value outside the
+					 * possible values, a component
+					 * naming no item field (here or in
+					 * a variable it uses) */
 	struct oval_values vals;
 	char *msg;
 };

@@ -324,8 +324,10 @@ field(struct rw *rw, const char *prefix, const struct oval_field *f,
 {
 	size_t i;
 
+	/* A record's fields are the core EntityItemFieldType, in the
+	 * system_data default namespace, not the item's. */
 	if (sub) {
-		start(rw, prefix, "field");
+		start(rw, NULL, "field");
 		attr(rw, "name", f->name);
 	} else {
 		start(rw, prefix, f->name);
@@ -350,6 +352,9 @@ system_data(struct rw *rw, const struct oval_session *s)
 	char id[32];
 	size_t i, k;
 
+	/* The schema wants at least one item in a system_data. */
+	if (items->n == 0)
+		return;
 	start(rw, NULL, "system_data");
 	for (i = 0; i < items->n; i++) {
 		it = items->v[i];

@@ -476,7 +476,8 @@ int xccdf_eval(struct xccdf_content *c, const struct xccdf_eval_opts *opts,
 
 void xccdf_run_free(struct xccdf_run *run);
 
-/* 1 when some rule result is fail (exit status 2), else 0. */
+/* 1 when some rule result is fail, error or unknown (exit status 2),
+ * else 0. */
 int xccdf_run_failed(const struct xccdf_run *run);
 
 /* Names (static, never NULL). */
@@ -487,5 +488,11 @@ const char *xccdf_score_system(enum xccdf_score_model m);
 
 /* OVAL definition result -> XCCDF result (XCCDF 1.2 table 26). */
 enum xccdf_result xccdf_from_oval(enum oval_result r);
+
+/* The same for a Rule's check, by the definition's class cls (NULL:
+ * compliance): for "vulnerability" and "patch", true is fail and false
+ * is pass (SCAP 1.3, NIST SP 800-126r3 4.5.2). */
+enum xccdf_result xccdf_from_oval_class(enum oval_result r,
+    const char *cls);
 
 #endif /* PLUMB_XCCDF_H */

@@ -20,6 +20,10 @@
 #include "xccdf.h"
 #include "xccdf_load.h"
 
+/* How deep requires/conflicts chains are followed (cycles stop
+ * earlier, at the first item met twice). */
+#define XCCDF_DEPS_MAX_DEPTH	64
+
 /* Tri-state of CPE applicability language evaluation. */
 enum cpe_tri {
 	CPE_FALSE = 0,
@@ -41,6 +45,7 @@ struct eval_ctx {
 	struct plumb_err *err;
 	struct xccdf_map app_memo;	/* item id -> (void *)(applicable+1) */
 	struct xccdf_map rule_first;	/* rule id -> (void *)(index+1) */
+	struct xccdf_map sel_memo;	/* item id -> 1 busy, 2 no, 3 yes */
 	struct bound_var *bound;
 	size_t nbound, cbound;
 	size_t cresults;
@@ -121,10 +126,30 @@ xccdf_from_oval(enum oval_result r)
 	}
 }
 
+enum xccdf_result
+xccdf_from_oval_class(enum oval_result r, const char *cls)
+{
+	enum xccdf_result x = xccdf_from_oval(r);
+
+	/* A vulnerability or patch definition is true when the host is
+	 * vulnerable or lacks the patch: the rule fails then. */
+	if (cls != NULL && (strcmp(cls, "vulnerability") == 0 ||
+	    strcmp(cls, "patch") == 0)) {
+		if (x == XCCDF_R_PASS)
+			return XCCDF_R_FAIL;
+		if (x == XCCDF_R_FAIL)
+			return XCCDF_R_PASS;
+	}
+	return x;
+}
+
+/* A rule that could not be shown to pass (error, unknown) fails the run
+ * as a failed rule does, as the reference evaluator exits. */
 int
 xccdf_run_failed(const struct xccdf_run *run)
 {
-	return run != NULL && run->counts[XCCDF_R_FAIL] > 0;
+	return run != NULL && (run->counts[XCCDF_R_FAIL] > 0 ||
+	    run->counts[XCCDF_R_ERROR] > 0 || run->counts[XCCDF_R_UNKNOWN] > 0);
 }
 
 /* -------------------------------------------------- XCCDF truth tables */
@@ -194,13 +219,18 @@ get_session(struct eval_ctx *ec, struct xccdf_oval_comp *oc)
 	return oval_session_new(oc->doc, &so, &oc->session, ec->err);
 }
 
-/* Evaluate def_id in oc; the XCCDF result (notchecked for a missing
- * definition, error when the engine could not evaluate it). */
+/*
+ * Evaluate def_id in oc; the XCCDF result (error for a missing
+ * definition or one the engine could not evaluate).  by_class: map by
+ * the definition's class (a Rule's check); 0 reads the OVAL result as
+ * is (a CPE fact: true means the platform matches).
+ */
 static enum xccdf_result
 oval_def(struct eval_ctx *ec, struct xccdf_oval_comp *oc, const char *def_id,
-    const struct oval_def_res **dr, int *fatal)
+    int by_class, const struct oval_def_res **dr, int *fatal)
 {
 	struct plumb_err e = { 0, "" };
+	const struct oval_node *n;
 	int rc;
 
 	*dr = NULL;
@@ -214,13 +244,15 @@ oval_def(struct eval_ctx *ec, struct xccdf_oval_comp *oc, const char *def_id,
 		*fatal = 1;
 		return XCCDF_R_ERROR;
 	}
-	/* A definition the component does not have: the check content
-	 * cannot be run, as the reference evaluator also reports. */
-	if (rc == PLUMB_ENOENT)
-		return XCCDF_R_NOTCHECKED;
+	/* A definition the component does not have (ENOENT) is an error
+	 * of the content: the check that names it cannot be performed. */
 	if (rc != PLUMB_OK || *dr == NULL)
 		return XCCDF_R_ERROR;
-	return xccdf_from_oval((*dr)->r);
+	if (!by_class)
+		return xccdf_from_oval((*dr)->r);
+	n = oval_doc_get(oc->doc, def_id);
+	return xccdf_from_oval_class((*dr)->r, n != NULL ?
+	    oval_attr(n->node, "class") : NULL);
 }
 
 /* The OVAL datatype of external variable name in doc (string when it
@@ -319,7 +351,7 @@ cpe_oval(struct eval_ctx *ec, const char *href, const char *def_id,
 	if (href == NULL || def_id == NULL ||
 	    xccdf_oval_get(ec->c, href, 1, &oc, &e) != PLUMB_OK)
 		return CPE_ERROR;
-	r = oval_def(ec, oc, def_id, &dr, fatal);
+	r = oval_def(ec, oc, def_id, 0, &dr, fatal);
 	if (r == XCCDF_R_PASS)
 		return CPE_TRUE;
 	return r == XCCDF_R_FAIL ? CPE_FALSE : CPE_ERROR;
@@ -537,7 +569,7 @@ run_check(struct eval_ctx *ec, const struct xccdf_check *ck,
 		return rc;
 	if (ck->refs[i].name != NULL) {
 		cr->def_id = ck->refs[i].name;
-		r = oval_def(ec, oc, cr->def_id, &dr, &fatal);
+		r = oval_def(ec, oc, cr->def_id, 1, &dr, &fatal);
 		cr->def = dr;
 	} else {
 		/* Every definition of the file, combined with AND. */
@@ -545,7 +577,7 @@ run_check(struct eval_ctx *ec, const struct xccdf_check *ck,
 		r = n == 0 ? XCCDF_R_UNKNOWN : XCCDF_R_NOTAPPLICABLE;
 		for (i = 0; i < n && !fatal; i++) {
 			enum xccdf_result ri = oval_def(ec, oc,
-			    oval_doc_nth(oc->doc, OVAL_K_DEF, i)->id, &dr,
+			    oval_doc_nth(oc->doc, OVAL_K_DEF, i)->id, 1, &dr,
 			    &fatal);
 
 			r = i == 0 ? tt_norm(ri) : tt_combine(XCCDF_OP_AND, r,
@@ -635,37 +667,65 @@ in_list(const char *const *l, size_t n, const char *id)
 	return 0;
 }
 
-/* Is the item selected, with every enclosing Group? */
+static int deps_ok(struct eval_ctx *, const struct xccdf_item *, int);
+
+/*
+ * Is the item selected in effect: selected itself, every enclosing
+ * Group selected in effect, and its own requires and conflicts met
+ * (XCCDF 1.2 selectableItemType: an unselected Group's descendants are
+ * unselected; an item whose requires or conflicts fails is not
+ * processed).  Memoised; an item met again while its own answer is
+ * being worked out (a requires cycle) counts by its @selected alone.
+ */
 static int
-item_selected(const struct xccdf_item *it)
+item_selected(struct eval_ctx *ec, const struct xccdf_item *it, int depth)
 {
-	for (; it != NULL; it = it->parent)
-		if (!it->selected)
-			return 0;
-	return 1;
+	void *m;
+	int r;
+
+	if (it == NULL)
+		return 1;
+	if (!it->selected)
+		return 0;
+	if ((m = xccdf_map_get(&ec->sel_memo, it->id)) != NULL)
+		return (size_t)m == 1 ? 1 : (int)((size_t)m - 2);
+	if (depth > XCCDF_DEPS_MAX_DEPTH)
+		return 1;
+	if (xccdf_map_put(&ec->sel_memo, it->id, (void *)1) != PLUMB_OK)
+		return -1;
+	r = item_selected(ec, it->parent, depth + 1);
+	if (r == 1)
+		r = deps_ok(ec, it, depth + 1);
+	if (r >= 0 && xccdf_map_put(&ec->sel_memo, it->id,
+	    (void *)((size_t)r + 2)) != PLUMB_OK)
+		r = -1;
+	return r;
 }
 
-/* requires (each an OR list) and conflicts are satisfied? */
+/* requires (each an OR list) and conflicts of it are satisfied?  1 yes,
+ * 0 no, -1 out of memory. */
 static int
-deps_ok(struct eval_ctx *ec, const struct xccdf_item *rule)
+deps_ok(struct eval_ctx *ec, const struct xccdf_item *it, int depth)
 {
 	const struct xccdf_item *o;
 	size_t i, j;
 	int any;
 
-	for (i = 0; i < rule->nrequires; i++) {
+	for (i = 0; i < it->nrequires; i++) {
 		any = 0;
-		for (j = 0; rule->requires[i][j] != NULL && !any; j++) {
-			o = xccdf_find_item(ec->c, rule->requires[i][j]);
-			any = o != NULL && item_selected(o);
+		for (j = 0; it->requires[i][j] != NULL && any == 0; j++) {
+			o = xccdf_find_item(ec->c, it->requires[i][j]);
+			any = o != NULL ? item_selected(ec, o, depth) : 0;
 		}
-		if (!any)
-			return 0;
+		if (any <= 0)
+			return any;
 	}
-	for (i = 0; i < rule->nconflicts; i++) {
-		o = xccdf_find_item(ec->c, rule->conflicts[i]);
-		if (o != NULL && item_selected(o))
-			return 0;
+	for (i = 0; i < it->nconflicts; i++) {
+		o = xccdf_find_item(ec->c, it->conflicts[i]);
+		if (o == NULL)
+			continue;
+		if ((any = item_selected(ec, o, depth)) != 0)
+			return any < 0 ? -1 : 0;
 	}
 	return 1;
 }
@@ -704,13 +764,17 @@ eval_rule(struct eval_ctx *ec, const struct xccdf_item *rule)
 	size_t i, n;
 	int rc, sel, fatal = 0;
 
-	if (o->nrules > 0)
+	/* --rule picks rules whatever their selection; their requires
+	 * and conflicts still apply. */
+	if (o->nrules > 0) {
 		sel = in_list(o->rules, o->nrules, rule->id);
-	else
-		sel = item_selected(rule);
+		if (sel)
+			sel = deps_ok(ec, rule, 0);
+	} else
+		sel = item_selected(ec, rule, 0);
+	if (sel < 0)
+		return plumb_err_set(ec->err, PLUMB_ENOMEM, "out of memory");
 	if (sel && in_list(o->skip_rules, o->nskip_rules, rule->id))
-		sel = 0;
-	if (sel && !deps_ok(ec, rule))
 		sel = 0;
 	if (!sel) {
 		if ((rc = push_result(ec, rule, &rr)) != PLUMB_OK)
@@ -754,6 +818,18 @@ eval_rule(struct eval_ctx *ec, const struct xccdf_item *rule)
 		if ((rc = get_session(ec, oc)) != PLUMB_OK)
 			return rc;
 		n = oval_doc_count(oc->doc, OVAL_K_DEF);
+		if (n == 0) {
+			/* Nothing to check: the rule still has a result,
+			 * and nothing says whether it is met. */
+			if ((rc = push_result(ec, rule, &rr)) != PLUMB_OK)
+				return rc;
+			rr->check.check = ck;
+			rr->check.href = ck->refs[0].href;
+			rr->check.comp = oc;
+			rr->check.r = rr->r = XCCDF_R_UNKNOWN;
+			finish(ec, rr);
+			return PLUMB_OK;
+		}
 		for (i = 0; i < n; i++) {
 			if ((rc = push_result(ec, rule, &rr)) != PLUMB_OK)
 				return rc;
@@ -766,8 +842,8 @@ eval_rule(struct eval_ctx *ec, const struct xccdf_item *rule)
 			rr->check.def_id = oval_doc_nth(oc->doc, OVAL_K_DEF,
 			    i)->id;
 			rr->multi_def = rr->check.def_id;
-			rr->check.r = oval_def(ec, oc, rr->check.def_id, &dr,
-			    &fatal);
+			rr->check.r = oval_def(ec, oc, rr->check.def_id, 1,
+			    &dr, &fatal);
 			if (fatal)
 				return ec->err->code != 0 ? ec->err->code :
 				    PLUMB_ENOMEM;
@@ -967,6 +1043,7 @@ xccdf_eval(struct xccdf_content *c, const struct xccdf_eval_opts *opts,
 out:
 	xccdf_map_clear(&ec.app_memo);
 	xccdf_map_clear(&ec.rule_first);
+	xccdf_map_clear(&ec.sel_memo);
 	free(ec.bound);
 	xccdf_run_free(run);
 	return rc;

@@ -907,20 +907,180 @@ parse_benchmark(struct xccdf_content *c, xmlNodePtr n, const char *file,
 
 /* -------------------------------------------------------- data stream */
 
-/* The element a "#id" component reference leads to (first child of the
- * ds:component), or NULL. */
+/* The ds:component (or extended-component) of doc with this id. */
+static xmlNodePtr
+doc_component(struct xccdf_content *c, xmlDocPtr doc, const char *id)
+{
+	xmlNodePtr k;
+	const char *kid;
+
+	if (doc == c->xml)
+		return xccdf_map_get(&c->comps, id);
+	for (k = xmlDocGetRootElement(doc)->children; k != NULL; k = k->next)
+		if ((xccdf_is(k, XCCDF_NS_DS, "component") ||
+		    xccdf_is(k, XCCDF_NS_DS, "extended-component")) &&
+		    (kid = xccdf_attr(k, "id")) != NULL &&
+		    strcmp(kid, id) == 0)
+			return k;
+	return NULL;
+}
+
+/* The external document holding node n, or NULL for the content's. */
+static struct xccdf_ext_doc *
+ext_of(struct xccdf_content *c, xmlNodePtr n)
+{
+	size_t i;
+
+	for (i = 0; i < c->next; i++)
+		if (c->ext[i].xml == n->doc)
+			return &c->ext[i];
+	return NULL;
+}
+
+/*
+ * Load (once) the file an external component reference names: path as
+ * the href gives it, relative to the directory of the document holding
+ * cref; no ".." segment, so a relative reference stays under that
+ * directory; at most XCCDF_EXT_DOCS_MAX files, XCCDF_EXT_DEPTH_MAX deep.
+ */
+static int
+ext_load(struct xccdf_content *c, xmlNodePtr cref, const char *path,
+    struct xccdf_ext_doc **out, struct plumb_err *err)
+{
+	struct xccdf_ext_doc *from = ext_of(c, cref), *ne;
+	struct plumb_err le = { 0, "" };
+	const char *base = from != NULL ? from->dir : c->dir, *p;
+	char *full = NULL, *slash;
+	size_t i, len;
+	int rc;
+
+	*out = NULL;
+	for (p = path; *p != '\0'; p += strcspn(p, "/")) {
+		while (*p == '/')
+			p++;
+		if (strncmp(p, "..", 2) == 0 && (p[2] == '/' || p[2] == '\0'))
+			return err_at(err, PLUMB_EINVAL, c->path, cref,
+			    "component reference leaves the data stream's "
+			    "directory", path);
+	}
+	len = strlen(base) + strlen(path) + 2;
+	if ((full = malloc(len)) == NULL)
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	if (path[0] == '/')
+		snprintf(full, len, "%s", path);
+	else
+		snprintf(full, len, "%s/%s", base, path);
+	for (i = 0; i < c->next; i++)
+		if (strcmp(c->ext[i].path, full) == 0) {
+			free(full);
+			*out = &c->ext[i];
+			return PLUMB_OK;
+		}
+	if ((from != NULL ? from->depth : 0) + 1 > XCCDF_EXT_DEPTH_MAX) {
+		rc = plumb_err_set(err, PLUMB_ELIMIT, "%s:%ld: external "
+		    "component references nested deeper than %d files "
+		    "('%s')", c->path, xmlGetLineNo(cref),
+		    XCCDF_EXT_DEPTH_MAX, path);
+		goto out;
+	}
+	if (c->next == XCCDF_EXT_DOCS_MAX) {
+		rc = plumb_err_set(err, PLUMB_ELIMIT, "%s:%ld: more than %d "
+		    "files of external components ('%s')", c->path,
+		    xmlGetLineNo(cref), XCCDF_EXT_DOCS_MAX, path);
+		goto out;
+	}
+	if ((ne = reallocarray(c->ext, c->next + 1, sizeof(*ne))) == NULL) {
+		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+		goto out;
+	}
+	c->ext = ne;
+	ne = &c->ext[c->next];
+	memset(ne, 0, sizeof(*ne));
+	if ((rc = xml_load_file(full, &ne->xml, &le)) != PLUMB_OK) {
+		plumb_err_set(err, rc, "%s:%ld: external component: %s",
+		    c->path, xmlGetLineNo(cref), le.msg);
+		goto out;
+	}
+	if ((ne->dir = strdup(full)) == NULL) {
+		xmlFreeDoc(ne->xml);
+		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((slash = strrchr(ne->dir, '/')) != NULL)
+		slash[slash == ne->dir ? 1 : 0] = '\0';
+	ne->path = full;
+	full = NULL;
+	ne->depth = (from != NULL ? from->depth : 0) + 1;
+	c->next++;
+	*out = ne;
+out:
+	free(full);
+	return rc;
+}
+
+/*
+ * The element a component reference leads to: the first child of the
+ * ds:component named by "#id" in the same document, or by
+ * "file:PATH#id" / "PATH#id" in another data stream, or the root of
+ * PATH without "#id".  *out NULL when it leads nowhere (err says why
+ * for a file that cannot be used).
+ */
+static int
+cref_resolve(struct xccdf_content *c, xmlNodePtr cref, xmlNodePtr *out,
+    struct plumb_err *err)
+{
+	struct xccdf_ext_doc *ed;
+	const char *h, *frag, *colon;
+	xmlNodePtr comp;
+	char *path;
+	int rc;
+
+	*out = NULL;
+	if ((h = attr_ns(cref, "href", XCCDF_NS_XLINK)) == NULL)
+		return PLUMB_OK;
+	if (h[0] == '#') {
+		if ((comp = doc_component(c, cref->doc, h + 1)) != NULL)
+			*out = first_elem(comp->children);
+		return PLUMB_OK;
+	}
+	if (strncmp(h, "file://", 7) == 0)
+		h += 7;
+	else if (strncmp(h, "file:", 5) == 0)
+		h += 5;
+	frag = strchr(h, '#');
+	colon = strchr(h, ':');
+	if (colon != NULL && (frag == NULL || colon < frag))
+		return err_at(err, PLUMB_ENOTSUP, c->path, cref,
+		    "remote component reference not fetched", h);
+	if ((path = strndup(h, frag != NULL ? (size_t)(frag - h) :
+	    strlen(h))) == NULL)
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	if (path[0] == '\0')
+		rc = err_at(err, PLUMB_EINVAL, c->path, cref,
+		    "component reference without a file", h);
+	else
+		rc = ext_load(c, cref, path, &ed, err);
+	free(path);
+	if (rc != PLUMB_OK)
+		return rc;
+	if (frag == NULL)
+		*out = xmlDocGetRootElement(ed->xml);
+	else if ((comp = doc_component(c, ed->xml, frag + 1)) != NULL)
+		*out = first_elem(comp->children);
+	return PLUMB_OK;
+}
+
+/* cref_resolve() for callers that only need to know where it leads. */
 static xmlNodePtr
 cref_target(struct xccdf_content *c, xmlNodePtr cref)
 {
-	const char *h;
-	xmlNodePtr comp;
+	struct plumb_err e = { 0, "" };
+	xmlNodePtr t;
 
-	if ((h = attr_ns(cref, "href", XCCDF_NS_XLINK)) == NULL || h[0] != '#')
-		return NULL;
-	if ((comp = xccdf_map_get(&c->comps, h + 1)) == NULL)
-		return NULL;
-	return first_elem(comp->children);
+	return cref_resolve(c, cref, &t, &e) == PLUMB_OK ? t : NULL;
 }
+
+static xmlNodePtr ds_section(xmlNodePtr, const char *);
 
 static int
 index_ds(struct xccdf_content *c)
@@ -939,19 +1099,21 @@ index_ds(struct xccdf_content *c)
 	return PLUMB_OK;
 }
 
+/* Index the component-refs of stream ds (those whose id is indexed
+ * already are left alone) and take its dictionary when none is known. */
 static int
-index_stream(struct xccdf_content *c, xmlNodePtr ds)
+index_crefs(struct xccdf_content *c, xmlNodePtr ds)
 {
 	xmlNodePtr sec, k;
 	const char *id;
 
-	c->stream = ds;
 	for (sec = ds->children; sec != NULL; sec = sec->next) {
 		if (sec->type != XML_ELEMENT_NODE)
 			continue;
 		for (k = sec->children; k != NULL; k = k->next) {
 			if (!xccdf_is(k, XCCDF_NS_DS, "component-ref") ||
-			    (id = xccdf_attr(k, "id")) == NULL)
+			    (id = xccdf_attr(k, "id")) == NULL ||
+			    xccdf_map_get(&c->crefs, id) != NULL)
 				continue;
 			if (xccdf_map_put(&c->crefs, id, k) != PLUMB_OK)
 				return PLUMB_ENOMEM;
@@ -961,6 +1123,44 @@ index_stream(struct xccdf_content *c, xmlNodePtr ds)
 		}
 	}
 	return PLUMB_OK;
+}
+
+static int
+index_stream(struct xccdf_content *c, xmlNodePtr ds)
+{
+	c->stream = ds;
+	return index_crefs(c, ds);
+}
+
+/*
+ * The Benchmark t lives in another data stream: its checks are named
+ * through that stream's catalog and component-refs.  Take the stream
+ * whose checklist leads to t: its checklist component-ref (checklist2),
+ * its component-refs where the content's own stream has none of that
+ * id, and its dictionary when the content's stream has none.
+ */
+static int
+index_ext_stream(struct xccdf_content *c, xmlNodePtr t)
+{
+	xmlNodePtr root = xmlDocGetRootElement(t->doc), ds, sec, k = NULL;
+
+	if (!xccdf_is(root, XCCDF_NS_DS, "data-stream-collection"))
+		return PLUMB_OK;
+	for (ds = root->children; ds != NULL; ds = ds->next) {
+		if (!xccdf_is(ds, XCCDF_NS_DS, "data-stream") ||
+		    (sec = ds_section(ds, "checklists")) == NULL)
+			continue;
+		for (k = sec->children; k != NULL; k = k->next)
+			if (xccdf_is(k, XCCDF_NS_DS, "component-ref") &&
+			    cref_target(c, k) == t)
+				break;
+		if (k != NULL)
+			break;
+	}
+	if (ds == NULL)
+		return PLUMB_OK;
+	c->checklist2 = k;
+	return index_crefs(c, ds);
 }
 
 /* The section (checklists...) element of stream ds, or NULL. */
@@ -1009,7 +1209,8 @@ ds_select(struct xccdf_content *c, const struct xccdf_load_opts *o,
 			if (o->xccdf_id != NULL && (cid == NULL ||
 			    strcmp(cid, o->xccdf_id) != 0))
 				continue;
-			t = cref_target(c, k);
+			if ((rc = cref_resolve(c, k, &t, err)) != PLUMB_OK)
+				return rc;
 			if (t == NULL || !xccdf_is(t, NULL, "Benchmark")) {
 				if (o->xccdf_id != NULL)
 					return err_at(err, PLUMB_EINVAL,
@@ -1026,7 +1227,10 @@ ds_select(struct xccdf_content *c, const struct xccdf_load_opts *o,
 				return PLUMB_ENOMEM;
 			c->checklist = k;
 			*bmout = t;
-			return index_stream(c, ds);
+			if ((rc = index_stream(c, ds)) != PLUMB_OK)
+				return rc;
+			return t->doc == c->xml ? PLUMB_OK :
+			    index_ext_stream(c, t);
 		}
 	}
 	if (o->datastream_id != NULL && !seen_ds)
@@ -1193,6 +1397,12 @@ xccdf_content_free(struct xccdf_content *c)
 		oval_doc_free(c->ovals[i]->doc);
 	}
 	free(c->ovals);
+	for (i = 0; i < c->next; i++) {
+		xmlFreeDoc(c->ext[i].xml);
+		free(c->ext[i].path);
+		free(c->ext[i].dir);
+	}
+	free(c->ext);
 	for (i = 0; i < c->narena; i++)
 		free(c->arena[i]);
 	free(c->arena);
@@ -1248,6 +1458,8 @@ ds_href_cref(struct xccdf_content *c, const char *href, int cpe)
 
 	uri = catalog_uri(cpe ? c->dict_cref : c->checklist, href);
 	if (uri == NULL)
+		uri = catalog_uri(c->checklist2, href);
+	if (uri == NULL)
 		uri = catalog_uri(cpe ? c->checklist : c->dict_cref, href);
 	if (uri == NULL && href[0] == '#')
 		uri = href;
@@ -1297,7 +1509,9 @@ xccdf_oval_get(struct xccdf_content *c, const char *href, int cpe,
 			    c->path, href);
 		h = attr_ns(cref, "href", XCCDF_NS_XLINK);
 		compid = h != NULL && h[0] == '#' ? h + 1 : h;
-		if ((t = cref_target(c, cref)) == NULL)
+		if ((rc = cref_resolve(c, cref, &t, err)) != PLUMB_OK)
+			return rc;
+		if (t == NULL)
 			return err_at(err, PLUMB_ENOENT, c->path, cref,
 			    "component-ref leads to no component", h);
 		/* The same component under another name: share it. */
@@ -1350,7 +1564,7 @@ xccdf_oval_get(struct xccdf_content *c, const char *href, int cpe,
 			    "component is not OVAL definitions", href);
 			goto out;
 		}
-		rc = oval_doc_from_xml(c->xml, t, 0, oc->href, &oc->doc, err);
+		rc = oval_doc_from_xml(t->doc, t, 0, oc->href, &oc->doc, err);
 	} else
 		rc = oval_doc_load(path, &oc->doc, err);
 	if (rc == PLUMB_OK)

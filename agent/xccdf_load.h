@@ -31,6 +31,23 @@ int xccdf_map_put(struct xccdf_map *m, const char *key, void *val);
 void *xccdf_map_get(const struct xccdf_map *m, const char *key);
 void xccdf_map_clear(struct xccdf_map *m);
 
+/*
+ * Bounds on data stream components kept in other files (a
+ * ds:component-ref whose xlink:href is "file:OTHER.xml#component"):
+ * how many such files one content may load, and how long a chain of
+ * files referring to further files may be.
+ */
+#define XCCDF_EXT_DOCS_MAX	16
+#define XCCDF_EXT_DEPTH_MAX	4
+
+/* A document loaded for an external component reference. */
+struct xccdf_ext_doc {
+	char *path;
+	char *dir;		/* its directory, for its own relative hrefs */
+	xmlDocPtr xml;
+	int depth;		/* 1: referred to by the content itself */
+};
+
 struct xccdf_content {
 	char *path;
 	char *dir;		/* directory of path, for relative hrefs */
@@ -38,6 +55,8 @@ struct xccdf_content {
 	int is_ds;
 	xmlNodePtr stream;	/* chosen ds:data-stream */
 	xmlNodePtr checklist;	/* its ds:component-ref of the checklist */
+	xmlNodePtr checklist2;	/* when that leads to another data stream:
+				 * the checklist's component-ref there */
 	xmlNodePtr dict_cref;	/* ds:component-ref of the CPE dictionary */
 	xmlNodePtr cpe_list;	/* cpe-dict:cpe-list, or NULL */
 	char *stream_id;
@@ -47,6 +66,9 @@ struct xccdf_content {
 	struct xccdf_map cpe_items;	/* cpe name -> cpe-item element */
 	struct xccdf_map platforms;	/* cpe-lang platform id -> element */
 	struct xccdf_map cpe_memo;	/* cpe name -> (void *)(result + 2) */
+
+	struct xccdf_ext_doc *ext;	/* external component files */
+	size_t next;
 
 	xmlDocPtr tailoring_xml;	/* separate file, or NULL */
 	xmlNodePtr tailoring;

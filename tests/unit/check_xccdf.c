@@ -265,7 +265,8 @@ START_TEST(test_eval_all)
 	ck_assert_uint_eq(run->nresults, 28);
 	ck_assert_uint_eq(run->counts[XCCDF_R_PASS], 10);
 	ck_assert_uint_eq(run->counts[XCCDF_R_FAIL], 7);
-	ck_assert_uint_eq(run->counts[XCCDF_R_NOTCHECKED], 4);
+	ck_assert_uint_eq(run->counts[XCCDF_R_NOTCHECKED], 3);
+	ck_assert_uint_eq(run->counts[XCCDF_R_ERROR], 1);
 	ck_assert_uint_eq(run->counts[XCCDF_R_INFORMATIONAL], 1);
 	ck_assert_uint_eq(run->counts[XCCDF_R_NOTAPPLICABLE], 2);
 	ck_assert_uint_eq(run->counts[XCCDF_R_NOTSELECTED], 4);
@@ -298,7 +299,7 @@ START_TEST(test_eval_all)
 	expect(run, R("requires_ok"), XCCDF_R_PASS);
 	expect(run, R("conflicts"), XCCDF_R_NOTSELECTED);
 	expect(run, R("heavy"), XCCDF_R_FAIL);
-	expect(run, R("missing_def"), XCCDF_R_NOTCHECKED);
+	expect(run, R("missing_def"), XCCDF_R_ERROR);
 	expect(run, R("nocheck"), XCCDF_R_NOTCHECKED);
 	expect(run, R("ext"), XCCDF_R_PASS);
 	expect(run, R("in_off"), XCCDF_R_NOTSELECTED);
@@ -330,20 +331,19 @@ START_TEST(test_eval_all)
 	ck_assert_uint_eq(xccdf_content_oval_count(c), 3);
 
 	/*
-	 * Scores by hand.  Default: group_main counts 14 rules (weight 1,
+	 * Scores by hand.  Default: group_main counts 15 rules (weight 1,
 	 * heavy 3): 8 pass at 100, rule_multi 50 (one of its two results
-	 * passed), so 850 / 16 = 53.125; group_weighted 50 at weight 2;
-	 * the benchmark (53.125 * 1 + 50 * 2) / 3.  Flat: 17 results
-	 * count, weight 19, 10 passed.
+	 * passed), rule_missing_def error at 0, so 850 / 17 = 50;
+	 * group_weighted 50 at weight 2; the benchmark (50 * 1 + 50 * 2) /
+	 * 3 = 50.  Flat: 18 results count, weight 20, 10 passed.
 	 */
-	close_to(run->scores[XCCDF_SCORE_DEFAULT].score,
-	    (53.125 + 100.0) / 3.0, "default");
+	close_to(run->scores[XCCDF_SCORE_DEFAULT].score, 50, "default");
 	close_to(run->scores[XCCDF_SCORE_DEFAULT].max, 100, "default max");
 	close_to(run->scores[XCCDF_SCORE_FLAT].score, 10, "flat");
-	close_to(run->scores[XCCDF_SCORE_FLAT].max, 19, "flat max");
+	close_to(run->scores[XCCDF_SCORE_FLAT].max, 20, "flat max");
 	close_to(run->scores[XCCDF_SCORE_FLAT_UNWEIGHTED].score, 10,
 	    "flat-unweighted");
-	close_to(run->scores[XCCDF_SCORE_FLAT_UNWEIGHTED].max, 17,
+	close_to(run->scores[XCCDF_SCORE_FLAT_UNWEIGHTED].max, 18,
 	    "flat-unweighted max");
 	close_to(run->scores[XCCDF_SCORE_ABSOLUTE].score, 0, "absolute");
 	close_to(run->scores[XCCDF_SCORE_ABSOLUTE].max, 1, "absolute max");
