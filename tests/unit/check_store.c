@@ -253,7 +253,7 @@ START_TEST(test_migrations)
 	int v = -1;
 
 	ck_assert_int_eq(store_schema_version(s, "core", &v, &err), 0);
-	ck_assert_int_eq(v, 1);
+	ck_assert_int_eq(v, 2);
 	ck_assert_int_eq(store_schema_version(s, "drift", &v, &err), 0);
 	ck_assert_int_eq(v, 0);
 	ck_assert_int_eq(store_migrate(s, "drift", d1, 1, &err), 0);
@@ -265,7 +265,7 @@ START_TEST(test_migrations)
 	ck_assert_int_eq(store_migrate(s, "x", bad, 2, &err), PLUMB_EINVAL);
 	ck_assert_str_eq(q(s, "SELECT component, version FROM "
 	    "schema_migrations ORDER BY component, version", NULL, 0),
-	    "core|1\ndrift|1\ndrift|2\n");
+	    "core|1\ncore|2\ndrift|1\ndrift|2\n");
 	if (use_pg)
 		ck_assert_ptr_null(store_sqlite_handle(s));
 	else
@@ -274,7 +274,7 @@ START_TEST(test_migrations)
 	/* Reopening applies nothing twice. */
 	s = open_store();
 	ck_assert_int_eq(store_schema_version(s, "core", &v, &err), 0);
-	ck_assert_int_eq(v, 1);
+	ck_assert_int_eq(v, 2);
 	store_close(s);
 }
 END_TEST
@@ -304,7 +304,7 @@ columns(sqlite3 *db, const char *table, char *out, size_t len)
 START_TEST(test_schema_sql_matches)
 {
 	static const char *tables[] = { "schema_migrations", "hosts",
-	    "bundles", "rule_results" };
+	    "bundles", "rule_results", "host_baselines" };
 	const char *src = getenv("top_srcdir");
 	char path[1024], a[8192], b[8192], *sql, *msg = NULL;
 	struct store *s;
@@ -687,7 +687,7 @@ START_TEST(test_concurrent)
 	    "2\n");
 	ck_assert_str_eq(q(s, "SELECT component, version FROM "
 	    "schema_migrations ORDER BY component, version", NULL, 0),
-	    "core|1\nrace|1\nrace|2\n");
+	    "core|1\ncore|2\nrace|1\nrace|2\n");
 	ck_assert_str_eq(q(s, "SELECT count(*) FROM race_t", NULL, 0), "0\n");
 	store_close(s);
 }
