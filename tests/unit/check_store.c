@@ -1015,8 +1015,8 @@ make_bundle(const char *cert, const char *key, unsigned char **der,
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/b.p7m", dir);
-	ck_assert_msg(bundle_create(path, "mes01", &m, 1, cert, key, &info,
-	    &err) == 0, "%s", err.msg);
+	ck_assert_msg(bundle_create(path, "mes01", NULL, &m, 1, cert, key,
+	    &info, &err) == 0, "%s", err.msg);
 	memcpy(uuid, info.uuid, sizeof(info.uuid));
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_ptr_nonnull(*der = malloc((size_t)st.st_size));
