@@ -497,6 +497,69 @@ START_TEST(test_prune)
 }
 END_TEST
 
+/* Store a bundle of mes01 without rules, of baseline (profile, root). */
+static void
+insert_of(struct store *s, const char *uuid, time_t created,
+    const char *profile, const char *root)
+{
+	struct store_host h;
+	struct store_bundle b;
+	struct plumb_err err;
+	int dup = -1;
+
+	host_of(&h, "mes01", "mes");
+	bundle_of(&b, uuid, "mes01", created, created, SHA_A);
+	snprintf(b.profile_id, sizeof(b.profile_id), "%s", profile);
+	snprintf(b.target_root, sizeof(b.target_root), "%s", root);
+	ck_assert_msg(store_bundle_insert(s, &h, &b, NULL, 0, &dup, &err) ==
+	    PLUMB_OK, "%s", err.msg);
+	ck_assert_int_eq(dup, 0);
+}
+
+/*
+ * The newest scan of each baseline (benchmark, profile, root), whatever
+ * order scans arrive in: U1 core @100, U2 core @300 (arrives before
+ * U1), U3 ssg @200, U4 core under /mnt @50 -> core U2, core /mnt U4,
+ * ssg U3.  Retention at 1000 deletes only U1: the others are the newest
+ * of their baseline.
+ */
+START_TEST(test_baselines)
+{
+	struct store *s = open_store();
+	struct store_bundle *b = NULL;
+	struct plumb_err err;
+	char **d = NULL;
+	size_t n = 0;
+	int ex;
+
+	insert_of(s, U2, 300, "core", "");
+	insert_of(s, U1, 100, "core", "");
+	insert_of(s, U3, 200, "ssg", "");
+	insert_of(s, U4, 50, "core", "/mnt");
+	ck_assert_int_eq(store_baselines_list(s, "mes01", &b, &n, &err), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(b[0].uuid, U2);
+	ck_assert_str_eq(b[0].target_root, "");
+	ck_assert_str_eq(b[1].uuid, U4);
+	ck_assert_str_eq(b[1].target_root, "/mnt");
+	ck_assert_str_eq(b[2].uuid, U3);
+	ck_assert_str_eq(b[2].profile_id, "ssg");
+	store_bundles_free(b);
+	ck_assert_int_eq(store_prune(s, 1000, &d, &n, &err), 0);
+	store_strings_free(d, n);
+	store_bundle_exists(s, U1, &ex, &err);
+	ck_assert_int_eq(ex, 0);
+	store_bundle_exists(s, U4, &ex, &err);
+	ck_assert_int_eq(ex, 1);
+	store_bundle_exists(s, U3, &ex, &err);
+	ck_assert_int_eq(ex, 1);
+	ck_assert_int_eq(store_baselines_list(s, "nobody", &b, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_null(b);
+	store_close(s);
+}
+END_TEST
+
 /* Row callback that stops after the first row. */
 static int
 first_only(void *arg, const char *const *vals, size_t ncols)
@@ -1153,6 +1216,7 @@ add_store_cases(TCase *tc)
 	tcase_add_test(tc, test_insert_get_duplicate);
 	tcase_add_test(tc, test_lists_history);
 	tcase_add_test(tc, test_prune);
+	tcase_add_test(tc, test_baselines);
 	tcase_add_test(tc, test_query);
 	tcase_add_test(tc, test_host_order);
 	tcase_add_test(tc, test_concurrent);
