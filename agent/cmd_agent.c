@@ -150,8 +150,8 @@ agent_child_scan(const struct config *cfg)
 		    err.msg : plumb_strerror(err.code));
 		return 1;
 	}
-	scan_log(LOG_INFO, "scan %s done: bundle %s spooled", sc->name,
-	    uuid);
+	scan_log(LOG_INFO, "scan done: bundle %s spooled (scan %s)", uuid,
+	    sc->name);
 	return 0;
 }
 

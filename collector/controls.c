@@ -23,7 +23,8 @@
 #include "waivers.h"
 
 #define CONTROLS_SEC_MAX	256	/* a section header's text */
-#define CONTROLS_CACHE_BUCKETS	4096	/* rule -> controls cache */
+#define CONTROLS_CACHE_BUCKETS	4096	/* fleet rule lists merged */
+#define CONTROLS_ROLL_CHUNK	32	/* rollup rows per INSERT */
 
 enum controls_fwrole { CONTROLS_FW_UNSET, CONTROLS_FW_TARGET,
     CONTROLS_FW_SOURCE };
@@ -839,53 +840,83 @@ controls_list_text(char *const *v, size_t n)
 	return t;
 }
 
-/* Replace the rollups of bundle id by r, made with control set c. */
+/* Send the rollup rows gathered in sql/p (n rows; sql NULL: drop them);
+ * frees their texts. */
+static int
+controls_roll_flush(struct store *s, char *sql, const char **p, char **texts,
+    size_t *n, struct plumb_err *err)
+{
+	size_t i;
+	int rc = PLUMB_OK;
+
+	if (sql != NULL && *n > 0)
+		rc = store_query(s, sql, p, 1 + 5 * *n, NULL, NULL, NULL, err);
+	for (i = 0; i < 2 * *n; i++) {
+		free(texts[i]);
+		texts[i] = NULL;
+	}
+	*n = 0;
+	return rc;
+}
+
+/*
+ * Replace the rollups of bundle id by r, made with control set c:
+ * CONTROLS_ROLL_CHUNK rows a statement (one round trip per chunk, not
+ * per control, on a database server).
+ */
 static int
 controls_roll_write(const struct controls *c, struct store *s,
     const char *id, const struct controls_roll *r, struct plumb_err *err)
 {
-	const char *p[6];
-	char *rules = NULL, *failing = NULL, digest[17];
-	size_t i;
+	static const char head[] = "INSERT INTO control_rollups (bundle_id, "
+	    "framework, control_id, passed, rules, failing) VALUES ";
+	const char *p[1 + 5 * CONTROLS_ROLL_CHUNK];
+	char *texts[2 * CONTROLS_ROLL_CHUNK];
+	char sql[sizeof(head) + CONTROLS_ROLL_CHUNK * 48], digest[17];
+	size_t i, n = 0, off = 0, k;
 	int rc;
 
+	memset(texts, 0, sizeof(texts));
 	p[0] = id;
 	if ((rc = store_query(s, "DELETE FROM control_rollups WHERE "
 	    "bundle_id = $1", p, 1, NULL, NULL, NULL, err)) != PLUMB_OK)
 		return rc;
-	for (i = 0; i < controls_count(c); i++) {
+	for (i = 0; i < controls_count(c) && rc == PLUMB_OK; i++) {
 		if (!r[i].mapped)
 			continue;
-		if ((rules = controls_list_text(r[i].rules,
-		    r[i].nrules)) == NULL || (failing = controls_list_text(
-		    r[i].failing, r[i].nfailing)) == NULL) {
+		if (n == 0)
+			off = (size_t)snprintf(sql, sizeof(sql), "%s", head);
+		k = 1 + 5 * n;
+		if ((texts[2 * n] = controls_list_text(r[i].rules,
+		    r[i].nrules)) == NULL || (texts[2 * n + 1] =
+		    controls_list_text(r[i].failing, r[i].nfailing)) == NULL) {
+			n++;
 			rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
-			goto out;
+			break;
 		}
-		p[1] = controls_at(c, i)->framework;
-		p[2] = controls_at(c, i)->id;
-		p[3] = r[i].passed ? "1" : "0";
-		p[4] = rules;
-		p[5] = failing;
-		if ((rc = store_query(s, "INSERT INTO control_rollups "
-		    "(bundle_id, framework, control_id, passed, rules, failing)"
-		    " VALUES ($1, $2, $3, $4, $5, $6)", p, 6, NULL, NULL, NULL,
-		    err)) != PLUMB_OK)
-			goto out;
-		free(rules);
-		free(failing);
-		rules = failing = NULL;
+		p[k] = controls_at(c, i)->framework;
+		p[k + 1] = controls_at(c, i)->id;
+		p[k + 2] = r[i].passed ? "1" : "0";
+		p[k + 3] = texts[2 * n];
+		p[k + 4] = texts[2 * n + 1];
+		off += (size_t)snprintf(sql + off, sizeof(sql) - off,
+		    "%s($1, $%zu, $%zu, $%zu, $%zu, $%zu)", n > 0 ? ", " : "",
+		    k + 1, k + 2, k + 3, k + 4, k + 5);
+		if (++n == CONTROLS_ROLL_CHUNK)
+			rc = controls_roll_flush(s, sql, p, texts, &n, err);
 	}
+	if (rc == PLUMB_OK)
+		rc = controls_roll_flush(s, sql, p, texts, &n, err);
+	else
+		(void)controls_roll_flush(s, NULL, p, texts, &n, err);
+	if (rc != PLUMB_OK)
+		return rc;
 	snprintf(digest, sizeof(digest), "%016llx",
 	    (unsigned long long)c->digest);
 	p[1] = digest;
-	rc = store_query(s, "INSERT INTO control_rolled (bundle_id, digest) "
+	return store_query(s, "INSERT INTO control_rolled (bundle_id, digest) "
 	    "VALUES ($1, $2) ON CONFLICT (bundle_id) DO UPDATE SET "
 	    "digest = excluded.digest", p, 2, NULL, NULL, NULL, err);
-out:
-	free(rules);
-	free(failing);
-	return rc;
 }
 
 /* store_insert_hook: the rollups of a bundle being stored. */

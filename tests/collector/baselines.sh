@@ -120,6 +120,19 @@ check "ARF: target fact urn:plumb:fact:scan:root" grep -q \
     "$tmp/uf.arf"
 check "stored with the bundle" test "$(rows "SELECT target_root FROM \
     bundles WHERE uuid = '$uf'")" = "$froot"
+# The same results re-signed without the root in the manifest (as a
+# scan of the host would be): refused, nothing stored.
+mkdir -p "$tmp/resign"
+cp "$tmp/uf.summary" "$tmp/resign/summary.json"
+cp "$tmp/uf.arf" "$tmp/resign/arf.xml"
+ur=$("$top_builddir/tests/delivery/delivery-tool" bundle "$tmp/resign.p7m" \
+    "$pki/agent.pem" "$pki/agent.key" "$H" "$tmp/resign/arf.xml" \
+    "$tmp/resign/summary.json" 2>"$tmp/resign.err")
+post "$tmp/resign.p7m" "$ur"
+check "manifest without the summary's root: 400, named" test "$code" = 400 \
+    -a "$(grep -c target_root "$tmp/resp")" -ge 1
+check "... and not stored" test "$(rows "SELECT count(*) FROM bundles \
+    WHERE uuid = '$ur'")" = 0
 
 # ---- per-baseline status
 api_get "hosts/$H"
@@ -163,6 +176,6 @@ check "drift compares scans of the same baseline only" test "$(jqo \
     '[.changes[] | select(.from_scan == "'"$up"'" or .scan == "'"$up"'")]
     | length')" = 0
 
-[ $((passed + failed)) -ge 26 ] ||
+[ $((passed + failed)) -ge 28 ] ||
     not_ok "only $((passed + failed)) checks ran"
 finish
