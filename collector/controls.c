@@ -24,7 +24,7 @@
 
 #define CONTROLS_SEC_MAX	256	/* a section header's text */
 #define CONTROLS_CACHE_BUCKETS	4096	/* fleet rule lists merged */
-#define CONTROLS_ROLL_CHUNK	32	/* rollup rows per INSERT */
+#define CONTROLS_ROLL_CHUNK	64	/* rollup rows per INSERT */
 
 enum controls_fwrole { CONTROLS_FW_UNSET, CONTROLS_FW_TARGET,
     CONTROLS_FW_SOURCE };
@@ -688,9 +688,10 @@ out:
 /* ------------------------------------------------------------ rollups */
 
 /* Component "controls": never edit an applied migration, add one.
- * control_rolled says which bundles have rollups and from which control
- * set (its digest): a bundle without a row, or with another digest,
- * gets them (again) in controls_attach(). */
+ * Each stored bundle has a marker row (framework and control_id "")
+ * and one row per control its rules map onto, all with the digest of
+ * the control set that made them: a bundle without a marker of the
+ * current digest gets its rollups (again) in controls_attach(). */
 static const struct store_migration controls_migrations[] = {
 	{ 1,
 	  "CREATE TABLE control_rollups ("
@@ -701,12 +702,8 @@ static const struct store_migration controls_migrations[] = {
 	  " passed INTEGER NOT NULL,"
 	  " rules TEXT NOT NULL,"
 	  " failing TEXT NOT NULL,"
-	  " PRIMARY KEY (bundle_id, framework, control_id));"
-	  "CREATE TABLE control_rolled ("
-	  " bundle_id INTEGER NOT NULL REFERENCES bundles(id)"
-	  "  ON DELETE CASCADE,"
 	  " digest TEXT NOT NULL,"
-	  " PRIMARY KEY (bundle_id));" },
+	  " PRIMARY KEY (bundle_id, framework, control_id));" },
 };
 
 static json_t *controls_json_strings(char *const *v, size_t n);
@@ -850,7 +847,7 @@ controls_roll_flush(struct store *s, char *sql, const char **p, char **texts,
 	int rc = PLUMB_OK;
 
 	if (sql != NULL && *n > 0)
-		rc = store_query(s, sql, p, 1 + 5 * *n, NULL, NULL, NULL, err);
+		rc = store_query(s, sql, p, 2 + 5 * *n, NULL, NULL, NULL, err);
 	for (i = 0; i < 2 * *n; i++) {
 		free(texts[i]);
 		texts[i] = NULL;
@@ -860,63 +857,66 @@ controls_roll_flush(struct store *s, char *sql, const char **p, char **texts,
 }
 
 /*
- * Replace the rollups of bundle id by r, made with control set c:
- * CONTROLS_ROLL_CHUNK rows a statement (one round trip per chunk, not
- * per control, on a database server).
+ * Write the rollups of bundle id, r, made with control set c (fresh: a
+ * bundle being stored, which has none yet; else they are replaced):
+ * the marker row first, CONTROLS_ROLL_CHUNK rows a statement, so that
+ * a bundle usually costs one round trip on a database server.
  */
 static int
 controls_roll_write(const struct controls *c, struct store *s,
-    const char *id, const struct controls_roll *r, struct plumb_err *err)
+    const char *id, const struct controls_roll *r, int fresh,
+    struct plumb_err *err)
 {
 	static const char head[] = "INSERT INTO control_rollups (bundle_id, "
-	    "framework, control_id, passed, rules, failing) VALUES ";
-	const char *p[1 + 5 * CONTROLS_ROLL_CHUNK];
+	    "framework, control_id, passed, rules, failing, digest) VALUES ";
+	const char *p[2 + 5 * CONTROLS_ROLL_CHUNK];
 	char *texts[2 * CONTROLS_ROLL_CHUNK];
-	char sql[sizeof(head) + CONTROLS_ROLL_CHUNK * 48], digest[17];
+	char sql[sizeof(head) + CONTROLS_ROLL_CHUNK * 56], digest[17];
 	size_t i, n = 0, off = 0, k;
-	int rc;
+	int rc = PLUMB_OK;
 
 	memset(texts, 0, sizeof(texts));
+	snprintf(digest, sizeof(digest), "%016llx",
+	    (unsigned long long)c->digest);
 	p[0] = id;
-	if ((rc = store_query(s, "DELETE FROM control_rollups WHERE "
-	    "bundle_id = $1", p, 1, NULL, NULL, NULL, err)) != PLUMB_OK)
+	p[1] = digest;
+	if (!fresh && (rc = store_query(s, "DELETE FROM control_rollups "
+	    "WHERE bundle_id = $1", p, 1, NULL, NULL, NULL, err)) != PLUMB_OK)
 		return rc;
-	for (i = 0; i < controls_count(c) && rc == PLUMB_OK; i++) {
-		if (!r[i].mapped)
+	/* i = count: the marker. */
+	for (i = 0; i <= controls_count(c) && rc == PLUMB_OK; i++) {
+		if (i < controls_count(c) && !r[i].mapped)
 			continue;
 		if (n == 0)
 			off = (size_t)snprintf(sql, sizeof(sql), "%s", head);
-		k = 1 + 5 * n;
-		if ((texts[2 * n] = controls_list_text(r[i].rules,
+		k = 2 + 5 * n;
+		if (i == controls_count(c)) {
+			p[k] = p[k + 1] = "";
+			p[k + 2] = "0";
+			p[k + 3] = p[k + 4] = "[]";
+		} else if ((texts[2 * n] = controls_list_text(r[i].rules,
 		    r[i].nrules)) == NULL || (texts[2 * n + 1] =
 		    controls_list_text(r[i].failing, r[i].nfailing)) == NULL) {
 			n++;
 			rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 			break;
+		} else {
+			p[k] = controls_at(c, i)->framework;
+			p[k + 1] = controls_at(c, i)->id;
+			p[k + 2] = r[i].passed ? "1" : "0";
+			p[k + 3] = texts[2 * n];
+			p[k + 4] = texts[2 * n + 1];
 		}
-		p[k] = controls_at(c, i)->framework;
-		p[k + 1] = controls_at(c, i)->id;
-		p[k + 2] = r[i].passed ? "1" : "0";
-		p[k + 3] = texts[2 * n];
-		p[k + 4] = texts[2 * n + 1];
 		off += (size_t)snprintf(sql + off, sizeof(sql) - off,
-		    "%s($1, $%zu, $%zu, $%zu, $%zu, $%zu)", n > 0 ? ", " : "",
-		    k + 1, k + 2, k + 3, k + 4, k + 5);
+		    "%s($1, $%zu, $%zu, $%zu, $%zu, $%zu, $2)", n > 0 ? ", " :
+		    "", k + 1, k + 2, k + 3, k + 4, k + 5);
 		if (++n == CONTROLS_ROLL_CHUNK)
 			rc = controls_roll_flush(s, sql, p, texts, &n, err);
 	}
 	if (rc == PLUMB_OK)
-		rc = controls_roll_flush(s, sql, p, texts, &n, err);
-	else
-		(void)controls_roll_flush(s, NULL, p, texts, &n, err);
-	if (rc != PLUMB_OK)
-		return rc;
-	snprintf(digest, sizeof(digest), "%016llx",
-	    (unsigned long long)c->digest);
-	p[1] = digest;
-	return store_query(s, "INSERT INTO control_rolled (bundle_id, digest) "
-	    "VALUES ($1, $2) ON CONFLICT (bundle_id) DO UPDATE SET "
-	    "digest = excluded.digest", p, 2, NULL, NULL, NULL, err);
+		return controls_roll_flush(s, sql, p, texts, &n, err);
+	(void)controls_roll_flush(s, NULL, p, texts, &n, err);
+	return rc;
 }
 
 /* store_insert_hook: the rollups of a bundle being stored. */
@@ -941,7 +941,7 @@ controls_hook(void *arg, struct store *s, const char *id,
 		    controls_roll_add(c, hit, roll, rules[i].rule_id,
 		    rules[i].result, rules[i].references) != 0)
 			goto nomem;
-	rc = controls_roll_write(c, s, id, roll, err);
+	rc = controls_roll_write(c, s, id, roll, 1, err);
 	goto out;
 nomem:
 	rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
@@ -1019,10 +1019,11 @@ controls_attach(struct controls *c, struct store *s, struct plumb_err *err)
 	p[0] = digest;
 	if ((rc = store_tx_begin(s, err)) != PLUMB_OK)
 		goto out;
-	if ((rc = store_query(s, "SELECT b.id FROM bundles b LEFT JOIN "
-	    "control_rolled r ON r.bundle_id = b.id WHERE r.bundle_id IS NULL "
-	    "OR r.digest <> $1 ORDER BY b.id", p, 1, controls_rebuild_id, &rb,
-	    NULL, err)) != PLUMB_OK)
+	if ((rc = store_query(s, "SELECT b.id FROM bundles b WHERE NOT EXISTS "
+	    "(SELECT 1 FROM control_rollups r WHERE r.bundle_id = b.id AND "
+	    "r.framework = '' AND r.control_id = '' AND r.digest = $1) "
+	    "ORDER BY b.id", p, 1, controls_rebuild_id, &rb, NULL, err)) !=
+	    PLUMB_OK)
 		goto fail;
 	if (rb.nomem)
 		goto nomem;
@@ -1035,7 +1036,7 @@ controls_attach(struct controls *c, struct store *s, struct plumb_err *err)
 			goto fail;
 		if (rb.nomem)
 			goto nomem;
-		if ((rc = controls_roll_write(c, s, rb.ids[i], rb.roll,
+		if ((rc = controls_roll_write(c, s, rb.ids[i], rb.roll, 0,
 		    err)) != PLUMB_OK)
 			goto fail;
 		controls_rolls_clear(rb.roll, n);
