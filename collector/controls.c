@@ -1,7 +1,8 @@
 /*
  * controls.c - the ISMS control set (controls.h): reading the INI file,
- * mapping rule results onto target controls, and the fleet's compliance
- * per control replayed from the stored rule results.
+ * mapping rule results onto target controls, the per-scan control
+ * rollups made as bundles are stored, and the fleet's compliance per
+ * control replayed from those rollups, baseline by baseline.
  */
 #include "config.h"
 

@@ -78,7 +78,8 @@ evid=$tmp/evidence
 mkdir -p "$tmp/db"
 
 # start_collector [EXTRA_INI_LINES]: write $tmp/collector.conf (extra
-# lines appended: they may repeat a section) and start plumb-collector.
+# lines appended: they may repeat a section) and start plumb-collector;
+# it must be listening within START_WAIT / 20 seconds (default 5).
 start_collector() {
 	cat >"$tmp/collector.conf" <<CONF
 [server]
@@ -101,7 +102,8 @@ CONF
 	i=0
 	while [ ! -s "$tmp/port" ]; do
 		i=$((i + 1))
-		if [ $i -gt 100 ] || ! kill -0 "$collector_pid" 2>/dev/null
+		if [ $i -gt "${START_WAIT:-100}" ] ||
+		    ! kill -0 "$collector_pid" 2>/dev/null
 		then
 			echo "plumb-collector did not start:"
 			cat "$tmp/collector.err"

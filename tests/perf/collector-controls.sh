@@ -40,7 +40,8 @@ now() { date +%s.%N; }
 since() { echo "$(now) $1" | awk '{ printf "%.2f", $1 - $2 }'; }
 
 # The schema (every migration), then the data behind the collector's back.
-start_collector || finish
+started() { not_ok "plumb-collector started"; finish; }
+start_collector || started
 stop_collector
 t0=$(now)
 sql "
@@ -93,12 +94,13 @@ ini=$tmp/controls-perf.ini
 } >"$ini"
 
 t0=$(now)
-start_collector || finish
+start_collector || started
 tnone=$(since "$t0")
 stop_collector
 t0=$(now)
-start_collector "[controls]
-file = $ini" || finish
+# Making the rollups of a large store takes a while: up to 20 minutes.
+START_WAIT=24000 start_collector "[controls]
+file = $ini" || started
 trebuild=$(since "$t0")
 echo "# collector start: $tnone s without a control set, $trebuild s" \
     "with it (rollups of every bundle made)"
