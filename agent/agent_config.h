@@ -14,6 +14,28 @@
 #include "plumb/error.h"
 
 #define CONFIG_DEFAULT_PATH	"/etc/plumb/agent.conf"
+#define CONFIG_SCANS_MAX	256	/* top of [limits] max_scans */
+#define CONFIG_SCAN_NAME_MAX	40	/* a [scan NAME] name (inih keeps
+					 * 49 bytes of a section name) */
+#define CONFIG_DEFAULT_SCAN	"default"	/* the [agent] content scan */
+
+/*
+ * One scan the agent runs on its own schedule: a [scan NAME] section,
+ * or the [agent] content/profile/tailoring/root keys with [schedule]
+ * (named CONFIG_DEFAULT_SCAN).  Every scan shares the identity, the
+ * collector and the spool.
+ */
+struct config_scan {
+	char *name;		/* [A-Za-z0-9._-], 1..CONFIG_SCAN_NAME_MAX */
+	char *content;		/* SCAP data stream or XCCDF file */
+	char *profile;		/* NULL: the default/(all) */
+	char *tailoring;	/* NULL: none */
+	char *root;		/* scan the tree under it instead of "/";
+				 * NULL: the host itself */
+	unsigned interval_s;	/* default: [schedule] interval_s */
+	unsigned jitter_s;	/* default: [schedule] jitter_s */
+	unsigned keys_seen;	/* parse bookkeeping: keys given */
+};
 
 struct config {
 	/* [agent] */
@@ -21,6 +43,7 @@ struct config {
 	char *content;		/* SCAP data stream or XCCDF file to evaluate */
 	char *profile;		/* XCCDF profile id; NULL: the default/(all) */
 	char *tailoring;	/* tailoring file, or NULL */
+	char *root;		/* tree scanned instead of "/", or NULL */
 	int require_signed_content;	/* content needs CONTENT.p7s */
 	char *content_ca;	/* CA (PEM) of content-signing certificates */
 	char *state_dir;	/* /var/lib/plumb */
@@ -42,6 +65,12 @@ struct config {
 	int idle_io;		/* idle I/O priority; default yes */
 	unsigned cpu_budget_s;	/* CPU seconds per scan; 0 = none */
 	char *run_as;		/* user the uploader runs as; NULL: no drop */
+	unsigned max_scans;	/* most scans configured; default 16 */
+	/* Every scan, filled by config_load(): the [agent] one first (when
+	 * [agent] content is set), then the [scan NAME] sections in file
+	 * order. */
+	struct config_scan *scans;
+	size_t nscans;
 };
 
 /* Set every field to its default (strings allocated). */
@@ -61,6 +90,14 @@ int config_load(struct config *cfg, const char *path, struct plumb_err *err);
  */
 int config_uint(const char *v, unsigned long long *out);
 int config_bytes(const char *v, unsigned long long *out);
+
+/*
+ * The scan called name (NULL: the only one; with several, an error
+ * naming them), or NULL with err set (PLUMB_ENOENT: no such scan, or
+ * none configured).
+ */
+const struct config_scan *config_scan_find(const struct config *cfg,
+    const char *name, struct plumb_err *err);
 
 /* Free the strings; cfg is left zeroed.  Accepts NULL. */
 void config_clear(struct config *cfg);

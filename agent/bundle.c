@@ -62,6 +62,7 @@ struct bundle_manifest {
 	char uuid[BUNDLE_UUID_LEN + 1];
 	char host[256];
 	char created[32];
+	char target_root[BUNDLE_ROOT_MAX];
 	struct bundle_listed m[BUNDLE_MAX_MEMBERS];
 	size_t n;
 };
@@ -502,8 +503,8 @@ bundle_iso_time(time_t t, char *buf, size_t len)
 
 static int
 bundle_manifest_write(struct bundle_buf *b, const char *uuid,
-    const char *host, time_t created, const struct bundle_member *members,
-    size_t n)
+    const char *host, const char *root, time_t created,
+    const struct bundle_member *members, size_t n)
 {
 	char when[32], digest[65];
 	size_t i;
@@ -512,8 +513,13 @@ bundle_manifest_write(struct bundle_buf *b, const char *uuid,
 	bundle_iso_time(created, when, sizeof(when));
 	if ((rc = bundle_buf_printf(b, "{\n  \"format\": \"%s\",\n"
 	    "  \"uuid\": \"%s\",\n  \"host\": ", BUNDLE_FORMAT, uuid)) != 0 ||
-	    (rc = bundle_json_str(b, host)) != 0 ||
-	    (rc = bundle_buf_printf(b, ",\n  \"created\": \"%s\",\n"
+	    (rc = bundle_json_str(b, host)) != 0)
+		return rc;
+	if (root != NULL && root[0] != '\0' &&
+	    ((rc = bundle_buf_printf(b, ",\n  \"target_root\": ")) != 0 ||
+	    (rc = bundle_json_str(b, root)) != 0))
+		return rc;
+	if ((rc = bundle_buf_printf(b, ",\n  \"created\": \"%s\",\n"
 	    "  \"members\": [", when)) != 0)
 		return rc;
 	for (i = 0; i < n; i++) {
@@ -739,6 +745,10 @@ bundle_manifest_parse(const unsigned char *data, size_t len,
 			    sizeof(m->created)) != 0)
 				goto bad;
 			have |= 8;
+		} else if (strcmp(key, "target_root") == 0) {
+			if (bundle_jp_string(&j, m->target_root,
+			    sizeof(m->target_root)) != 0)
+				goto bad;
 		} else if (strcmp(key, "members") == 0) {
 			if (!bundle_jp_lit(&j, '['))
 				goto bad;
@@ -972,7 +982,7 @@ bundle_cms_strict(CMS_ContentInfo *cms, X509 *signer, struct plumb_err *err)
 }
 
 int
-bundle_create(const char *path, const char *host,
+bundle_create(const char *path, const char *host, const char *target_root,
     const struct bundle_member *members, size_t nmembers,
     const char *cert_file, const char *key_file, struct bundle_info *info,
     struct plumb_err *err)
@@ -1036,8 +1046,8 @@ bundle_create(const char *path, const char *host,
 	info->created = created;
 
 	/* The archive: manifest first, then the members in order. */
-	rc = bundle_manifest_write(&man, info->uuid, host, created, members,
-	    nmembers);
+	rc = bundle_manifest_write(&man, info->uuid, host, target_root,
+	    created, members, nmembers);
 	if (rc == PLUMB_OK)
 		rc = bundle_tar_add(&tar, BUNDLE_MANIFEST, man.p, man.len,
 		    created);
@@ -1168,6 +1178,8 @@ bundle_check_manifest(const unsigned char *tar, size_t len,
 		}
 	memcpy(info->uuid, m->uuid, sizeof(info->uuid));
 	snprintf(info->host, sizeof(info->host), "%s", m->host);
+	snprintf(info->target_root, sizeof(info->target_root), "%s",
+	    m->target_root);
 	rc = PLUMB_OK;
 out:
 	free(m);

@@ -4,8 +4,10 @@
  * On disk a bundle is a DER CMS SignedData (OpenSSL CMS API, SHA-256,
  * signing time, the signer's certificate included) whose encapsulated
  * content is a gzip-compressed POSIX ustar archive of:
- *	manifest.json	bundle UUID, host id, creation time, and the
- *			SHA-256 of each other member
+ *	manifest.json	bundle UUID, host id, creation time, the
+ *			directory scanned instead of "/" when there was
+ *			one ("target_root"), and the SHA-256 of each
+ *			other member
  *	arf.xml		the ARF 1.1 results
  *	summary.json	the JSON summary (docs/json-results.md)
  * so an auditor can check one with standard tools alone:
@@ -23,6 +25,7 @@
 
 #define BUNDLE_UUID_LEN	36	/* 8-4-4-4-12 hex, RFC 4122 version 4 */
 #define BUNDLE_MAX_BYTES	((size_t)256 * 1024 * 1024)
+#define BUNDLE_ROOT_MAX		512	/* target_root incl. NUL (as the collector) */
 
 /* One member file of the archive (name and bytes borrowed). */
 struct bundle_member {
@@ -39,13 +42,18 @@ struct bundle_info {
 	time_t signing_time;
 	char signer[512];		/* subject of the signer certificate */
 	char content_sha256[65];	/* of the encapsulated archive, hex */
+	char target_root[BUNDLE_ROOT_MAX];	/* manifest "target_root":
+					 * the tree scanned, "" for the host */
 };
 
 /*
  * Build, sign and write a bundle to path atomically: the members plus a
  * generated manifest (uuid written into info).  cert/key are PEM files.
+ * target_root: the directory the results were collected under instead
+ * of "/" (plumb scan --root), recorded in the manifest; NULL or "" for
+ * a scan of the host itself.
  */
-int bundle_create(const char *path, const char *host,
+int bundle_create(const char *path, const char *host, const char *target_root,
     const struct bundle_member *members, size_t nmembers,
     const char *cert_file, const char *key_file, struct bundle_info *info,
     struct plumb_err *err);

@@ -1,7 +1,8 @@
 /*
- * cmd_agent.c - "plumb agent": the daemon.  Scans on the schedule
- * (interval plus uniform random jitter), delivers the spool after each
- * scan and retries failed deliveries with a capped, jittered backoff.
+ * cmd_agent.c - "plumb agent": the daemon.  Runs each configured scan
+ * on its own schedule (interval plus uniform random jitter), delivers
+ * the shared spool after each scan and retries failed deliveries with a
+ * capped, jittered backoff.
  *
  * Each scan and each delivery runs in a forked child: the CPU budget
  * (RLIMIT_CPU), the low-impact priorities and a crash stay there, and
@@ -46,12 +47,15 @@
 #define AGENT_NEVER		((time_t)-1)
 
 static volatile sig_atomic_t agent_hup, agent_term, agent_chld;
+static size_t agent_scan_idx;	/* the scan a scan child runs */
 
 struct agent {
 	struct config cfg;
 	const char *cfg_path;
 	sigset_t waitmask;	/* the mask while waiting (signals open) */
-	time_t next_scan;
+	/* Per scan of cfg.scans: when it runs next, when it last ran. */
+	time_t next_scan[CONFIG_SCANS_MAX];
+	time_t last_scan[CONFIG_SCANS_MAX];
 	time_t next_flush;	/* AGENT_NEVER: nothing to deliver */
 	unsigned attempt;	/* failed deliveries in a row */
 };
@@ -83,13 +87,22 @@ agent_now(void)
 	return ts.tv_sec;
 }
 
-/* The next scan: interval plus uniform random jitter in [0, jitter]. */
+/* The next run of sc: interval plus uniform random jitter in
+ * [0, jitter]. */
 static time_t
-agent_schedule(const struct config *cfg, time_t from)
+agent_schedule(const struct config_scan *sc, time_t from)
 {
 	/* upload_backoff(0, j, j) is uniform in [0, j]. */
-	return from + (time_t)cfg->interval_s +
-	    (time_t)upload_backoff(0, cfg->jitter_s, cfg->jitter_s);
+	return from + (time_t)sc->interval_s +
+	    (time_t)upload_backoff(0, sc->jitter_s, sc->jitter_s);
+}
+
+/* The first run of sc: within its jitter window, not every host at
+ * once. */
+static time_t
+agent_first(const struct config_scan *sc, time_t now)
+{
+	return now + (time_t)upload_backoff(0, sc->jitter_s, sc->jitter_s);
 }
 
 /* Is there anything in the spool? (Errors count as "maybe".) */
@@ -115,6 +128,7 @@ agent_spool_pending(const struct config *cfg)
 static int
 agent_child_scan(const struct config *cfg)
 {
+	const struct config_scan *sc = &cfg->scans[agent_scan_idx];
 	struct plumb_err err = { 0, "" };
 	struct rlimit rl;
 	char uuid[BUNDLE_UUID_LEN + 1];
@@ -131,12 +145,13 @@ agent_child_scan(const struct config *cfg)
 			return 1;
 		}
 	}
-	if (scan_run(cfg, uuid, &err) != PLUMB_OK) {
-		scan_log(LOG_ERR, "scan failed: %s", err.msg[0] ? err.msg :
-		    plumb_strerror(err.code));
+	if (scan_run(cfg, sc, NULL, uuid, &err) != PLUMB_OK) {
+		scan_log(LOG_ERR, "scan %s failed: %s", sc->name, err.msg[0] ?
+		    err.msg : plumb_strerror(err.code));
 		return 1;
 	}
-	scan_log(LOG_INFO, "scan done: bundle %s spooled", uuid);
+	scan_log(LOG_INFO, "scan done: bundle %s spooled (scan %s)", uuid,
+	    sc->name);
 	return 0;
 }
 
@@ -225,12 +240,15 @@ agent_report(const struct agent *a, const char *what, int status)
 		scan_log(LOG_ERR, "%s crashed (signal %d)", what, sig);
 }
 
-/* SIGHUP: a new configuration, or the old one and an error. */
+/* SIGHUP: a new configuration, or the old one and an error.  A scan
+ * kept by name keeps its schedule; a new one starts in its jitter. */
 static void
-agent_reload(struct agent *a, time_t last_scan)
+agent_reload(struct agent *a)
 {
 	struct plumb_err err = { 0, "" };
 	struct config n;
+	time_t next[CONFIG_SCANS_MAX], last[CONFIG_SCANS_MAX], now;
+	size_t i, j;
 
 	memset(&n, 0, sizeof(n));
 	if (config_defaults(&n, &err) != PLUMB_OK ||
@@ -241,11 +259,25 @@ agent_reload(struct agent *a, time_t last_scan)
 		config_clear(&n);
 		return;
 	}
+	now = agent_now();
+	for (i = 0; i < n.nscans; i++) {
+		last[i] = AGENT_NEVER;
+		next[i] = agent_first(&n.scans[i], now);
+		for (j = 0; j < a->cfg.nscans; j++)
+			if (strcmp(a->cfg.scans[j].name, n.scans[i].name) == 0)
+				break;
+		if (j == a->cfg.nscans)
+			continue;
+		last[i] = a->last_scan[j];
+		next[i] = last[i] != AGENT_NEVER ?
+		    agent_schedule(&n.scans[i], last[i]) : a->next_scan[j];
+	}
 	config_clear(&a->cfg);
 	a->cfg = n;
-	if (last_scan != AGENT_NEVER)
-		a->next_scan = agent_schedule(&a->cfg, last_scan);
-	scan_log(LOG_INFO, "configuration reloaded from %s", a->cfg_path);
+	memcpy(a->next_scan, next, n.nscans * sizeof(*next));
+	memcpy(a->last_scan, last, n.nscans * sizeof(*last));
+	scan_log(LOG_INFO, "configuration reloaded from %s (%zu scans)",
+	    a->cfg_path, a->cfg.nscans);
 }
 
 /* Detach from the terminal: the classic double duty of fork + setsid. */
@@ -271,36 +303,61 @@ agent_daemonize(void)
 	return 0;
 }
 
+/* The scan due first; -1 when none is configured. */
+static long
+agent_due(const struct agent *a)
+{
+	long best = -1;
+	size_t i;
+
+	for (i = 0; i < a->cfg.nscans; i++)
+		if (best < 0 || a->next_scan[i] < a->next_scan[best])
+			best = (long)i;
+	return best;
+}
+
 /* The main loop; returns the exit status at SIGTERM/SIGINT. */
 static int
 agent_loop(struct agent *a)
 {
 	struct timespec ts;
-	time_t now, wake, last_scan = AGENT_NEVER;
+	time_t now, wake;
+	size_t i;
+	long due;
 	int status;
 
 	now = agent_now();
-	/* First scan within the jitter window, not all hosts at once. */
-	a->next_scan = now + (time_t)upload_backoff(0, a->cfg.jitter_s,
-	    a->cfg.jitter_s);
+	for (i = 0; i < a->cfg.nscans; i++) {
+		a->next_scan[i] = agent_first(&a->cfg.scans[i], now);
+		a->last_scan[i] = AGENT_NEVER;
+	}
 	a->next_flush = agent_spool_pending(&a->cfg) ? now : AGENT_NEVER;
 	a->attempt = 0;
-	scan_log(LOG_INFO, "agent started (first scan in %lld s)",
-	    (long long)(a->next_scan - now));
+	if (a->cfg.nscans == 0)
+		scan_log(LOG_ERR, "%s: no scan configured ([agent] content or "
+		    "a [scan NAME] section): delivering the spool only",
+		    a->cfg_path);
+	else
+		scan_log(LOG_INFO, "agent started: %zu scans (first in %lld "
+		    "s)", a->cfg.nscans, (long long)(a->next_scan[
+		    agent_due(a)] - now));
 	for (;;) {
 		if (agent_term)
 			break;
 		if (agent_hup) {
 			agent_hup = 0;
-			agent_reload(a, last_scan);
+			agent_reload(a);
 		}
 		now = agent_now();
-		if (now >= a->next_scan) {
+		due = agent_due(a);
+		if (due >= 0 && now >= a->next_scan[due]) {
+			agent_scan_idx = (size_t)due;
 			status = agent_run_child(a, agent_child_scan);
 			agent_report(a, "scan", status);
-			last_scan = agent_now();
-			a->next_scan = agent_schedule(&a->cfg, last_scan);
-			a->next_flush = last_scan;
+			a->last_scan[due] = agent_now();
+			a->next_scan[due] = agent_schedule(&a->cfg.scans[due],
+			    a->last_scan[due]);
+			a->next_flush = a->last_scan[due];
 			a->attempt = 0;
 			continue;
 		}
@@ -323,13 +380,16 @@ agent_loop(struct agent *a)
 			}
 			continue;
 		}
-		wake = a->next_scan;
-		if (a->next_flush != AGENT_NEVER && a->next_flush < wake)
+		wake = due >= 0 ? a->next_scan[due] : AGENT_NEVER;
+		if (a->next_flush != AGENT_NEVER &&
+		    (wake == AGENT_NEVER || a->next_flush < wake))
 			wake = a->next_flush;
 		ts.tv_sec = wake > now ? wake - now : 0;
 		ts.tv_nsec = 0;
-		/* Signals are let in only here, atomically with the wait. */
-		pselect(0, NULL, NULL, NULL, &ts, &a->waitmask);
+		/* Signals are let in only here, atomically with the wait
+		 * (with nothing scheduled, until a signal). */
+		pselect(0, NULL, NULL, NULL, wake == AGENT_NEVER ? NULL : &ts,
+		    &a->waitmask);
 	}
 	scan_log(LOG_INFO, "agent stopping");
 	return CMD_EXIT_OK;

@@ -170,30 +170,51 @@ out:
 	return rc;
 }
 
-/* Evaluate as configured; write arf.xml and summary.json into dir. */
+/*
+ * Evaluate scan sc (its root, or the tests' SCAN_ROOT_ENV); write
+ * arf.xml and summary.json; the resolved root into root ("" for the
+ * host itself); the console summary on summary when not NULL.
+ */
 static int
-scan_evaluate(const struct config *cfg, const char *arf, const char *json,
-    struct plumb_err *err)
+scan_evaluate(const struct config_scan *sc, const char *arf,
+    const char *json, FILE *summary, char *root, struct plumb_err *err)
 {
 	struct xccdf_load_opts lo;
 	struct xccdf_eval_opts eo;
 	struct xccdf_content *c = NULL;
 	struct xccdf_run *run = NULL;
-	const char *root;
+	const char *env;
 	int rc;
 
+	root[0] = '\0';
 	memset(&lo, 0, sizeof(lo));
 	memset(&eo, 0, sizeof(eo));
-	lo.tailoring_file = cfg->tailoring;
-	root = getenv(SCAN_ROOT_ENV);
-	eo.root = (root != NULL && *root != '\0') ? root : NULL;
-	if ((rc = xccdf_content_load(cfg->content, &lo, &c, err)) !=
+	lo.tailoring_file = sc->tailoring;
+	env = getenv(SCAN_ROOT_ENV);
+	eo.root = sc->root != NULL ? sc->root :
+	    (env != NULL && *env != '\0') ? env : NULL;
+	if (eo.root != NULL && (rc = scan_root_check(eo.root, err)) !=
+	    PLUMB_OK)
+		return rc;
+	if ((rc = xccdf_content_load(sc->content, &lo, &c, err)) !=
 	    PLUMB_OK ||
-	    (rc = xccdf_resolve(c, cfg->profile, err)) != PLUMB_OK ||
-	    (rc = xccdf_eval(c, &eo, &run, err)) != PLUMB_OK ||
-	    (rc = xccdf_write_arf(run, arf, err)) != PLUMB_OK ||
+	    (rc = xccdf_resolve(c, sc->profile, err)) != PLUMB_OK ||
+	    (rc = xccdf_eval(c, &eo, &run, err)) != PLUMB_OK)
+		goto out;
+	if (run->root != NULL && strlen(run->root) >= BUNDLE_ROOT_MAX) {
+		rc = plumb_err_set(err, PLUMB_ELIMIT, "%s: root path longer "
+		    "than %d bytes", run->root, BUNDLE_ROOT_MAX - 1);
+		goto out;
+	}
+	if ((rc = xccdf_write_arf(run, arf, err)) != PLUMB_OK ||
 	    (rc = xccdf_write_json(run, json, err)) != PLUMB_OK)
 		goto out;
+	if (run->root != NULL)
+		snprintf(root, BUNDLE_ROOT_MAX, "%s", run->root);
+	if (summary != NULL) {
+		xccdf_print_summary(summary, run, NULL);
+		fflush(summary);
+	}
 out:
 	xccdf_run_free(run);
 	xccdf_content_free(c);
@@ -202,10 +223,27 @@ out:
 
 /* See scan.h. */
 int
-scan_run(const struct config *cfg, char *uuid, struct plumb_err *err)
+scan_root_check(const char *root, struct plumb_err *err)
+{
+	struct stat st;
+
+	if (stat(root, &st) == -1)
+		return plumb_err_set(err, PLUMB_ENOENT, "root %s: %s", root,
+		    strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return plumb_err_set(err, PLUMB_EINVAL, "root %s: not a "
+		    "directory", root);
+	return PLUMB_OK;
+}
+
+/* See scan.h. */
+int
+scan_run(const struct config *cfg, const struct config_scan *sc,
+    FILE *summary, char *uuid, struct plumb_err *err)
 {
 	/* dir leaves room for the member names in the other buffers. */
 	char dir[PATH_MAX - 32], arf[PATH_MAX], json[PATH_MAX], out[PATH_MAX];
+	char root[BUNDLE_ROOT_MAX];
 	struct bundle_member m[2];
 	struct bundle_info info;
 	struct spool *sp = NULL;
@@ -215,17 +253,17 @@ scan_run(const struct config *cfg, char *uuid, struct plumb_err *err)
 
 	if (uuid != NULL)
 		uuid[0] = '\0';
-	if (cfg->content == NULL || cfg->state_dir == NULL ||
+	if (sc == NULL || sc->content == NULL || cfg->state_dir == NULL ||
 	    cfg->spool_dir == NULL || cfg->cert_file == NULL ||
 	    cfg->key_file == NULL)
 		return plumb_err_set(err, PLUMB_EINVAL, "content, state_dir, "
 		    "spool_dir, cert_file and key_file must be configured");
 	if (cfg->require_signed_content &&
-	    (rc = content_sig_check(cfg->content, cfg->content_ca, err)) !=
+	    (rc = content_sig_check(sc->content, cfg->content_ca, err)) !=
 	    PLUMB_OK)
 		return rc;
-	if (cfg->require_signed_content && cfg->tailoring != NULL &&
-	    (rc = content_sig_check(cfg->tailoring, cfg->content_ca, err)) !=
+	if (cfg->require_signed_content && sc->tailoring != NULL &&
+	    (rc = content_sig_check(sc->tailoring, cfg->content_ca, err)) !=
 	    PLUMB_OK)
 		return rc;
 	if (mkdir(cfg->state_dir, 0700) == -1 && errno != EEXIST)
@@ -243,7 +281,8 @@ scan_run(const struct config *cfg, char *uuid, struct plumb_err *err)
 	snprintf(arf, sizeof(arf), "%s/arf.xml", dir);
 	snprintf(json, sizeof(json), "%s/summary.json", dir);
 	snprintf(out, sizeof(out), "%s/bundle.p7m", dir);
-	if ((rc = scan_evaluate(cfg, arf, json, err)) != PLUMB_OK ||
+	if ((rc = scan_evaluate(sc, arf, json, summary, root, err)) !=
+	    PLUMB_OK ||
 	    (rc = scan_slurp(arf, &arf_buf, &arf_len, err)) != PLUMB_OK ||
 	    (rc = scan_slurp(json, &json_buf, &json_len, err)) != PLUMB_OK)
 		goto out;
@@ -254,7 +293,7 @@ scan_run(const struct config *cfg, char *uuid, struct plumb_err *err)
 	m[1].data = json_buf;
 	m[1].len = json_len;
 	memset(&info, 0, sizeof(info));
-	if ((rc = bundle_create(out, cfg->host_id, m, 2, cfg->cert_file,
+	if ((rc = bundle_create(out, cfg->host_id, root, m, 2, cfg->cert_file,
 	    cfg->key_file, &info, err)) != PLUMB_OK)
 		goto out;
 	if ((rc = spool_open(cfg->spool_dir, cfg->spool_max_bytes, &sp,
@@ -503,47 +542,86 @@ static void
 scan_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: plumb scan [--config FILE]\n"
+	    "usage: plumb scan [--config FILE] [--scan NAME] [--root DIR]\n"
 	    "\n"
-	    "Evaluate the configured content, sign the results as a bundle, "
-	    "put it in the\n"
-	    "spool, then try to deliver the spool to the collector (oldest "
-	    "first).\n"
+	    "Evaluate the configured content (every scan of the "
+	    "configuration, or the one\n"
+	    "named), print each result summary, sign the results as a "
+	    "bundle, put it in\n"
+	    "the spool, then try to deliver the spool to the collector "
+	    "(oldest first).\n"
 	    "\n"
 	    "  -c, --config FILE  agent configuration (default "
 	    CONFIG_DEFAULT_PATH ")\n"
+	    "  -s, --scan NAME    run only the scan NAME ([scan NAME], or "
+	    "\"" CONFIG_DEFAULT_SCAN "\"\n"
+	    "                     for the [agent] content)\n"
+	    "  -r, --root DIR     scan the tree under DIR (a mounted image) "
+	    "instead of /;\n"
+	    "                     recorded in the results and the bundle\n"
 	    "  -h, --help         show this help\n"
 	    "\n"
-	    "Exit status: 0 the scan was spooled (a failed upload is logged "
-	    "and retried\n"
-	    "later), 1 error.  Environment (tests only): " SCAN_ROOT_ENV
-	    "=DIR reads the system\n"
-	    "under DIR instead of /.\n");
+	    "Exit status: 0 every scan was spooled (a failed upload is "
+	    "logged and retried\n"
+	    "later), 1 error.\n");
 }
 
-/* "plumb scan": exit 0 once the bundle is spooled, whatever delivery
- * then does; 1 when no bundle could be made. */
+/* Run sc (root: --root, or NULL) and print what became of it; 0 or -1. */
+static int
+scan_one(const struct config *cfg, const struct config_scan *sc,
+    const char *root)
+{
+	struct plumb_err err = { 0, "" };
+	struct config_scan one = *sc;
+	char uuid[BUNDLE_UUID_LEN + 1];
+
+	if (root != NULL)
+		one.root = (char *)root;
+	if (cfg->nscans > 1)
+		printf("plumb: scan %s\n", sc->name);
+	if (scan_run(cfg, &one, stdout, uuid, &err) != PLUMB_OK) {
+		scan_log(LOG_ERR, "scan %s: %s", sc->name, err.msg[0] ?
+		    err.msg : plumb_strerror(err.code));
+		return -1;
+	}
+	printf("bundle %s spooled\n", uuid);
+	fflush(stdout);
+	return 0;
+}
+
+/* "plumb scan": exit 0 once every bundle is spooled, whatever delivery
+ * then does; 1 when some bundle could not be made. */
 int
 cmd_scan(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "scan", required_argument, NULL, 's' },
+		{ "root", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct plumb_err err = { 0, "" };
 	struct scan_flush_stats st;
 	struct config cfg;
-	const char *path = CONFIG_DEFAULT_PATH;
-	char uuid[BUNDLE_UUID_LEN + 1];
+	const struct config_scan *sc;
+	const char *path = CONFIG_DEFAULT_PATH, *name = NULL, *root = NULL;
+	size_t i, spooled = 0;
 	int ch, rc = CMD_EXIT_ERROR;
 
 	memset(&cfg, 0, sizeof(cfg));
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:s:r:h", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
 		case 'c':
 			path = optarg;
+			break;
+		case 's':
+			name = optarg;
+			break;
+		case 'r':
+			root = optarg;
 			break;
 		case 'h':
 			scan_usage(stdout);
@@ -559,14 +637,27 @@ cmd_scan(int argc, char **argv)
 	}
 	if (config_defaults(&cfg, &err) != PLUMB_OK ||
 	    config_load(&cfg, path, &err) != PLUMB_OK ||
-	    scan_run(&cfg, uuid, &err) != PLUMB_OK) {
+	    (root != NULL && scan_root_check(root, &err) != PLUMB_OK)) {
 		scan_log(LOG_ERR, "%s", err.msg[0] ? err.msg :
 		    plumb_strerror(err.code));
 		goto out;
 	}
-	printf("bundle %s spooled\n", uuid);
-	fflush(stdout);
-	rc = CMD_EXIT_OK;
+	if (name != NULL || cfg.nscans == 0) {
+		if ((sc = config_scan_find(&cfg, name, &err)) == NULL) {
+			scan_log(LOG_ERR, "%s: %s", path, err.msg);
+			goto out;
+		}
+		if (scan_one(&cfg, sc, root) != 0)
+			goto out;
+		spooled = 1;
+	} else
+		for (i = 0; i < cfg.nscans; i++)
+			if (scan_one(&cfg, &cfg.scans[i], root) == 0)
+				spooled++;
+	if (spooled == (name != NULL ? 1 : cfg.nscans))
+		rc = CMD_EXIT_OK;
+	if (spooled == 0)
+		goto out;
 	/* Delivery failures are not the scan's: the spool keeps them. */
 	if (scan_flush(&cfg, &st, &err) != PLUMB_OK)
 		scan_log(LOG_WARNING, "%s", err.msg[0] ? err.msg :

@@ -115,38 +115,6 @@ write_oval_results(struct xccdf_content *c, struct plumb_err *err)
 	return PLUMB_OK;
 }
 
-/*
- * The summary for a person at the console, on standard error so that
- * standard output stays what scripts written for the reference read:
- * which benchmark and profile, how many rules gave each result, the
- * default score, and where the report went.
- */
-static void
-eval_summary(const struct xccdf_run *run, const char *report)
-{
-	const struct xccdf_score *sc = &run->scores[XCCDF_SCORE_DEFAULT];
-	int i, any = 0;
-
-	fprintf(stderr, "plumb: %s, profile %s\n",
-	    run->benchmark->title != NULL ? run->benchmark->title :
-	    run->benchmark->id, run->profile == NULL ? "(all)" :
-	    run->profile->title != NULL ? run->profile->title :
-	    run->profile->id);
-	fprintf(stderr, "plumb: rules:");
-	for (i = 0; i < XCCDF_R__COUNT; i++) {
-		if (i == XCCDF_R_NOTSELECTED || run->counts[i] == 0)
-			continue;
-		fprintf(stderr, "%s %u %s", any ? "," : "", run->counts[i],
-		    xccdf_result_name((enum xccdf_result)i));
-		any = 1;
-	}
-	fprintf(stderr, "%s\n", any ? "" : " none evaluated");
-	fprintf(stderr, "plumb: score %.2f of %.2f (%s)\n", sc->score,
-	    sc->max, sc->system);
-	if (report != NULL)
-		fprintf(stderr, "plumb: report written to %s\n", report);
-}
-
 /* The result writers (TestResult, ARF, HTML, JSON) live elsewhere. */
 static int
 write_outputs(struct xccdf_run *run, const char *results, const char *arf,
@@ -304,7 +272,7 @@ xccdf_eval_main(int argc, char **argv)
 		goto fail;
 	if (write_outputs(run, results, arf, report, json, &err) != PLUMB_OK)
 		goto fail;
-	eval_summary(run, report);
+	xccdf_print_summary(stderr, run, report);
 	rc = xccdf_run_failed(run) ? CMD_EXIT_FAIL : CMD_EXIT_OK;
 	goto out;
 fail:

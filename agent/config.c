@@ -53,6 +53,7 @@ static const struct config_key config_keys[] = {
 	CK("agent", "content", CT_OPT, content, 0, 0),
 	CK("agent", "profile", CT_OPT, profile, 0, 0),
 	CK("agent", "tailoring", CT_OPT, tailoring, 0, 0),
+	CK("agent", "root", CT_OPT, root, 0, 0),
 	CK("agent", "require_signed_content", CT_BOOL,
 	    require_signed_content, 0, 1),
 	CK("agent", "content_ca", CT_OPT, content_ca, 0, 0),
@@ -75,8 +76,26 @@ static const struct config_key config_keys[] = {
 	CK("limits", "idle_io", CT_BOOL, idle_io, 0, 1),
 	CK("limits", "cpu_budget_s", CT_UINT, cpu_budget_s, 0, 604800),
 	CK("limits", "run_as", CT_USER, run_as, 0, 0),
+	CK("limits", "max_scans", CT_UINT, max_scans, 1, CONFIG_SCANS_MAX),
 };
 #define CONFIG_NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
+
+#define SK(n, t, f, lo, hi) \
+	{ "scan", n, t, offsetof(struct config_scan, f), lo, hi }
+
+/* The keys of a [scan NAME] section (docs/agent-conf.md). */
+static const struct config_key config_scan_keys[] = {
+	SK("content", CT_PATH, content, 0, 0),
+	SK("profile", CT_OPT, profile, 0, 0),
+	SK("tailoring", CT_OPT, tailoring, 0, 0),
+	SK("root", CT_OPT, root, 0, 0),
+	SK("interval_s", CT_UINT, interval_s, 60, 31536000),
+	SK("jitter_s", CT_UINT, jitter_s, 0, 31536000),
+};
+#define CONFIG_NSCANKEYS \
+	(sizeof(config_scan_keys) / sizeof(config_scan_keys[0]))
+#define CONFIG_SCAN_INTERVAL	(1u << 4)	/* keys_seen bits */
+#define CONFIG_SCAN_JITTER	(1u << 5)
 
 /* The parse in progress: inih calls back with this as user and stream. */
 struct config_parse {
@@ -237,9 +256,8 @@ config_set_str(char **slot, const char *v)
 /* Apply one "key = value" to the configuration. */
 static int
 config_apply(struct config_parse *cp, const struct config_key *k,
-    const char *sec, const char *name, const char *v)
+    char *base, const char *sec, const char *name, const char *v)
 {
-	char *base = (char *)cp->cfg;
 	unsigned long long n;
 	size_t len = strlen(v);
 
@@ -317,6 +335,74 @@ config_apply(struct config_parse *cp, const struct config_key *k,
 	return config_fail(cp, sec, name, "internal: unknown key type");
 }
 
+/* The [scan NAME] entry of cfg (added when new); NULL when out of
+ * memory or over CONFIG_SCANS_MAX. */
+static struct config_scan *
+config_scan_get(struct config *cfg, const char *name)
+{
+	struct config_scan *v;
+	size_t i;
+
+	for (i = 0; i < cfg->nscans; i++)
+		if (strcmp(cfg->scans[i].name, name) == 0)
+			return &cfg->scans[i];
+	if (cfg->nscans == CONFIG_SCANS_MAX ||
+	    (v = realloc(cfg->scans, (cfg->nscans + 1) * sizeof(*v))) ==
+	    NULL)
+		return NULL;
+	cfg->scans = v;
+	memset(&v[cfg->nscans], 0, sizeof(*v));
+	if ((v[cfg->nscans].name = strdup(name)) == NULL)
+		return NULL;
+	return &v[cfg->nscans++];
+}
+
+/* A scan name: [A-Za-z0-9._-], 1..CONFIG_SCAN_NAME_MAX. */
+static int
+config_scan_name_valid(const char *v)
+{
+	size_t n = strlen(v);
+
+	return n <= CONFIG_SCAN_NAME_MAX && n == strspn(v,
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._-");
+}
+
+/* One key of a [scan NAME] section. */
+static int
+config_scan_handler(struct config_parse *cp, const char *section,
+    const char *name, const char *value)
+{
+	const char *sname = section + 5;
+	struct config_scan *sc;
+	size_t i;
+
+	while (*sname == ' ')
+		sname++;
+	if (*sname == '\0' || strlen(sname) > CONFIG_SCAN_NAME_MAX ||
+	    !config_scan_name_valid(sname))
+		return config_fail(cp, section, name, "\"%s\" is not a scan "
+		    "name (1-%d of A-Z a-z 0-9 . _ -)", sname,
+		    CONFIG_SCAN_NAME_MAX);
+	if (strcmp(sname, CONFIG_DEFAULT_SCAN) == 0)
+		return config_fail(cp, section, name, "the name \"%s\" is "
+		    "the [agent] content scan's", sname);
+	for (i = 0; i < CONFIG_NSCANKEYS; i++)
+		if (strcmp(config_scan_keys[i].name, name) == 0)
+			break;
+	if (i == CONFIG_NSCANKEYS)
+		return config_fail(cp, section, name, "unknown key");
+	if ((sc = config_scan_get(cp->cfg, sname)) == NULL)
+		return config_fail(cp, section, name, "more than %d scans, "
+		    "or out of memory", CONFIG_SCANS_MAX);
+	if (sc->keys_seen & (1u << i))
+		return config_fail(cp, section, name,
+		    "given twice (or an indented continuation line)");
+	sc->keys_seen |= 1u << i;
+	return config_apply(cp, &config_scan_keys[i], (char *)sc, section,
+	    name, value);
+}
+
 /* inih's callback for each "name = value" line. */
 static int
 config_handler(void *user, const char *section, const char *name,
@@ -331,6 +417,8 @@ config_handler(void *user, const char *section, const char *name,
 	if (*section == '\0')
 		return config_fail(cp, "", name,
 		    "key outside of any section");
+	if (strncmp(section, "scan ", 5) == 0)
+		return config_scan_handler(cp, section, name, value);
 	for (i = 0; i < CONFIG_NKEYS; i++) {
 		if (strcmp(config_keys[i].section, section) != 0)
 			continue;
@@ -348,7 +436,8 @@ config_handler(void *user, const char *section, const char *name,
 		return config_fail(cp, section, name,
 		    "given twice (or an indented continuation line)");
 	cp->seen[i] = 1;
-	return config_apply(cp, &config_keys[i], section, name, value);
+	return config_apply(cp, &config_keys[i], (char *)cp->cfg, section,
+	    name, value);
 }
 
 int
@@ -382,7 +471,89 @@ config_defaults(struct config *cfg, struct plumb_err *err)
 	cfg->nice = 10;
 	cfg->idle_io = 1;
 	cfg->cpu_budget_s = 0;
+	cfg->max_scans = 16;
 	return PLUMB_OK;
+}
+
+/* A copy of s, or NULL for NULL; -1 when out of memory. */
+static int
+config_dup(const char *s, char **out)
+{
+	*out = NULL;
+	return s != NULL && (*out = strdup(s)) == NULL ? -1 : 0;
+}
+
+/*
+ * After the file: the [agent] content scan first, the [scan] sections
+ * completed from [schedule], and the checks that need the whole file.
+ */
+static int
+config_scans_finish(struct config *cfg, const char *path,
+    struct plumb_err *err)
+{
+	struct config_scan *sc, *v;
+	size_t i;
+
+	for (i = 0; i < cfg->nscans; i++) {
+		sc = &cfg->scans[i];
+		if (sc->content == NULL)
+			return plumb_err_set(err, PLUMB_EPARSE, "%s: [scan %s] "
+			    "content: missing", path, sc->name);
+		if (!(sc->keys_seen & CONFIG_SCAN_INTERVAL))
+			sc->interval_s = cfg->interval_s;
+		if (!(sc->keys_seen & CONFIG_SCAN_JITTER))
+			sc->jitter_s = cfg->jitter_s;
+	}
+	if (cfg->content != NULL) {
+		if (cfg->nscans == CONFIG_SCANS_MAX ||
+		    (v = realloc(cfg->scans, (cfg->nscans + 1) *
+		    sizeof(*v))) == NULL)
+			return plumb_err_set(err, PLUMB_ENOMEM,
+			    "out of memory");
+		cfg->scans = v;
+		memmove(v + 1, v, cfg->nscans * sizeof(*v));
+		memset(v, 0, sizeof(*v));
+		cfg->nscans++;
+		v->interval_s = cfg->interval_s;
+		v->jitter_s = cfg->jitter_s;
+		if (config_dup(CONFIG_DEFAULT_SCAN, &v->name) != 0 ||
+		    config_dup(cfg->content, &v->content) != 0 ||
+		    config_dup(cfg->profile, &v->profile) != 0 ||
+		    config_dup(cfg->tailoring, &v->tailoring) != 0 ||
+		    config_dup(cfg->root, &v->root) != 0)
+			return plumb_err_set(err, PLUMB_ENOMEM,
+			    "out of memory");
+	}
+	if (cfg->nscans > cfg->max_scans)
+		return plumb_err_set(err, PLUMB_EPARSE, "%s: %zu scans "
+		    "configured, more than [limits] max_scans (%u)", path,
+		    cfg->nscans, cfg->max_scans);
+	return PLUMB_OK;
+}
+
+const struct config_scan *
+config_scan_find(const struct config *cfg, const char *name,
+    struct plumb_err *err)
+{
+	size_t i;
+
+	if (cfg->nscans == 0) {
+		plumb_err_set(err, PLUMB_ENOENT, "no scan configured ([agent] "
+		    "content or a [scan NAME] section)");
+		return NULL;
+	}
+	if (name == NULL && cfg->nscans == 1)
+		return &cfg->scans[0];
+	for (i = 0; name != NULL && i < cfg->nscans; i++)
+		if (strcmp(cfg->scans[i].name, name) == 0)
+			return &cfg->scans[i];
+	if (name == NULL)
+		plumb_err_set(err, PLUMB_EINVAL, "%zu scans configured: "
+		    "choose one with --scan NAME", cfg->nscans);
+	else
+		plumb_err_set(err, PLUMB_ENOENT, "no scan \"%s\" configured",
+		    name);
+	return NULL;
 }
 
 int
@@ -436,7 +607,7 @@ config_load(struct config *cfg, const char *path, struct plumb_err *err)
 		    "require_signed_content: needs content_ca", path);
 		goto out;
 	}
-	rc = PLUMB_OK;
+	rc = config_scans_finish(cfg, path, err);
 out:
 	fclose(cp.f);
 	return rc;
@@ -445,6 +616,8 @@ out:
 void
 config_clear(struct config *cfg)
 {
+	size_t i;
+
 	if (cfg == NULL)
 		return;
 	free(cfg->host_id);
@@ -459,5 +632,14 @@ config_clear(struct config *cfg)
 	free(cfg->key_file);
 	free(cfg->spool_dir);
 	free(cfg->run_as);
+	free(cfg->root);
+	for (i = 0; i < cfg->nscans; i++) {
+		free(cfg->scans[i].name);
+		free(cfg->scans[i].content);
+		free(cfg->scans[i].profile);
+		free(cfg->scans[i].tailoring);
+		free(cfg->scans[i].root);
+	}
+	free(cfg->scans);
 	memset(cfg, 0, sizeof(*cfg));
 }

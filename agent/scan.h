@@ -10,6 +10,7 @@
 #define PLUMB_SCAN_H
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <syslog.h>
 
 #include "plumb/error.h"
@@ -18,8 +19,9 @@
 
 /*
  * TEST ONLY: when set and not empty, "plumb scan" (and the agent) read
- * the system under this directory instead of "/" (the --root of plumb
- * xccdf eval), so the delivery tests can scan a fixture tree.
+ * the system under this directory instead of "/" for a scan without a
+ * root of its own (--root, the root key), so the delivery tests can
+ * scan a fixture tree.  Recorded like any root.
  */
 #define SCAN_ROOT_ENV	"PLUMB_SCAN_ROOT"
 
@@ -36,13 +38,20 @@ void scan_log(int prio, const char *fmt, ...)
 
 /*
  * Scan once: verify the content's signature when required, evaluate the
- * content/profile/tailoring of cfg, write ARF and the JSON summary in a
- * private directory under state_dir, make the signed bundle and put it
- * in the spool.  uuid (BUNDLE_UUID_LEN + 1 bytes, may be NULL) receives
- * the bundle's UUID.  Nothing partial is left in the spool on failure
- * or when the process is killed.
+ * content/profile/tailoring of scan sc (one of cfg->scans, or a copy)
+ * under its root, write ARF and the JSON summary in a private directory
+ * under state_dir, make the signed bundle and put it in the spool.  The
+ * root scanned (when not "/") is recorded in the ARF target facts, the
+ * JSON summary and the bundle manifest.  summary (may be NULL) gets the
+ * result summary of plumb xccdf eval.  uuid (BUNDLE_UUID_LEN + 1 bytes,
+ * may be NULL) receives the bundle's UUID.  Nothing partial is left in
+ * the spool on failure or when the process is killed.
  */
-int scan_run(const struct config *cfg, char *uuid, struct plumb_err *err);
+int scan_run(const struct config *cfg, const struct config_scan *sc,
+    FILE *summary, char *uuid, struct plumb_err *err);
+
+/* PLUMB_OK when root is a directory, else an error naming it. */
+int scan_root_check(const char *root, struct plumb_err *err);
 
 /* What one flush did. */
 struct scan_flush_stats {

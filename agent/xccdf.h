@@ -458,6 +458,12 @@ struct xccdf_run {
 	unsigned counts[XCCDF_R__COUNT];
 	struct xccdf_score scores[XCCDF_SCORE__COUNT];
 	int platform_ok;	/* benchmark-level CPE applicability */
+	char *root;		/* the directory probed instead of "/"
+				 * (resolved, owned), NULL for the host
+				 * itself: written into the ARF target
+				 * facts and the JSON summary so that a
+				 * scan of a tree never passes for one of
+				 * the host */
 };
 
 /*

@@ -1028,6 +1028,12 @@ xccdf_eval(struct xccdf_content *c, const struct xccdf_eval_opts *opts,
 	run->benchmark = &c->bm;
 	run->profile = c->profile;
 	run->start = time(NULL);
+	if (opts->root != NULL && opts->root[0] != '\0' &&
+	    (run->root = realpath(opts->root, NULL)) == NULL &&
+	    (run->root = strdup(opts->root)) == NULL) {
+		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+		goto out;
+	}
 	run->platform_ok = platforms_ok(&ec, c->bm.platforms,
 	    c->bm.nplatforms, &fatal);
 	if (fatal) {
@@ -1061,5 +1067,6 @@ xccdf_run_free(struct xccdf_run *run)
 		free(run->results[i].msg);
 	}
 	free(run->results);
+	free(run->root);
 	free(run);
 }

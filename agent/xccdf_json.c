@@ -523,6 +523,11 @@ xccdf_write_json(struct xccdf_run *run, const char *path,
 	json_key(o, "platform_applicable");
 	jo_s(o, run->platform_ok ? "true" : "false");
 	jo_s(o, ",\n");
+	if (run->root != NULL) {
+		json_key(o, "target_root");
+		json_str(o, run->root);
+		jo_s(o, ",\n");
+	}
 	json_scores(o, run);
 	json_key(o, "rules");
 	jo_s(o, "[");

@@ -62,6 +62,9 @@
 #define FACT_OS_NAME	"urn:plumb:fact:os:name"
 #define FACT_OS_VER	"urn:plumb:fact:os:version"
 #define FACT_ARCH	"urn:plumb:fact:os:architecture"
+/* The directory scanned instead of "/" (plumb ... --root): absent for a
+ * scan of the host itself. */
+#define FACT_ROOT	"urn:plumb:fact:scan:root"
 
 /* A document being written: the writer, the atomic file under it and
  * a sticky failure flag (each call is checked once, at the end). */
@@ -266,7 +269,7 @@ xr_fact(struct xw *x, const char *name, const char *value)
 }
 
 static void
-xr_target_facts(struct xw *x, const struct host *h)
+xr_target_facts(struct xw *x, const struct host *h, const char *root)
 {
 	const struct sysinfo *si = &h->si;
 	char a[64];
@@ -293,6 +296,7 @@ xr_target_facts(struct xw *x, const struct host *h)
 	xr_fact(x, FACT_OS_NAME, si->os_name);
 	xr_fact(x, FACT_OS_VER, si->os_version);
 	xr_fact(x, FACT_ARCH, si->arch);
+	xr_fact(x, FACT_ROOT, root);
 	xr_end(x);
 }
 
@@ -534,7 +538,7 @@ xr_test_result(struct xw *x, const struct tr_ctx *t)
 	for (i = 0; i < si->nifaces; i++)
 		xr_elem(x, NULL, "target-address", xr_no_zone(si->ifaces[i].addr,
 		    buf, sizeof(buf)));
-	xr_target_facts(x, t->h);
+	xr_target_facts(x, t->h, run->root);
 	for (i = 0; run->platform_ok && i < bm->nplatforms; i++) {
 		xr_start(x, NULL, "platform");
 		xr_attr(x, "idref", bm->platforms[i]);
@@ -770,4 +774,38 @@ xccdf_write_arf(struct xccdf_run *run, const char *path,
 	xr_end(&x);
 	xr_end(&x);
 	return xw_close(&x, err);
+}
+
+/* ---------------------------------------------------- console summary */
+
+/*
+ * The summary for a person at the console (see xccdf_write.h).
+ */
+void
+xccdf_print_summary(FILE *f, const struct xccdf_run *run, const char *report)
+{
+	const struct xccdf_score *sc = &run->scores[XCCDF_SCORE_DEFAULT];
+	int i, any = 0;
+
+	fprintf(f, "plumb: %s, profile %s\n",
+	    run->benchmark->title != NULL ? run->benchmark->title :
+	    run->benchmark->id, run->profile == NULL ? "(all)" :
+	    run->profile->title != NULL ? run->profile->title :
+	    run->profile->id);
+	if (run->root != NULL)
+		fprintf(f, "plumb: scanned the tree under %s, not this "
+		    "host\n", run->root);
+	fprintf(f, "plumb: rules:");
+	for (i = 0; i < XCCDF_R__COUNT; i++) {
+		if (i == XCCDF_R_NOTSELECTED || run->counts[i] == 0)
+			continue;
+		fprintf(f, "%s %u %s", any ? "," : "", run->counts[i],
+		    xccdf_result_name((enum xccdf_result)i));
+		any = 1;
+	}
+	fprintf(f, "%s\n", any ? "" : " none evaluated");
+	fprintf(f, "plumb: score %.2f of %.2f (%s)\n", sc->score,
+	    sc->max, sc->system);
+	if (report != NULL)
+		fprintf(f, "plumb: report written to %s\n", report);
 }

@@ -12,6 +12,8 @@
 #ifndef PLUMB_XCCDF_WRITE_H
 #define PLUMB_XCCDF_WRITE_H
 
+#include <stdio.h>
+
 #include "plumb/error.h"
 #include "xccdf.h"
 
@@ -34,5 +36,16 @@ int xccdf_write_html(struct xccdf_run *run, const char *path,
 /* The compact JSON summary of docs/json-results.md. */
 int xccdf_write_json(struct xccdf_run *run, const char *path,
     struct plumb_err *err);
+
+/*
+ * The summary for a person at the console, as "plumb: ..." lines on f:
+ * which benchmark and profile, the tree scanned when not the host, how
+ * many rules gave each result, the default score, and where the report
+ * went (report may be NULL).  plumb xccdf eval prints it on standard
+ * error (standard output stays what scripts written for the reference
+ * read), plumb scan on standard output.
+ */
+void xccdf_print_summary(FILE *f, const struct xccdf_run *run,
+    const char *report);
 
 #endif /* PLUMB_XCCDF_WRITE_H */

@@ -356,8 +356,9 @@ api_scan_json(const struct store_bundle *b)
 	json_t *o, *scores;
 	size_t i;
 
-	if ((o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
+	if ((o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
 	    "uuid", b->uuid, "host", b->host,
+	    "target_root", b->target_root,
 	    "benchmark_id", b->benchmark_id,
 	    "benchmark_version", b->benchmark_version,
 	    "profile_id", b->profile_id, "profile_title", b->profile_title,
@@ -381,41 +382,136 @@ fail:
 	return NULL;
 }
 
-/* The default model's score of b, or JSON null. */
-static json_t *
-api_default_score(const struct store_bundle *b)
+/* The default model's score of b into *v: 1, or 0 when it has none. */
+static int
+api_default_value(const struct store_bundle *b, double *v)
 {
 	size_t i;
 
 	for (i = 0; b != NULL && i < b->nscores && i < STORE_NSCORES; i++)
 		if (strcmp(b->scores[i].system,
-		    "urn:xccdf:scoring:default") == 0)
-			return json_real(b->scores[i].score);
-	return json_null();
+		    "urn:xccdf:scoring:default") == 0) {
+			*v = b->scores[i].score;
+			return 1;
+		}
+	return 0;
 }
 
-/* HOST of docs/api.md; newest: its newest scan or NULL. */
+/* The default model's score of b, or JSON null. */
 static json_t *
-api_host_json(const struct store_host *h, const struct store_bundle *newest)
+api_default_score(const struct store_bundle *b)
 {
-	struct store_counts zero;
+	double v;
+
+	return api_default_value(b, &v) ? json_real(v) : json_null();
+}
+
+/* 1 when scan b evaluated any rule (pass, fail, error or fixed): a scan
+ * whose rules were all notapplicable has a meaningless score. */
+static int
+api_evaluated(const struct store_bundle *b)
+{
+	return b->counts.pass + b->counts.fail + b->counts.error +
+	    b->counts.fixed > 0;
+}
+
+/* One baseline of a host: its newest scan, in short. */
+static json_t *
+api_baseline_json(const struct store_bundle *b)
+{
 	json_t *o;
 
-	memset(&zero, 0, sizeof(zero));
-	if ((o = json_pack("{s:s,s:s,s:s,s:s}", "id", h->id, "role", h->role,
-	    "site", h->site, "zone", h->zone)) == NULL)
+	if ((o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o}",
+	    "benchmark_id", b->benchmark_id, "profile_id", b->profile_id,
+	    "profile_title", b->profile_title, "target_root", b->target_root,
+	    "scan", b->uuid, "score", api_default_score(b),
+	    "counts", api_counts_json(&b->counts))) == NULL)
 		return NULL;
-	if (api_set_time(o, "first_seen", h->first_seen) != 0 ||
-	    api_set_time(o, "last_seen", h->last_seen) != 0 ||
-	    json_object_set_new(o, "last_scan", api_str(newest != NULL ?
-	    newest->uuid : NULL)) != 0 ||
-	    json_object_set_new(o, "score", api_default_score(newest)) != 0 ||
-	    json_object_set_new(o, "counts", api_counts_json(newest != NULL ?
-	    &newest->counts : &zero)) != 0) {
+	if (api_set_time(o, "created", b->created) != 0) {
 		json_decref(o);
 		return NULL;
 	}
 	return o;
+}
+
+/*
+ * HOST of docs/api.md; newest: its newest scan or NULL; base: the
+ * newest scan of each of its baselines (nbase).  score: the lowest
+ * default score of the baselines that evaluated a rule; counts: the
+ * sum over the baselines.
+ */
+static json_t *
+api_host_json(const struct store_host *h, const struct store_bundle *newest,
+    const struct store_bundle *base, size_t nbase)
+{
+	struct store_counts sum;
+	const struct store_bundle *worst = NULL;
+	json_t *o, *bl;
+	double v, wv = 0;
+	size_t i;
+
+	memset(&sum, 0, sizeof(sum));
+	if ((o = json_pack("{s:s,s:s,s:s,s:s}", "id", h->id, "role", h->role,
+	    "site", h->site, "zone", h->zone)) == NULL)
+		return NULL;
+	if ((bl = json_array()) == NULL ||
+	    json_object_set_new(o, "baselines", bl) != 0)
+		goto fail;
+	for (i = 0; i < nbase; i++) {
+		sum.pass += base[i].counts.pass;
+		sum.fail += base[i].counts.fail;
+		sum.error += base[i].counts.error;
+		sum.unknown += base[i].counts.unknown;
+		sum.notapplicable += base[i].counts.notapplicable;
+		sum.notchecked += base[i].counts.notchecked;
+		sum.notselected += base[i].counts.notselected;
+		sum.informational += base[i].counts.informational;
+		sum.fixed += base[i].counts.fixed;
+		if (api_evaluated(&base[i]) &&
+		    api_default_value(&base[i], &v) &&
+		    (worst == NULL || v < wv)) {
+			worst = &base[i];
+			wv = v;
+		}
+		if (json_array_append_new(bl, api_baseline_json(&base[i])) != 0)
+			goto fail;
+	}
+	if (api_set_time(o, "first_seen", h->first_seen) != 0 ||
+	    api_set_time(o, "last_seen", h->last_seen) != 0 ||
+	    json_object_set_new(o, "last_scan", api_str(newest != NULL ?
+	    newest->uuid : NULL)) != 0 ||
+	    json_object_set_new(o, "score", api_default_score(worst)) != 0 ||
+	    json_object_set_new(o, "counts", api_counts_json(&sum)) != 0)
+		goto fail;
+	return o;
+fail:
+	json_decref(o);
+	return NULL;
+}
+
+/* Host h as HOST with its newest scan and its baselines. */
+static int
+api_host_load(struct store *s, const struct store_host *h,
+    struct store_bundle **newest, json_t **out, struct plumb_err *err)
+{
+	struct store_bundle *base = NULL;
+	size_t nbase = 0, n = 0;
+	int rc;
+
+	*out = NULL;
+	*newest = NULL;
+	if ((rc = store_bundles_list(s, h->id, 0, 1, newest, &n, err)) != 0 ||
+	    (rc = store_baselines_list(s, h->id, &base, &nbase, err)) != 0)
+		goto out;
+	if (n == 0) {
+		store_bundles_free(*newest);
+		*newest = NULL;
+	}
+	if ((*out = api_host_json(h, *newest, base, nbase)) == NULL)
+		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+out:
+	store_bundles_free(base);
+	return rc;
 }
 
 /* A stored JSON text as a value; an empty array when absent or broken. */
@@ -480,24 +576,6 @@ out:
 	return rc;
 }
 
-/* The newest scan of host into *b (calloc'ed; NULL when it has none). */
-static int
-api_newest(struct store *s, const char *host, struct store_bundle **b,
-    struct plumb_err *err)
-{
-	size_t n = 0;
-	int rc;
-
-	*b = NULL;
-	if ((rc = store_bundles_list(s, host, 0, 1, b, &n, err)) != 0)
-		return rc;
-	if (n == 0) {
-		store_bundles_free(*b);
-		*b = NULL;
-	}
-	return PLUMB_OK;
-}
-
 /* -------------------------------------------------------------- routes */
 
 /* Filter value of name: NULL when absent; "" allowed. */
@@ -534,16 +612,16 @@ api_hosts(const struct api_ctx *ctx, const struct api_req *req,
 		    (site != NULL && strcmp(site, h[i].site) != 0) ||
 		    (zone != NULL && strcmp(zone, h[i].zone) != 0))
 			continue;
-		if ((rc = api_newest(ctx->store, h[i].id, &b, err)) != 0)
-			goto out;
-		o = api_host_json(&h[i], b);
+		rc = api_host_load(ctx->store, &h[i], &b, &o, err);
 		store_bundles_free(b);
-		if (o != NULL && ctx->cfg != NULL &&
+		if (rc != 0)
+			goto out;
+		if (ctx->cfg != NULL &&
 		    stale_annotate(ctx->cfg, &h[i], req->now, o) != 0) {
 			json_decref(o);
-			o = NULL;
+			goto nomem;
 		}
-		if (o == NULL || json_array_append_new(list, o) != 0)
+		if (json_array_append_new(list, o) != 0)
 			goto nomem;
 	}
 	rc = api_reply_list(rep, "hosts", list, err);
@@ -587,12 +665,12 @@ api_host(const struct api_ctx *ctx, const struct api_req *req,
 
 	if ((rc = api_host_of(ctx, req, &h, rep, err)) != 0)
 		return rc == PLUMB_ENOENT ? PLUMB_OK : rc;
-	if ((rc = api_newest(ctx->store, h.id, &b, err)) != 0)
-		return rc;
+	if ((rc = api_host_load(ctx->store, &h, &b, &o, err)) != 0)
+		goto out;
 	if (b != NULL && (rc = api_rules_json(ctx, b, h.role, req->now,
 	    &rules, err)) != 0)
 		goto out;
-	if ((o = api_host_json(&h, b)) == NULL || (ctx->cfg != NULL &&
+	if ((ctx->cfg != NULL &&
 	    stale_annotate(ctx->cfg, &h, req->now, o) != 0) ||
 	    json_object_set_new(o, "latest", b != NULL ? api_scan_json(b) :
 	    json_null()) != 0 ||

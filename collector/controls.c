@@ -1,7 +1,8 @@
 /*
  * controls.c - the ISMS control set (controls.h): reading the INI file,
- * mapping rule results onto target controls, and the fleet's compliance
- * per control replayed from the stored rule results.
+ * mapping rule results onto target controls, the per-scan control
+ * rollups made as bundles are stored, and the fleet's compliance per
+ * control replayed from those rollups, baseline by baseline.
  */
 #include "config.h"
 
@@ -23,7 +24,8 @@
 #include "waivers.h"
 
 #define CONTROLS_SEC_MAX	256	/* a section header's text */
-#define CONTROLS_CACHE_BUCKETS	4096	/* rule -> controls cache */
+#define CONTROLS_CACHE_BUCKETS	4096	/* fleet rule lists merged */
+#define CONTROLS_ROLL_CHUNK	64	/* rollup rows per INSERT */
 
 enum controls_fwrole { CONTROLS_FW_UNSET, CONTROLS_FW_TARGET,
     CONTROLS_FW_SOURCE };
@@ -72,6 +74,8 @@ struct controls {
 	size_t nmap;
 	struct controls_key *ctlkey;	/* sorted */
 	struct controls_key *mapkey;	/* sorted */
+	uint64_t digest;		/* FNV-1a of the file's bytes: which
+					 * control set made a rollup */
 };
 
 /* inih state while reading. */
@@ -359,6 +363,9 @@ controls_reader(char *str, int num, void *stream)
 	if (fgets(str, num, cp->f) == NULL)
 		return NULL;
 	cp->line++;
+	for (p = str; *p != '\0'; p++)
+		cp->c->digest = (cp->c->digest ^ (unsigned char)*p) *
+		    1099511628211ull;
 	for (p = str; *p == ' ' || *p == '\t'; p++)
 		;
 	if (*p == '[' && (end = strchr(p, ']')) != NULL &&
@@ -494,6 +501,7 @@ controls_load(const char *path, struct controls **out,
 	memset(&cp, 0, sizeof(cp));
 	cp.c = c;
 	cp.err = err;
+	c->digest = 14695981039346656037ull;
 	if ((cp.f = fopen(path, "r")) == NULL) {
 		rc = plumb_err_set(err, errno == ENOENT ? PLUMB_ENOENT :
 		    PLUMB_EIO, "%s: %s", path, strerror(errno));
@@ -524,6 +532,8 @@ controls_free(struct controls *c)
 
 	if (c == NULL)
 		return;
+	if (store_insert_hook_arg() == c)
+		store_set_insert_hook(NULL, NULL);
 	for (i = 0; i < c->nfw; i++) {
 		free(c->fw[i].name);
 		free(c->fw[i].title);
@@ -676,102 +686,28 @@ out:
 	json_decref(refs);
 }
 
-/* ------------------------------------------------ fleet compliance */
+/* ------------------------------------------------------------ rollups */
 
-const char *
-controls_status_name(int status)
-{
-	switch (status) {
-	case CONTROLS_PASS:
-		return "pass";
-	case CONTROLS_FAIL:
-		return "fail";
-	case CONTROLS_WAIVED:
-		return "waived";
-	case CONTROLS_UNKNOWN:
-		return "unknown";
-	}
-	return "none";
-}
-
-/* Rule -> controls, remembered per (rule id, references) pair. */
-struct controls_cent {
-	struct controls_cent *next;
-	char *rule_id;
-	char *refs;
-	size_t *hits;
-	size_t nhits;
+/* Component "controls": never edit an applied migration, add one.
+ * Each stored bundle has a marker row (framework and control_id "")
+ * and one row per control its rules map onto, all with the digest of
+ * the control set that made them: a bundle without a marker of the
+ * current digest gets its rollups (again) in controls_attach(). */
+static const struct store_migration controls_migrations[] = {
+	{ 1,
+	  "CREATE TABLE control_rollups ("
+	  " bundle_id INTEGER NOT NULL REFERENCES bundles(id)"
+	  "  ON DELETE CASCADE,"
+	  " framework TEXT NOT NULL,"
+	  " control_id TEXT NOT NULL,"
+	  " passed INTEGER NOT NULL,"
+	  " rules TEXT NOT NULL,"
+	  " failing TEXT NOT NULL,"
+	  " digest TEXT NOT NULL,"
+	  " PRIMARY KEY (bundle_id, framework, control_id));" },
 };
 
-/* One replay (controls_evaluate). */
-struct controls_run {
-	const struct controls *c;
-	struct controls_eval *e;
-	struct plumb_err *err;
-	int rc;				/* first failure */
-	long track;
-	size_t cappoints;
-	time_t now;
-	struct controls_cent *bucket[CONTROLS_CACHE_BUCKETS];
-	unsigned char *hit;		/* scratch: controls_count() */
-	/* Waiver boundaries up to now, sorted, and the next one due. */
-	time_t *wev;
-	size_t nwev, iwev;
-	/* The scan whose rows are coming in. */
-	char uuid[STORE_UUID_LEN + 1];
-	long host;			/* index in e->hosts, -1: unknown */
-	time_t created;
-	struct controls_hoststat *pend;	/* its per-control state */
-};
-
-static uint32_t
-controls_hash(const char *a, const char *b)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *a != '\0'; a++)
-		h = (h ^ (unsigned char)*a) * 16777619u;
-	h = (h ^ 0x1f) * 16777619u;
-	for (; *b != '\0'; b++)
-		h = (h ^ (unsigned char)*b) * 16777619u;
-	return h;
-}
-
-/* The controls rule_id with refs counts towards (cached); NULL: ENOMEM. */
-static struct controls_cent *
-controls_lookup(struct controls_run *run, const char *rule_id,
-    const char *refs)
-{
-	struct controls_cent *ce;
-	uint32_t h;
-	size_t i, n = controls_count(run->c);
-
-	if (refs == NULL)
-		refs = "";
-	h = controls_hash(rule_id, refs) % CONTROLS_CACHE_BUCKETS;
-	for (ce = run->bucket[h]; ce != NULL; ce = ce->next)
-		if (strcmp(ce->rule_id, rule_id) == 0 &&
-		    strcmp(ce->refs, refs) == 0)
-			return ce;
-	memset(run->hit, 0, n);
-	controls_match(run->c, rule_id, refs, run->hit, NULL);
-	if ((ce = calloc(1, sizeof(*ce))) == NULL)
-		return NULL;
-	if ((ce->rule_id = strdup(rule_id)) == NULL ||
-	    (ce->refs = strdup(refs)) == NULL ||
-	    (ce->hits = calloc(n + 1, sizeof(*ce->hits))) == NULL) {
-		free(ce->rule_id);
-		free(ce->refs);
-		free(ce);
-		return NULL;
-	}
-	for (i = 0; i < n; i++)
-		if (run->hit[i])
-			ce->hits[ce->nhits++] = i;
-	ce->next = run->bucket[h];
-	run->bucket[h] = ce;
-	return ce;
-}
+static json_t *controls_json_strings(char *const *v, size_t n);
 
 static void
 controls_strings_free(char **v, size_t n)
@@ -808,6 +744,26 @@ controls_strlist_add(char ***v, size_t *n, const char *s)
 	return 0;
 }
 
+/* Add the strings of the JSON array text to the list; 0 or -1 (out of
+ * memory).  Text that is not such an array adds nothing. */
+static int
+controls_strlist_json(char ***v, size_t *n, const char *text)
+{
+	json_t *a;
+	size_t i;
+	int rc = 0;
+
+	if ((a = json_loads(text, 0, NULL)) == NULL)
+		return 0;
+	for (i = 0; json_is_array(a) && i < json_array_size(a) && rc == 0;
+	    i++)
+		if (json_is_string(json_array_get(a, i)))
+			rc = controls_strlist_add(v, n, json_string_value(
+			    json_array_get(a, i)));
+	json_decref(a);
+	return rc;
+}
+
 static void
 controls_stat_clear(struct controls_hoststat *st, size_t n)
 {
@@ -821,9 +777,371 @@ controls_stat_clear(struct controls_hoststat *st, size_t n)
 	}
 }
 
-/* The status of one control on host h at time t. */
+/* One control's rollup of one scan while it is computed. */
+struct controls_roll {
+	unsigned char mapped, passed;
+	char **rules, **failing;	/* rule ids, in scan order */
+	size_t nrules, nfailing;
+};
+
+static void
+controls_rolls_clear(struct controls_roll *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; r != NULL && i < n; i++) {
+		controls_strings_free(r[i].rules, r[i].nrules);
+		controls_strings_free(r[i].failing, r[i].nfailing);
+		memset(&r[i], 0, sizeof(r[i]));
+	}
+}
+
+/* Fold one rule result into r (controls_count() entries); hit is
+ * scratch of as many bytes.  0, or -1 when out of memory. */
 static int
-controls_host_status(const struct controls_run *run,
+controls_roll_add(const struct controls *c, unsigned char *hit,
+    struct controls_roll *r, const char *rule_id, const char *result,
+    const char *refs)
+{
+	size_t i, n = controls_count(c);
+	int bad, good;
+
+	memset(hit, 0, n);
+	controls_match(c, rule_id, refs, hit, NULL);
+	bad = strcmp(result, "fail") == 0 || strcmp(result, "error") == 0;
+	good = strcmp(result, "pass") == 0 || strcmp(result, "fixed") == 0;
+	for (i = 0; i < n; i++) {
+		if (!hit[i])
+			continue;
+		r[i].mapped = 1;
+		if (good)
+			r[i].passed = 1;
+		if (controls_strlist_add(&r[i].rules, &r[i].nrules,
+		    rule_id) != 0 || (bad && controls_strlist_add(
+		    &r[i].failing, &r[i].nfailing, rule_id) != 0))
+			return -1;
+	}
+	return 0;
+}
+
+/* A list as compact JSON text (allocated); NULL when out of memory. */
+static char *
+controls_list_text(char *const *v, size_t n)
+{
+	json_t *a;
+	char *t;
+
+	if ((a = controls_json_strings(v, n)) == NULL)
+		return NULL;
+	t = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return t;
+}
+
+/* Send the rollup rows gathered in sql/p (n rows; sql NULL: drop them);
+ * frees their texts. */
+static int
+controls_roll_flush(struct store *s, char *sql, const char **p, char **texts,
+    size_t *n, struct plumb_err *err)
+{
+	size_t i;
+	int rc = PLUMB_OK;
+
+	if (sql != NULL && *n > 0)
+		rc = store_query(s, sql, p, 2 + 5 * *n, NULL, NULL, NULL, err);
+	for (i = 0; i < 2 * *n; i++) {
+		free(texts[i]);
+		texts[i] = NULL;
+	}
+	*n = 0;
+	return rc;
+}
+
+/*
+ * Write the rollups of bundle id, r, made with control set c (fresh: a
+ * bundle being stored, which has none yet; else they are replaced):
+ * the marker row first, CONTROLS_ROLL_CHUNK rows a statement, so that
+ * a bundle usually costs one round trip on a database server.
+ */
+static int
+controls_roll_write(const struct controls *c, struct store *s,
+    const char *id, const struct controls_roll *r, int fresh,
+    struct plumb_err *err)
+{
+	static const char head[] = "INSERT INTO control_rollups (bundle_id, "
+	    "framework, control_id, passed, rules, failing, digest) VALUES ";
+	const char *p[2 + 5 * CONTROLS_ROLL_CHUNK];
+	char *texts[2 * CONTROLS_ROLL_CHUNK];
+	char sql[sizeof(head) + CONTROLS_ROLL_CHUNK * 56], digest[17];
+	size_t i, n = 0, off = 0, k;
+	int rc = PLUMB_OK;
+
+	memset(texts, 0, sizeof(texts));
+	snprintf(digest, sizeof(digest), "%016llx",
+	    (unsigned long long)c->digest);
+	p[0] = id;
+	p[1] = digest;
+	if (!fresh && (rc = store_query(s, "DELETE FROM control_rollups "
+	    "WHERE bundle_id = $1", p, 1, NULL, NULL, NULL, err)) != PLUMB_OK)
+		return rc;
+	/* i = count: the marker. */
+	for (i = 0; i <= controls_count(c) && rc == PLUMB_OK; i++) {
+		if (i < controls_count(c) && !r[i].mapped)
+			continue;
+		if (n == 0)
+			off = (size_t)snprintf(sql, sizeof(sql), "%s", head);
+		k = 2 + 5 * n;
+		if (i == controls_count(c)) {
+			p[k] = p[k + 1] = "";
+			p[k + 2] = "0";
+			p[k + 3] = p[k + 4] = "[]";
+		} else if ((texts[2 * n] = controls_list_text(r[i].rules,
+		    r[i].nrules)) == NULL || (texts[2 * n + 1] =
+		    controls_list_text(r[i].failing, r[i].nfailing)) == NULL) {
+			n++;
+			rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+			break;
+		} else {
+			p[k] = controls_at(c, i)->framework;
+			p[k + 1] = controls_at(c, i)->id;
+			p[k + 2] = r[i].passed ? "1" : "0";
+			p[k + 3] = texts[2 * n];
+			p[k + 4] = texts[2 * n + 1];
+		}
+		off += (size_t)snprintf(sql + off, sizeof(sql) - off,
+		    "%s($1, $%zu, $%zu, $%zu, $%zu, $%zu, $2)", n > 0 ? ", " :
+		    "", k + 1, k + 2, k + 3, k + 4, k + 5);
+		if (++n == CONTROLS_ROLL_CHUNK)
+			rc = controls_roll_flush(s, sql, p, texts, &n, err);
+	}
+	if (rc == PLUMB_OK)
+		return controls_roll_flush(s, sql, p, texts, &n, err);
+	(void)controls_roll_flush(s, NULL, p, texts, &n, err);
+	return rc;
+}
+
+/* store_insert_hook: the rollups of a bundle being stored. */
+static int
+controls_hook(void *arg, struct store *s, const char *id,
+    const struct store_bundle *b, const struct store_rule *rules,
+    size_t nrules, struct plumb_err *err)
+{
+	const struct controls *c = arg;
+	struct controls_roll *roll;
+	unsigned char *hit;
+	size_t i, n = controls_count(c);
+	int rc = PLUMB_OK;
+
+	(void)b;
+	hit = calloc(n + 1, 1);
+	roll = calloc(n + 1, sizeof(*roll));
+	if (hit == NULL || roll == NULL)
+		goto nomem;
+	for (i = 0; i < nrules; i++)
+		if (rules[i].rule_id != NULL && rules[i].result != NULL &&
+		    controls_roll_add(c, hit, roll, rules[i].rule_id,
+		    rules[i].result, rules[i].references) != 0)
+			goto nomem;
+	rc = controls_roll_write(c, s, id, roll, 1, err);
+	goto out;
+nomem:
+	rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+out:
+	controls_rolls_clear(roll, n);
+	free(roll);
+	free(hit);
+	return rc;
+}
+
+/* Bundle ids without up-to-date rollups, or rule rows of one of them. */
+struct controls_rebuild {
+	const struct controls *c;
+	char **ids;
+	size_t nids, cap;
+	unsigned char *hit;
+	struct controls_roll *roll;
+	int nomem;
+};
+
+/* Row: a bundle id. */
+static int
+controls_rebuild_id(void *arg, const char *const *v, size_t ncols)
+{
+	struct controls_rebuild *rb = arg;
+
+	if (ncols < 1 || v[0] == NULL)
+		return 0;
+	if (controls_grow((void **)&rb->ids, &rb->cap, rb->nids,
+	    sizeof(*rb->ids)) != 0 ||
+	    (rb->ids[rb->nids] = strdup(v[0])) == NULL) {
+		rb->nomem = 1;
+		return 1;
+	}
+	rb->nids++;
+	return 0;
+}
+
+/* Row: rule_id, result, refs. */
+static int
+controls_rebuild_rule(void *arg, const char *const *v, size_t ncols)
+{
+	struct controls_rebuild *rb = arg;
+
+	if (ncols != 3 || v[0] == NULL || v[1] == NULL)
+		return 0;
+	if (controls_roll_add(rb->c, rb->hit, rb->roll, v[0], v[1],
+	    v[2]) != 0) {
+		rb->nomem = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int
+controls_attach(struct controls *c, struct store *s, struct plumb_err *err)
+{
+	struct controls_rebuild rb;
+	const char *p[1];
+	char digest[17];
+	size_t i, n = controls_count(c);
+	int rc;
+
+	memset(&rb, 0, sizeof(rb));
+	rb.c = c;
+	if ((rc = store_migrate(s, "controls", controls_migrations,
+	    sizeof(controls_migrations) / sizeof(controls_migrations[0]),
+	    err)) != PLUMB_OK)
+		return rc;
+	if ((rb.hit = calloc(n + 1, 1)) == NULL ||
+	    (rb.roll = calloc(n + 1, sizeof(*rb.roll))) == NULL)
+		goto nomem;
+	snprintf(digest, sizeof(digest), "%016llx",
+	    (unsigned long long)c->digest);
+	p[0] = digest;
+	if ((rc = store_tx_begin(s, err)) != PLUMB_OK)
+		goto out;
+	if ((rc = store_query(s, "SELECT b.id FROM bundles b WHERE NOT EXISTS "
+	    "(SELECT 1 FROM control_rollups r WHERE r.bundle_id = b.id AND "
+	    "r.framework = '' AND r.control_id = '' AND r.digest = $1) "
+	    "ORDER BY b.id", p, 1, controls_rebuild_id, &rb, NULL, err)) !=
+	    PLUMB_OK)
+		goto fail;
+	if (rb.nomem)
+		goto nomem;
+	for (i = 0; i < rb.nids; i++) {
+		p[0] = rb.ids[i];
+		if ((rc = store_query(s, "SELECT rule_id, result, refs FROM "
+		    "rule_results WHERE bundle_id = CAST($1 AS INTEGER) "
+		    "ORDER BY seq", p, 1, controls_rebuild_rule, &rb, NULL,
+		    err)) != PLUMB_OK)
+			goto fail;
+		if (rb.nomem)
+			goto nomem;
+		if ((rc = controls_roll_write(c, s, rb.ids[i], rb.roll, 0,
+		    err)) != PLUMB_OK)
+			goto fail;
+		controls_rolls_clear(rb.roll, n);
+	}
+	if ((rc = store_tx_commit(s, err)) != PLUMB_OK)
+		goto fail;
+	store_set_insert_hook(controls_hook, c);
+	goto out;
+nomem:
+	rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+fail:
+	store_tx_rollback(s);
+out:
+	controls_strings_free(rb.ids, rb.nids);
+	controls_rolls_clear(rb.roll, n);
+	free(rb.roll);
+	free(rb.hit);
+	return rc;
+}
+
+/* ------------------------------------------------ fleet compliance */
+
+const char *
+controls_status_name(int status)
+{
+	switch (status) {
+	case CONTROLS_PASS:
+		return "pass";
+	case CONTROLS_FAIL:
+		return "fail";
+	case CONTROLS_WAIVED:
+		return "waived";
+	case CONTROLS_UNKNOWN:
+		return "unknown";
+	}
+	return "none";
+}
+
+/* A control's rule list already merged into the fleet's. */
+struct controls_seen {
+	struct controls_seen *next;
+	size_t ctl;
+	char *text;
+};
+
+/* One replay (controls_evaluate). */
+struct controls_run {
+	const struct controls *c;
+	struct controls_eval *e;
+	struct plumb_err *err;
+	int rc;				/* first failure */
+	long track;
+	size_t cappoints;
+	time_t now;
+	struct controls_seen *bucket[CONTROLS_CACHE_BUCKETS];
+	/* Waiver boundaries up to now, sorted, and the next one due. */
+	time_t *wev;
+	size_t nwev, iwev;
+	/* The scan whose rollups are coming in, and its baseline. */
+	char uuid[STORE_UUID_LEN + 1];
+	long host;			/* index in e->hosts, -1: unknown */
+	time_t created;
+	char bench[STORE_TEXT_MAX], profile[STORE_TEXT_MAX];
+	char root[STORE_TEXT_MAX];
+	struct controls_hoststat *pend;	/* its per-control state */
+};
+
+static uint32_t
+controls_hash(const char *a, size_t k)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *a != '\0'; a++)
+		h = (h ^ (unsigned char)*a) * 16777619u;
+	return (h ^ (uint32_t)k) * 16777619u;
+}
+
+/* Merge the rule list text of control k into the fleet's rules unless
+ * the same text was merged before; 0, or -1 when out of memory. */
+static int
+controls_seen_merge(struct controls_run *run, size_t k, const char *text)
+{
+	struct controls_seen *se;
+	struct controls_fleet *f = &run->e->fleet[k];
+	uint32_t h = controls_hash(text, k) % CONTROLS_CACHE_BUCKETS;
+
+	for (se = run->bucket[h]; se != NULL; se = se->next)
+		if (se->ctl == k && strcmp(se->text, text) == 0)
+			return 0;
+	if ((se = calloc(1, sizeof(*se))) == NULL)
+		return -1;
+	if ((se->text = strdup(text)) == NULL) {
+		free(se);
+		return -1;
+	}
+	se->ctl = k;
+	se->next = run->bucket[h];
+	run->bucket[h] = se;
+	return controls_strlist_json(&f->rules, &f->nrules, text);
+}
+
+/* The status of one control of host h from st at time t. */
+static int
+controls_host_status(const struct waiver_set *ws,
     const struct controls_host *h, const struct controls_hoststat *st,
     time_t t)
 {
@@ -833,14 +1151,22 @@ controls_host_status(const struct controls_run *run,
 	if (!st->mapped)
 		return CONTROLS_NONE;
 	for (i = 0; i < st->nfailing; i++) {
-		if (waivers_match(run->e->waivers, h->id, h->role,
-		    st->failing[i], t) == NULL)
+		if (waivers_match(ws, h->id, h->role, st->failing[i], t) ==
+		    NULL)
 			return CONTROLS_FAIL;
 		waived = 1;
 	}
 	if (waived)
 		return CONTROLS_WAIVED;
 	return st->passed ? CONTROLS_PASS : CONTROLS_UNKNOWN;
+}
+
+int
+controls_base_status(const struct controls_eval *e,
+    const struct controls_host *h, const struct controls_base *b, size_t i,
+    time_t t)
+{
+	return controls_host_status(e->waivers, h, &b->st[i], t);
 }
 
 /* The fleet status the counts of one control give. */
@@ -900,7 +1226,7 @@ controls_rescore(struct controls_run *run, struct controls_host *h,
 	int st;
 
 	for (i = 0; i < n; i++) {
-		st = controls_host_status(run, h, &h->st[i], t);
+		st = controls_host_status(run->e->waivers, h, &h->st[i], t);
 		if (st == h->st[i].status)
 			continue;
 		run->e->fleet[i].count[h->st[i].status]--;
@@ -935,30 +1261,92 @@ controls_waiver_events(struct controls_run *run, time_t t)
 	}
 }
 
-/* The scan being read is complete: it becomes its host's newest. */
+/* The baseline of host h the scan being read belongs to (added when
+ * new); NULL when out of memory. */
+static struct controls_base *
+controls_base_of(struct controls_run *run, struct controls_host *h)
+{
+	struct controls_base *b, *nb;
+	size_t i;
+
+	for (i = 0; i < h->nbase; i++) {
+		b = &h->base[i];
+		if (strcmp(b->benchmark_id, run->bench) == 0 &&
+		    strcmp(b->profile_id, run->profile) == 0 &&
+		    strcmp(b->target_root, run->root) == 0)
+			return b;
+	}
+	if ((nb = realloc(h->base, (h->nbase + 1) * sizeof(*nb))) == NULL)
+		return NULL;
+	h->base = nb;
+	b = &nb[h->nbase];
+	memset(b, 0, sizeof(*b));
+	if ((b->st = calloc(controls_count(run->c) + 1,
+	    sizeof(*b->st))) == NULL)
+		return NULL;
+	h->nbase++;
+	snprintf(b->benchmark_id, sizeof(b->benchmark_id), "%s", run->bench);
+	snprintf(b->profile_id, sizeof(b->profile_id), "%s", run->profile);
+	snprintf(b->target_root, sizeof(b->target_root), "%s", run->root);
+	return b;
+}
+
+/* The host's state per control: every baseline's mapped rules together. */
+static int
+controls_merge(struct controls_run *run, struct controls_host *h)
+{
+	const struct controls_hoststat *bs;
+	struct controls_hoststat *st;
+	size_t i, j, k;
+
+	for (i = 0; i < controls_count(run->c); i++) {
+		st = &h->st[i];
+		controls_stat_clear(st, 1);
+		for (j = 0; j < h->nbase; j++) {
+			bs = &h->base[j].st[i];
+			if (!bs->mapped)
+				continue;
+			st->mapped = 1;
+			if (bs->passed)
+				st->passed = 1;
+			for (k = 0; k < bs->nfailing; k++)
+				if (controls_strlist_add(&st->failing,
+				    &st->nfailing, bs->failing[k]) != 0)
+					return -1;
+		}
+	}
+	return 0;
+}
+
+/* The scan being read is complete: it becomes the newest of its
+ * baseline on its host. */
 static void
 controls_flush(struct controls_run *run)
 {
 	struct controls_host *h;
+	struct controls_base *b;
 	struct controls_hoststat *tmp;
-	size_t i;
 
 	if (run->uuid[0] == '\0' || run->host < 0)
 		goto out;
 	controls_waiver_events(run, run->created);
 	h = &run->e->hosts[run->host];
+	if ((b = controls_base_of(run, h)) == NULL)
+		goto nomem;
+	snprintf(b->scan, sizeof(b->scan), "%s", run->uuid);
+	b->scan_time = run->created;
 	snprintf(h->scan, sizeof(h->scan), "%s", run->uuid);
 	h->scan_time = run->created;
 	/* Swap the pending state in; the old one is cleared for reuse. */
-	tmp = h->st;
-	h->st = run->pend;
+	tmp = b->st;
+	b->st = run->pend;
 	run->pend = tmp;
-	for (i = 0; i < controls_count(run->c); i++) {
-		h->st[i].status = run->pend[i].status;
-		h->st[i].since = run->pend[i].since;
-	}
+	if (controls_merge(run, h) != 0)
+		goto nomem;
 	controls_rescore(run, h, run->created);
-	/* pend now holds the host's old statuses, which are stale. */
+	goto out;
+nomem:
+	run->rc = plumb_err_set(run->err, PLUMB_ENOMEM, "out of memory");
 out:
 	controls_stat_clear(run->pend, controls_count(run->c));
 	run->uuid[0] = '\0';
@@ -970,110 +1358,70 @@ controls_host_cmp(const void *key, const void *elt)
 	return strcmp(key, ((const struct controls_host *)elt)->id);
 }
 
-/* One stored scan, in replay order. */
-struct controls_scanref {
-	char uuid[STORE_UUID_LEN + 1];
-	long host;			/* index in e->hosts, -1: unknown */
-	time_t created;
-};
-
-struct controls_scans {
-	struct controls_run *run;
-	struct controls_scanref *v;
-	size_t n, cap;
-};
-
-/* Row: uuid, host, created of a scan. */
+/*
+ * Row: uuid, host, created, benchmark_id, profile_id, target_root of a
+ * scan, then framework, control_id, passed, rules, failing of one of its
+ * rollups (NULL when it has none), scans in replay order.
+ */
 static int
-controls_scan_row(void *arg, const char *const *v, size_t ncols)
-{
-	struct controls_scans *sc = arg;
-	struct controls_scanref *r;
-	struct controls_host *h;
-
-	if (ncols != 3 || v[0] == NULL || v[1] == NULL || v[2] == NULL)
-		return 0;
-	if (controls_grow((void **)&sc->v, &sc->cap, sc->n,
-	    sizeof(*sc->v)) != 0) {
-		sc->run->rc = plumb_err_set(sc->run->err, PLUMB_ENOMEM,
-		    "out of memory");
-		return 1;
-	}
-	r = &sc->v[sc->n++];
-	snprintf(r->uuid, sizeof(r->uuid), "%s", v[0]);
-	r->created = (time_t)strtoll(v[2], NULL, 10);
-	h = bsearch(v[1], sc->run->e->hosts, sc->run->e->nhosts, sizeof(*h),
-	    controls_host_cmp);
-	r->host = h != NULL ? h - sc->run->e->hosts : -1;
-	return 0;
-}
-
-/* Row: rule_id, result, refs of the scan being replayed. */
-static int
-controls_rule_row(void *arg, const char *const *v, size_t ncols)
+controls_roll_row(void *arg, const char *const *v, size_t ncols)
 {
 	struct controls_run *run = arg;
 	struct controls_hoststat *st;
-	struct controls_cent *ce;
-	size_t i;
-	int bad, good;
+	struct controls_host *h;
+	long k;
 
-	if (ncols != 3 || v[0] == NULL || v[1] == NULL)
+	if (ncols != 11 || v[0] == NULL || v[1] == NULL)
 		return 0;
-	if ((ce = controls_lookup(run, v[0], v[2])) == NULL) {
+	if (strcmp(run->uuid, v[0]) != 0) {
+		controls_flush(run);
+		if (run->rc != PLUMB_OK)
+			return 1;
+		snprintf(run->uuid, sizeof(run->uuid), "%s", v[0]);
+		h = bsearch(v[1], run->e->hosts, run->e->nhosts, sizeof(*h),
+		    controls_host_cmp);
+		run->host = h != NULL ? h - run->e->hosts : -1;
+		run->created = v[2] != NULL ?
+		    (time_t)strtoll(v[2], NULL, 10) : 0;
+		snprintf(run->bench, sizeof(run->bench), "%s",
+		    v[3] != NULL ? v[3] : "");
+		snprintf(run->profile, sizeof(run->profile), "%s",
+		    v[4] != NULL ? v[4] : "");
+		snprintf(run->root, sizeof(run->root), "%s",
+		    v[5] != NULL ? v[5] : "");
+	}
+	if (v[6] == NULL || v[7] == NULL ||
+	    (k = controls_find(run->c, v[6], v[7])) < 0)
+		return 0;
+	st = &run->pend[k];
+	st->mapped = 1;
+	if (v[8] != NULL && strcmp(v[8], "0") != 0)
+		st->passed = 1;
+	if ((v[10] != NULL && controls_strlist_json(&st->failing,
+	    &st->nfailing, v[10]) != 0) ||
+	    (v[9] != NULL && controls_seen_merge(run, (size_t)k, v[9]) != 0)) {
 		run->rc = plumb_err_set(run->err, PLUMB_ENOMEM,
 		    "out of memory");
 		return 1;
 	}
-	bad = strcmp(v[1], "fail") == 0 || strcmp(v[1], "error") == 0;
-	good = strcmp(v[1], "pass") == 0 || strcmp(v[1], "fixed") == 0;
-	for (i = 0; i < ce->nhits; i++) {
-		st = &run->pend[ce->hits[i]];
-		st->mapped = 1;
-		if (good)
-			st->passed = 1;
-		if (bad && controls_strlist_add(&st->failing, &st->nfailing,
-		    v[0]) != 0) {
-			run->rc = plumb_err_set(run->err, PLUMB_ENOMEM,
-			    "out of memory");
-			return 1;
-		}
-	}
 	return 0;
 }
 
-/*
- * Replay every scan in time order.  Scans first, then each scan's rules
- * by primary key: one sort of the scans instead of one of every rule
- * row (several times faster on large stores).
- */
+/* Replay the rollups of every scan in time order (one query). */
 static int
 controls_replay(struct controls_run *run, struct store *s,
     struct plumb_err *err)
 {
-	struct controls_scans sc;
-	const char *uuid;
-	size_t i;
 	int rc;
 
-	memset(&sc, 0, sizeof(sc));
-	sc.run = run;
-	rc = store_query(s, "SELECT uuid, host, created FROM bundles "
-	    "ORDER BY created, received, uuid", NULL, 0, controls_scan_row,
-	    &sc, NULL, err);
-	for (i = 0; rc == PLUMB_OK && run->rc == PLUMB_OK && i < sc.n; i++) {
-		snprintf(run->uuid, sizeof(run->uuid), "%s", sc.v[i].uuid);
-		run->host = sc.v[i].host;
-		run->created = sc.v[i].created;
-		uuid = sc.v[i].uuid;
-		rc = store_query(s, "SELECT rule_id, result, refs FROM "
-		    "rule_results WHERE bundle_id = (SELECT id FROM bundles "
-		    "WHERE uuid = $1) ORDER BY seq", &uuid, 1,
-		    controls_rule_row, run, NULL, err);
-		if (rc == PLUMB_OK && run->rc == PLUMB_OK)
-			controls_flush(run);
-	}
-	free(sc.v);
+	rc = store_query(s, "SELECT b.uuid, b.host, b.created, b.benchmark_id,"
+	    " b.profile_id, b.target_root, r.framework, r.control_id,"
+	    " r.passed, r.rules, r.failing FROM bundles b"
+	    " LEFT JOIN control_rollups r ON r.bundle_id = b.id"
+	    " ORDER BY b.created, b.received, b.uuid", NULL, 0,
+	    controls_roll_row, run, NULL, err);
+	if (rc == PLUMB_OK && run->rc == PLUMB_OK)
+		controls_flush(run);
 	if (rc == PLUMB_OK)
 		rc = run->rc;
 	return rc;
@@ -1087,13 +1435,12 @@ controls_time_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The rules of each control: [map rule] entries and the cache. */
+/* The rules of each control: the replay's and [map rule] entries. */
 static int
 controls_fleet_rules(struct controls_run *run)
 {
 	const struct controls *c = run->c;
 	struct controls_fleet *f;
-	struct controls_cent *ce;
 	size_t i, j;
 
 	for (i = 0; i < c->nmap; i++) {
@@ -1106,14 +1453,6 @@ controls_fleet_rules(struct controls_run *run)
 				return -1;
 		}
 	}
-	for (i = 0; i < CONTROLS_CACHE_BUCKETS; i++)
-		for (ce = run->bucket[i]; ce != NULL; ce = ce->next)
-			for (j = 0; j < ce->nhits; j++) {
-				f = &run->e->fleet[ce->hits[j]];
-				if (controls_strlist_add(&f->rules, &f->nrules,
-				    ce->rule_id) != 0)
-					return -1;
-			}
 	for (i = 0; i < controls_count(c); i++) {
 		f = &run->e->fleet[i];
 		if (f->nrules > 1)
@@ -1131,7 +1470,7 @@ controls_evaluate(const struct controls *c, struct store *s, time_t now,
 	struct controls_eval *e = NULL;
 	struct store_host *hosts = NULL;
 	const struct waiver *w;
-	struct controls_cent *ce, *next;
+	struct controls_seen *se, *next;
 	size_t nhosts = 0, i, n = controls_count(c), nw;
 	int rc;
 
@@ -1146,7 +1485,6 @@ controls_evaluate(const struct controls *c, struct store *s, time_t now,
 	if ((e = calloc(1, sizeof(*e))) == NULL ||
 	    (e->waivers = calloc(1, sizeof(*e->waivers))) == NULL ||
 	    (e->fleet = calloc(n + 1, sizeof(*e->fleet))) == NULL ||
-	    (run.hit = calloc(n + 1, 1)) == NULL ||
 	    (run.pend = calloc(n + 1, sizeof(*run.pend))) == NULL)
 		goto nomem;
 	run.e = e;
@@ -1202,17 +1540,14 @@ nomem:
 	rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 out:
 	for (i = 0; i < CONTROLS_CACHE_BUCKETS; i++)
-		for (ce = run.bucket[i]; ce != NULL; ce = next) {
-			next = ce->next;
-			free(ce->rule_id);
-			free(ce->refs);
-			free(ce->hits);
-			free(ce);
+		for (se = run.bucket[i]; se != NULL; se = next) {
+			next = se->next;
+			free(se->text);
+			free(se);
 		}
 	if (run.pend != NULL)
 		controls_stat_clear(run.pend, n);
 	free(run.pend);
-	free(run.hit);
 	free(run.wev);
 	store_hosts_free(hosts);
 	controls_eval_free(e);
@@ -1222,14 +1557,21 @@ out:
 void
 controls_eval_free(struct controls_eval *e)
 {
-	size_t i;
+	struct controls_host *h;
+	size_t i, j;
 
 	if (e == NULL)
 		return;
 	for (i = 0; i < e->nhosts; i++) {
-		if (e->hosts[i].st != NULL)
-			controls_stat_clear(e->hosts[i].st, e->ncontrols);
-		free(e->hosts[i].st);
+		h = &e->hosts[i];
+		if (h->st != NULL)
+			controls_stat_clear(h->st, e->ncontrols);
+		free(h->st);
+		for (j = 0; j < h->nbase; j++) {
+			controls_stat_clear(h->base[j].st, e->ncontrols);
+			free(h->base[j].st);
+		}
+		free(h->base);
 	}
 	free(e->hosts);
 	if (e->fleet != NULL)
@@ -1391,12 +1733,45 @@ controls_api_control(const struct api_ctx *ctx, const struct api_req *req,
 	return k;
 }
 
-/* One host of a control's detail. */
+/* The baselines of host h whose newest scan maps rules onto control
+ * k: where its status comes from. */
+static json_t *
+controls_json_bases(const struct controls_eval *e,
+    const struct controls_host *h, size_t k, time_t now)
+{
+	const struct controls_base *b;
+	json_t *a, *o;
+	size_t j;
+
+	if ((a = json_array()) == NULL)
+		return NULL;
+	for (j = 0; j < h->nbase; j++) {
+		b = &h->base[j];
+		if (!b->st[k].mapped)
+			continue;
+		o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:o}",
+		    "benchmark_id", b->benchmark_id,
+		    "profile_id", b->profile_id,
+		    "target_root", b->target_root, "scan", b->scan,
+		    "scan_time", (json_int_t)b->scan_time,
+		    "status", controls_status_name(controls_base_status(e, h,
+		    b, k, now)),
+		    "failing_rules", controls_json_strings(b->st[k].failing,
+		    b->st[k].nfailing));
+		if (o == NULL || json_array_append_new(a, o) != 0) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* One host of a control's detail (control k). */
 static json_t *
 controls_json_host(const struct controls_eval *e,
-    const struct controls_host *h, const struct controls_hoststat *st,
-    time_t now)
+    const struct controls_host *h, size_t k, time_t now)
 {
+	const struct controls_hoststat *st = &h->st[k];
 	json_t *o, *failing, *waived;
 	size_t i;
 
@@ -1409,12 +1784,14 @@ controls_json_host(const struct controls_eval *e,
 		    h->role, st->failing[i], now) != NULL ? waived : failing,
 		    json_string(st->failing[i])) != 0)
 			goto fail;
-	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:s, s:I}",
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:s, s:I, "
+	    "s:o}",
 	    "host", h->id, "role", h->role, "site", h->site, "zone", h->zone,
 	    "status", controls_status_name(st->status),
 	    "failing_rules", failing, "waived_rules", waived,
 	    "since", (json_int_t)st->since, "scan", h->scan,
-	    "scan_time", (json_int_t)h->scan_time);
+	    "scan_time", (json_int_t)h->scan_time,
+	    "baselines", controls_json_bases(e, h, k, now));
 	return o;
 fail:
 	json_decref(failing);
@@ -1445,8 +1822,8 @@ controls_api_detail(const struct api_ctx *ctx, const struct api_req *req,
 	for (j = 0; j < e->nhosts; j++) {
 		if (e->hosts[j].st[k].status == CONTROLS_NONE)
 			continue;
-		if ((ho = controls_json_host(e, &e->hosts[j],
-		    &e->hosts[j].st[k], req->now)) == NULL ||
+		if ((ho = controls_json_host(e, &e->hosts[j], (size_t)k,
+		    req->now)) == NULL ||
 		    json_array_append_new(hosts, ho) != 0)
 			goto nomem;
 	}

@@ -2,25 +2,39 @@
  * controls.h - the ISMS control set (benchmarks/controls/README.md):
  * which target controls (ISO/IEC 27001:2022 Annex A, NIST CSF 2.0,
  * IEC 62443-3-3) a stored rule result counts towards, given its rule id
- * and its references, and the fleet's compliance per control computed
- * from the stored rule results at query time (no ingest hook).
+ * and its references, and the fleet's compliance per control.
  *
- * Status of a control on one host, from that host's newest scan (by
- * created, then received, then uuid), for the rules mapped onto it:
+ * Rollups: when a bundle is stored, the rule results of that scan are
+ * folded into one row per control they map onto (table control_rollups,
+ * component "controls": passed, the mapped rule ids, the failing ones),
+ * by the store's insert hook (controls_attach()).  Every route below
+ * reads those rows, never the rule results.  The rows depend on the
+ * control set: controls_attach() rebuilds them from the stored rule
+ * results once whenever the file changed since they were made.
+ *
+ * A host is scanned against one or more baselines (store.h: benchmark,
+ * profile, scanned root).  Status of a control on one baseline of a
+ * host, from that baseline's newest scan (by created, then received,
+ * then uuid), for the rules mapped onto it:
  *	fail	a mapped rule has result fail or error and no waiver
  *		applies to it;
  *	waived	mapped rules fail or error, every one of them waived;
  *	pass	no mapped rule fails and at least one passes (or fixed);
  *	unknown	mapped rules ran but none passed or failed
- *		(notapplicable, notchecked, unknown, informational);
- * a host whose newest scan has no rule mapped onto the control is not
- * counted for it.  Fleet status: fail if any host fails, else waived if
- * any host is waived, else pass if any host passes, else unknown.
+ *		(notapplicable, notchecked, unknown, informational).
+ * Status on the host: the same rules applied to the mapped rules of
+ * the newest scan of every baseline together (a control fails when any
+ * baseline fails it, passes when one passes and none fails); a scan of
+ * one baseline never replaces another's results.  A host none of whose
+ * baselines has a rule mapped onto the control is not counted for it.
+ * Fleet status: fail if any host fails, else waived if any host is
+ * waived, else pass if any host passes, else unknown.
  *
- * History replays every stored scan and every waiver boundary (created,
- * expires, revoked_time) in time order, each host counting with its
- * newest scan so far and the waivers in force at that moment; a point
- * is recorded whenever the fleet counts of the control change.
+ * History replays the rollups of every stored scan and every waiver
+ * boundary (created, expires, revoked_time) in time order, each
+ * baseline of each host counting with its newest scan so far and the
+ * waivers in force at that moment; a point is recorded whenever the
+ * fleet counts of the control change.
  */
 #ifndef PLUMB_COLLECTOR_CONTROLS_H
 #define PLUMB_COLLECTOR_CONTROLS_H
@@ -99,7 +113,7 @@ void controls_match(const struct controls *c, const char *rule_id,
 /* ------------------------------------------------ fleet compliance */
 
 enum controls_status {
-	CONTROLS_NONE = 0,	/* host: no mapped rule in its newest scan */
+	CONTROLS_NONE = 0,	/* host: no mapped rule in its baselines */
 	CONTROLS_PASS,
 	CONTROLS_FAIL,
 	CONTROLS_WAIVED,
@@ -120,6 +134,17 @@ struct controls_hoststat {
 	size_t nfailing;
 };
 
+/* One baseline of a host (store.h) at the end of an evaluation. */
+struct controls_base {
+	char benchmark_id[STORE_TEXT_MAX];
+	char profile_id[STORE_TEXT_MAX];
+	char target_root[STORE_TEXT_MAX];	/* "" for the host itself */
+	char scan[STORE_UUID_LEN + 1];		/* its newest scan */
+	time_t scan_time;
+	struct controls_hoststat *st;	/* controls_count() entries; status
+					 * and since unused */
+};
+
 /* One host of an evaluation. */
 struct controls_host {
 	char id[STORE_HOST_MAX];
@@ -128,7 +153,10 @@ struct controls_host {
 	char zone[STORE_ATTR_MAX];
 	char scan[STORE_UUID_LEN + 1];	/* its newest scan, "" if none */
 	time_t scan_time;		/* that scan's created */
-	struct controls_hoststat *st;	/* controls_count() entries */
+	struct controls_hoststat *st;	/* controls_count() entries: every
+					 * baseline together */
+	struct controls_base *base;	/* its baselines, in order seen */
+	size_t nbase;
 };
 
 /* A change of one control's fleet counts (history). */
@@ -158,6 +186,22 @@ struct controls_eval {
 	size_t npoints;
 	struct waiver_set *waivers;	/* loaded for it (waivers.h) */
 };
+
+/*
+ * Create the rollup table (component "controls"), rebuild the rollups
+ * of every stored bundle when they were made with another control set
+ * (or never), and register c with store_set_insert_hook() so that each
+ * bundle stored from now on gets its rollups in its own transaction.
+ * Call before any thread stores bundles; controls_free(c) unregisters.
+ */
+int controls_attach(struct controls *c, struct store *s,
+    struct plumb_err *err);
+
+/* The status of control i on baseline b of host h at time t, with the
+ * waivers of e (CONTROLS_NONE: no rule of b maps onto it). */
+int controls_base_status(const struct controls_eval *e,
+    const struct controls_host *h, const struct controls_base *b, size_t i,
+    time_t t);
 
 /*
  * Replay the stored scans and waivers up to now (see the top of this

@@ -239,7 +239,10 @@ drift_add(struct drift_vec *vec, const char *host, int kind,
 	    drift_dup(&c->from, from ? from->result : NULL) != 0 ||
 	    drift_dup(&c->to, to ? to->result : NULL) != 0 ||
 	    drift_dup(&c->from_digest, from ? from->digest : NULL) != 0 ||
-	    drift_dup(&c->to_digest, to ? to->digest : NULL) != 0)
+	    drift_dup(&c->to_digest, to ? to->digest : NULL) != 0 ||
+	    drift_dup(&c->benchmark_id, newer->b->benchmark_id) != 0 ||
+	    drift_dup(&c->profile_id, newer->b->profile_id) != 0 ||
+	    drift_dup(&c->target_root, newer->b->target_root) != 0)
 		return -1;
 	return 0;
 }
@@ -313,6 +316,9 @@ drift_free(struct drift_change *c, size_t n)
 		free(c[i].to);
 		free(c[i].from_digest);
 		free(c[i].to_digest);
+		free(c[i].benchmark_id);
+		free(c[i].profile_id);
+		free(c[i].target_root);
 	}
 	free(c);
 }
@@ -330,12 +336,14 @@ drift_change_cmp(const void *a, const void *b)
 	return strcmp(x->rule_id, y->rule_id);
 }
 
-/* Same benchmark and profile: scans that can be compared. */
+/* Same baseline (benchmark, profile, scanned root): scans that can be
+ * compared. */
 static int
 drift_same_kind(const struct store_bundle *a, const struct store_bundle *b)
 {
 	return strcmp(a->benchmark_id, b->benchmark_id) == 0 &&
-	    strcmp(a->profile_id, b->profile_id) == 0;
+	    strcmp(a->profile_id, b->profile_id) == 0 &&
+	    strcmp(a->target_root, b->target_root) == 0;
 }
 
 int
@@ -530,7 +538,7 @@ drift_json(const struct drift_change *c)
 {
 #define DRIFT_S(x)	((x) != NULL ? json_string(x) : json_null())
 	return json_pack("{s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:s, "
-	    "s:s, s:I, s:I}",
+	    "s:s, s:I, s:I, s:o, s:o, s:o}",
 	    "host", c->host, "rule_id", c->rule_id, "title", DRIFT_S(c->title),
 	    "kind", drift_kind_name(c->kind),
 	    "from", DRIFT_S(c->from), "to", DRIFT_S(c->to),
@@ -538,7 +546,10 @@ drift_json(const struct drift_change *c)
 	    "to_digest", DRIFT_S(c->to_digest),
 	    "from_scan", c->from_scan, "scan", c->scan,
 	    "time", (json_int_t)c->time,
-	    "first_seen", (json_int_t)c->first_seen);
+	    "first_seen", (json_int_t)c->first_seen,
+	    "benchmark_id", DRIFT_S(c->benchmark_id),
+	    "profile_id", DRIFT_S(c->profile_id),
+	    "target_root", DRIFT_S(c->target_root));
 #undef DRIFT_S
 }
 

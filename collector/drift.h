@@ -1,6 +1,7 @@
 /*
  * drift.h - what changed on a host: rule results compared between
- * consecutive scans of the same host, benchmark and profile, and the
+ * consecutive scans of the same host and baseline (benchmark, profile,
+ * scanned root: store.h), and the
  * newest scan compared with the host's accepted baseline (table
  * drift_baselines, component "drift").  Computed from rule_results at
  * query time; nothing is materialised at ingest.
@@ -50,6 +51,8 @@ struct drift_change {
 	time_t first_seen;		/* baseline: first scan since the
 					 * baseline showing the new state
 					 * without a break; else = time */
+	char *benchmark_id, *profile_id;	/* of the scans compared */
+	char *target_root;		/* "" for a scan of the host */
 };
 
 /* "regression", "improvement", ... */

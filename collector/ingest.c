@@ -422,6 +422,12 @@ ingest_check_run(struct ingest *ig, X509 *client, const char *uuid,
 		ingest_say(res, 400, "malformed", "%s", err.msg);
 		goto out;
 	}
+	/* A scan of a tree says so in its signed manifest too. */
+	if (strcmp(v.info.target_root, j->b->target_root) != 0) {
+		ingest_say(res, 400, "malformed", "target_root of %s differs "
+		    "from the manifest's", INGEST_SUMMARY);
+		goto out;
+	}
 	/* The record. */
 	snprintf(j->b->uuid, sizeof(j->b->uuid), "%s", v.info.uuid);
 	snprintf(j->b->host, sizeof(j->b->host), "%s", v.info.host);

@@ -258,6 +258,11 @@ main(int argc, char **argv)
 		    err.msg);
 	else if (rc != PLUMB_OK)
 		goto fail;
+	/* Control rollups: brought up to date, then kept at ingest (before
+	 * the listeners open, so no bundle is stored without them). */
+	if (c.controls != NULL &&
+	    controls_attach(c.controls, c.store, &err) != PLUMB_OK)
+		goto fail;
 	c.api.controls = c.controls;
 	/* enrollment: the [enroll] CA loaded (and checked) now. */
 	if (enroll_new(&c.cfg, c.store, c.signer, &c.enroll, &err) != 0)

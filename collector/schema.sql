@@ -1,8 +1,9 @@
 -- schema.sql - the collector's core tables (component "core").
 --
--- Documentation: store.c applies the same statements as migration 1
--- of component "core" (keep both in step; a change is a new migration,
--- never an edit of an applied one).  SQL stays in the common subset of
+-- Documentation: store.c applies the same statements as migrations 1
+-- and 2 of component "core" (keep both in step; a change is a new
+-- migration, never an edit of an applied one; this file shows the
+-- result of all of them).  SQL stays in the common subset of
 -- SQLite and PostgreSQL: INTEGER seconds since the epoch for times,
 -- TEXT for hex digests and JSON, REAL for scores.  On PostgreSQL
 -- store_pg.c spells INTEGER PRIMARY KEY as a BIGINT identity column,
@@ -66,7 +67,10 @@ CREATE TABLE bundles (
 	n_notchecked	INTEGER NOT NULL DEFAULT 0,
 	n_notselected	INTEGER NOT NULL DEFAULT 0,
 	n_informational	INTEGER NOT NULL DEFAULT 0,
-	n_fixed		INTEGER NOT NULL DEFAULT 0
+	n_fixed		INTEGER NOT NULL DEFAULT 0,
+	-- migration 2: summary.json "target_root", the directory scanned
+	-- instead of "/" ('' = the host itself)
+	target_root	TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX bundles_host_created ON bundles (host, created);
 CREATE INDEX bundles_received ON bundles (received);
@@ -93,3 +97,20 @@ CREATE TABLE rule_results (
 	PRIMARY KEY (bundle_id, seq)
 );
 CREATE INDEX rule_results_rule ON rule_results (rule_id);
+
+-- Migration 2: the newest bundle of each baseline of each host, where a
+-- baseline is (benchmark, profile, scanned root).  Updated by every
+-- insert (a newer scan by created, received, uuid replaces the row), so
+-- a scan of one baseline never replaces another's status; retention
+-- keeps the bundles named here.
+CREATE TABLE host_baselines (
+	host		TEXT NOT NULL REFERENCES hosts(id),
+	benchmark_id	TEXT NOT NULL,
+	profile_id	TEXT NOT NULL,
+	target_root	TEXT NOT NULL DEFAULT '',
+	bundle_id	INTEGER NOT NULL REFERENCES bundles(id),
+	uuid		TEXT NOT NULL,
+	created		INTEGER NOT NULL,
+	received	INTEGER NOT NULL,
+	PRIMARY KEY (host, benchmark_id, profile_id, target_root)
+);

@@ -93,7 +93,37 @@ static const struct store_migration store_core[] = {
 	" message TEXT,"
 	" PRIMARY KEY (bundle_id, seq));"
 	"CREATE INDEX rule_results_rule ON rule_results (rule_id);" },
+	/* Status per baseline: the newest scan of each (host, benchmark,
+	 * profile, scanned root), filled from the stored bundles. */
+	{ 2,
+	"ALTER TABLE bundles ADD COLUMN target_root TEXT NOT NULL"
+	" DEFAULT '';"
+	"CREATE TABLE host_baselines ("
+	" host TEXT NOT NULL REFERENCES hosts(id),"
+	" benchmark_id TEXT NOT NULL,"
+	" profile_id TEXT NOT NULL,"
+	" target_root TEXT NOT NULL DEFAULT '',"
+	" bundle_id INTEGER NOT NULL REFERENCES bundles(id),"
+	" uuid TEXT NOT NULL,"
+	" created INTEGER NOT NULL,"
+	" received INTEGER NOT NULL,"
+	" PRIMARY KEY (host, benchmark_id, profile_id, target_root));"
+	"INSERT INTO host_baselines (host, benchmark_id, profile_id,"
+	" target_root, bundle_id, uuid, created, received)"
+	" SELECT b.host, b.benchmark_id, b.profile_id, b.target_root, b.id,"
+	" b.uuid, b.created, b.received FROM bundles b WHERE NOT EXISTS"
+	" (SELECT 1 FROM bundles x WHERE x.host = b.host"
+	"  AND x.benchmark_id = b.benchmark_id"
+	"  AND x.profile_id = b.profile_id"
+	"  AND x.target_root = b.target_root"
+	"  AND (x.created > b.created OR (x.created = b.created"
+	"  AND (x.received > b.received OR (x.received = b.received"
+	"  AND x.uuid > b.uuid)))));" },
 };
+
+/* The component told of each stored bundle (store_set_insert_hook). */
+static store_insert_hook store_hook;
+static void *store_hook_arg;
 
 /* Created before any migration runs (the same table as schema.sql). */
 static const char store_migrations_table[] =
@@ -127,8 +157,9 @@ static const struct {
 	" b.score_absolute_max, b.n_pass, b.n_fail, b.n_error, b.n_unknown," \
 	" b.n_notapplicable, b.n_notchecked, b.n_notselected," \
 	" b.n_informational, b.n_fixed," \
-	" (SELECT count(*) FROM rule_results r WHERE r.bundle_id = b.id)"
-#define STORE_BUNDLE_NCOLS	37
+	" (SELECT count(*) FROM rule_results r WHERE r.bundle_id = b.id)," \
+	" b.target_root"
+#define STORE_BUNDLE_NCOLS	38
 
 #define STORE_RULE_COLS \
 	"r.seq, r.rule_id, r.title, r.result, r.severity, r.weight, r.role," \
@@ -495,7 +526,7 @@ store_bundle_row_insert(struct store *s, const struct store_bundle *b,
 	const struct store_counts *c = &b->counts;
 	char ib[10][STORE_INT_MAX], cb[9][STORE_INT_MAX];
 	char db[2 * STORE_NSCORES][STORE_DBL_MAX];
-	const char *p[36];
+	const char *p[37];
 	size_t i, k;
 
 	id[0] = '\0';
@@ -542,6 +573,7 @@ store_bundle_row_insert(struct store *s, const struct store_bundle *b,
 	p[33] = store_fmt_ll(cb[6], c->notselected);
 	p[34] = store_fmt_ll(cb[7], c->informational);
 	p[35] = store_fmt_ll(cb[8], c->fixed);
+	p[36] = b->target_root;
 	return store_q(s, "INSERT INTO bundles (uuid, host, signer,"
 	    " signer_sha256, created, signing_time, received,"
 	    " evidence_sha256, evidence_bytes, archive_sha256,"
@@ -551,11 +583,12 @@ store_bundle_row_insert(struct store *s, const struct store_bundle *b,
 	    " score_flat, score_flat_max, score_flat_unweighted,"
 	    " score_flat_unweighted_max, score_absolute, score_absolute_max,"
 	    " n_pass, n_fail, n_error, n_unknown, n_notapplicable,"
-	    " n_notchecked, n_notselected, n_informational, n_fixed)"
+	    " n_notchecked, n_notselected, n_informational, n_fixed,"
+	    " target_root)"
 	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
 	    " $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25,"
-	    " $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36)"
-	    " ON CONFLICT (uuid) DO NOTHING RETURNING id", p, 36,
+	    " $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37)"
+	    " ON CONFLICT (uuid) DO NOTHING RETURNING id", p, 37,
 	    store_id_row, id, err);
 }
 
@@ -622,6 +655,54 @@ out:
 	return rc;
 }
 
+/*
+ * The bundle with row id becomes the newest of its baseline unless a
+ * newer one (by created, received, uuid: the order of every list) is
+ * already there, which happens when scans arrive out of order.
+ */
+static int
+store_baseline_upsert(struct store *s, const struct store_bundle *b,
+    const char *id, struct plumb_err *err)
+{
+	char cb[STORE_INT_MAX], rb[STORE_INT_MAX];
+	const char *p[8];
+
+	p[0] = b->host;
+	p[1] = b->benchmark_id;
+	p[2] = b->profile_id;
+	p[3] = b->target_root;
+	p[4] = id;
+	p[5] = b->uuid;
+	p[6] = store_fmt_ll(cb, (long long)b->created);
+	p[7] = store_fmt_ll(rb, (long long)b->received);
+	return store_q(s, "INSERT INTO host_baselines (host, benchmark_id,"
+	    " profile_id, target_root, bundle_id, uuid, created, received)"
+	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+	    " ON CONFLICT (host, benchmark_id, profile_id, target_root)"
+	    " DO UPDATE SET bundle_id = excluded.bundle_id,"
+	    " uuid = excluded.uuid, created = excluded.created,"
+	    " received = excluded.received"
+	    " WHERE excluded.created > host_baselines.created"
+	    " OR (excluded.created = host_baselines.created"
+	    " AND (excluded.received > host_baselines.received"
+	    " OR (excluded.received = host_baselines.received"
+	    " AND excluded.uuid > host_baselines.uuid)))", p, 8, NULL, NULL,
+	    err);
+}
+
+void
+store_set_insert_hook(store_insert_hook fn, void *arg)
+{
+	store_hook = fn;
+	store_hook_arg = arg;
+}
+
+void *
+store_insert_hook_arg(void)
+{
+	return store_hook_arg;
+}
+
 /* One transaction: a re-send finds the row and changes nothing; two
  * writers racing are ordered by the UNIQUE uuid (ON CONFLICT DO
  * NOTHING), and on SQLite by BEGIN IMMEDIATE as well. */
@@ -681,7 +762,11 @@ store_bundles_insert(struct store *s, struct store_insert *v, size_t n,
 			continue;
 		}
 		if ((rc = store_rules_insert(s, id, v[i].rules, v[i].nrules,
-		    err)) != 0)
+		    err)) != 0 ||
+		    (rc = store_baseline_upsert(s, v[i].b, id, err)) != 0)
+			goto fail;
+		if (store_hook != NULL && (rc = store_hook(store_hook_arg, s,
+		    id, v[i].b, v[i].rules, v[i].nrules, err)) != 0)
 			goto fail;
 	}
 	if ((rc = s->drv->exec(s, "COMMIT", err)) != 0)
@@ -759,6 +844,7 @@ store_bundle_row(const char *const *v, struct store_bundle *b)
 	b->counts.informational = (unsigned)store_ll(v[34]);
 	b->counts.fixed = (unsigned)store_ll(v[35]);
 	b->nrules = (size_t)store_ll(v[36]);
+	store_cpy(b->target_root, sizeof(b->target_root), v[37]);
 }
 
 static void
@@ -892,6 +978,21 @@ store_bundles_list(struct store *s, const char *host, time_t since,
 	    host != NULL ? " AND b.host = $2" : "", lim);
 	return store_rows(s, sql, p, host != NULL ? 2 : 1, sizeof(**out),
 	    STORE_BUNDLE_NCOLS, store_bundle_fill, (void **)out, n, err);
+}
+
+int
+store_baselines_list(struct store *s, const char *host,
+    struct store_bundle **out, size_t *n, struct plumb_err *err)
+{
+	const char *p[1] = { host };
+
+	*out = NULL;
+	*n = 0;
+	return store_rows(s, "SELECT " STORE_BUNDLE_COLS
+	    " FROM host_baselines hb JOIN bundles b ON b.id = hb.bundle_id"
+	    " WHERE hb.host = $1 ORDER BY hb.benchmark_id, hb.profile_id,"
+	    " hb.target_root", p, 1, sizeof(**out), STORE_BUNDLE_NCOLS,
+	    store_bundle_fill, (void **)out, n, err);
 }
 
 void
@@ -1109,7 +1210,7 @@ nomem:
 	return 1;
 }
 
-/* Delete old bundles (each host's newest kept) in one transaction and
+/* Delete old bundles (the newest of each baseline kept) in one transaction and
  * return the evidence digests nothing references any more. */
 int
 store_prune(struct store *s, time_t cutoff, char ***digests, size_t *n,
@@ -1129,10 +1230,9 @@ store_prune(struct store *s, time_t cutoff, char ***digests, size_t *n,
 	p[0] = store_fmt_ll(tb, (long long)cutoff);
 	/* Collect first, then delete by id. */
 	if ((rc = store_q(s, "SELECT b.id, b.evidence_sha256"
-	    " FROM bundles b WHERE b.received < $1 AND b.id <>"
-	    " (SELECT x.id FROM bundles x WHERE x.host = b.host"
-	    "  ORDER BY x.created DESC, x.received DESC, x.uuid DESC"
-	    "  LIMIT 1)", p, 1, store_prune_add, &a, err)) != 0)
+	    " FROM bundles b WHERE b.received < $1 AND NOT EXISTS"
+	    " (SELECT 1 FROM host_baselines hb WHERE hb.bundle_id = b.id)",
+	    p, 1, store_prune_add, &a, err)) != 0)
 		goto fail;
 	if (a.nomem)
 		goto nomem;

@@ -96,6 +96,9 @@ struct store_bundle {
 	size_t nscores;
 	struct store_counts counts;
 	size_t nrules;			/* rows in rule_results */
+	char target_root[STORE_TEXT_MAX];	/* summary.json "target_root":
+					 * the directory scanned instead of
+					 * "/" ("" for the host itself) */
 };
 
 /* One rule result (table rule_results); a multi-check rule has several
@@ -165,6 +168,38 @@ int store_migrate(struct store *s, const char *component,
 int store_bundle_insert(struct store *s, const struct store_host *h,
     const struct store_bundle *b, const struct store_rule *rules,
     size_t nrules, int *duplicate, struct plumb_err *err);
+
+/*
+ * A baseline is what a host is scanned against: (benchmark_id,
+ * profile_id, target_root) of its bundles.  Table host_baselines keeps
+ * the newest bundle of each baseline of each host (by created, then
+ * received, then uuid), updated by the inserts below; a scan of one
+ * baseline never replaces the status of another.
+ *
+ * The newest bundle of each baseline of host, ordered by benchmark,
+ * profile, root; n = 0 for a host without scans.
+ */
+int store_baselines_list(struct store *s, const char *host,
+    struct store_bundle **out, size_t *n, struct plumb_err *err);
+
+/*
+ * Called by the inserts below for each newly stored bundle, inside its
+ * transaction (after its rule rows and its baseline row): id is the
+ * bundle's row id as text.  A non-zero return rolls the whole
+ * transaction back.  For components that keep data derived from rule
+ * results (the control rollups of controls.c).
+ */
+typedef int (*store_insert_hook)(void *arg, struct store *s, const char *id,
+    const struct store_bundle *b, const struct store_rule *rules,
+    size_t nrules, struct plumb_err *err);
+
+/*
+ * Process-wide: set (fn NULL: clear) before any thread stores bundles,
+ * since every struct store of the process calls it.  arg is passed
+ * through; store_insert_hook_arg() returns the one set.
+ */
+void store_set_insert_hook(store_insert_hook fn, void *arg);
+void *store_insert_hook_arg(void);
 
 /* One bundle of store_bundles_insert(); duplicate is set by it. */
 struct store_insert {
@@ -236,8 +271,9 @@ void store_rules_free(struct store_rule *r, size_t n);
 
 /*
  * Retention: delete the bundles (and their rule results) received
- * before cutoff, except each host's newest bundle, which is kept so
- * drift always has a baseline.  *digests receives the evidence SHA-256
+ * before cutoff, except the newest bundle of each baseline of each host
+ * (store_baselines_list()), which is kept so that status and drift
+ * always have it.  *digests receives the evidence SHA-256
  * (hex) of the deleted bundles that no remaining bundle references, for
  * the caller to remove from the evidence store (an array of *n strings,
  * freed with store_strings_free()).

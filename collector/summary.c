@@ -363,6 +363,14 @@ summary_parse_max(const unsigned char *data, size_t len, size_t max_rules,
 		goto out;
 	}
 	b->platform_applicable = v == NULL || json_is_true(v);
+	/* A scan of a directory tree (plumb scan --root) says so; absent
+	 * for a scan of the host itself. */
+	if (summary_str(root, "target_root", b->target_root,
+	    sizeof(b->target_root)) != 0) {
+		rc = plumb_err_set(err, PLUMB_EPARSE,
+		    "summary.json: bad target_root");
+		goto out;
+	}
 	arr = json_object_get(root, "rules");
 	if (arr != NULL && !json_is_array(arr)) {
 		rc = plumb_err_set(err, PLUMB_EPARSE,

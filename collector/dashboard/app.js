@@ -760,11 +760,13 @@
 		var rules = el('div');
 		var drift = el('div');
 
+		var bases = el('div');
+
 		append(main, el('p', null, el('a', { href: '#/hosts' },
 		    '\u2190 All hosts')), el('h1', null, 'Host ', el('code',
-		    null, id)), top, el('h2', null, 'Rule results of the ' +
-		    'newest scan'), rules, el('h2', null, 'Drift timeline ' +
-		    '(newest first)'), drift);
+		    null, id)), top, el('h2', null, 'Baselines'), bases,
+		    el('h2', null, 'Rule results of the newest scan'), rules,
+		    el('h2', null, 'Drift timeline (newest first)'), drift);
 		append(top, el('p', { 'class': 'muted' }, 'Loading\u2026'));
 
 		var pHost = get('hosts/' + encodeURIComponent(id)).then(
@@ -773,7 +775,9 @@
 				return;
 			clear(top);
 			clear(rules);
+			clear(bases);
 			hostFacts(top, h);
+			hostBaselines(bases, h);
 			hostRules(rules, h, id, want, q);
 		}).catch(function (e) {
 			clear(top);
@@ -821,6 +825,7 @@
 		fact('Benchmark', [s.benchmark_id || '\u2014',
 		    s.benchmark_version ? ' ' + s.benchmark_version : '']);
 		fact('Profile', s.profile_title || s.profile_id || '\u2014');
+		fact('Target', scannedWhat(s.target_root));
 		append(where, el('div', { 'class': 'summary' },
 		    tile('pass', num(c.pass), 'r-pass'),
 		    tile('fail', num(c.fail), 'r-fail'),
@@ -828,6 +833,50 @@
 		    tile('unknown', num(c.unknown), 'r-unknown'),
 		    tile('not applicable', num(c.notapplicable), '')),
 		    el('div', { 'class': 'card' }, facts));
+	}
+
+	/* What a scan probed: this host, or a tree (plumb scan --root),
+	 * which is marked so that it never reads as the host. */
+	function scannedWhat(root) {
+		if (!root)
+			return 'this host';
+		return el('span', { 'class': 'tree', title: 'a scan of the ' +
+		    'tree under ' + root + ', not of the host' }, 'tree ',
+		    el('code', null, root));
+	}
+
+	/* The host's baselines: each benchmark, profile and tree with its
+	 * own newest scan. */
+	function hostBaselines(where, h) {
+		var list = Array.isArray(h.baselines) ? h.baselines : [];
+		var tbody = el('tbody');
+
+		if (!list.length) {
+			append(where, el('p', { 'class': 'muted' },
+			    'No scan yet.'));
+			return;
+		}
+		list.forEach(function (b) {
+			var c = b.counts || {};
+
+			append(tbody, el('tr', { 'data-benchmark':
+			    b.benchmark_id, 'data-profile': b.profile_id,
+			    'class': b.target_root ? 'tree-scan' : null },
+			    td(el('span', { 'class': 'id' }, b.benchmark_id ||
+			    '\u2014')),
+			    td(b.profile_title || b.profile_id || '(all)'),
+			    td(scannedWhat(b.target_root)),
+			    td([fmtTime(b.created, b.created_iso), el('div',
+			    { 'class': 'id' }, b.scan)]),
+			    td(fmtNum(b.score, 1), 'num'),
+			    td(num(c.pass), 'num'), td(num(c.fail), 'num'),
+			    td(num(c.notapplicable), 'num')));
+		});
+		append(where, el('table', { id: 'baselines' }, el('thead', null,
+		    el('tr', null, th('Benchmark'), th('Profile'),
+		    th('Scanned'), th('Newest scan'), th('Score', 'num'),
+		    th('Pass', 'num'), th('Fail', 'num'),
+		    th('N/A', 'num'))), tbody));
 	}
 
 	function hostRules(where, h, id, want, q) {
@@ -996,13 +1045,23 @@
 					return el('div', { 'class': 'id' }, r);
 				}) : '\u2014'),
 				    td(h.status === 'fail' ? fmtTime(h.since,
-				    h.since_iso) : '\u2014')));
+				    h.since_iso) : '\u2014'),
+				    td((Array.isArray(h.baselines) ?
+				    h.baselines : []).map(function (b) {
+					return el('div', { 'class': 'baseline' },
+					    badge(b.status), ' ', el('span',
+					    { 'class': 'id' }, b.benchmark_id),
+					    ' ', b.profile_id || '(all)',
+					    b.target_root ? [' ',
+					    scannedWhat(b.target_root)] : null);
+				}))));
 			});
 			clear(hosts);
 			append(hosts, el('table', { id: 'control-hosts' },
 			    el('thead', null, el('tr', null, th('Host'),
 			    th('Status'), th('Failing rules'),
-			    th('Failing since'))), tbody));
+			    th('Failing since'), th('From baselines'))),
+			    tbody));
 			if (!list.length)
 				append(hosts, el('p', { 'class': 'muted' },
 				    'No host has results for this control.'));

@@ -26,8 +26,8 @@ check "one bundle row for the UUID" \
 if [ -z "${PLUMB_TEST_PG:-}" ]; then
 	check "WAL journal" test "$(rows 'PRAGMA journal_mode')" = wal
 fi
-check "core migration 1 recorded" test "$(rows \
-    "SELECT version FROM schema_migrations WHERE component = 'core'")" = 1
+check "core migrations 1 and 2 recorded" test "$(rows \
+    "SELECT max(version) FROM schema_migrations WHERE component = 'core'")" = 2
 
 sha=$(rows "SELECT evidence_sha256 FROM bundles WHERE uuid = '$u1'")
 ef=$evid/$(printf '%s' "$sha" | cut -c1-2)/$sha.p7m

@@ -78,7 +78,8 @@ evid=$tmp/evidence
 mkdir -p "$tmp/db"
 
 # start_collector [EXTRA_INI_LINES]: write $tmp/collector.conf (extra
-# lines appended: they may repeat a section) and start plumb-collector.
+# lines appended: they may repeat a section) and start plumb-collector;
+# it must be listening within START_WAIT / 20 seconds (default 5).
 start_collector() {
 	cat >"$tmp/collector.conf" <<CONF
 [server]
@@ -102,7 +103,8 @@ CONF
 	i=0
 	while [ ! -s "$tmp/port" ]; do
 		i=$((i + 1))
-		if [ $i -gt 100 ] || ! kill -0 "$collector_pid" 2>/dev/null
+		if [ $i -gt "${START_WAIT:-100}" ] ||
+		    ! kill -0 "$collector_pid" 2>/dev/null
 		then
 			echo "plumb-collector did not start:"
 			cat "$tmp/collector.err"
@@ -224,3 +226,30 @@ evidence_files() {
 
 PLUMB_SCAN_ROOT=$FIXTURE/root1
 export PLUMB_SCAN_ROOT
+
+# api_client NAME: the api listener of the running collector with a new
+# admin token NAME: $A (base URL), $B (the Authorization header);
+# api_get PATH [curl options] then gives $code and the body in $tmp/out.
+api_client() {
+	api_port=$(sed -n 's/.*api listening on .* port \([0-9]*\)$/\1/p' \
+	    "$tmp/collector.err" | tail -n 1)
+	A=https://localhost:$api_port/api/v1
+	B="Authorization: Bearer $("$COLLECTOR" -c "$tmp/collector.conf" \
+	    token add "$1" 2>/dev/null)"
+	[ -n "$api_port" ]
+}
+api_get() {
+	ag=$1
+	shift
+	code=$(curl -sS -o "$tmp/out" -w '%{http_code}' --max-time 20 \
+	    --cacert "$pki/ca.pem" -H "$B" "$@" "$A/$ag" 2>"$tmp/curl.err")
+}
+
+# evidence_open UUID: the stored evidence of bundle UUID verified with
+# openssl cms against the agent CA; its archive in $tmp/UUID.tgz.
+evidence_open() {
+	es=$(rows "SELECT evidence_sha256 FROM bundles WHERE uuid = '$1'")
+	openssl cms -verify -inform DER -CAfile "$pki/ca.pem" -binary \
+	    -in "$evid/$(printf '%s' "$es" | cut -c1-2)/$es.p7m" \
+	    -out "$tmp/$1.tgz" 2>/dev/null
+}

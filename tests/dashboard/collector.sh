@@ -96,4 +96,15 @@ check "fleet: A.8.5 fail, 0 passing, 2 failing hosts" \
 check "control: agent01 failing rule_pass" grep -q \
     'data-host="agent01.plant.test">.*Fail.*xccdf_org.plumb_rule_pass' \
     "$art/control.html"
+# The scans read a copy of root1 (PLUMB_SCAN_ROOT): one baseline, shown
+# as a scan of that tree, and the control says which baseline it is.
+troot=$(cd "$tmp/root" && pwd -P)
+check "host: one baseline, marked as a tree scan of $troot" test "$(tr -d \
+    '\n' <"$art/host.html" | grep -o '<tr [^>]*class="tree-scan"[^>]*>' |
+    grep -c 'data-benchmark="xccdf_org.plumb_benchmark_fixture"')" = 1
+check "host: the tree named" grep -qF "tree <code>$troot</code>" \
+    "$art/host.html"
+check "control: the failing baseline named" grep -q \
+    '<div class="baseline">.*Fail.*xccdf_org.plumb_benchmark_fixture' \
+    "$art/control.html"
 finish

@@ -1,6 +1,7 @@
 #!/bin/sh
-# "plumb agent --foreground": the first scan runs at once (jitter 0) and
-# its bundle reaches the collector; SIGHUP with a broken configuration
+# "plumb agent --foreground" with two scans (the [agent] content, and a
+# [scan second] section with another profile): both run at once (jitter
+# 0) and both bundles reach the collector; SIGHUP with a broken configuration
 # is reported and the running configuration kept; SIGHUP with a good
 # one reloads; SIGTERM stops it with exit 0 and nothing partial left.
 # Environment: PLUMB, top_srcdir, top_builddir.  Ends with
@@ -28,14 +29,20 @@ write_conf "$conf" "https://localhost:$port/api/v1/bundles" agent \
     "[limits]
 nice = 10
 idle_io = yes
-cpu_budget_s = 600"
+cpu_budget_s = 600
+[scan second]
+content = $FIXTURE/fixture-ds.xml
+profile = xccdf_org.plumb_profile_base"
 cp "$conf" "$tmp/good.conf"
 
 "$PLUMB" agent --foreground --config "$conf" 2>"$tmp/agent.log" &
 agent=$!
 
-check "first scan delivered" wait_for 30 grep -q '^201 ' "$arrivals"
-check "the scan was logged" grep -q 'scan done: bundle' "$tmp/agent.log"
+check "first scan of each delivered" wait_for 30 sh -c \
+    "test \$(grep -c '^201 ' '$arrivals') -ge 2"
+check "the scans were logged, each by name" sh -c "grep -q \
+    'scan done: bundle .* (scan default)' '$tmp/agent.log' && grep -q \
+    'scan done: bundle .* (scan second)' '$tmp/agent.log'"
 
 printf '[agent]\nno_such_key = 1\n' >"$conf"
 kill -HUP "$agent"

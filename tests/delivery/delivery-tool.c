@@ -102,8 +102,8 @@ tool_bundle(int argc, char **argv)
 		m[i].data = data[i];
 		m[i].name = basename(argv[6 + i]);
 	}
-	if (bundle_create(argv[2], argv[5], m, (size_t)n, argv[3], argv[4],
-	    &info, &err) != PLUMB_OK)
+	if (bundle_create(argv[2], argv[5], NULL, m, (size_t)n, argv[3],
+	    argv[4], &info, &err) != PLUMB_OK)
 		fprintf(stderr, "%s\n", err.msg);
 	else {
 		printf("%s\n", info.uuid);

@@ -179,8 +179,8 @@ load_make_bundles(struct load_run *run, const struct bundle_member *m,
 		if (ag->b == NULL)
 			return -1;
 		for (j = 0; j < run->per_agent; j++) {
-			if (bundle_create(tmpfile, ag->host, m, nm, ag->cert,
-			    ag->key, &info, &err) != PLUMB_OK) {
+			if (bundle_create(tmpfile, ag->host, NULL, m, nm,
+			    ag->cert, ag->key, &info, &err) != PLUMB_OK) {
 				fprintf(stderr, "load-agents: %s: %s\n",
 				    ag->host, err.msg);
 				return -1;

@@ -127,6 +127,24 @@ static const struct bad_case bad_cases[] = {
 	    "2: [limits] Nice: unknown key" },
 	{ "[Limits]\nnice = 5\n",
 	    "2: [Limits] nice: unknown section [Limits]" },
+	/* [scan NAME] sections. */
+	{ "[scan a/b]\ncontent = /c\n",
+	    "2: [scan a/b] content: \"a/b\" is not a scan name" },
+	{ "[scan default]\ncontent = /c\n",
+	    "2: [scan default] content: the name \"default\" is the [agent]" },
+	{ "[scan x]\ncontent = /c\ncolour = red\n",
+	    "3: [scan x] colour: unknown key" },
+	{ "[scan x]\ncontent = /c\ncontent = /d\n",
+	    "3: [scan x] content: given twice" },
+	{ "[scan x]\ninterval_s = 59\n",
+	    "2: [scan x] interval_s: 59 is out of range 60..31536000" },
+	{ "[scan x]\nprofile = p\n",
+	    " [scan x] content: missing" },
+	{ "[scan x]\ncontent = /c\n[scan y]\ncontent = /d\n"
+	    "[limits]\nmax_scans = 1\n",
+	    " 2 scans configured, more than [limits] max_scans (1)" },
+	{ "[limits]\nmax_scans = 0\n",
+	    "2: [limits] max_scans: 0 is out of range 1..256" },
 };
 
 START_TEST(test_bad)
@@ -361,6 +379,62 @@ START_TEST(test_optional_empty)
 }
 END_TEST
 
+/* [agent] content plus two [scan NAME] sections: the [agent] scan
+ * first (named "default", [schedule] times), then the sections in file
+ * order, each inheriting the [schedule] times it does not set. */
+START_TEST(test_scans)
+{
+	struct plumb_err err = { 0, "" };
+	const struct config_scan *sc;
+	struct config cfg;
+
+	ck_assert_msg(load("[scan plant]\ncontent = /p.xml\nprofile = core\n"
+	    "root = /mnt/img\ninterval_s = 3600\n"
+	    "[agent]\ncontent = /a.xml\ntailoring = /t.xml\n"
+	    "[scan ssg]\ncontent = /s.xml\njitter_s = 5\n"
+	    "[schedule]\ninterval_s = 600\njitter_s = 7\n",
+	    &cfg, &err) == PLUMB_OK, "%s", err.msg);
+	ck_assert_uint_eq(cfg.nscans, 3);
+	ck_assert_str_eq(cfg.scans[0].name, "default");
+	ck_assert_str_eq(cfg.scans[0].content, "/a.xml");
+	ck_assert_str_eq(cfg.scans[0].tailoring, "/t.xml");
+	ck_assert_ptr_null(cfg.scans[0].root);
+	ck_assert_uint_eq(cfg.scans[0].interval_s, 600);
+	ck_assert_uint_eq(cfg.scans[0].jitter_s, 7);
+	ck_assert_str_eq(cfg.scans[1].name, "plant");
+	ck_assert_str_eq(cfg.scans[1].profile, "core");
+	ck_assert_str_eq(cfg.scans[1].root, "/mnt/img");
+	ck_assert_uint_eq(cfg.scans[1].interval_s, 3600);
+	ck_assert_uint_eq(cfg.scans[1].jitter_s, 7);
+	ck_assert_str_eq(cfg.scans[2].name, "ssg");
+	ck_assert_ptr_null(cfg.scans[2].profile);
+	ck_assert_uint_eq(cfg.scans[2].interval_s, 600);
+	ck_assert_uint_eq(cfg.scans[2].jitter_s, 5);
+	ck_assert_ptr_nonnull(sc = config_scan_find(&cfg, "ssg", &err));
+	ck_assert_str_eq(sc->content, "/s.xml");
+	ck_assert_ptr_null(config_scan_find(&cfg, "nope", &err));
+	ck_assert_int_eq(err.code, PLUMB_ENOENT);
+	ck_assert_ptr_null(config_scan_find(&cfg, NULL, &err));
+	ck_assert_int_eq(err.code, PLUMB_EINVAL);
+	config_clear(&cfg);
+	/* The single-scan keys alone: one scan, as before. */
+	ck_assert_msg(load("[agent]\ncontent = /a.xml\nroot = /r\n", &cfg,
+	    &err) == PLUMB_OK, "%s", err.msg);
+	ck_assert_uint_eq(cfg.nscans, 1);
+	ck_assert_ptr_nonnull(sc = config_scan_find(&cfg, NULL, &err));
+	ck_assert_str_eq(sc->root, "/r");
+	ck_assert_uint_eq(sc->interval_s, 86400);
+	config_clear(&cfg);
+	/* Nothing to scan. */
+	ck_assert_msg(load("[agent]\nhost_id = h\n", &cfg, &err) ==
+	    PLUMB_OK, "%s", err.msg);
+	ck_assert_uint_eq(cfg.nscans, 0);
+	ck_assert_ptr_null(config_scan_find(&cfg, NULL, &err));
+	ck_assert_int_eq(err.code, PLUMB_ENOENT);
+	config_clear(&cfg);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -379,6 +453,7 @@ config_suite(void)
 	tcase_add_loop_test(tc, test_good, 0,
 	    (int)(sizeof(good_cases) / sizeof(good_cases[0])));
 	tcase_add_test(tc, test_optional_empty);
+	tcase_add_test(tc, test_scans);
 	suite_add_tcase(s, tc);
 	return s;
 }

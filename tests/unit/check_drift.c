@@ -59,6 +59,9 @@
 #define V1 "33333333-3333-4333-8333-000000000001"
 #define V2 "33333333-3333-4333-8333-000000000002"
 #define V3 "33333333-3333-4333-8333-000000000003"
+#define W1 "44444444-4444-4444-8444-000000000001"
+#define W2 "44444444-4444-4444-8444-000000000002"
+#define W3 "44444444-4444-4444-8444-000000000003"
 
 static char dir[64];
 static char dbpath[128];
@@ -217,6 +220,9 @@ setup(void)
 	snprintf(path, sizeof(path), "%s/tests/collector/fixtures/"
 	    "controls-small.ini", srcdir());
 	ck_assert_msg(controls_load(path, &ctl, &err) == PLUMB_OK, "%s",
+	    err.msg);
+	/* Rollups from now on, made as each scan below is stored. */
+	ck_assert_msg(controls_attach(ctl, st, &err) == PLUMB_OK, "%s",
 	    err.msg);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.evidence_dir = evdir;
@@ -750,6 +756,149 @@ assert_point(json_t *p, time_t t, const char *status, int pass, int fail,
 	assert_counts(p, status, pass, fail, waived);
 }
 
+/* A control's host entry in a /controls/FW/ID answer. */
+static json_t *
+find_host(json_t *detail, const char *host)
+{
+	json_t *h;
+	size_t i;
+
+	json_array_foreach(json_object_get(detail, "hosts"), i, h)
+		if (strcmp(jstr(h, "host"), host) == 0)
+			return h;
+	return NULL;
+}
+
+/* The status of baseline profile on host h of a control's detail. */
+static const char *
+base_status(json_t *h, const char *profile)
+{
+	json_t *b;
+	size_t i;
+
+	json_array_foreach(json_object_get(h, "baselines"), i, b)
+		if (strcmp(jstr(b, "profile_id"), profile) == 0)
+			return jstr(b, "status");
+	return "absent";
+}
+
+/*
+ * Two baselines on one host (h4, profiles "p" and "o" of benchmark bm):
+ *   W1 @T+400 p: r_ssh pass, r_cm pass      -> A.8.5, A.8.9 pass
+ *   W2 @T+410 o: r_ssh, r_cm notapplicable  -> o alone: unknown; the
+ *	host still passes both from p (the newest scan no longer wins)
+ *   W3 @T+420 o: r_ssh fail                 -> A.8.5: p pass, o fail:
+ *	host fail; A.8.9: only p maps (r_cm absent from W3): pass
+ * Drift compares W3 with W2 only (same baseline): r_ssh notapplicable
+ * -> fail is a regression, r_cm removed; W1 is never compared.
+ */
+START_TEST(test_controls_baselines)
+{
+	const struct rule_spec pass[] = {
+		{ "r_ssh", "pass", NULL, NULL },
+		{ "r_cm", "pass", "sha256:aa", REFS_CM } };
+	const struct rule_spec na[] = {
+		{ "r_ssh", "notapplicable", NULL, NULL },
+		{ "r_cm", "notapplicable", NULL, REFS_CM } };
+	const struct rule_spec bad[] = {
+		{ "r_ssh", "fail", NULL, NULL } };
+	struct api_reply r;
+	json_t *h, *c;
+	size_t i;
+
+	scan(W1, "h4", "mes", T + 400, "p", pass, 2);
+	scan(W2, "h4", "mes", T + 410, "o", na, 2);
+	r = call("GET", "controls/iso27001-2022/A.8.5", NULL, NULL, T + 415);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_ptr_nonnull(h = find_host(r.json, "h4"));
+	ck_assert_str_eq(jstr(h, "status"), "pass");
+	ck_assert_uint_eq(json_array_size(json_object_get(h, "baselines")),
+	    2);
+	ck_assert_str_eq(base_status(h, "p"), "pass");
+	ck_assert_str_eq(base_status(h, "o"), "unknown");
+	api_reply_clear(&r);
+	scan(W3, "h4", "mes", T + 420, "o", bad, 1);
+	r = call("GET", "controls/iso27001-2022/A.8.5", NULL, NULL, T + 425);
+	ck_assert_ptr_nonnull(h = find_host(r.json, "h4"));
+	ck_assert_str_eq(jstr(h, "status"), "fail");
+	ck_assert_str_eq(base_status(h, "p"), "pass");
+	ck_assert_str_eq(base_status(h, "o"), "fail");
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(h,
+	    "failing_rules"), 0)), "r_ssh");
+	api_reply_clear(&r);
+	r = call("GET", "controls/iso27001-2022/A.8.9", NULL, NULL, T + 425);
+	ck_assert_ptr_nonnull(h = find_host(r.json, "h4"));
+	ck_assert_str_eq(jstr(h, "status"), "pass");
+	ck_assert_str_eq(base_status(h, "p"), "pass");
+	ck_assert_str_eq(base_status(h, "o"), "absent");
+	api_reply_clear(&r);
+	/* The host lists both baselines with their newest scans. */
+	r = call("GET", "hosts/h4", NULL, NULL, T + 425);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json,
+	    "baselines")), 2);
+	json_array_foreach(json_object_get(r.json, "baselines"), i, c)
+		ck_assert_str_eq(jstr(c, "scan"), strcmp(jstr(c,
+		    "profile_id"), "p") == 0 ? W1 : W3);
+	api_reply_clear(&r);
+	r = call("GET", "hosts/h4/drift", NULL, NULL, T + 425);
+	ck_assert_int_eq(r.status, 200);
+	c = json_object_get(r.json, "changes");
+	ck_assert_uint_eq(json_array_size(c), 2);
+	json_array_foreach(c, i, h) {
+		ck_assert_str_eq(jstr(h, "from_scan"), W2);
+		ck_assert_str_eq(jstr(h, "profile_id"), "o");
+		ck_assert_str_eq(jstr(h, "kind"), strcmp(jstr(h, "rule_id"),
+		    "r_ssh") == 0 ? "regression" : "removed");
+	}
+	api_reply_clear(&r);
+}
+END_TEST
+
+/* Rollups lost (or made by another control set) are rebuilt from the
+ * rule results by controls_attach(): the same answers as before. */
+START_TEST(test_controls_rebuild)
+{
+	struct plumb_err err;
+	struct api_reply r;
+	char *before, *after;
+	uint64_t n = 0;
+
+	r = call("GET", "controls", NULL, NULL, T + 1000);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_ptr_nonnull(before = json_dumps(r.json, JSON_SORT_KEYS));
+	api_reply_clear(&r);
+	ck_assert_msg(store_query(st, "DELETE FROM control_rollups", NULL, 0,
+	    NULL, NULL, &n, &err) == PLUMB_OK, "%s", err.msg);
+	ck_assert_uint_gt(n, 0);
+	/* Without rollups the controls have no hosts. */
+	r = call("GET", "controls", NULL, NULL, T + 1000);
+	ck_assert_ptr_nonnull(after = json_dumps(r.json, JSON_SORT_KEYS));
+	ck_assert_str_ne(before, after);
+	free(after);
+	api_reply_clear(&r);
+	ck_assert_msg(controls_attach(ctl, st, &err) == PLUMB_OK, "%s",
+	    err.msg);
+	r = call("GET", "controls", NULL, NULL, T + 1000);
+	ck_assert_ptr_nonnull(after = json_dumps(r.json, JSON_SORT_KEYS));
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+	api_reply_clear(&r);
+	/* Made by another control set: made again, none left over. */
+	ck_assert_msg(store_query(st, "UPDATE control_rollups SET digest = "
+	    "'x'", NULL, 0, NULL, NULL, &n, &err) == PLUMB_OK, "%s", err.msg);
+	ck_assert_uint_gt(n, 0);
+	ck_assert_msg(controls_attach(ctl, st, &err) == PLUMB_OK, "%s",
+	    err.msg);
+	n = 0;
+	ck_assert_msg(store_query(st, "DELETE FROM control_rollups WHERE "
+	    "digest = 'x'", NULL, 0, NULL, NULL, &n, &err) == PLUMB_OK, "%s",
+	    err.msg);
+	ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
 START_TEST(test_history)
 {
 	struct api_reply r;
@@ -1268,6 +1417,8 @@ drift_suite(void)
 	tcase_add_test(tc, test_baseline);
 	tcase_add_test(tc, test_controls_status);
 	tcase_add_test(tc, test_history);
+	tcase_add_test(tc, test_controls_baselines);
+	tcase_add_test(tc, test_controls_rebuild);
 	tcase_add_test(tc, test_waivers);
 	tcase_add_test(tc, test_waiver_approval);
 	tcase_add_test(tc, test_evidence_export);

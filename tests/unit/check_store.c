@@ -254,7 +254,7 @@ START_TEST(test_migrations)
 	int v = -1;
 
 	ck_assert_int_eq(store_schema_version(s, "core", &v, &err), 0);
-	ck_assert_int_eq(v, 1);
+	ck_assert_int_eq(v, 2);
 	ck_assert_int_eq(store_schema_version(s, "drift", &v, &err), 0);
 	ck_assert_int_eq(v, 0);
 	ck_assert_int_eq(store_migrate(s, "drift", d1, 1, &err), 0);
@@ -266,7 +266,7 @@ START_TEST(test_migrations)
 	ck_assert_int_eq(store_migrate(s, "x", bad, 2, &err), PLUMB_EINVAL);
 	ck_assert_str_eq(q(s, "SELECT component, version FROM "
 	    "schema_migrations ORDER BY component, version", NULL, 0),
-	    "core|1\ndrift|1\ndrift|2\n");
+	    "core|1\ncore|2\ndrift|1\ndrift|2\n");
 	if (use_pg)
 		ck_assert_ptr_null(store_sqlite_handle(s));
 	else
@@ -275,7 +275,7 @@ START_TEST(test_migrations)
 	/* Reopening applies nothing twice. */
 	s = open_store();
 	ck_assert_int_eq(store_schema_version(s, "core", &v, &err), 0);
-	ck_assert_int_eq(v, 1);
+	ck_assert_int_eq(v, 2);
 	store_close(s);
 }
 END_TEST
@@ -305,7 +305,7 @@ columns(sqlite3 *db, const char *table, char *out, size_t len)
 START_TEST(test_schema_sql_matches)
 {
 	static const char *tables[] = { "schema_migrations", "hosts",
-	    "bundles", "rule_results" };
+	    "bundles", "rule_results", "host_baselines" };
 	const char *src = getenv("top_srcdir");
 	char path[1024], a[8192], b[8192], *sql, *msg = NULL;
 	struct store *s;
@@ -494,6 +494,69 @@ START_TEST(test_prune)
 	ck_assert_int_eq(store_prune(s, 100000, &d, &n, &err), 0);
 	ck_assert_uint_eq(n, 0);
 	ck_assert_ptr_null(d);
+	store_close(s);
+}
+END_TEST
+
+/* Store a bundle of mes01 without rules, of baseline (profile, root). */
+static void
+insert_of(struct store *s, const char *uuid, time_t created,
+    const char *profile, const char *root)
+{
+	struct store_host h;
+	struct store_bundle b;
+	struct plumb_err err;
+	int dup = -1;
+
+	host_of(&h, "mes01", "mes");
+	bundle_of(&b, uuid, "mes01", created, created, SHA_A);
+	snprintf(b.profile_id, sizeof(b.profile_id), "%s", profile);
+	snprintf(b.target_root, sizeof(b.target_root), "%s", root);
+	ck_assert_msg(store_bundle_insert(s, &h, &b, NULL, 0, &dup, &err) ==
+	    PLUMB_OK, "%s", err.msg);
+	ck_assert_int_eq(dup, 0);
+}
+
+/*
+ * The newest scan of each baseline (benchmark, profile, root), whatever
+ * order scans arrive in: U1 core @100, U2 core @300 (arrives before
+ * U1), U3 ssg @200, U4 core under /mnt @50 -> core U2, core /mnt U4,
+ * ssg U3.  Retention at 1000 deletes only U1: the others are the newest
+ * of their baseline.
+ */
+START_TEST(test_baselines)
+{
+	struct store *s = open_store();
+	struct store_bundle *b = NULL;
+	struct plumb_err err;
+	char **d = NULL;
+	size_t n = 0;
+	int ex;
+
+	insert_of(s, U2, 300, "core", "");
+	insert_of(s, U1, 100, "core", "");
+	insert_of(s, U3, 200, "ssg", "");
+	insert_of(s, U4, 50, "core", "/mnt");
+	ck_assert_int_eq(store_baselines_list(s, "mes01", &b, &n, &err), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(b[0].uuid, U2);
+	ck_assert_str_eq(b[0].target_root, "");
+	ck_assert_str_eq(b[1].uuid, U4);
+	ck_assert_str_eq(b[1].target_root, "/mnt");
+	ck_assert_str_eq(b[2].uuid, U3);
+	ck_assert_str_eq(b[2].profile_id, "ssg");
+	store_bundles_free(b);
+	ck_assert_int_eq(store_prune(s, 1000, &d, &n, &err), 0);
+	store_strings_free(d, n);
+	store_bundle_exists(s, U1, &ex, &err);
+	ck_assert_int_eq(ex, 0);
+	store_bundle_exists(s, U4, &ex, &err);
+	ck_assert_int_eq(ex, 1);
+	store_bundle_exists(s, U3, &ex, &err);
+	ck_assert_int_eq(ex, 1);
+	ck_assert_int_eq(store_baselines_list(s, "nobody", &b, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_null(b);
 	store_close(s);
 }
 END_TEST
@@ -689,7 +752,7 @@ START_TEST(test_concurrent)
 	    "2\n");
 	ck_assert_str_eq(q(s, "SELECT component, version FROM "
 	    "schema_migrations ORDER BY component, version", NULL, 0),
-	    "core|1\nrace|1\nrace|2\n");
+	    "core|1\ncore|2\nrace|1\nrace|2\n");
 	ck_assert_str_eq(q(s, "SELECT count(*) FROM race_t", NULL, 0), "0\n");
 	store_close(s);
 }
@@ -1017,8 +1080,8 @@ make_bundle(const char *cert, const char *key, unsigned char **der,
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/b.p7m", dir);
-	ck_assert_msg(bundle_create(path, "mes01", &m, 1, cert, key, &info,
-	    &err) == 0, "%s", err.msg);
+	ck_assert_msg(bundle_create(path, "mes01", NULL, &m, 1, cert, key,
+	    &info, &err) == 0, "%s", err.msg);
 	memcpy(uuid, info.uuid, sizeof(info.uuid));
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_ptr_nonnull(*der = malloc((size_t)st.st_size));
@@ -1155,6 +1218,7 @@ add_store_cases(TCase *tc)
 	tcase_add_test(tc, test_insert_get_duplicate);
 	tcase_add_test(tc, test_lists_history);
 	tcase_add_test(tc, test_prune);
+	tcase_add_test(tc, test_baselines);
 	tcase_add_test(tc, test_query);
 	tcase_add_test(tc, test_host_order);
 	tcase_add_test(tc, test_concurrent);
