@@ -41,6 +41,7 @@ static const struct {
 struct rw {
 	xmlTextWriterPtr w;
 	xmlOutputBufferPtr out;		/* w's, for streamed copies */
+	int depth;			/* elements open, for copies */
 	int bad;
 };
 
@@ -51,12 +52,14 @@ start(struct rw *rw, const char *prefix, const char *name)
 {
 	W(rw, xmlTextWriterStartElementNS(rw->w, BAD_CAST prefix,
 	    BAD_CAST name, NULL));
+	rw->depth++;
 }
 
 static void
 end(struct rw *rw)
 {
 	W(rw, xmlTextWriterEndElement(rw->w));
+	rw->depth--;
 }
 
 static void
@@ -70,8 +73,10 @@ attr(struct rw *rw, const char *name, const char *value)
 static void
 elem(struct rw *rw, const char *prefix, const char *name, const char *text)
 {
-	W(rw, xmlTextWriterWriteElementNS(rw->w, BAD_CAST prefix,
-	    BAD_CAST name, NULL, BAD_CAST text));
+	start(rw, prefix, name);
+	if (text != NULL)
+		W(rw, xml_write_text(rw->w, text));
+	end(rw);
 }
 
 static void
@@ -118,7 +123,7 @@ directives(struct rw *rw, int thin)
 static void
 definitions_copy(struct rw *rw, const struct oval_doc *doc)
 {
-	W(rw, xml_write_copy(rw->w, rw->out, oval_doc_root(doc)));
+	W(rw, xml_write_copy(rw->w, rw->out, oval_doc_root(doc), rw->depth));
 }
 
 /* The version attribute of the element an id refers to. */
@@ -189,8 +194,7 @@ var_values(struct rw *rw, const char *elname, const struct oval_var_uses *u)
 		for (k = 0; k < u->v[i].vals->n; k++) {
 			start(rw, NULL, elname);
 			attr(rw, "variable_id", u->v[i].var_id);
-			W(rw, xmlTextWriterWriteString(rw->w,
-			    BAD_CAST u->v[i].vals->v[k]));
+			W(rw, xml_write_text(rw->w, u->v[i].vals->v[k]));
 			end(rw);
 		}
 	}
@@ -220,8 +224,7 @@ tst_results(struct rw *rw, const struct oval_session *s, int thin)
 		if (tr->msg != NULL) {
 			start(rw, NULL, "message");
 			attr(rw, "level", "error");
-			W(rw, xmlTextWriterWriteString(rw->w,
-			    BAD_CAST tr->msg));
+			W(rw, xml_write_text(rw->w, tr->msg));
 			end(rw);
 		}
 		for (k = 0; !thin && tr->obj && k < tr->obj->items.n; k++) {
@@ -290,8 +293,7 @@ collected_objects(struct rw *rw, const struct oval_session *s, int thin)
 			start(rw, NULL, "message");
 			attr(rw, "level", or->flag == OVAL_FLAG_ERROR ?
 			    "error" : "info");
-			W(rw, xmlTextWriterWriteString(rw->w,
-			    BAD_CAST or->msg));
+			W(rw, xml_write_text(rw->w, or->msg));
 			end(rw);
 		}
 		var_values(rw, "variable_value", &or->vars);
@@ -335,7 +337,7 @@ field(struct rw *rw, const char *prefix, const struct oval_field *f,
 	if (f->status != OVAL_ST_EXISTS)
 		attr(rw, "status", oval_status_name(f->status));
 	if (f->value != NULL)
-		W(rw, xmlTextWriterWriteString(rw->w, BAD_CAST f->value));
+		W(rw, xml_write_text(rw->w, f->value));
 	for (i = 0; i < f->nsub; i++)
 		field(rw, prefix, &f->sub[i], 1);
 	end(rw);
@@ -362,8 +364,7 @@ system_data(struct rw *rw, const struct oval_session *s)
 		if (it->message != NULL) {
 			start(rw, NULL, "message");
 			attr(rw, "level", "info");
-			W(rw, xmlTextWriterWriteString(rw->w,
-			    BAD_CAST it->message));
+			W(rw, xml_write_text(rw->w, it->message));
 			end(rw);
 		}
 		for (k = 0; k < it->nfields; k++)
@@ -390,6 +391,7 @@ sys_characteristics(struct rw *rw, const struct oval_session *s, int thin)
 
 	W(rw, xmlTextWriterStartElement(rw->w,
 	    BAD_CAST "oval_system_characteristics"));
+	rw->depth++;
 	xmlns(rw, NULL, NS_SC);
 	for (i = 0; i < sizeof(item_ns) / sizeof(item_ns[0]); i++)
 		xmlns(rw, item_ns[i].prefix, item_ns[i].ns);
@@ -406,6 +408,7 @@ static void
 results_body(struct rw *rw, const struct oval_session *s, int thin)
 {
 	W(rw, xmlTextWriterStartElement(rw->w, BAD_CAST "oval_results"));
+	rw->depth++;
 	xmlns(rw, NULL, NS_RES);
 	xmlns(rw, "oval", OVAL_NS_COMMON);
 	xmlns(rw, "xsi", NS_XSI);
@@ -424,10 +427,9 @@ results_body(struct rw *rw, const struct oval_session *s, int thin)
 
 int
 oval_results_emit(const struct oval_session *s, xmlTextWriterPtr w,
-    xmlOutputBufferPtr out,
-    const struct oval_results_opts *opts)
+    xmlOutputBufferPtr out, int level, const struct oval_results_opts *opts)
 {
-	struct rw rw = { w, out, 0 };
+	struct rw rw = { w, out, level, 0 };
 
 	results_body(&rw, s, opts && opts->thin);
 	return rw.bad ? PLUMB_EIO : PLUMB_OK;
@@ -439,15 +441,13 @@ oval_results_write(const struct oval_session *s, const char *path,
 {
 	struct atomic_file af;
 	xmlOutputBufferPtr out;
-	struct rw rw = { NULL, NULL, 0 };
+	struct rw rw = { NULL, NULL, 0, 0 };
 	int rc, thin = opts && opts->thin;
 
 	if ((rc = atomic_open(&af, path, err)) != 0)
 		return rc;
 	if ((out = xmlOutputBufferCreateFd(af.fd, NULL)) == NULL ||
-	    (rw.w = xmlNewTextWriter(out)) == NULL) {
-		if (out != NULL)
-			xmlOutputBufferClose(out);
+	    (rw.w = xml_write_new(out)) == NULL) {
 		atomic_abort(&af);
 		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 	}

@@ -25,11 +25,12 @@ int oval_results_write(const struct oval_session *s, const char *path,
  * Write the oval_results element (it declares its own namespaces) into
  * an open writer, for documents that embed OVAL results such as ARF;
  * out is the output buffer w was created on (the copy of the
- * definitions is streamed into it).
+ * definitions is streamed into it), level the number of elements
+ * open in w (for indentation).
  * Returns 0, or PLUMB_EIO when a write failed (the caller names the
  * file).
  */
 int oval_results_emit(const struct oval_session *s, xmlTextWriterPtr w,
-    xmlOutputBufferPtr out, const struct oval_results_opts *opts);
+    xmlOutputBufferPtr out, int level, const struct oval_results_opts *opts);
 
 #endif /* PLUMB_OVAL_RESULTS_H */

@@ -70,6 +70,7 @@ struct xw {
 	xmlOutputBufferPtr out;		/* w's, for streamed copies */
 	struct atomic_file af;
 	const char *path;
+	int depth;			/* elements open, for copies */
 	int bad;
 };
 
@@ -96,12 +97,14 @@ xr_start(struct xw *x, const char *prefix, const char *name)
 {
 	W(x, xmlTextWriterStartElementNS(x->w, BAD_CAST prefix,
 	    BAD_CAST name, NULL));
+	x->depth++;
 }
 
 static void
 xr_end(struct xw *x)
 {
 	W(x, xmlTextWriterEndElement(x->w));
+	x->depth--;
 }
 
 static void
@@ -116,14 +119,15 @@ static void
 xr_text(struct xw *x, const char *s)
 {
 	if (s != NULL)
-		W(x, xmlTextWriterWriteString(x->w, BAD_CAST s));
+		W(x, xml_write_text(x->w, s));
 }
 
 static void
 xr_elem(struct xw *x, const char *prefix, const char *name, const char *s)
 {
-	W(x, xmlTextWriterWriteElementNS(x->w, BAD_CAST prefix,
-	    BAD_CAST name, NULL, BAD_CAST(s != NULL ? s : "")));
+	xr_start(x, prefix, name);
+	xr_text(x, s);
+	xr_end(x);
 }
 
 /* Create the temporary file for path and a writer on it. */
@@ -138,9 +142,7 @@ xw_open(struct xw *x, const char *path, struct plumb_err *err)
 	if ((rc = atomic_open(&x->af, path, err)) != PLUMB_OK)
 		return rc;
 	if ((out = xmlOutputBufferCreateFd(x->af.fd, NULL)) == NULL ||
-	    (x->w = xmlNewTextWriter(out)) == NULL) {
-		if (out != NULL)
-			xmlOutputBufferClose(out);
+	    (x->w = xml_write_new(out)) == NULL) {
 		atomic_abort(&x->af);
 		return plumb_err_set(err, PLUMB_ENOMEM, "%s: out of memory",
 		    path);
@@ -576,16 +578,19 @@ xr_benchmark_out(struct xw *x, const struct tr_ctx *t)
 	int done = 0;
 
 	W(x, xml_write_open_copy(x->w, bm));
+	x->depth++;
 	for (k = bm->children; k != NULL; k = k->next) {
 		if (!done && k->type == XML_ELEMENT_NODE &&
 		    xmlStrcmp(k->name, BAD_CAST "signature") == 0) {
 			xr_test_result(x, t);
 			done = 1;
 		}
-		W(x, xml_write_node(x->w, x->out, k));
+		W(x, xml_write_node(x->w, x->out, k, x->depth));
 	}
 	if (!done)
 		xr_test_result(x, t);
+	else	/* the end tag follows a copy */
+		W(x, xml_write_indent(x->w, x->depth - 1));
 	xr_end(x);
 }
 
@@ -653,7 +658,7 @@ xr_arf_request(struct xw *x, struct xccdf_run *run)
 	xr_start(x, "arf", "report-request");
 	xr_attr(x, "id", ARF_REQUEST);
 	xr_start(x, "arf", "content");
-	W(x, xml_write_copy(x->w, x->out, root));
+	W(x, xml_write_copy(x->w, x->out, root, x->depth));
 	xr_end(x);
 	xr_end(x);
 	xr_end(x);
@@ -762,7 +767,8 @@ xccdf_write_arf(struct xccdf_run *run, const char *path,
 		xr_start(&x, "arf", "report");
 		xr_attr(&x, "id", id);
 		xr_start(&x, "arf", "content");
-		if (oval_results_emit(oc->session, x.w, x.out, &ro) != PLUMB_OK)
+		if (oval_results_emit(oc->session, x.w, x.out, x.depth, &ro) !=
+		    PLUMB_OK)
 			x.bad = 1;
 		xr_end(&x);
 		xr_end(&x);
