@@ -113,10 +113,15 @@ dir_reported(const struct oval_results_opts *o, enum oval_result r)
 }
 
 static int
+dir_thin(const struct oval_results_opts *o, enum oval_result r)
+{
+	return o->thin || (o->has_directives && o->dir[r].thin);
+}
+
+static int
 dir_full(const struct oval_results_opts *o, enum oval_result r)
 {
-	return dir_reported(o, r) && !o->thin &&
-	    !(o->has_directives && o->dir[r].thin);
+	return dir_reported(o, r) && !dir_thin(o, r);
 }
 
 static void
@@ -128,10 +133,18 @@ directives(struct rw *rw, const struct oval_results_opts *o)
 	for (r = 0; r < OVAL_R__COUNT; r++) {
 		start(rw, NULL, dir_names[r]);
 		attr(rw, "reported", dir_reported(o, r) ? "true" : "false");
-		attr(rw, "content", dir_full(o, r) ? "full" : "thin");
+		attr(rw, "content", dir_thin(o, r) ? "thin" : "full");
 		end(rw);
 	}
 	end(rw);
+}
+
+/* Is n the element name of namespace ns? */
+static int
+dir_elem_is(xmlNodePtr n, const char *ns, const char *name)
+{
+	return n->ns != NULL && strcmp((const char *)n->ns->href, ns) == 0 &&
+	    strcmp((const char *)n->name, name) == 0;
 }
 
 int
@@ -150,9 +163,7 @@ oval_results_load_directives(const char *path,
 	if ((rc = xml_load_file(path, &xml, err)) != PLUMB_OK)
 		return rc;
 	root = xmlDocGetRootElement(xml);
-	if (root == NULL || root->ns == NULL ||
-	    strcmp((const char *)root->ns->href, NS_DIR) != 0 ||
-	    !oval_is(root, "oval_directives")) {
+	if (root == NULL || !dir_elem_is(root, NS_DIR, "oval_directives")) {
 		rc = plumb_err_set(err, PLUMB_EINVAL,
 		    "%s: not an OVAL directives document", path);
 		goto out;
@@ -161,12 +172,12 @@ oval_results_load_directives(const char *path,
 	 * class) are not applied. */
 	for (sec = oval_elem(root->children); sec != NULL;
 	    sec = oval_elem(sec->next)) {
-		if (!oval_is(sec, "directives"))
+		if (!dir_elem_is(sec, NS_DIR, "directives"))
 			continue;
 		for (d = oval_elem(sec->children); d != NULL;
 		    d = oval_elem(d->next)) {
 			for (r = 0; r < OVAL_R__COUNT; r++)
-				if (oval_is(d, dir_names[r]))
+				if (dir_elem_is(d, NS_RES, dir_names[r]))
 					break;
 			if (r == OVAL_R__COUNT)
 				continue;

@@ -414,10 +414,36 @@ xr_check_out(struct xw *x, const struct tr_ctx *t,
 	xr_end(x);
 }
 
+/*
+ * Why a rule was not checked, for its rule-result/message (as the
+ * reference says it): the evaluation's own message, or one that the
+ * result shows: no check of a system this evaluator runs, or an OVAL
+ * check none of whose check-content-refs led to a definition.  A Rule
+ * of role "unchecked" needs none.
+ */
+static const char *
+xr_rule_message(const struct xccdf_rule_res *rr)
+{
+	const struct xccdf_check *ck = rr->check.check;
+
+	if (rr->msg != NULL)
+		return rr->msg;
+	if (rr->r != XCCDF_R_NOTCHECKED || rr->role == XCCDF_ROLE_UNCHECKED)
+		return NULL;
+	if (ck == NULL || (!ck->complex &&
+	    strcmp(ck->system, XCCDF_SYS_OVAL) != 0))
+		return "No check of a checking system plumb runs applies.";
+	if (!ck->complex && rr->check.r == XCCDF_R_NOTCHECKED)
+		return "No check-content-ref of the check resolved to its "
+		    "OVAL definition.";
+	return NULL;
+}
+
 static void
 xr_rule_result(struct xw *x, const struct tr_ctx *t,
     const struct xccdf_rule_res *rr, const char *idref)
 {
+	const char *msg;
 	char buf[64];
 	size_t i;
 
@@ -436,10 +462,10 @@ xr_rule_result(struct xw *x, const struct tr_ctx *t,
 		xr_text(x, rr->rule->idents[i].text);
 		xr_end(x);
 	}
-	if (rr->msg != NULL) {
+	if ((msg = xr_rule_message(rr)) != NULL) {
 		xr_start(x, NULL, "message");
 		xr_attr(x, "severity", "info");
-		xr_text(x, rr->msg);
+		xr_text(x, msg);
 		xr_end(x);
 	}
 	if (rr->check.check != NULL)
