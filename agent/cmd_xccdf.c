@@ -175,6 +175,25 @@ write_oval_files(struct xccdf_run *run, struct xccdf_content *c,
 	return PLUMB_OK;
 }
 
+/* Does profile i's id end with suffix (and is it the first profile
+ * with that id: a tailoring profile may shadow its base's)? */
+static int
+eval_suffix_match(const struct xccdf_benchmark *bm, size_t i,
+    const char *suffix)
+{
+	const char *id = bm->profiles[i].id;
+	size_t k, slen = strlen(suffix), ilen;
+
+	if (id == NULL || (ilen = strlen(id)) <= slen ||
+	    strcmp(id + ilen - slen, suffix) != 0)
+		return 0;
+	for (k = 0; k < i; k++)
+		if (bm->profiles[k].id != NULL &&
+		    strcmp(bm->profiles[k].id, id) == 0)
+			return 0;
+	return 1;
+}
+
 /*
  * The profile --profile names: a profile with that id, or else the one
  * profile whose id ends with it (as oscap 1.3.6 and later take
@@ -188,44 +207,22 @@ eval_profile_id(struct xccdf_content *c, const char *arg, const char **out,
     struct plumb_err *err)
 {
 	const struct xccdf_benchmark *bm = xccdf_content_benchmark(c);
-	const char *found = NULL, *id;
-	size_t i, k, alen = strlen(arg), ilen, n = 0;
+	size_t i, n = 0;
 
 	*out = arg;
 	if (bm == NULL || xccdf_find_profile(c, arg) != NULL)
 		return PLUMB_OK;
-	for (i = 0; i < bm->nprofiles; i++) {
-		id = bm->profiles[i].id;
-		if (id == NULL || (ilen = strlen(id)) <= alen ||
-		    strcmp(id + ilen - alen, arg) != 0)
-			continue;
-		for (k = 0; k < i; k++)	/* a tailoring shadows its base */
-			if (bm->profiles[k].id != NULL &&
-			    strcmp(bm->profiles[k].id, id) == 0)
-				break;
-		if (k < i)
-			continue;
-		if (n++ == 0)
-			found = id;
-	}
-	if (n == 1)
-		*out = found;
+	for (i = 0; i < bm->nprofiles; i++)
+		if (eval_suffix_match(bm, i, arg) && n++ == 0)
+			*out = bm->profiles[i].id;
 	if (n <= 1)
 		return PLUMB_OK;
+	*out = arg;
 	cmd_warnx("--profile %s: %zu profiles end with it; give more of the "
 	    "id:", arg, n);
-	for (i = 0; i < bm->nprofiles; i++) {
-		id = bm->profiles[i].id;
-		if (id == NULL || (ilen = strlen(id)) <= alen ||
-		    strcmp(id + ilen - alen, arg) != 0)
-			continue;
-		for (k = 0; k < i; k++)
-			if (bm->profiles[k].id != NULL &&
-			    strcmp(bm->profiles[k].id, id) == 0)
-				break;
-		if (k == i)
-			fprintf(stderr, "  %s\n", id);
-	}
+	for (i = 0; i < bm->nprofiles; i++)
+		if (eval_suffix_match(bm, i, arg))
+			fprintf(stderr, "  %s\n", bm->profiles[i].id);
 	return plumb_err_set(err, PLUMB_EINVAL, "%s: profile suffix '%s' "
 	    "is ambiguous", xccdf_content_path(c), arg);
 }
