@@ -3,6 +3,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "plumb/error.h"
@@ -17,7 +18,10 @@ eval_usage(FILE *f)
 	fprintf(f,
 	    "usage: plumb oval eval [--results FILE] [--variables FILE] "
 	    "[--id DEFINITION_ID]\n"
-	    "                       [--root DIR] [--thin] OVAL_FILE\n"
+	    "                       [--directives FILE] [--without-syschar] "
+	    "[--thin]\n"
+	    "                       [--skip-validation] [--root DIR] "
+	    "OVAL_FILE\n"
 	    "\n"
 	    "Evaluate the definitions of an OVAL 5.3-5.11 definitions file "
 	    "and print\n"
@@ -30,8 +34,17 @@ eval_usage(FILE *f)
 	    "OVAL variables file\n"
 	    "  --id ID           evaluate only this definition "
 	    "(and what it needs)\n"
-	    "  --root DIR        read the system under DIR instead of /\n"
-	    "  --thin            results without the collected items\n"
+	    "  --directives FILE which definition results to write, and with "
+	    "which\n"
+	    "                    content (an OVAL directives document)\n"
+	    "  --without-syschar results without the collected objects and "
+	    "items\n"
+	    "  --thin            results with definition results only\n"
+	    "  --skip-validation accepted for oscap scripts (no schema "
+	    "validation is done)\n"
+	    "  --root DIR        read the system under DIR instead of / "
+	    "(default:\n"
+	    "                    $OSCAP_PROBE_ROOT when set)\n"
 	    "  -h, --help        show this help\n"
 	    "\n"
 	    "Exit status: 0 when the evaluation completed, 1 on error.\n");
@@ -54,12 +67,17 @@ oval_eval_main(int argc, char **argv)
 		{ "id", required_argument, NULL, 'i' },
 		{ "root", required_argument, NULL, 'R' },
 		{ "thin", no_argument, NULL, 't' },
+		{ "directives", required_argument, NULL, 'D' },
+		{ "without-syschar", no_argument, NULL, 'W' },
+		{ "skip-validation", no_argument, NULL, 'K' },
+		{ "skip-valid", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct oval_session_opts sopts = { NULL, 0 };
 	struct oval_results_opts ropts = { 0 };
 	const char *results = NULL, *variables = NULL, *id = NULL;
+	const char *directives = NULL, *env;
 	const struct oval_def_res *dr;
 	struct oval_session *s = NULL;
 	struct oval_doc *doc = NULL;
@@ -86,6 +104,14 @@ oval_eval_main(int argc, char **argv)
 		case 't':
 			ropts.thin = 1;
 			break;
+		case 'D':
+			directives = optarg;
+			break;
+		case 'W':
+			ropts.without_syschar = 1;
+			break;
+		case 'K':	/* plumb never validates against the schemas */
+			break;
 		case 'h':
 			eval_usage(stdout);
 			return CMD_EXIT_OK;
@@ -98,7 +124,13 @@ oval_eval_main(int argc, char **argv)
 		eval_usage(stderr);
 		return CMD_EXIT_ERROR;
 	}
-	if (oval_doc_load(argv[optind], &doc, &err) != 0 ||
+	/* As xccdf eval: --root wins over oscap's environment variable. */
+	if (sopts.root == NULL && (env = getenv("OSCAP_PROBE_ROOT")) !=
+	    NULL && *env != '\0')
+		sopts.root = env;
+	if ((directives != NULL && oval_results_load_directives(directives,
+	    &ropts, &err) != 0) ||
+	    oval_doc_load(argv[optind], &doc, &err) != 0 ||
 	    oval_session_new(doc, &sopts, &s, &err) != 0 ||
 	    (variables != NULL &&
 	    oval_session_load_variables(s, variables, &err) != 0))

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -20,11 +21,13 @@
 #include "oval_doc.h"
 #include "oval_eval.h"
 #include "oval_results.h"
+#include "xml_load.h"
 #include "xml_write.h"
 
 #define NS_RES	"http://oval.mitre.org/XMLSchema/oval-results-5"
 #define NS_SC	"http://oval.mitre.org/XMLSchema/oval-system-characteristics-5"
 #define NS_XSI	"http://www.w3.org/2001/XMLSchema-instance"
+#define NS_DIR	"http://oval.mitre.org/XMLSchema/oval-directives-5"
 
 /* Item namespaces and the prefixes we declare for them. */
 static const struct {
@@ -41,6 +44,7 @@ static const struct {
 struct rw {
 	xmlTextWriterPtr w;
 	xmlOutputBufferPtr out;		/* w's, for streamed copies */
+	int depth;			/* elements open, for copies */
 	int bad;
 };
 
@@ -51,12 +55,14 @@ start(struct rw *rw, const char *prefix, const char *name)
 {
 	W(rw, xmlTextWriterStartElementNS(rw->w, BAD_CAST prefix,
 	    BAD_CAST name, NULL));
+	rw->depth++;
 }
 
 static void
 end(struct rw *rw)
 {
 	W(rw, xmlTextWriterEndElement(rw->w));
+	rw->depth--;
 }
 
 static void
@@ -70,8 +76,10 @@ attr(struct rw *rw, const char *name, const char *value)
 static void
 elem(struct rw *rw, const char *prefix, const char *name, const char *text)
 {
-	W(rw, xmlTextWriterWriteElementNS(rw->w, BAD_CAST prefix,
-	    BAD_CAST name, NULL, BAD_CAST text));
+	start(rw, prefix, name);
+	if (text != NULL)
+		W(rw, xml_write_text(rw->w, text));
+	end(rw);
 }
 
 static void
@@ -90,24 +98,116 @@ generator(struct rw *rw, const char *prefix)
 	end(rw);
 }
 
-static void
-directives(struct rw *rw, int thin)
+/* "definition_true"... for result r: the directive element names. */
+static const char *const dir_names[OVAL_R__COUNT] = {
+	"definition_true", "definition_false", "definition_unknown",
+	"definition_error", "definition_not_evaluated",
+	"definition_not_applicable"
+};
+
+/* Is a definition with result r written, and with its criteria? */
+static int
+dir_reported(const struct oval_results_opts *o, enum oval_result r)
 {
-	static const char *const names[] = {
-		"definition_true", "definition_false", "definition_unknown",
-		"definition_error", "definition_not_evaluated",
-		"definition_not_applicable"
-	};
-	size_t i;
+	return !o->has_directives || o->dir[r].reported;
+}
+
+static int
+dir_thin(const struct oval_results_opts *o, enum oval_result r)
+{
+	return o->thin || (o->has_directives && o->dir[r].thin);
+}
+
+static int
+dir_full(const struct oval_results_opts *o, enum oval_result r)
+{
+	return dir_reported(o, r) && !dir_thin(o, r);
+}
+
+static void
+directives(struct rw *rw, const struct oval_results_opts *o)
+{
+	int r;
 
 	start(rw, NULL, "directives");
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		start(rw, NULL, names[i]);
-		attr(rw, "reported", "true");
-		attr(rw, "content", thin ? "thin" : "full");
+	for (r = 0; r < OVAL_R__COUNT; r++) {
+		start(rw, NULL, dir_names[r]);
+		attr(rw, "reported", dir_reported(o, r) ? "true" : "false");
+		attr(rw, "content", dir_thin(o, r) ? "thin" : "full");
 		end(rw);
 	}
 	end(rw);
+}
+
+/* Is n the element name of namespace ns? */
+static int
+dir_elem_is(xmlNodePtr n, const char *ns, const char *name)
+{
+	return n->ns != NULL && strcmp((const char *)n->ns->href, ns) == 0 &&
+	    strcmp((const char *)n->name, name) == 0;
+}
+
+int
+oval_results_load_directives(const char *path,
+    struct oval_results_opts *opts, struct plumb_err *err)
+{
+	xmlDocPtr xml = NULL;
+	xmlNodePtr root, sec, d;
+	const char *v;
+	int r, rc = PLUMB_OK;
+
+	for (r = 0; r < OVAL_R__COUNT; r++) {
+		opts->dir[r].reported = 1;
+		opts->dir[r].thin = 0;
+	}
+	if ((rc = xml_load_file(path, &xml, err)) != PLUMB_OK)
+		return rc;
+	root = xmlDocGetRootElement(xml);
+	if (root == NULL || !dir_elem_is(root, NS_DIR, "oval_directives")) {
+		rc = plumb_err_set(err, PLUMB_EINVAL,
+		    "%s: not an OVAL directives document", path);
+		goto out;
+	}
+	/* The general directives only: class_directives (by definition
+	 * class) are not applied. */
+	for (sec = oval_elem(root->children); sec != NULL;
+	    sec = oval_elem(sec->next)) {
+		if (!dir_elem_is(sec, NS_DIR, "directives"))
+			continue;
+		for (d = oval_elem(sec->children); d != NULL;
+		    d = oval_elem(d->next)) {
+			for (r = 0; r < OVAL_R__COUNT; r++)
+				if (dir_elem_is(d, NS_RES, dir_names[r]))
+					break;
+			if (r == OVAL_R__COUNT)
+				continue;
+			v = oval_attr(d, "reported");
+			if (v == NULL || (strcmp(v, "true") != 0 &&
+			    strcmp(v, "1") != 0 && strcmp(v, "false") != 0 &&
+			    strcmp(v, "0") != 0)) {
+				rc = plumb_err_set(err, PLUMB_EINVAL,
+				    "%s:%ld: %s needs reported=\"true\" or "
+				    "\"false\"", path, xmlGetLineNo(d),
+				    dir_names[r]);
+				goto out;
+			}
+			opts->dir[r].reported = oval_attr_true(d, "reported");
+			v = oval_attr(d, "content");
+			if (v != NULL && strcmp(v, "thin") != 0 &&
+			    strcmp(v, "full") != 0) {
+				rc = plumb_err_set(err, PLUMB_EINVAL,
+				    "%s:%ld: %s content \"%s\" is neither "
+				    "\"thin\" nor \"full\"", path,
+				    xmlGetLineNo(d), dir_names[r], v);
+				goto out;
+			}
+			opts->dir[r].thin = v != NULL && strcmp(v, "thin") == 0;
+		}
+	}
+	opts->has_directives = 1;
+out:
+	xmlFreeDoc(xml);
+	return rc;
 }
 
 /*
@@ -118,7 +218,7 @@ directives(struct rw *rw, int thin)
 static void
 definitions_copy(struct rw *rw, const struct oval_doc *doc)
 {
-	W(rw, xml_write_copy(rw->w, rw->out, oval_doc_root(doc)));
+	W(rw, xml_write_copy(rw->w, rw->out, oval_doc_root(doc), rw->depth));
 }
 
 /* The version attribute of the element an id refers to. */
@@ -158,26 +258,72 @@ criteria(struct rw *rw, const struct oval_doc *doc, const struct oval_crit *c)
 }
 
 static void
-def_results(struct rw *rw, const struct oval_session *s, int thin)
+def_results(struct rw *rw, const struct oval_session *s,
+    const struct oval_results_opts *o)
 {
 	const struct oval_doc *doc = oval_session_doc(s);
 	const struct oval_def_res *dr;
 	const struct oval_node *n;
 	size_t i;
+	int any = 0;
 
-	start(rw, NULL, "definitions");
 	for (i = 0; (n = oval_doc_nth(doc, OVAL_K_DEF, i)) != NULL; i++) {
-		if ((dr = oval_session_def(s, n)) == NULL)
+		if ((dr = oval_session_def(s, n)) == NULL ||
+		    !dir_reported(o, dr->r))
 			continue;
+		if (!any)	/* the schema wants one at least, or none */
+			start(rw, NULL, "definitions");
+		any = 1;
 		start(rw, NULL, "definition");
 		attr(rw, "definition_id", n->id);
 		attr(rw, "version", oval_attr(n->node, "version"));
 		attr(rw, "result", oval_result_name(dr->r));
-		if (!thin && dr->crit.node != NULL)
+		if (dir_full(o, dr->r) && dr->crit.node != NULL)
 			criteria(rw, doc, &dr->crit);
 		end(rw);
 	}
-	end(rw);
+	if (any)
+		end(rw);
+}
+
+/* Mark in need (by node index) the tests criteria c names. */
+static void
+tests_of(const struct oval_doc *doc, const struct oval_crit *c,
+    unsigned char *need)
+{
+	const struct oval_node *t;
+	size_t i;
+
+	if (oval_is(c->node, "criterion") &&
+	    (t = oval_doc_get(doc, oval_attr(c->node, "test_ref"))) != NULL)
+		need[t->idx] = 1;
+	for (i = 0; i < c->nkids; i++)
+		tests_of(doc, &c->kids[i], need);
+}
+
+/*
+ * The tests written: those the criteria of the definitions reported in
+ * full name (the others' results are in no written criterion).  NULL
+ * when that is every test evaluated (no directives), or on ENOMEM,
+ * where writing every test is still a valid document.
+ */
+static unsigned char *
+tests_needed(const struct oval_session *s, const struct oval_results_opts *o)
+{
+	const struct oval_doc *doc = oval_session_doc(s);
+	const struct oval_def_res *dr;
+	const struct oval_node *n;
+	unsigned char *need;
+	size_t i;
+
+	if (!o->has_directives ||
+	    (need = calloc(oval_doc_size(doc) + 1, 1)) == NULL)
+		return NULL;
+	for (i = 0; (n = oval_doc_nth(doc, OVAL_K_DEF, i)) != NULL; i++)
+		if ((dr = oval_session_def(s, n)) != NULL &&
+		    dir_full(o, dr->r) && dr->crit.node != NULL)
+			tests_of(doc, &dr->crit, need);
+	return need;
 }
 
 static void
@@ -189,26 +335,36 @@ var_values(struct rw *rw, const char *elname, const struct oval_var_uses *u)
 		for (k = 0; k < u->v[i].vals->n; k++) {
 			start(rw, NULL, elname);
 			attr(rw, "variable_id", u->v[i].var_id);
-			W(rw, xmlTextWriterWriteString(rw->w,
-			    BAD_CAST u->v[i].vals->v[k]));
+			W(rw, xml_write_text(rw->w, u->v[i].vals->v[k]));
 			end(rw);
 		}
 	}
 }
 
+/* The tests element, full (thin results have none: the schema says it
+ * goes with full results only). */
 static void
-tst_results(struct rw *rw, const struct oval_session *s, int thin)
+tst_results(struct rw *rw, const struct oval_session *s,
+    const struct oval_results_opts *o)
 {
 	const struct oval_doc *doc = oval_session_doc(s);
 	const struct oval_tst_res *tr;
 	const struct oval_node *n;
+	unsigned char *need;
 	char id[32];
 	size_t i, k;
+	int any = 0;
 
-	start(rw, NULL, "tests");
+	if (o->thin)
+		return;
+	need = tests_needed(s, o);
 	for (i = 0; (n = oval_doc_nth(doc, OVAL_K_TST, i)) != NULL; i++) {
-		if ((tr = oval_session_tst(s, n)) == NULL)
+		if ((tr = oval_session_tst(s, n)) == NULL ||
+		    (need != NULL && !need[n->idx]))
 			continue;
+		if (!any)
+			start(rw, NULL, "tests");
+		any = 1;
 		start(rw, NULL, "test");
 		attr(rw, "test_id", n->id);
 		attr(rw, "version", oval_attr(n->node, "version"));
@@ -220,11 +376,10 @@ tst_results(struct rw *rw, const struct oval_session *s, int thin)
 		if (tr->msg != NULL) {
 			start(rw, NULL, "message");
 			attr(rw, "level", "error");
-			W(rw, xmlTextWriterWriteString(rw->w,
-			    BAD_CAST tr->msg));
+			W(rw, xml_write_text(rw->w, tr->msg));
 			end(rw);
 		}
-		for (k = 0; !thin && tr->obj && k < tr->obj->items.n; k++) {
+		for (k = 0; tr->obj && k < tr->obj->items.n; k++) {
 			snprintf(id, sizeof(id), "%lu",
 			    tr->obj->items.v[k]->id);
 			start(rw, NULL, "tested_item");
@@ -233,15 +388,14 @@ tst_results(struct rw *rw, const struct oval_session *s, int thin)
 			    tr->item_r[k] : OVAL_R_NOT_EVALUATED));
 			end(rw);
 		}
-		if (!thin) {
-			var_values(rw, "tested_variable", &tr->vars);
-			if (tr->obj)
-				var_values(rw, "tested_variable",
-				    &tr->obj->vars);
-		}
+		var_values(rw, "tested_variable", &tr->vars);
+		if (tr->obj)
+			var_values(rw, "tested_variable", &tr->obj->vars);
 		end(rw);
 	}
-	end(rw);
+	if (any)
+		end(rw);
+	free(need);
 }
 
 static void
@@ -269,18 +423,21 @@ system_info(struct rw *rw)
 }
 
 static void
-collected_objects(struct rw *rw, const struct oval_session *s, int thin)
+collected_objects(struct rw *rw, const struct oval_session *s)
 {
 	const struct oval_doc *doc = oval_session_doc(s);
 	const struct oval_obj_res *or;
 	const struct oval_node *n;
 	char id[32];
 	size_t i, k;
+	int any = 0;
 
-	start(rw, NULL, "collected_objects");
 	for (i = 0; (n = oval_doc_nth(doc, OVAL_K_OBJ, i)) != NULL; i++) {
 		if ((or = oval_session_obj(s, n)) == NULL)
 			continue;
+		if (!any)	/* one object at least, or no element */
+			start(rw, NULL, "collected_objects");
+		any = 1;
 		start(rw, NULL, "object");
 		attr(rw, "id", n->id);
 		attr(rw, "version", oval_attr(n->node, "version"));
@@ -290,12 +447,11 @@ collected_objects(struct rw *rw, const struct oval_session *s, int thin)
 			start(rw, NULL, "message");
 			attr(rw, "level", or->flag == OVAL_FLAG_ERROR ?
 			    "error" : "info");
-			W(rw, xmlTextWriterWriteString(rw->w,
-			    BAD_CAST or->msg));
+			W(rw, xml_write_text(rw->w, or->msg));
 			end(rw);
 		}
 		var_values(rw, "variable_value", &or->vars);
-		for (k = 0; !thin && k < or->items.n; k++) {
+		for (k = 0; k < or->items.n; k++) {
 			snprintf(id, sizeof(id), "%lu", or->items.v[k]->id);
 			start(rw, NULL, "reference");
 			attr(rw, "item_ref", id);
@@ -303,7 +459,8 @@ collected_objects(struct rw *rw, const struct oval_session *s, int thin)
 		}
 		end(rw);
 	}
-	end(rw);
+	if (any)
+		end(rw);
 }
 
 static const char *
@@ -337,7 +494,7 @@ field(struct rw *rw, const char *prefix, const struct oval_field *f,
 	if (f->status != OVAL_ST_EXISTS)
 		attr(rw, "status", oval_status_name(f->status));
 	if (f->value != NULL)
-		W(rw, xmlTextWriterWriteString(rw->w, BAD_CAST f->value));
+		W(rw, xml_write_text(rw->w, f->value));
 	for (i = 0; i < f->nsub; i++)
 		field(rw, prefix, &f->sub[i], 1);
 	end(rw);
@@ -367,8 +524,7 @@ system_data(struct rw *rw, const struct oval_session *s)
 		if (it->message != NULL) {
 			start(rw, NULL, "message");
 			attr(rw, "level", "info");
-			W(rw, xmlTextWriterWriteString(rw->w,
-			    BAD_CAST it->message));
+			W(rw, xml_write_text(rw->w, it->message));
 			end(rw);
 		}
 		for (k = 0; k < it->nfields; k++)
@@ -388,40 +544,48 @@ xmlns(struct rw *rw, const char *prefix, const char *uri)
 	attr(rw, name, uri);
 }
 
+/* The system characteristics; without the collected objects and items
+ * for thin results and --without-syschar, as the reference writes
+ * them. */
 static void
-sys_characteristics(struct rw *rw, const struct oval_session *s, int thin)
+sys_characteristics(struct rw *rw, const struct oval_session *s,
+    const struct oval_results_opts *o)
 {
 	size_t i;
 
 	W(rw, xmlTextWriterStartElement(rw->w,
 	    BAD_CAST "oval_system_characteristics"));
+	rw->depth++;
 	xmlns(rw, NULL, NS_SC);
 	for (i = 0; i < sizeof(item_ns) / sizeof(item_ns[0]); i++)
 		xmlns(rw, item_ns[i].prefix, item_ns[i].ns);
 	generator(rw, NULL);
 	system_info(rw);
-	collected_objects(rw, s, thin);
-	if (!thin)
+	if (!o->thin && !o->without_syschar) {
+		collected_objects(rw, s);
 		system_data(rw, s);
+	}
 	end(rw);
 }
 
 /* The oval_results element and everything below it. */
 static void
-results_body(struct rw *rw, const struct oval_session *s, int thin)
+results_body(struct rw *rw, const struct oval_session *s,
+    const struct oval_results_opts *o)
 {
 	W(rw, xmlTextWriterStartElement(rw->w, BAD_CAST "oval_results"));
+	rw->depth++;
 	xmlns(rw, NULL, NS_RES);
 	xmlns(rw, "oval", OVAL_NS_COMMON);
 	xmlns(rw, "xsi", NS_XSI);
 	generator(rw, NULL);
-	directives(rw, thin);
+	directives(rw, o);
 	definitions_copy(rw, oval_session_doc(s));
 	start(rw, NULL, "results");
 	start(rw, NULL, "system");
-	def_results(rw, s, thin);
-	tst_results(rw, s, thin);
-	sys_characteristics(rw, s, thin);
+	def_results(rw, s, o);
+	tst_results(rw, s, o);
+	sys_characteristics(rw, s, o);
 	end(rw);
 	end(rw);
 	end(rw);
@@ -429,12 +593,12 @@ results_body(struct rw *rw, const struct oval_session *s, int thin)
 
 int
 oval_results_emit(const struct oval_session *s, xmlTextWriterPtr w,
-    xmlOutputBufferPtr out,
-    const struct oval_results_opts *opts)
+    xmlOutputBufferPtr out, int level, const struct oval_results_opts *opts)
 {
-	struct rw rw = { w, out, 0 };
+	static const struct oval_results_opts defaults;
+	struct rw rw = { w, out, level, 0 };
 
-	results_body(&rw, s, opts && opts->thin);
+	results_body(&rw, s, opts != NULL ? opts : &defaults);
 	return rw.bad ? PLUMB_EIO : PLUMB_OK;
 }
 
@@ -444,21 +608,20 @@ oval_results_write(const struct oval_session *s, const char *path,
 {
 	struct atomic_file af;
 	xmlOutputBufferPtr out;
-	struct rw rw = { NULL, NULL, 0 };
-	int rc, thin = opts && opts->thin;
+	static const struct oval_results_opts defaults;
+	struct rw rw = { NULL, NULL, 0, 0 };
+	int rc;
 
 	if ((rc = atomic_open(&af, path, err)) != 0)
 		return rc;
 	if ((out = xmlOutputBufferCreateFd(af.fd, NULL)) == NULL ||
-	    (rw.w = xmlNewTextWriter(out)) == NULL) {
-		if (out != NULL)
-			xmlOutputBufferClose(out);
+	    (rw.w = xml_write_new(out)) == NULL) {
 		atomic_abort(&af);
 		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 	}
 	rw.out = out;
 	W(&rw, xmlTextWriterStartDocument(rw.w, "1.0", "UTF-8", NULL));
-	results_body(&rw, s, thin);
+	results_body(&rw, s, opts != NULL ? opts : &defaults);
 	W(&rw, xmlTextWriterEndDocument(rw.w));
 	W(&rw, xmlTextWriterFlush(rw.w));
 	/* Freeing the writer flushes and closes the buffer (not the fd). */

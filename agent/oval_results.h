@@ -10,9 +10,34 @@
 #include "plumb/error.h"
 #include "oval_eval.h"
 
-struct oval_results_opts {
-	int thin;	/* definition and test results only, no items */
+/* What OVAL directives say about the definitions with one result. */
+struct oval_directive {
+	int reported;	/* written at all */
+	int thin;	/* without their criteria */
 };
+
+/*
+ * How much to write.  Zeroed: everything (every definition with its
+ * criteria, every test, the collected objects and items).
+ */
+struct oval_results_opts {
+	int thin;		/* definition results only: no criteria, no
+				 * tests, no objects or items (oscap's thin
+				 * results) */
+	int without_syschar;	/* no collected objects or items: the
+				 * system characteristics keep their
+				 * generator and system_info */
+	int has_directives;	/* dir[] applies */
+	struct oval_directive dir[OVAL_R__COUNT];	/* by result */
+};
+
+/*
+ * Read an oval-directives-5 document (its general directives; class
+ * directives are not applied) into opts->dir and set has_directives.
+ * Returns 0 or a PLUMB_E* code with err naming the file.
+ */
+int oval_results_load_directives(const char *path,
+    struct oval_results_opts *opts, struct plumb_err *err);
 
 /*
  * Write the results to path atomically (temporary file, fsync, rename).
@@ -25,11 +50,12 @@ int oval_results_write(const struct oval_session *s, const char *path,
  * Write the oval_results element (it declares its own namespaces) into
  * an open writer, for documents that embed OVAL results such as ARF;
  * out is the output buffer w was created on (the copy of the
- * definitions is streamed into it).
+ * definitions is streamed into it), level the number of elements
+ * open in w (for indentation).
  * Returns 0, or PLUMB_EIO when a write failed (the caller names the
  * file).
  */
 int oval_results_emit(const struct oval_session *s, xmlTextWriterPtr w,
-    xmlOutputBufferPtr out, const struct oval_results_opts *opts);
+    xmlOutputBufferPtr out, int level, const struct oval_results_opts *opts);
 
 #endif /* PLUMB_OVAL_RESULTS_H */

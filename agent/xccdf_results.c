@@ -19,6 +19,7 @@
 #include <netdb.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,6 +30,7 @@
 #include "plumb/error.h"
 #include "plumb/sysinfo.h"
 #include "atomic.h"
+#include "oval_doc.h"
 #include "oval_eval.h"
 #include "oval_results.h"
 #include "xccdf.h"
@@ -73,6 +75,7 @@ struct xw {
 	xmlOutputBufferPtr out;		/* w's, for streamed copies */
 	struct atomic_file af;
 	const char *path;
+	int depth;			/* elements open, for copies */
 	int bad;
 };
 
@@ -92,6 +95,14 @@ struct tr_ctx {
 	const struct host *h;
 	const char *bench_href;	/* benchmark/@href */
 	int arf;		/* name OVAL content by arf:report id */
+	int stig;		/* rule-results named by STIG rule ids */
+};
+
+/* The reference href SCAP Security Guide gives a Rule's DISA STIG rule
+ * id ("SV-230221r858734_rule"), and the one older content used. */
+static const char *const stig_hrefs[] = {
+	"https://public.cyber.mil/stigs/srg-stig-tools/",
+	"http://iase.disa.mil/stigs/Pages/stig-viewing-guidance.aspx",
 };
 
 static void
@@ -99,12 +110,14 @@ xr_start(struct xw *x, const char *prefix, const char *name)
 {
 	W(x, xmlTextWriterStartElementNS(x->w, BAD_CAST prefix,
 	    BAD_CAST name, NULL));
+	x->depth++;
 }
 
 static void
 xr_end(struct xw *x)
 {
 	W(x, xmlTextWriterEndElement(x->w));
+	x->depth--;
 }
 
 static void
@@ -119,14 +132,15 @@ static void
 xr_text(struct xw *x, const char *s)
 {
 	if (s != NULL)
-		W(x, xmlTextWriterWriteString(x->w, BAD_CAST s));
+		W(x, xml_write_text(x->w, s));
 }
 
 static void
 xr_elem(struct xw *x, const char *prefix, const char *name, const char *s)
 {
-	W(x, xmlTextWriterWriteElementNS(x->w, BAD_CAST prefix,
-	    BAD_CAST name, NULL, BAD_CAST(s != NULL ? s : "")));
+	xr_start(x, prefix, name);
+	xr_text(x, s);
+	xr_end(x);
 }
 
 /* Create the temporary file for path and a writer on it. */
@@ -141,9 +155,7 @@ xw_open(struct xw *x, const char *path, struct plumb_err *err)
 	if ((rc = atomic_open(&x->af, path, err)) != PLUMB_OK)
 		return rc;
 	if ((out = xmlOutputBufferCreateFd(x->af.fd, NULL)) == NULL ||
-	    (x->w = xmlNewTextWriter(out)) == NULL) {
-		if (out != NULL)
-			xmlOutputBufferClose(out);
+	    (x->w = xml_write_new(out)) == NULL) {
 		atomic_abort(&x->af);
 		return plumb_err_set(err, PLUMB_ENOMEM, "%s: out of memory",
 		    path);
@@ -406,15 +418,48 @@ xr_check_out(struct xw *x, const struct tr_ctx *t,
 	xr_end(x);
 }
 
+/*
+ * Why a rule was not checked, for its rule-result/message (as the
+ * reference says it): the evaluation's own message, or one that the
+ * result shows: no check of a system this evaluator runs, an OVAL
+ * check none of whose check-content-refs led to a definition, or one
+ * whose definition is missing.  A Rule of role "unchecked" needs none.
+ */
+static const char *
+xr_rule_message(const struct xccdf_rule_res *rr)
+{
+	const struct xccdf_check *ck = rr->check.check;
+
+	if (rr->msg != NULL)
+		return rr->msg;
+	/* A definition its document does not have is an error of the
+	 * content (the reference says notchecked; docs/conformance.md). */
+	if (rr->r == XCCDF_R_ERROR && ck != NULL && !ck->complex &&
+	    strcmp(ck->system, XCCDF_SYS_OVAL) == 0 &&
+	    rr->check.def_id != NULL && rr->check.def == NULL)
+		return "The OVAL definition the check names is not in its "
+		    "document.";
+	if (rr->r != XCCDF_R_NOTCHECKED || rr->role == XCCDF_ROLE_UNCHECKED)
+		return NULL;
+	if (ck == NULL || (!ck->complex &&
+	    strcmp(ck->system, XCCDF_SYS_OVAL) != 0))
+		return "No check of a checking system plumb runs applies.";
+	if (!ck->complex && rr->check.r == XCCDF_R_NOTCHECKED)
+		return "No check-content-ref of the check resolved to its "
+		    "OVAL definition.";
+	return NULL;
+}
+
 static void
 xr_rule_result(struct xw *x, const struct tr_ctx *t,
-    const struct xccdf_rule_res *rr)
+    const struct xccdf_rule_res *rr, const char *idref)
 {
+	const char *msg;
 	char buf[64];
 	size_t i;
 
 	xr_start(x, NULL, "rule-result");
-	xr_attr(x, "idref", rr->rule->id);
+	xr_attr(x, "idref", idref);
 	xr_attr(x, "role", xccdf_role_name(rr->role));
 	xr_fmt_time(rr->time, buf, sizeof(buf));
 	xr_attr(x, "time", buf);
@@ -428,15 +473,39 @@ xr_rule_result(struct xw *x, const struct tr_ctx *t,
 		xr_text(x, rr->rule->idents[i].text);
 		xr_end(x);
 	}
-	if (rr->msg != NULL) {
+	if ((msg = xr_rule_message(rr)) != NULL) {
 		xr_start(x, NULL, "message");
 		xr_attr(x, "severity", "info");
-		xr_text(x, rr->msg);
+		xr_text(x, msg);
 		xr_end(x);
 	}
 	if (rr->check.check != NULL)
 		xr_check_out(x, t, &rr->check);
 	xr_end(x);
+}
+
+/* For STIG Viewer: the result once under each STIG rule id the Rule's
+ * references give, none for a Rule without one (the viewer matches
+ * rule-results to its checklist by those ids). */
+static void
+xr_stig_results(struct xw *x, const struct tr_ctx *t,
+    const struct xccdf_rule_res *rr)
+{
+	const struct xccdf_reference *ref;
+	size_t i, k;
+
+	for (i = 0; i < rr->rule->nrefs; i++) {
+		ref = &rr->rule->refs[i];
+		if (ref->href == NULL || ref->text == NULL ||
+		    ref->text[0] == '\0')
+			continue;
+		for (k = 0; k < sizeof(stig_hrefs) / sizeof(stig_hrefs[0]);
+		    k++)
+			if (strcmp(ref->href, stig_hrefs[k]) == 0) {
+				xr_rule_result(x, t, rr, ref->text);
+				break;
+			}
+	}
 }
 
 /* <tailoring-file> when a tailoring's profile guided the run: where
@@ -483,6 +552,52 @@ xr_tailoring_ref(struct xw *x, const struct xccdf_run *run)
 	xmlFree(vtime);
 	xmlFree(vtext);
 	xmlFree(cid);
+}
+
+static void
+xr_score(struct xw *x, const struct xccdf_score *sc)
+{
+	char buf[64];
+
+	xr_start(x, NULL, "score");
+	xr_attr(x, "system", sc->system);
+	snprintf(buf, sizeof(buf), "%f", sc->max);
+	xr_attr(x, "maximum", buf);
+	snprintf(buf, sizeof(buf), "%f", sc->score);
+	xr_text(x, buf);
+	xr_end(x);
+}
+
+/*
+ * The default score, then one for each other scoring model the
+ * Benchmark names with <model>, in its order, as the reference writes
+ * them (it counts the default model as always present: XCCDF 1.2 7.3
+ * makes it the one to use when none is named).  A model this evaluator
+ * does not know gets no score; one named twice, one score.
+ */
+static void
+xr_scores(struct xw *x, const struct xccdf_run *run)
+{
+	xmlNodePtr k;
+	xmlChar *sys;
+	unsigned done = 1u << XCCDF_SCORE_DEFAULT;
+	int i;
+
+	xr_score(x, &run->scores[XCCDF_SCORE_DEFAULT]);
+	for (k = run->benchmark->node->children; k != NULL; k = k->next) {
+		if (k->type != XML_ELEMENT_NODE ||
+		    xmlStrcmp(k->name, BAD_CAST "model") != 0 ||
+		    (sys = xmlGetProp(k, BAD_CAST "system")) == NULL)
+			continue;
+		for (i = 0; i < XCCDF_SCORE__COUNT; i++)
+			if (strcmp((const char *)sys,
+			    run->scores[i].system) == 0 &&
+			    !(done & 1u << i)) {
+				xr_score(x, &run->scores[i]);
+				done |= 1u << i;
+			}
+		xmlFree(sys);
+	}
 }
 
 /*
@@ -554,18 +669,12 @@ xr_test_result(struct xw *x, const struct tr_ctx *t)
 		xr_end(x);
 	}
 	for (i = 0; i < run->nresults; i++)
-		xr_rule_result(x, t, &run->results[i]);
-	/* Every model the run computed, the default first: it is the one
-	 * a benchmark without <model> asks for (XCCDF 1.2 7.3). */
-	for (i = 0; i < XCCDF_SCORE__COUNT; i++) {
-		xr_start(x, NULL, "score");
-		xr_attr(x, "system", run->scores[i].system);
-		snprintf(buf, sizeof(buf), "%f", run->scores[i].max);
-		xr_attr(x, "maximum", buf);
-		snprintf(buf, sizeof(buf), "%f", run->scores[i].score);
-		xr_text(x, buf);
-		xr_end(x);
-	}
+		if (t->stig)
+			xr_stig_results(x, t, &run->results[i]);
+		else
+			xr_rule_result(x, t, &run->results[i],
+			    run->results[i].rule->id);
+	xr_scores(x, run);
 	xr_end(x);
 }
 
@@ -580,21 +689,26 @@ xr_benchmark_out(struct xw *x, const struct tr_ctx *t)
 	int done = 0;
 
 	W(x, xml_write_open_copy(x->w, bm));
+	x->depth++;
 	for (k = bm->children; k != NULL; k = k->next) {
 		if (!done && k->type == XML_ELEMENT_NODE &&
 		    xmlStrcmp(k->name, BAD_CAST "signature") == 0) {
 			xr_test_result(x, t);
 			done = 1;
 		}
-		W(x, xml_write_node(x->w, x->out, k));
+		W(x, xml_write_node(x->w, x->out, k, x->depth));
 	}
 	if (!done)
 		xr_test_result(x, t);
+	else	/* the end tag follows a copy */
+		W(x, xml_write_indent(x->w, x->depth - 1));
 	xr_end(x);
 }
 
-int
-xccdf_write_results(struct xccdf_run *run, const char *path,
+/* The results document: the Benchmark with the TestResult, or (stig)
+ * the TestResult alone with rule-results under STIG rule ids. */
+static int
+xr_write_tr_doc(struct xccdf_run *run, const char *path, int stig,
     struct plumb_err *err)
 {
 	struct tr_ctx t;
@@ -607,10 +721,118 @@ xccdf_write_results(struct xccdf_run *run, const char *path,
 	t.run = run;
 	t.h = &h;
 	t.bench_href = xccdf_content_path(run->content);
+	t.stig = stig;
 	if ((rc = xw_open(&x, path, err)) != PLUMB_OK)
 		return rc;
-	xr_benchmark_out(&x, &t);
+	if (stig)
+		xr_test_result(&x, &t);
+	else
+		xr_benchmark_out(&x, &t);
 	return xw_close(&x, err);
+}
+
+int
+xccdf_write_results(struct xccdf_run *run, const char *path,
+    struct plumb_err *err)
+{
+	return xr_write_tr_doc(run, path, 0, err);
+}
+
+int
+xccdf_write_stig_viewer(struct xccdf_run *run, const char *path,
+    struct plumb_err *err)
+{
+	return xr_write_tr_doc(run, path, 1, err);
+}
+
+/* ----------------------------------------------- exported variables */
+
+/* Add to vars (up to max) each binding of cr and its operands made in
+ * comp that no earlier one made: the first value bound wins. */
+static size_t
+xr_bindings(const struct xccdf_check_res *cr,
+    const struct xccdf_oval_comp *comp, const struct xccdf_export_use **vars,
+    size_t n, size_t max)
+{
+	size_t i, k;
+
+	for (i = 0; i < cr->nkids; i++)
+		n = xr_bindings(&cr->kids[i], comp, vars, n, max);
+	if (cr->comp != comp)
+		return n;
+	for (i = 0; i < cr->nexports && n < max; i++) {
+		if (cr->exports[i].value == NULL)
+			continue;
+		for (k = 0; k < n; k++)
+			if (strcmp(vars[k]->export_name,
+			    cr->exports[i].export_name) == 0)
+				break;
+		if (k == n)
+			vars[n++] = &cr->exports[i];
+	}
+	return n;
+}
+
+int
+xccdf_write_variables(struct xccdf_run *run,
+    const struct xccdf_oval_comp *comp, const char *path, int *written,
+    struct plumb_err *err)
+{
+	const struct xccdf_export_use **vars;
+	const struct oval_node *n;
+	char ts[32];
+	struct tm tm;
+	time_t now = time(NULL);
+	struct xw x;
+	size_t i, nvars = 0;
+	int rc;
+
+	*written = 0;
+	if (comp->doc == NULL)
+		return PLUMB_OK;
+	if ((vars = calloc(XCCDF_MAX_EXPORTS, sizeof(*vars))) == NULL)
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	for (i = 0; i < run->nresults; i++)
+		nvars = xr_bindings(&run->results[i].check, comp, vars, nvars,
+		    XCCDF_MAX_EXPORTS);
+	if (nvars == 0) {	/* nothing bound: no document, as oscap */
+		free(vars);
+		return PLUMB_OK;
+	}
+	if ((rc = xw_open(&x, path, err)) != PLUMB_OK) {
+		free(vars);
+		return rc;
+	}
+	xr_start(&x, NULL, "oval_variables");
+	xr_attr(&x, "xmlns", OVAL_NS_VARS);
+	xr_attr(&x, "xmlns:oval", OVAL_NS_COMMON);
+	xr_start(&x, NULL, "generator");
+	xr_elem(&x, "oval", "product_name", PACKAGE_NAME);
+	xr_elem(&x, "oval", "product_version", PACKAGE_VERSION);
+	xr_elem(&x, "oval", "schema_version", "5.11.1");
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", gmtime_r(&now, &tm));
+	xr_elem(&x, "oval", "timestamp", ts);
+	xr_end(&x);
+	xr_start(&x, NULL, "variables");
+	for (i = 0; i < nvars; i++) {
+		n = oval_doc_get(comp->doc, vars[i]->export_name);
+		xr_start(&x, NULL, "variable");
+		xr_attr(&x, "id", vars[i]->export_name);
+		xr_attr(&x, "datatype", n != NULL &&
+		    oval_attr(n->node, "datatype") != NULL ?
+		    oval_attr(n->node, "datatype") : "string");
+		xr_attr(&x, "comment", n != NULL &&
+		    oval_attr(n->node, "comment") != NULL ?
+		    oval_attr(n->node, "comment") : vars[i]->value_id);
+		xr_elem(&x, NULL, "value", vars[i]->value);
+		xr_end(&x);
+	}
+	xr_end(&x);
+	xr_end(&x);
+	free(vars);
+	if ((rc = xw_close(&x, err)) == PLUMB_OK)
+		*written = 1;
+	return rc;
 }
 
 /* ------------------------------------------------------------- ARF */
@@ -657,7 +879,7 @@ xr_arf_request(struct xw *x, struct xccdf_run *run)
 	xr_start(x, "arf", "report-request");
 	xr_attr(x, "id", ARF_REQUEST);
 	xr_start(x, "arf", "content");
-	W(x, xml_write_copy(x->w, x->out, root));
+	W(x, xml_write_copy(x->w, x->out, root, x->depth));
 	xr_end(x);
 	xr_end(x);
 	xr_end(x);
@@ -725,8 +947,14 @@ int
 xccdf_write_arf(struct xccdf_run *run, const char *path,
     struct plumb_err *err)
 {
+	return xccdf_write_arf_opts(run, path, NULL, err);
+}
+
+int
+xccdf_write_arf_opts(struct xccdf_run *run, const char *path,
+    const struct oval_results_opts *ro, struct plumb_err *err)
+{
 	struct xccdf_oval_comp *oc;
-	struct oval_results_opts ro = { 0 };
 	struct tr_ctx t;
 	struct host h;
 	struct xw x;
@@ -766,7 +994,8 @@ xccdf_write_arf(struct xccdf_run *run, const char *path,
 		xr_start(&x, "arf", "report");
 		xr_attr(&x, "id", id);
 		xr_start(&x, "arf", "content");
-		if (oval_results_emit(oc->session, x.w, x.out, &ro) != PLUMB_OK)
+		if (oval_results_emit(oc->session, x.w, x.out, x.depth, ro) !=
+		    PLUMB_OK)
 			x.bad = 1;
 		xr_end(&x);
 		xr_end(&x);

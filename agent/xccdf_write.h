@@ -15,7 +15,11 @@
 #include <stdio.h>
 
 #include "plumb/error.h"
+#include "oval_results.h"
 #include "xccdf.h"
+
+/* Check-exports written to one variables document at most. */
+#define XCCDF_MAX_EXPORTS	65536
 
 /* An XCCDF 1.2 Benchmark holding a TestResult for the run (target
  * facts, identity, profile, start/end times, rule-results, scores). */
@@ -26,6 +30,23 @@ int xccdf_write_results(struct xccdf_run *run, const char *path,
  * identification, report request (the data stream), the XCCDF
  * TestResult and the OVAL results of every component evaluated. */
 int xccdf_write_arf(struct xccdf_run *run, const char *path,
+    struct plumb_err *err);
+
+/* The same with the OVAL results written as ro says (NULL: in full). */
+int xccdf_write_arf_opts(struct xccdf_run *run, const char *path,
+    const struct oval_results_opts *ro, struct plumb_err *err);
+
+/* A TestResult for DISA STIG Viewer: each rule-result under the STIG
+ * rule ids of its Rule's references (one per id), Rules without one
+ * left out. */
+int xccdf_write_stig_viewer(struct xccdf_run *run, const char *path,
+    struct plumb_err *err);
+
+/* An OVAL variables document with the values the checks of the run
+ * bound to comp's external variables (the first value of each);
+ * *written 0 and no file when none was bound. */
+int xccdf_write_variables(struct xccdf_run *run,
+    const struct xccdf_oval_comp *comp, const char *path, int *written,
     struct plumb_err *err);
 
 /* One self-contained HTML file: summary, score, a filterable rule table
