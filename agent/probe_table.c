@@ -27,6 +27,7 @@ extern const struct probe_ops probe_systemdunitdependency_ops;
 extern const struct probe_ops probe_selinuxboolean_ops;
 extern const struct probe_ops probe_selinuxsecuritycontext_ops;
 extern const struct probe_ops probe_rpmverifyfile_ops;
+extern const struct probe_ops probe_rpmverifypackage_ops;
 
 const struct probe_ops *const probe_table[] = {
 	&probe_variable_ops,
@@ -53,6 +54,7 @@ const struct probe_ops *const probe_table[] = {
 	&probe_selinuxboolean_ops,
 	&probe_selinuxsecuritycontext_ops,
 	&probe_rpmverifyfile_ops,
+	&probe_rpmverifypackage_ops,
 	NULL
 };
 
