@@ -266,9 +266,11 @@ rpmdb_match_evra(const struct probe_req *req, const struct rpmdb_nevra *nv,
 	return 1;
 }
 
-/* One id table: ROOT/etc/passwd or ROOT/etc/group, read once per root. */
+/* One id table: ROOT/etc/passwd or ROOT/etc/group, read again only
+ * when the root or the file (inode, size, mtime) changes. */
 struct rpmdb_ids {
-	char root[RPMDB_PATH_MAX];
+	char path[RPMDB_PATH_MAX];
+	struct stat st;
 	int loaded;
 	size_t n;
 	unsigned long *id;
@@ -289,22 +291,22 @@ rpmdb_ids_clear(struct rpmdb_ids *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* Read NAME:x:ID lines of ROOT/file into t (an unreadable file: empty). */
+/* Read the NAME:x:ID lines of path (stat st) into t (an unreadable
+ * file: none). */
 static void
-rpmdb_ids_load(struct rpmdb_ids *t, const char *root, const char *file)
+rpmdb_ids_load(struct rpmdb_ids *t, const char *path, const struct stat *st)
 {
-	char path[RPMDB_PATH_MAX], line[RPMDB_LINE_MAX], *c1, *c2, *end;
+	char line[RPMDB_LINE_MAX], *c1, *c2, *end;
 	size_t cap = 0, ncap;
 	unsigned long v;
 	FILE *f;
 	void *p;
 
 	rpmdb_ids_clear(t);
-	snprintf(t->root, sizeof(t->root), "%s", root);
+	snprintf(t->path, sizeof(t->path), "%s", path);
+	t->st = *st;
 	t->loaded = 1;
-	if ((size_t)snprintf(path, sizeof(path), "%s%s",
-	    strcmp(root, "/") == 0 ? "" : root, file) >= sizeof(path) ||
-	    (f = fopen(path, "re")) == NULL)
+	if ((f = fopen(path, "re")) == NULL)
 		return;
 	while (t->n < RPMDB_IDS_MAX && fgets(line, sizeof(line), f) != NULL) {
 		if ((c1 = strchr(line, ':')) == NULL ||
@@ -337,13 +339,24 @@ const char *
 rpmdb_idname(const char *root, int group, unsigned long id)
 {
 	struct rpmdb_ids *t = &rpmdb_idtab[group ? 1 : 0];
+	char path[RPMDB_PATH_MAX];
+	struct stat st;
 	size_t i;
 
 	/* Id 0 is root's whatever the files say (librpm holds the same). */
 	if (id == 0)
 		return "root";
-	if (!t->loaded || strcmp(t->root, root) != 0)
-		rpmdb_ids_load(t, root, group ? "/etc/group" : "/etc/passwd");
+	if ((size_t)snprintf(path, sizeof(path), "%s%s",
+	    strcmp(root, "/") == 0 ? "" : root,
+	    group ? "/etc/group" : "/etc/passwd") >= sizeof(path))
+		return NULL;
+	if (stat(path, &st) != 0)
+		memset(&st, 0, sizeof(st));
+	if (!t->loaded || strcmp(t->path, path) != 0 ||
+	    t->st.st_ino != st.st_ino || t->st.st_size != st.st_size ||
+	    t->st.st_mtim.tv_sec != st.st_mtim.tv_sec ||
+	    t->st.st_mtim.tv_nsec != st.st_mtim.tv_nsec)
+		rpmdb_ids_load(t, path, &st);
 	for (i = 0; i < t->n; i++)
 		if (t->id[i] == id)
 			return t->name[i];

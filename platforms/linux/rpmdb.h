@@ -76,8 +76,8 @@ int rpmdb_match_evra(const struct probe_req *req,
     const struct rpmdb_nevra *nv, struct probe_result *res);
 
 /* The user (group: 1) name of id under root, read from ROOT/etc/passwd
- * (ROOT/etc/group) and cached per root; "root" for id 0; NULL when
- * unknown. */
+ * (ROOT/etc/group) and cached until that file changes; "root" for id
+ * 0; NULL when unknown. */
 const char *rpmdb_idname(const char *root, int group, unsigned long id);
 
 #endif /* HAVE_LIBRPM */
