@@ -33,7 +33,8 @@ libyaml-dev libsystemd-dev zlib1g-dev
 libevent-dev libsqlite3-dev libjansson-dev sqlite3
 libpq-dev postgresql
 libxml2-utils xsltproc time jq
-openscap-scanner openscap-common ssg-debian ssg-debderived"
+openscap-scanner openscap-common ssg-debian ssg-debderived
+librpm-dev rpm ssg-nondebian"
 
 # ------------------------------------------------------------ packages
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -29,6 +29,7 @@ extern const struct probe_ops probe_selinuxsecuritycontext_ops;
 extern const struct probe_ops probe_rpmverifyfile_ops;
 extern const struct probe_ops probe_environmentvariable_ops;
 extern const struct probe_ops probe_filehash_ops;
+extern const struct probe_ops probe_rpmverifypackage_ops;
 
 const struct probe_ops *const probe_table[] = {
 	&probe_variable_ops,
@@ -57,6 +58,7 @@ const struct probe_ops *const probe_table[] = {
 	&probe_rpmverifyfile_ops,
 	&probe_environmentvariable_ops,
 	&probe_filehash_ops,
+	&probe_rpmverifypackage_ops,
 	NULL
 };
 

@@ -337,5 +337,30 @@ if [ -z "$bad" ]; then
 	passed=$((passed + 1))
 fi
 
+# ------------------------------------------------ a garbage RPM database
+# 1 MiB of random bytes as an sqlite database and as a Berkeley DB
+# Packages file: librpm must refuse them; the object is flagged error
+# with a message naming the database (platforms/linux/rpmdb.c), and
+# nothing is written under the root.  A build without librpm does not
+# collect (not collected).
+if ldd "$PLUMB" 2>/dev/null | grep -q 'librpm\.'; then
+	want_flag=error
+else
+	want_flag="not collected"
+fi
+doc "$tmp/rpm.xml" '<linux:rpminfo_object id="oval:h:obj:1" version="1"><linux:name operation="pattern match">.</linux:name></linux:rpminfo_object>'
+for f in rpmdb.sqlite Packages; do
+	mkdir -p "$tmp/rpm-$f/var/lib/rpm" || exit 99
+	head -c 1048576 /dev/urandom >"$tmp/rpm-$f/var/lib/rpm/$f" || exit 99
+	run "rpmdb-$f" "$tmp/rpm-$f" "$tmp/rpm.xml" || continue
+	if [ "$(objflag)" != "$want_flag" ]; then
+		fail "rpmdb-$f" "flag $(objflag), expected $want_flag"
+	elif [ "$(ls "$tmp/rpm-$f/var/lib/rpm")" != "$f" ]; then
+		fail "rpmdb-$f" "files written beside the database"
+	else
+		ok "rpmdb-$f"
+	fi
+done
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

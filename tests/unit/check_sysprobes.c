@@ -6,6 +6,8 @@
  * out by hand from those trees, deb-version(5), shadow(5), proc(5) and
  * the system-characteristics schemas.
  */
+#include "config.h"
+
 #include <sys/stat.h>
 
 #include <check.h>
@@ -268,12 +270,19 @@ START_TEST(dpkg_select)
 }
 END_TEST
 
+/* rpm configured (bootstrap.sh installs it), no database under the
+ * root: nothing is installed through RPM.  A build without librpm
+ * does not collect. */
 START_TEST(rpm_none)
 {
 	ck_assert_int_eq(run(probe("rpminfo"), fx("rpminfo"), "name",
 	    OVAL_OP_EQUALS, "bash"), 0);
 	ck_assert_uint_eq(res.items.n, 0);
+#ifdef HAVE_LIBRPM
 	ck_assert_int_eq(res.flag, OVAL_FLAG_DOES_NOT_EXIST);
+#else
+	ck_assert_int_eq(res.flag, OVAL_FLAG_NOT_COLLECTED);
+#endif
 }
 END_TEST
 
