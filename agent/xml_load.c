@@ -41,6 +41,7 @@ struct xml_load_state {
 	char			 msg[PLUMB_ERR_MSG_MAX];
 	const struct xml_load_drop *drop;	/* or NULL */
 	size_t			 elements;	/* closed so far */
+	int			 data;		/* a data file: keep all text */
 };
 
 /* Reader state for files: counts bytes so any file type is capped. */
@@ -281,7 +282,7 @@ xml_load_end_element(void *ctx, const xmlChar *localname,
 				indents = 1;
 		}
 	}
-	if (elems && indents && !xml_load_prose(el) &&
+	if (elems && indents && !st->data && !xml_load_prose(el) &&
 	    xmlNodeGetSpacePreserve(el) != 1) {
 		for (k = el->children; k != NULL; k = next) {
 			next = k->next;
@@ -319,8 +320,8 @@ xml_load_end_element(void *ctx, const xmlChar *localname,
  */
 static int
 xml_load_parse(const char *buf, size_t len, struct xml_load_io *io,
-    const char *name, const struct xml_load_drop *drop, xmlDocPtr *out,
-    struct plumb_err *err)
+    const char *name, const struct xml_load_drop *drop, int data,
+    xmlDocPtr *out, struct plumb_err *err)
 {
 	/* NOERROR/NOWARNING: nothing goes to libxml2's default printer.
 	 * COMPACT: short texts live inside their nodes (the tree is only
@@ -338,6 +339,7 @@ xml_load_parse(const char *buf, size_t len, struct xml_load_io *io,
 	memset(&st, 0, sizeof(st));
 	st.name = name;
 	st.drop = drop;
+	st.data = data;
 	if ((ctxt = xmlNewParserCtxt()) == NULL)
 		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 	st.ctxt = ctxt;
@@ -346,6 +348,12 @@ xml_load_parse(const char *buf, size_t len, struct xml_load_io *io,
 	ctxt->sax->entityDecl = xml_load_entity_decl;
 	ctxt->sax->unparsedEntityDecl = xml_load_unparsed_decl;
 	ctxt->sax->endElementNs = xml_load_end_element;
+	if (data) {
+		/* Comments and processing instructions are not in the tree,
+		 * so the text around them is one node. */
+		ctxt->sax->comment = NULL;
+		ctxt->sax->processingInstruction = NULL;
+	}
 
 	prev_loader = xmlGetExternalEntityLoader();
 	prev_serror = xmlStructuredError;
@@ -392,9 +400,10 @@ out:
 	return rc;
 }
 
-int
-xml_load_memory(const char *buf, size_t len, const char *name,
-    xmlDocPtr *out, struct plumb_err *err)
+/* xml_load_memory() and xml_load_memory_data(). */
+static int
+xml_load_memory_mode(const char *buf, size_t len, const char *name,
+    int data, xmlDocPtr *out, struct plumb_err *err)
 {
 	*out = NULL;
 	if (name == NULL)
@@ -405,7 +414,21 @@ xml_load_memory(const char *buf, size_t len, const char *name,
 	if (buf == NULL || len == 0)
 		return plumb_err_set(err, PLUMB_EPARSE, "%s:1: empty document",
 		    name);
-	return xml_load_parse(buf, len, NULL, name, NULL, out, err);
+	return xml_load_parse(buf, len, NULL, name, NULL, data, out, err);
+}
+
+int
+xml_load_memory(const char *buf, size_t len, const char *name,
+    xmlDocPtr *out, struct plumb_err *err)
+{
+	return xml_load_memory_mode(buf, len, name, 0, out, err);
+}
+
+int
+xml_load_memory_data(const char *buf, size_t len, const char *name,
+    xmlDocPtr *out, struct plumb_err *err)
+{
+	return xml_load_memory_mode(buf, len, name, 1, out, err);
 }
 
 int
@@ -448,7 +471,7 @@ xml_load_file_drop(const char *path, const struct xml_load_drop *drop,
 	}
 	memset(&io, 0, sizeof(io));
 	io.fd = fd;
-	rc = xml_load_parse(NULL, 0, &io, path, drop, out, err);
+	rc = xml_load_parse(NULL, 0, &io, path, drop, 0, out, err);
 out:
 	close(fd);
 	return rc;

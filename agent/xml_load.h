@@ -52,4 +52,13 @@ int xml_load_file_drop(const char *path, const struct xml_load_drop *drop,
 int xml_load_memory(const char *buf, size_t len, const char *name,
     xmlDocPtr *out, struct plumb_err *err);
 
+/*
+ * xml_load_memory() for a data file read by a probe rather than content:
+ * all text is kept as written (no indentation is dropped), and comments
+ * and processing instructions are left out of the tree, so the text on
+ * either side of one is a single text node.
+ */
+int xml_load_memory_data(const char *buf, size_t len, const char *name,
+    xmlDocPtr *out, struct plumb_err *err);
+
 #endif /* PLUMB_XML_LOAD_H */

@@ -156,6 +156,7 @@ struct fsobj_ctx {
 	size_t			 nprune;
 	pcre2_match_context	*prune_mctx;	/* its match limits */
 	int			 stop;		/* every member stopped */
+	const size_t		*gidx;		/* member k is request gidx[k] */
 };
 
 void
@@ -1072,7 +1073,8 @@ fsobj_emit(struct fsobj_ctx *c, const size_t *who, size_t nwho,
 			continue;
 		}
 		mb->nmatch++;
-		ok[nok++] = who[i];
+		/* f.who names the caller's requests, not the group's. */
+		ok[nok++] = c->gidx != NULL ? c->gidx[who[i]] : who[i];
 	}
 	if (nok == 0)
 		return PLUMB_OK;
@@ -1692,6 +1694,7 @@ fsobj_group(const struct probe_req *const *reqs,
 			probe_flag(gs[i], gs[0]->flag, "%s", gs[0]->msg);
 		return PLUMB_OK;
 	}
+	c.gidx = idx;
 	/* Only a request alone may name a filepath (see the key). */
 	if (c.filepath != NULL && !c.filepath->nil)
 		return fsobj_filepaths(&c);

@@ -2,8 +2,10 @@
  * probe_sysctl.c - sysctl_object (unix): kernel parameters read from
  * ROOT/proc/sys.  A name a.b.c is the file proc/sys/a/b/c; a '.' inside
  * a directory name (eth0.100) is written '/' in the parameter name, as
- * sysctl(8) does.  Entries that cannot be read (write-only, refused)
- * are not parameters one can audit and are skipped.  A value is the
+ * sysctl(8) does.  Entries that cannot be read (write-only, refused,
+ * an error such as EIO on read) or whose read gives no bytes at all are
+ * not parameters one can audit and are skipped, as the reference
+ * evaluator skips them.  A value is the
  * file's text without its final newline; a value of several lines
  * gives one value entity per line, as the reference evaluator reports.
  */
@@ -63,6 +65,12 @@ sysctl_read(const char *path, char **out, size_t *outlen)
 		len += (size_t)r;
 	}
 	close(fd);
+	if (len == 0) {
+		/* Nothing to read (vm.stat_refresh: reading it is an action
+		 * that answers nothing): no value, not a parameter. */
+		free(buf);
+		return 0;
+	}
 	buf[len] = '\0';
 	*out = buf;
 	*outlen = len;

@@ -2,7 +2,9 @@
  * probe_textfilecontent54.c - textfilecontent54_object (independent):
  * blocks of text a PCRE2 pattern matches in regular files, one item per
  * match whose 1-based instance number the instance entity accepts.
- * The files come from fsobj; each is read whole up to a cap.
+ * The files come from fsobj; each is read whole up to a cap.  A file
+ * that is not valid UTF-8 gives no item and sets the object's flag to
+ * error (other files still give theirs).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,8 +56,16 @@ tfc54_file(const struct fsobj_file *f, void *arg)
 			PCRE2_UCHAR msg[128];
 
 			pcre2_get_error_message(m, msg, sizeof(msg));
-			probe_flag(c->res, OVAL_FLAG_ERROR, "%s: pattern '%s': %s",
-			    f->filepath, c->pattern, (char *)msg);
+			if (m <= PCRE2_ERROR_UTF8_ERR1 &&
+			    m >= PCRE2_ERROR_UTF8_ERR21)
+				probe_flag(c->res, OVAL_FLAG_ERROR, "%s: not "
+				    "valid UTF-8 at byte %zu (%s)", f->filepath,
+				    (size_t)pcre2_get_startchar(c->md),
+				    (char *)msg);
+			else
+				probe_flag(c->res, OVAL_FLAG_ERROR,
+				    "%s: pattern '%s': %s", f->filepath,
+				    c->pattern, (char *)msg);
 			break;
 		}
 		if (m == 0)	/* ovector too small: cannot happen */
@@ -117,8 +127,11 @@ tfc54_compile(struct tfc54_ctx *c, const char *pattern)
 	    strcmp(probe_req_behavior(c->req, "ignore_case", "false"), "1") == 0)
 		opt |= PCRE2_CASELESS;
 	c->utf = 1;
+	/* No PCRE2_MATCH_INVALID_UTF: a file that is not valid UTF-8 is an
+	 * error for the object (pcre2_match checks the whole subject on
+	 * the first call), as the reference evaluator reports it. */
 	code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-	    opt | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &ec, &off, NULL);
+	    opt | PCRE2_UTF, &ec, &off, NULL);
 	if (code == NULL && ec < 0) {
 		c->utf = 0;
 		code = pcre2_compile((PCRE2_SPTR)pattern,

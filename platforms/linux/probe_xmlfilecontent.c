@@ -6,10 +6,14 @@
  *
  * What becomes a value_of, as the reference evaluator reports it:
  * - a node-set: the value of each attribute and the content of each
- *   text or CDATA node, in document order.  Element nodes add no value
- *   but still make the item exist; comments, processing instructions
- *   and namespace nodes are ignored.  A node-set with nothing of that
- *   kind gives no item (the file does not count).
+ *   text node, in document order.  Element nodes and the root node
+ *   ("/") add no value but still make the item exist; namespace nodes
+ *   are ignored.  A node-set with nothing of that kind gives no item
+ *   (the file does not count).
+ * The file is parsed as data: whitespace-only text is kept, CDATA is
+ * text, and comments and processing instructions are not part of the
+ * tree (the text around one is a single node), as the reference sees
+ * the file.
  * - a string: that string; a boolean: "true" or "false" (datatype
  *   boolean); a number: converted to a 32-bit integer by truncation
  *   towards zero, with NaN and out-of-range values becoming INT_MIN
@@ -116,6 +120,7 @@ xmlfc_nodeset(struct xmlfc_ctx *c, const struct fsobj_file *f,
 		n = ns->nodeTab[i];
 		switch (n->type) {
 		case XML_ELEMENT_NODE:
+		case XML_DOCUMENT_NODE:
 			*found = 1;
 			continue;
 		case XML_ATTRIBUTE_NODE:
@@ -233,7 +238,7 @@ xmlfc_file(const struct fsobj_file *f, void *arg)
 	    &buf, &len)) <= 0)
 		return rc;
 	err.msg[0] = '\0';
-	rc = xml_load_memory(buf, len, f->filepath, &doc, &err);
+	rc = xml_load_memory_data(buf, len, f->filepath, &doc, &err);
 	if (rc == PLUMB_ENOMEM)
 		goto out;
 	if (rc != 0) {

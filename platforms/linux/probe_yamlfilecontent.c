@@ -6,23 +6,32 @@
  *
  * YAML path, the subset content in the field uses:
  *   [$] SEGMENT...   with SEGMENT one of
- *   .key  ['key']  ["key"]   the value of key in a mapping
+ *   .key  ['key']  ["key"]   the value of key in a mapping (a quoted key
+ *                            may hold '.', '[', ']' and ',')
+ *   ['a','b',...]            those keys of a mapping: a mapping of them
  *   [N]                      element N (from 0) of a sequence ("[]" is 0)
- *   [:]                      every element of a sequence
+ *   [N,M,...]                those elements, in document order: a sequence
+ *   [:]                      every element of a sequence: a sequence
  *   .*  [*]                  a mapping as a whole
  * The first segment may omit its dot ("server.port").  Anything else
  * (filters, slices, negative indexes) is an error in the object.  Every
  * document of a multi-document stream is searched.
  *
- * What the path selects becomes value records as the item schema says:
- * scalars, and the scalars of sequences (flattened), are "#" fields of
- * one record; each mapping is a record of its own whose fields are
- * named after its keys (upper case letters written as '^' and the lower
- * case letter, '^' as "^^").  A mapping inside a mapping cannot be a
- * record field: the object is then in error.  Plain scalars carry the
- * datatype YAML 1.2's core schema gives them (int in decimal, float as
- * "%f", boolean as true/false); a null is the string "(null)", which is
- * what the reference evaluator reports.  Aliases are followed.
+ * What the path selects becomes value records as the item schema says
+ * and as the reference evaluator builds them: scalars (also those of a
+ * selected sequence, and across documents) are "#" fields of one
+ * record; a sequence inside that sequence is a record of its own; each
+ * mapping is a record whose fields are named after its keys (upper case
+ * letters written as '^' and the lower case letter, '^' as "^^"), a
+ * sequence under a key giving one field per element.  Empty mappings and
+ * sequences give no record.  What no record can hold is an error in the
+ * object: a mapping inside a mapping, a sequence inside a sequence under
+ * a key or three sequences deep, a mapping inside a sequence of
+ * sequences, and scalars beside mappings in one selection.  Plain
+ * scalars carry the datatype YAML 1.2's core schema gives them, field by
+ * field (int in decimal, float as "%f", boolean as true/false); a null
+ * is the string "(null)", which is what the reference evaluator reports.
+ * Aliases are followed.
  */
 #include "config.h"
 
@@ -43,17 +52,21 @@
 #define YFC_DEPTH_CAP	64		/* nesting flattened into a record */
 #define YFC_DOC_CAP	10000		/* documents in one stream */
 
+#define YFC_UNION_CAP	64		/* keys or indexes in one [...] */
+
 enum yfc_kind {
-	YFC_KEY,
-	YFC_INDEX,
+	YFC_KEY,	/* one key, or a union of keys (nkey > 1) */
+	YFC_INDEX,	/* one index, or a union of indexes (nidx > 1) */
 	YFC_ALL,	/* [:] */
 	YFC_MAP		/* .* or [*] */
 };
 
 struct yfc_seg {
 	enum yfc_kind	 kind;
-	char		*key;
-	unsigned long	 idx;
+	char		*key[YFC_UNION_CAP];
+	size_t		 nkey;
+	unsigned long	 idx[YFC_UNION_CAP];
+	size_t		 nidx;
 };
 
 struct yfc_path {
@@ -61,11 +74,22 @@ struct yfc_path {
 	size_t		 n;
 };
 
-/* A growable list of node pointers into one document. */
-struct yfc_nodes {
-	yaml_node_t	**v;
-	size_t		  n;
-	size_t		  cap;
+/*
+ * The value records being built from the events of what the path
+ * selects (sequence and mapping starts and ends, keys, scalars).
+ */
+struct yfc_build {
+	struct oval_item	*it;		/* records go here */
+	int			 open;		/* a record is open ... */
+	struct oval_field	*rec;		/* ... made at its first field */
+	int			 inner;		/* it is a nested sequence's */
+	int			 seqdepth;	/* sequences open, no mapping */
+	int			 inmap;		/* in a mapping's record */
+	int			 mapseq;	/* sequences open in it */
+	char			*key;		/* field name in the mapping */
+	int			 scalars;	/* a "#" record was made */
+	int			 maps;		/* a mapping record was made */
+	size_t			 nfields;
 };
 
 struct yfc_ctx {
@@ -74,8 +98,7 @@ struct yfc_ctx {
 	const char		*ypath;
 	struct yfc_path		 path;
 	const char		*what;		/* file path or "content" */
-	struct oval_values	 hash;		/* scalars for the "#" record */
-	struct yfc_nodes	 maps;		/* mappings, one record each */
+	struct yfc_build	 b;
 	int			 full;		/* value cap reached */
 	int			 bad;		/* object flagged error */
 };
@@ -83,11 +106,113 @@ struct yfc_ctx {
 static void
 yfc_path_clear(struct yfc_path *p)
 {
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < p->n; i++)
-		free(p->seg[i].key);
+		for (k = 0; k < p->seg[i].nkey; k++)
+			free(p->seg[i].key[k]);
 	p->n = 0;
+}
+
+/*
+ * Parse the inside of a bracket segment starting at s (just after '[')
+ * into sg; *end is set past the ']'.  Returns 0, PLUMB_EINVAL with msg
+ * set, or PLUMB_ENOMEM.
+ */
+static int
+yfc_bracket(const char *s, struct yfc_seg *sg, const char **end, char *msg,
+    size_t len)
+{
+	const char *q, *e;
+	unsigned long v;
+
+	if (*s == '\'' || *s == '"') {
+		/* Quoted keys, separated by commas. */
+		sg->kind = YFC_KEY;
+		for (;;) {
+			if ((*s != '\'' && *s != '"') ||
+			    (e = strchr(s + 1, *s)) == NULL) {
+				snprintf(msg, len, "a quoted key is not "
+				    "closed or not quoted");
+				return PLUMB_EINVAL;
+			}
+			if (sg->nkey == YFC_UNION_CAP) {
+				snprintf(msg, len, "more than %d keys in "
+				    "one segment", YFC_UNION_CAP);
+				return PLUMB_EINVAL;
+			}
+			if ((sg->key[sg->nkey++] = strndup(s + 1,
+			    (size_t)(e - s - 1))) == NULL)
+				return PLUMB_ENOMEM;
+			s = e + 1;
+			if (*s == ']') {
+				*end = s + 1;
+				return PLUMB_OK;
+			}
+			if (*s != ',') {
+				snprintf(msg, len, "unexpected '%c' after "
+				    "a quoted key", *s != '\0' ? *s : ' ');
+				return PLUMB_EINVAL;
+			}
+			for (s++; *s == ' '; s++)
+				;
+		}
+	}
+	if ((e = strchr(s, ']')) == NULL) {
+		snprintf(msg, len, "'[' without ']'");
+		return PLUMB_EINVAL;
+	}
+	*end = e + 1;
+	if (e - s == 1 && *s == '*') {
+		sg->kind = YFC_MAP;
+		return PLUMB_OK;
+	}
+	if (e - s == 1 && *s == ':') {
+		sg->kind = YFC_ALL;
+		return PLUMB_OK;
+	}
+	sg->kind = YFC_INDEX;
+	if (e == s) {		/* "[]" is the first element */
+		sg->idx[sg->nidx++] = 0;
+		return PLUMB_OK;
+	}
+	/* Indexes separated by commas, a space allowed after a comma. */
+	for (q = s; q < e; q++) {
+		if (*q == '-') {
+			snprintf(msg, len, "negative index in '[%.*s]'",
+			    (int)(e - s), s);
+			return PLUMB_EINVAL;
+		}
+		if (*q < '0' || *q > '9') {
+			snprintf(msg, len, "index '[%.*s]' is not a number, "
+			    "a list of numbers, ':' or '*'", (int)(e - s), s);
+			return PLUMB_EINVAL;
+		}
+		for (v = 0; q < e && *q >= '0' && *q <= '9'; q++) {
+			if (v > 100000000UL) {
+				snprintf(msg, len, "index too large in "
+				    "'[%.*s]'", (int)(e - s), s);
+				return PLUMB_EINVAL;
+			}
+			v = v * 10 + (unsigned long)(*q - '0');
+		}
+		if (sg->nidx == YFC_UNION_CAP) {
+			snprintf(msg, len, "more than %d indexes in one "
+			    "segment", YFC_UNION_CAP);
+			return PLUMB_EINVAL;
+		}
+		sg->idx[sg->nidx++] = v;
+		if (q == e)
+			break;
+		if (*q != ',' || q + 1 == e) {
+			snprintf(msg, len, "index '[%.*s]' is not a number, "
+			    "a list of numbers, ':' or '*'", (int)(e - s), s);
+			return PLUMB_EINVAL;
+		}
+		while (q + 1 < e && q[1] == ' ')
+			q++;
+	}
+	return PLUMB_OK;
 }
 
 /*
@@ -98,7 +223,7 @@ static int
 yfc_path_parse(const char *s, struct yfc_path *p, char *msg, size_t len)
 {
 	struct yfc_seg *sg;
-	const char *e, *q;
+	const char *e;
 	int first = 1;
 
 	p->n = 0;
@@ -117,44 +242,13 @@ yfc_path_parse(const char *s, struct yfc_path *p, char *msg, size_t len)
 		sg = &p->seg[p->n];
 		memset(sg, 0, sizeof(*sg));
 		if (*s == '[') {
-			if ((e = strchr(s, ']')) == NULL) {
-				snprintf(msg, len, "'[' without ']'");
-				return PLUMB_EINVAL;
+			int rc;
+
+			if ((rc = yfc_bracket(s + 1, sg, &e, msg, len)) != 0) {
+				p->n++;	/* its keys are freed by the caller */
+				return rc;
 			}
-			q = s + 1;
-			if (e - q == 1 && *q == '*')
-				sg->kind = YFC_MAP;
-			else if (e - q == 1 && *q == ':')
-				sg->kind = YFC_ALL;
-			else if (e - q >= 2 && (*q == '\'' || *q == '"') &&
-			    e[-1] == *q) {
-				sg->kind = YFC_KEY;
-				if ((sg->key = strndup(q + 1,
-				    (size_t)(e - q - 2))) == NULL)
-					return PLUMB_ENOMEM;
-			} else {
-				sg->kind = YFC_INDEX;
-				while (q < e && *q == ' ')
-					q++;
-				if (q < e && *q == '-') {
-					snprintf(msg, len,
-					    "negative index in '%.*s'",
-					    (int)(e - s + 1), s);
-					return PLUMB_EINVAL;
-				}
-				for (; q < e; q++) {
-					if (*q < '0' || *q > '9' ||
-					    sg->idx > 100000000UL) {
-						snprintf(msg, len, "index '%.*s'"
-						    " is not a number, ':' or "
-						    "'*'", (int)(e - s + 1), s);
-						return PLUMB_EINVAL;
-					}
-					sg->idx = sg->idx * 10 +
-					    (unsigned long)(*q - '0');
-				}
-			}
-			s = e + 1;
+			s = e;
 		} else {
 			if (*s == '.')
 				s++;
@@ -171,7 +265,8 @@ yfc_path_parse(const char *s, struct yfc_path *p, char *msg, size_t len)
 				sg->kind = YFC_MAP;
 			else {
 				sg->kind = YFC_KEY;
-				if ((sg->key = strndup(s, (size_t)(e - s))) ==
+				sg->nkey = 1;
+				if ((sg->key[0] = strndup(s, (size_t)(e - s))) ==
 				    NULL)
 					return PLUMB_ENOMEM;
 			}
@@ -180,23 +275,6 @@ yfc_path_parse(const char *s, struct yfc_path *p, char *msg, size_t len)
 		p->n++;
 		first = 0;
 	}
-	return PLUMB_OK;
-}
-
-static int
-yfc_nodes_add(struct yfc_nodes *l, yaml_node_t *n)
-{
-	yaml_node_t **nv;
-	size_t ncap;
-
-	if (l->n == l->cap) {
-		ncap = l->cap ? l->cap * 2 : 16;
-		if ((nv = reallocarray(l->v, ncap, sizeof(*nv))) == NULL)
-			return PLUMB_ENOMEM;
-		l->v = nv;
-		l->cap = ncap;
-	}
-	l->v[l->n++] = n;
 	return PLUMB_OK;
 }
 
@@ -209,62 +287,6 @@ yfc_scalar_is(const yaml_node_t *n, const char *s)
 	return n != NULL && n->type == YAML_SCALAR_NODE &&
 	    n->data.scalar.length == len &&
 	    memcmp(n->data.scalar.value, s, len) == 0;
-}
-
-/* Apply one segment to every node of in, appending to out. */
-static int
-yfc_step(struct yfc_ctx *c, yaml_document_t *doc, const struct yfc_seg *sg,
-    const struct yfc_nodes *in, struct yfc_nodes *out)
-{
-	yaml_node_pair_t *pr;
-	yaml_node_item_t *ip;
-	yaml_node_t *n, *v;
-	size_t i;
-	int rc;
-
-	for (i = 0; i < in->n; i++) {
-		n = in->v[i];
-		if (sg->kind == YFC_KEY && n->type == YAML_MAPPING_NODE) {
-			for (pr = n->data.mapping.pairs.start;
-			    pr < n->data.mapping.pairs.top; pr++) {
-				if (!yfc_scalar_is(yaml_document_get_node(doc,
-				    pr->key), sg->key) ||
-				    (v = yaml_document_get_node(doc,
-				    pr->value)) == NULL)
-					continue;
-				if ((rc = yfc_nodes_add(out, v)) != 0)
-					return rc;
-			}
-		} else if (sg->kind == YFC_INDEX &&
-		    n->type == YAML_SEQUENCE_NODE) {
-			ip = n->data.sequence.items.start;
-			if (sg->idx < (unsigned long)(n->data.sequence.items.top -
-			    ip) && (v = yaml_document_get_node(doc,
-			    ip[sg->idx])) != NULL &&
-			    (rc = yfc_nodes_add(out, v)) != 0)
-				return rc;
-		} else if (sg->kind == YFC_ALL &&
-		    n->type == YAML_SEQUENCE_NODE) {
-			for (ip = n->data.sequence.items.start;
-			    ip < n->data.sequence.items.top; ip++) {
-				if ((v = yaml_document_get_node(doc, *ip)) ==
-				    NULL)
-					continue;
-				if ((rc = yfc_nodes_add(out, v)) != 0)
-					return rc;
-			}
-		} else if (sg->kind == YFC_MAP &&
-		    n->type == YAML_MAPPING_NODE) {
-			if ((rc = yfc_nodes_add(out, n)) != 0)
-				return rc;
-		}
-		if (out->n > YFC_VALUE_CAP) {
-			c->full = 1;
-			out->n = YFC_VALUE_CAP;
-			break;
-		}
-	}
-	return PLUMB_OK;
 }
 
 /*
@@ -353,184 +375,304 @@ yfc_key_name(const yaml_node_t *k)
 
 /* Flag the object in error (once) for a structure no record can hold. */
 static int
-yfc_multidim(struct yfc_ctx *c)
+yfc_shape(struct yfc_ctx *c, const char *why)
 {
 	if (!c->bad)
 		probe_flag(c->res, OVAL_FLAG_ERROR, "%s: YAML path '%s' "
-		    "selects a mapping inside a mapping, which no value "
-		    "record can hold", c->what, c->ypath);
+		    "selects %s, which no value record can hold", c->what,
+		    c->ypath, why);
 	c->bad = 1;
 	return PLUMB_OK;
 }
 
-/*
- * Sort node n into the "#" scalars or the list of mappings, flattening
- * sequences.
- */
-static int
-yfc_collect_node(struct yfc_ctx *c, yaml_document_t *doc, yaml_node_t *n,
-    int depth)
+/* Close the open record, if any. */
+static void
+yfc_close(struct yfc_build *b)
 {
-	yaml_node_item_t *ip;
-	yaml_node_t *v;
+	b->open = 0;
+	b->rec = NULL;
+	b->inner = 0;
+}
+
+/* Add field name = v (datatype dt) to the open record, making the
+ * record on its first field. */
+static int
+yfc_field(struct yfc_ctx *c, const char *name, enum oval_datatype dt,
+    const char *v)
+{
+	struct yfc_build *b = &c->b;
+
+	if (b->nfields >= YFC_VALUE_CAP) {
+		c->full = 1;
+		return PLUMB_OK;
+	}
+	if (b->rec == NULL &&
+	    (b->rec = oval_item_add_record(b->it, "value")) == NULL)
+		return PLUMB_ENOMEM;
+	b->nfields++;
+	return oval_field_add(b->rec, name, dt, v);
+}
+
+static int
+yfc_seq_start(struct yfc_ctx *c)
+{
+	struct yfc_build *b = &c->b;
+
+	if (b->inmap) {
+		if (b->mapseq++ >= 1)
+			return yfc_shape(c, "a sequence inside a sequence "
+			    "under a key");
+		return PLUMB_OK;
+	}
+	if (++b->seqdepth >= 3)
+		return yfc_shape(c, "sequences three deep");
+	if (b->seqdepth == 2) {
+		/* A sequence in a sequence: a record of its own. */
+		yfc_close(b);
+		b->open = b->inner = 1;
+	}
+	return PLUMB_OK;
+}
+
+static void
+yfc_seq_end(struct yfc_ctx *c)
+{
+	struct yfc_build *b = &c->b;
+
+	if (b->inmap) {
+		b->mapseq--;
+		return;
+	}
+	if (b->seqdepth-- == 2)
+		yfc_close(b);
+}
+
+static int
+yfc_map_start(struct yfc_ctx *c)
+{
+	struct yfc_build *b = &c->b;
+
+	if (b->inmap)
+		return yfc_shape(c, "a mapping inside a mapping");
+	if (b->open && b->inner)
+		return yfc_shape(c, "a mapping inside a sequence of "
+		    "sequences");
+	if (b->scalars)
+		return yfc_shape(c, "scalars beside a mapping");
+	yfc_close(b);
+	b->open = b->inmap = b->maps = 1;
+	b->mapseq = 0;
+	return PLUMB_OK;
+}
+
+static void
+yfc_map_end(struct yfc_ctx *c)
+{
+	struct yfc_build *b = &c->b;
+
+	b->inmap = 0;
+	free(b->key);
+	b->key = NULL;
+	yfc_close(b);
+}
+
+/* A scalar: a field of the mapping's record under the current key, or
+ * a "#" field. */
+static int
+yfc_scalar_event(struct yfc_ctx *c, const yaml_node_t *n)
+{
+	struct yfc_build *b = &c->b;
 	enum oval_datatype dt;
 	char *s;
 	int rc;
 
+	if (b->inmap && b->key == NULL)
+		return PLUMB_OK;
+	if (!b->inmap && !b->inner) {
+		if (b->maps)
+			return yfc_shape(c, "scalars beside a mapping");
+		b->scalars = 1;
+	}
+	if (!b->open)
+		b->open = 1;
+	if ((rc = yfc_scalar(n, &s, &dt)) != 0)
+		return rc;
+	rc = yfc_field(c, b->inmap ? b->key : "#", dt, s);
+	free(s);
+	return rc;
+}
+
+/* Set the field name for what follows in the mapping to key node k. */
+static int
+yfc_key_event(struct yfc_ctx *c, const yaml_node_t *k)
+{
+	free(c->b.key);
+	c->b.key = NULL;
+	if (k == NULL || k->type != YAML_SCALAR_NODE)
+		return PLUMB_OK;	/* no field name: values are skipped */
+	return (c->b.key = yfc_key_name(k)) != NULL ? PLUMB_OK :
+	    PLUMB_ENOMEM;
+}
+
+/* The events of node n and everything under it. */
+static int
+yfc_emit(struct yfc_ctx *c, yaml_document_t *doc, yaml_node_t *n,
+    int depth)
+{
+	yaml_node_item_t *ip;
+	yaml_node_pair_t *pr;
+	yaml_node_t *v;
+	int rc = PLUMB_OK;
+
 	if (c->full || c->bad)
 		return PLUMB_OK;
-	if (depth > YFC_DEPTH_CAP || c->hash.n + c->maps.n >= YFC_VALUE_CAP) {
+	if (depth > YFC_DEPTH_CAP) {
 		c->full = 1;
 		return PLUMB_OK;
 	}
 	switch (n->type) {
 	case YAML_SCALAR_NODE:
-		if ((rc = yfc_scalar(n, &s, &dt)) != 0)
-			return rc;
-		if (c->hash.n == 0)
-			c->hash.dt = dt;
-		else if (c->hash.dt != dt)
-			c->hash.dt = OVAL_DT__COUNT;	/* mixed */
-		return oval_values_take(&c->hash, s);
+		return yfc_scalar_event(c, n);
 	case YAML_SEQUENCE_NODE:
+		if ((rc = yfc_seq_start(c)) != 0 || c->bad)
+			return rc;
 		for (ip = n->data.sequence.items.start;
-		    ip < n->data.sequence.items.top; ip++) {
-			if ((v = yaml_document_get_node(doc, *ip)) == NULL)
-				continue;
-			if ((rc = yfc_collect_node(c, doc, v, depth + 1)) != 0)
-				return rc;
-		}
-		return PLUMB_OK;
+		    ip < n->data.sequence.items.top && rc == 0 && !c->bad;
+		    ip++)
+			if ((v = yaml_document_get_node(doc, *ip)) != NULL)
+				rc = yfc_emit(c, doc, v, depth + 1);
+		yfc_seq_end(c);
+		return rc;
 	case YAML_MAPPING_NODE:
-		return yfc_nodes_add(&c->maps, n);
+		if ((rc = yfc_map_start(c)) != 0 || c->bad)
+			return rc;
+		for (pr = n->data.mapping.pairs.start;
+		    pr < n->data.mapping.pairs.top && rc == 0 && !c->bad;
+		    pr++) {
+			if ((v = yaml_document_get_node(doc, pr->value)) ==
+			    NULL)
+				continue;
+			if ((rc = yfc_key_event(c, yaml_document_get_node(doc,
+			    pr->key))) == 0)
+				rc = yfc_emit(c, doc, v, depth + 1);
+		}
+		yfc_map_end(c);
+		return rc;
 	default:
 		return PLUMB_OK;
 	}
 }
 
-/* Add the scalars under node v (a mapping's value) to record rec as
- * fields called name; *nf counts the fields. */
+/* Is key node k one of the segment's keys? */
 static int
-yfc_record_value(struct yfc_ctx *c, yaml_document_t *doc,
-    struct oval_field *rec, const char *name, yaml_node_t *v, int depth,
-    size_t *nf)
+yfc_key_in(const yaml_node_t *k, const struct yfc_seg *sg)
 {
-	yaml_node_item_t *ip;
-	yaml_node_t *w;
-	enum oval_datatype dt;
-	char *s;
-	int rc;
+	size_t i;
 
-	if (depth > YFC_DEPTH_CAP || *nf >= YFC_VALUE_CAP) {
+	for (i = 0; i < sg->nkey; i++)
+		if (yfc_scalar_is(k, sg->key[i]))
+			return 1;
+	return 0;
+}
+
+/* Is index i one of the segment's indexes? */
+static int
+yfc_index_in(unsigned long i, const struct yfc_seg *sg)
+{
+	size_t k;
+
+	for (k = 0; k < sg->nidx; k++)
+		if (sg->idx[k] == i)
+			return 1;
+	return 0;
+}
+
+/*
+ * Apply the path from segment si on to node n, emitting the events of
+ * what it selects; [:] and index unions select a sequence of their
+ * elements, key unions a mapping of their keys, in document order.
+ */
+static int
+yfc_eval(struct yfc_ctx *c, yaml_document_t *doc, yaml_node_t *n, size_t si,
+    int depth)
+{
+	const struct yfc_seg *sg;
+	yaml_node_pair_t *pr;
+	yaml_node_item_t *ip;
+	yaml_node_t *k, *v;
+	unsigned long i;
+	int rc = PLUMB_OK, wrap;
+
+	if (c->full || c->bad)
+		return PLUMB_OK;
+	if (si == c->path.n)
+		return yfc_emit(c, doc, n, depth);
+	if (depth > YFC_DEPTH_CAP) {
 		c->full = 1;
 		return PLUMB_OK;
 	}
-	switch (v->type) {
-	case YAML_SCALAR_NODE:
-		if ((rc = yfc_scalar(v, &s, &dt)) != 0)
+	sg = &c->path.seg[si];
+	switch (sg->kind) {
+	case YFC_KEY:
+		if (n->type != YAML_MAPPING_NODE)
+			return PLUMB_OK;
+		wrap = sg->nkey > 1;
+		if (wrap && ((rc = yfc_map_start(c)) != 0 || c->bad))
 			return rc;
-		rc = oval_field_add(rec, name, dt, s);
-		free(s);
-		(*nf)++;
-		return rc;
-	case YAML_SEQUENCE_NODE:
-		for (ip = v->data.sequence.items.start;
-		    ip < v->data.sequence.items.top && !c->bad; ip++) {
-			if ((w = yaml_document_get_node(doc, *ip)) == NULL)
-				continue;
-			if ((rc = yfc_record_value(c, doc, rec, name, w,
-			    depth + 1, nf)) != 0)
-				return rc;
-		}
-		return PLUMB_OK;
-	case YAML_MAPPING_NODE:
-		return yfc_multidim(c);
-	default:
-		return PLUMB_OK;
-	}
-}
-
-/* The value records for what was collected, appended to it. */
-static int
-yfc_records(struct yfc_ctx *c, yaml_document_t *doc, struct oval_item *it)
-{
-	struct oval_field *rec;
-	yaml_node_pair_t *pr;
-	yaml_node_t *k, *v;
-	size_t i, nf;
-	char *name;
-	int rc;
-
-	if (c->hash.n > 0) {
-		if ((rec = oval_item_add_record(it, "value")) == NULL)
-			return PLUMB_ENOMEM;
-		for (i = 0; i < c->hash.n; i++) {
-			if ((rc = oval_field_add(rec, "#", c->hash.dt ==
-			    OVAL_DT__COUNT ? OVAL_DT_STRING : c->hash.dt,
-			    c->hash.v[i])) != 0)
-				return rc;
-		}
-	}
-	for (i = 0; i < c->maps.n && !c->bad; i++) {
-		if ((rec = oval_item_add_record(it, "value")) == NULL)
-			return PLUMB_ENOMEM;
-		nf = 0;
-		for (pr = c->maps.v[i]->data.mapping.pairs.start;
-		    pr < c->maps.v[i]->data.mapping.pairs.top && !c->bad;
+		for (pr = n->data.mapping.pairs.start;
+		    pr < n->data.mapping.pairs.top && rc == 0 && !c->bad;
 		    pr++) {
 			k = yaml_document_get_node(doc, pr->key);
-			v = yaml_document_get_node(doc, pr->value);
-			if (k == NULL || v == NULL ||
-			    k->type != YAML_SCALAR_NODE)
+			if (!yfc_key_in(k, sg) ||
+			    (v = yaml_document_get_node(doc, pr->value)) ==
+			    NULL)
 				continue;
-			if ((name = yfc_key_name(k)) == NULL)
-				return PLUMB_ENOMEM;
-			rc = yfc_record_value(c, doc, rec, name, v, 0, &nf);
-			free(name);
-			if (rc != 0)
-				return rc;
+			if (wrap && (rc = yfc_key_event(c, k)) != 0)
+				break;
+			rc = yfc_eval(c, doc, v, si + 1, depth + 1);
 		}
+		if (wrap)
+			yfc_map_end(c);
+		return rc;
+	case YFC_INDEX:
+	case YFC_ALL:
+		if (n->type != YAML_SEQUENCE_NODE)
+			return PLUMB_OK;
+		wrap = sg->kind == YFC_ALL || sg->nidx > 1;
+		if (wrap && ((rc = yfc_seq_start(c)) != 0 || c->bad))
+			return rc;
+		for (ip = n->data.sequence.items.start, i = 0;
+		    ip < n->data.sequence.items.top && rc == 0 && !c->bad;
+		    ip++, i++) {
+			if ((sg->kind == YFC_INDEX && !yfc_index_in(i, sg)) ||
+			    (v = yaml_document_get_node(doc, *ip)) == NULL)
+				continue;
+			rc = yfc_eval(c, doc, v, si + 1, depth + 1);
+		}
+		if (wrap)
+			yfc_seq_end(c);
+		return rc;
+	case YFC_MAP:
+		if (n->type != YAML_MAPPING_NODE)
+			return PLUMB_OK;
+		return yfc_eval(c, doc, n, si + 1, depth + 1);
 	}
 	return PLUMB_OK;
 }
 
 /*
  * Evaluate the path on one document and append the value records of
- * what it selects to it.
+ * what it selects to the item being built (records may continue from
+ * the previous document).
  */
 static int
-yfc_document(struct yfc_ctx *c, yaml_document_t *doc, struct oval_item *it)
+yfc_document(struct yfc_ctx *c, yaml_document_t *doc)
 {
-	struct yfc_nodes a, b, t;
 	yaml_node_t *root;
-	size_t i;
-	int rc;
 
-	memset(&a, 0, sizeof(a));
-	memset(&b, 0, sizeof(b));
 	if ((root = yaml_document_get_root_node(doc)) == NULL)
 		return PLUMB_OK;
-	if ((rc = yfc_nodes_add(&a, root)) != 0)
-		goto out;
-	for (i = 0; i < c->path.n && a.n > 0; i++) {
-		b.n = 0;
-		if ((rc = yfc_step(c, doc, &c->path.seg[i], &a, &b)) != 0)
-			goto out;
-		t = a;
-		a = b;
-		b = t;
-	}
-	oval_values_clear(&c->hash);
-	c->maps.n = 0;
-	for (i = 0; i < a.n && !c->bad; i++)
-		if ((rc = yfc_collect_node(c, doc, a.v[i], 0)) != 0)
-			goto out;
-	if (!c->bad)
-		rc = yfc_records(c, doc, it);
-out:
-	free(a.v);
-	free(b.v);
-	return rc;
+	return yfc_eval(c, doc, root, 0, 0);
 }
 
 /*
@@ -556,6 +698,9 @@ yfc_stream(struct yfc_ctx *c, const char *buf, size_t len,
 	before = it->nfields;
 	c->bad = 0;
 	c->full = 0;
+	free(c->b.key);
+	memset(&c->b, 0, sizeof(c->b));
+	c->b.it = it;
 	for (ndoc = 0; !done && rc == 0 && !c->bad; ndoc++) {
 		if (ndoc == YFC_DOC_CAP) {
 			c->full = 1;
@@ -576,7 +721,7 @@ yfc_stream(struct yfc_ctx *c, const char *buf, size_t len,
 		if (yaml_document_get_root_node(&doc) == NULL)
 			done = 1;	/* end of the stream */
 		else
-			rc = yfc_document(c, &doc, it);
+			rc = yfc_document(c, &doc);
 		yaml_document_delete(&doc);
 	}
 	yaml_parser_delete(&parser);
@@ -661,7 +806,6 @@ yfc_collect(const struct probe_req *req, struct probe_result *res)
 	memset(&c, 0, sizeof(c));
 	c.req = req;
 	c.res = res;
-	oval_values_init(&c.hash, OVAL_DT_STRING);
 	if (yp == NULL || yp->nil || yp->vals->n == 0)
 		return probe_flag(res, OVAL_FLAG_ERROR,
 		    "yamlfilecontent_object without yamlpath");
@@ -687,8 +831,7 @@ yfc_collect(const struct probe_req *req, struct probe_result *res)
 		}
 		yfc_path_clear(&c.path);
 	}
-	oval_values_clear(&c.hash);
-	free(c.maps.v);
+	free(c.b.key);
 	return rc;
 }
 #else /* !HAVE_LIBYAML */
