@@ -450,10 +450,13 @@ fail:
 	return rc;
 }
 
+static int notify_record_done(struct notify *, struct plumb_err *);
+
 void
 notify_free(struct notify *n)
 {
 	struct notify_item *it;
+	struct plumb_err e;
 
 	if (n == NULL)
 		return;
@@ -463,6 +466,12 @@ notify_free(struct notify *n)
 		pthread_cond_signal(&n->cv);
 		pthread_mutex_unlock(&n->mu);
 		pthread_join(n->tid, NULL);
+		/* What was delivered since the last check is recorded now,
+		 * or a restart would send it again. */
+		memset(&e, 0, sizeof(e));
+		if (notify_record_done(n, &e) != PLUMB_OK)
+			fprintf(stderr, "plumb-collector: notifications: %s\n",
+			    e.msg);
 	}
 	while ((it = n->items) != NULL) {
 		n->items = it->next;
@@ -540,17 +549,15 @@ notify_refill_row(void *arg, const char *const *v, size_t ncols)
 	return r->n->nitems >= r->n->cfg->webhook_queue;
 }
 
-int
-notify_pump(struct notify *n, struct plumb_err *err)
+/* Store the outcome of every finished item and drop it from memory. */
+static int
+notify_record_done(struct notify *n, struct plumb_err *err)
 {
 	struct notify_item *it, **pp, *done = NULL;
-	struct notify_refill rf;
-	char att[24], when[32], lim[24];
+	char att[24], when[32];
 	const char *params[4];
 	int rc = PLUMB_OK;
 
-	if (n == NULL || !n->thread)
-		return PLUMB_OK;
 	/* Take the finished items out under the lock, store them after. */
 	pthread_mutex_lock(&n->mu);
 	for (pp = &n->items; (it = *pp) != NULL;) {
@@ -579,7 +586,20 @@ notify_pump(struct notify *n, struct plumb_err *err)
 			    "WHERE id = $1", params, 4, NULL, NULL, NULL, err);
 		notify_item_free(it);
 	}
-	if (rc != PLUMB_OK)
+	return rc;
+}
+
+int
+notify_pump(struct notify *n, struct plumb_err *err)
+{
+	struct notify_refill rf;
+	char lim[24];
+	const char *params[1];
+	int rc;
+
+	if (n == NULL || !n->thread)
+		return PLUMB_OK;
+	if ((rc = notify_record_done(n, err)) != PLUMB_OK)
 		return rc;
 	/* Room in memory: take up pending ones (made while it was full, or
 	 * before a restart).  The lock is held: the rows are few. */
