@@ -51,25 +51,39 @@ atomic_write_file(const char *path, const void *data, size_t len,
     mode_t mode, struct plumb_err *err)
 {
 	struct atomic_file af;
-	const char *p = data;
-	size_t off = 0;
-	ssize_t n;
 	int rc;
 
 	if ((rc = atomic_open_mode(&af, path, mode, err)) != PLUMB_OK)
 		return rc;
-	while (off < len) {
-		if ((n = write(af.fd, p + off, len - off)) < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = plumb_err_set(err, PLUMB_EIO, "%s: write: %s",
-			    path, strerror(errno));
-			atomic_abort(&af);
-			return rc;
-		}
-		off += (size_t)n;
+	if (atomic_write_all(af.fd, data, len) != 0) {
+		rc = plumb_err_set(err, PLUMB_EIO, "%s: write: %s", path,
+		    strerror(errno));
+		atomic_abort(&af);
+		return rc;
 	}
 	return atomic_commit(&af, err);
+}
+
+int
+atomic_write_all(int fd, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	ssize_t w;
+
+	while (len > 0) {
+		if ((w = write(fd, p, len)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (w == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
 }
 
 /* fsync the directory holding path so the rename itself is durable. */

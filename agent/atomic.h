@@ -18,6 +18,12 @@ struct atomic_file {
 	char path[4096];
 };
 
+/*
+ * Write all len bytes of buf to fd, retrying after EINTR and short
+ * writes: 0, or -1 with errno set (EIO when write(2) wrote nothing).
+ */
+int atomic_write_all(int fd, const void *buf, size_t len);
+
 /* Create the temporary file for path; af->fd is ready for writing.
  * Its mode is 0666 & ~umask, as open(2) would give. */
 int atomic_open(struct atomic_file *af, const char *path,

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "plumb/error.h"
+#include "atomic.h"
 #include "spool.h"
 
 #define SPOOL_SEQ_DIGITS	16
@@ -154,29 +155,6 @@ spool_read_dropped(struct spool *sp)
 	return v;
 }
 
-/* Write all of buf to fd; -1 with errno set on failure. */
-static int
-spool_write_all(int fd, const void *buf, size_t len)
-{
-	const unsigned char *p = buf;
-	ssize_t w;
-
-	while (len > 0) {
-		if ((w = write(fd, p, len)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (w == 0) {
-			errno = EIO;
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /* A new temporary file in the spool; its name (relative) into name. */
 static int
 spool_mktemp(struct spool *sp, char *name, size_t len)
@@ -201,7 +179,7 @@ spool_write_dropped(struct spool *sp)
 	if ((fd = spool_mktemp(sp, tmp, sizeof(tmp))) < 0)
 		goto fail;
 	n = snprintf(buf, sizeof(buf), "%" PRIu64 "\n", sp->dropped);
-	if (spool_write_all(fd, buf, (size_t)n) != 0 || fsync(fd) != 0) {
+	if (atomic_write_all(fd, buf, (size_t)n) != 0 || fsync(fd) != 0) {
 		close(fd);
 		unlinkat(sp->dirfd, tmp, 0);
 		goto fail;
@@ -489,7 +467,7 @@ spool_copy_in(struct spool *sp, int sfd, const char *src, char *tmp,
 		}
 		if (r == 0)
 			break;
-		if (spool_write_all(fd, buf, (size_t)r) != 0) {
+		if (atomic_write_all(fd, buf, (size_t)r) != 0) {
 			rc = plumb_err_set(err, PLUMB_EIO,
 			    "spool %s: write: %s", sp->dir, strerror(errno));
 			goto fail;

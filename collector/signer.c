@@ -19,6 +19,7 @@
 #include <openssl/x509.h>
 
 #include "plumb/error.h"
+#include "atomic.h"
 #include "collector_config.h"
 #include "enroll.h"
 #include "signer.h"
@@ -57,25 +58,6 @@ signer_get32(const unsigned char *p)
 	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
 }
 
-/* Write all of buf; -1 on error. */
-static int
-signer_write(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, p, len)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Read exactly len bytes; 0 on EOF before any, -1 on error or short. */
 static int
 signer_read(int fd, void *buf, size_t len)
@@ -108,8 +90,8 @@ signer_send(int fd, uint32_t code, const void *payload, size_t len)
 	memcpy(h, SIGNER_MAGIC, 4);
 	signer_put32(h + 4, code);
 	signer_put32(h + 8, (uint32_t)len);
-	if (signer_write(fd, h, sizeof(h)) != 0 ||
-	    (len > 0 && signer_write(fd, payload, len) != 0))
+	if (atomic_write_all(fd, h, sizeof(h)) != 0 ||
+	    (len > 0 && atomic_write_all(fd, payload, len) != 0))
 		return -1;
 	return 0;
 }

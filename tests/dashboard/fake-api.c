@@ -37,6 +37,7 @@
 
 #include <jansson.h>
 
+#include "atomic.h"
 #include "dashboard.h"
 
 #define FAKE_HEAD_MAX	16384
@@ -46,25 +47,6 @@ static json_t *fake_canned;
 static const char *fake_token;
 static const char *fake_cert;	/* -c: no header = this certificate */
 static int fake_logfd = -1;
-
-/* Write all of buf (a short write on a socket is not an error). */
-static int
-fake_write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, p, len)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 static const char *
 fake_reason(int status)
@@ -94,8 +76,8 @@ fake_respond(int fd, int status, const char *type, const char *extra,
 	    status, fake_reason(status), type, len, extra ? extra : "");
 	if (n < 0 || (size_t)n >= sizeof(head))
 		return;
-	if (fake_write_all(fd, head, (size_t)n) == 0 && len > 0)
-		(void)fake_write_all(fd, body, len);
+	if (atomic_write_all(fd, head, (size_t)n) == 0 && len > 0)
+		(void)atomic_write_all(fd, body, len);
 }
 
 /* {"error": msg} with status. */
@@ -156,7 +138,7 @@ fake_log(const char *method, const char *target, const char *auth)
 	n = snprintf(line, sizeof(line), "%s %s auth=%s\n", method, target,
 	    auth);
 	if (n > 0 && (size_t)n < sizeof(line))
-		(void)fake_write_all(fake_logfd, line, (size_t)n);
+		(void)atomic_write_all(fake_logfd, line, (size_t)n);
 }
 
 /* A canned answer for "METHOD target", then "METHOD path". */
