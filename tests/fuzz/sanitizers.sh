@@ -35,13 +35,16 @@ fi
 # any report ends the process with an error so that the test fails.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1:detect_stack_use_after_return=1
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-export ASAN_OPTIONS UBSAN_OPTIONS
+# Leaks inside libraries, each explained in the file.
+LSAN_OPTIONS=suppressions=$here/lsan.supp:print_suppressions=0
+export ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 # ASan's shadow memory and quarantine roughly triple a process's peak
 # RSS and slow it several times: the hostile-input tests' resource
 # bounds are for the normal build, so widen them here.
 HOSTILE_RSS_KB=1048576
 HOSTILE_TIMEOUT=120
-export HOSTILE_RSS_KB HOSTILE_TIMEOUT
+SECURITY_RSS_SCALE=4
+export HOSTILE_RSS_KB HOSTILE_TIMEOUT SECURITY_RSS_SCALE
 
 echo "==== make"
 make -j"$jobs" >make.log 2>&1 || { tail -n 60 make.log >&2; exit 1; }
