@@ -49,6 +49,7 @@ vg() {
 	log=$tmp/vg$n.log
 	rc=0
 	(cd "$tmp" && valgrind --tool=memcheck --error-exitcode=1 \
+	    --suppressions="$here/valgrind.supp" \
 	    --leak-check=full --show-leak-kinds=definite,possible \
 	    --errors-for-leak-kinds=definite,possible --track-origins=yes \
 	    --log-file="$log" "$@" >"$tmp/out$n" 2>"$tmp/err$n") || rc=$?
