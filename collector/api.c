@@ -302,15 +302,16 @@ api_param_num(const struct api_req *req, const char *name, long long max,
 	return 1;
 }
 
-void
+int
 api_iso(time_t t, char *buf, size_t size)
 {
 	struct tm tm;
 
-	buf[0] = '\0';
-	if (t == 0 || gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		buf[0] = '\0';
+	if (gmtime_r(&t, &tm) != NULL &&
+	    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) != 0)
+		return 0;
+	snprintf(buf, size, "%s", "1970-01-01T00:00:00Z");
+	return -1;
 }
 
 /* obj[name] = t and obj[name_iso] = ISO 8601 (null when t is 0). */
@@ -318,12 +319,12 @@ static int
 api_set_time(json_t *obj, const char *name, time_t t)
 {
 	char key[64], iso[32];
+	int shown = t != 0 && api_iso(t, iso, sizeof(iso)) == 0;
 
-	api_iso(t, iso, sizeof(iso));
 	snprintf(key, sizeof(key), "%s_iso", name);
 	if (json_object_set_new(obj, name, json_integer((json_int_t)t)) != 0 ||
-	    json_object_set_new(obj, key, iso[0] != '\0' ?
-	    json_string(iso) : json_null()) != 0)
+	    json_object_set_new(obj, key, shown ? json_string(iso) :
+	    json_null()) != 0)
 		return -1;
 	return 0;
 }

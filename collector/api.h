@@ -58,8 +58,12 @@ struct controls;		/* controls.h: the loaded ISMS control set */
 int api_role_parse(const char *name);
 const char *api_role_name(int auth);
 
-/* t as ISO 8601 UTC ("2026-12-04T14:20:49Z") into buf; "" when t is 0. */
-void api_iso(time_t t, char *buf, size_t size);
+/*
+ * t as ISO 8601 UTC ("2026-12-04T14:20:49Z") into buf: 0; -1 with the
+ * epoch's text when t cannot be shown.  The one formatter of the
+ * collector's times (API, CSV, OSCAL, evidence, command output).
+ */
+int api_iso(time_t t, char *buf, size_t size);
 
 /* What handlers share: borrowed, valid for the collector's life. */
 struct api_ctx {

@@ -1587,16 +1587,6 @@ controls_eval_free(struct controls_eval *e)
 
 /* ------------------------------------------------------------- API */
 
-void
-controls_iso(time_t t, char *buf, size_t size)
-{
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, size, "%s", "1970-01-01T00:00:00Z");
-}
-
 int
 controls_param_time(const struct api_req *req, const char *name,
     time_t dflt, time_t *out, struct api_reply *rep)

@@ -221,9 +221,6 @@ void controls_eval_free(struct controls_eval *e);
 int controls_param_time(const struct api_req *req, const char *name,
     time_t dflt, time_t *out, struct api_reply *rep);
 
-/* t as ISO 8601 UTC ("1970-01-01T00:00:00Z") into buf (>= 21 bytes). */
-void controls_iso(time_t t, char *buf, size_t size);
-
 /* The routes of docs/api.md "controls" (ctx->controls NULL: 503). */
 extern const struct api_route controls_routes[];
 extern const size_t controls_nroutes;

@@ -53,8 +53,6 @@ struct enroll {
 	void *crl_arg;
 };
 
-static void enroll_iso(time_t t, char *buf, size_t size);
-
 static const struct store_migration enroll_migrations[] = {
 	{ 1,
 	  "CREATE TABLE enroll_tokens ("
@@ -1289,7 +1287,7 @@ enroll_post_renew(const struct api_ctx *ctx, const struct api_req *req,
 	    ctx->cfg->enroll_renew_window : 30;
 	opens = na - (time_t)(((long long)(na - nb) * pct) / 100);
 	if (req->now < opens) {
-		enroll_iso(opens, from, sizeof(from));
+		api_iso(opens, from, sizeof(from));
 		fprintf(stderr, "plumb-collector: renewal of %s (serial %s) "
 		    "refused: before its window\n", req->scope_host, old);
 		return api_error(rep, 403, "renewal refused: a certificate is "
@@ -1418,16 +1416,6 @@ enroll_usage(FILE *f)
 	    "  -h, --help          this help\n", COLLECTOR_CONFIG_PATH);
 }
 
-static void
-enroll_iso(time_t t, char *buf, size_t size)
-{
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, size, "%lld", (long long)t);
-}
-
 /* Row callback of "list": one line per token. */
 static int
 enroll_list_row(void *arg, const char *const *vals, size_t ncols)
@@ -1440,10 +1428,10 @@ enroll_list_row(void *arg, const char *const *vals, size_t ncols)
 	created = vals[1] ? (time_t)strtoll(vals[1], NULL, 10) : 0;
 	expires = vals[2] ? (time_t)strtoll(vals[2], NULL, 10) : 0;
 	used = vals[3] ? (time_t)strtoll(vals[3], NULL, 10) : 0;
-	enroll_iso(created, c, sizeof(c));
-	enroll_iso(expires, x, sizeof(x));
+	api_iso(created, c, sizeof(c));
+	api_iso(expires, x, sizeof(x));
 	if (vals[3] != NULL)
-		enroll_iso(used, u, sizeof(u));
+		api_iso(used, u, sizeof(u));
 	printf("%s\t%s\t%s\t%s%s\n", vals[0] ? vals[0] : "", c, x,
 	    vals[3] != NULL ? "used " : now >= expires ? "expired" : "valid",
 	    vals[3] != NULL ? u : "");
@@ -1536,7 +1524,7 @@ enroll_main(const char *cfgpath, int argc, char **argv)
 	if (enroll_token_add(s, argv[optind + 1], role, site, zone,
 	    (unsigned)ttl, now, token, &expires, &err) != 0)
 		goto fail;
-	enroll_iso(expires, x, sizeof(x));
+	api_iso(expires, x, sizeof(x));
 	printf("%s\n", token);
 	fprintf(stderr, "plumb-collector: enrollment token for %s created, "
 	    "valid until %s; it is shown only now\n", argv[optind + 1], x);

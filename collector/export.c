@@ -357,7 +357,7 @@ export_api_evidence(const struct api_ctx *ctx, const struct api_req *req,
 		struct export_scan *s = &ec.v[i];
 
 		snprintf(name, sizeof(name), "bundles/%s.p7m", s->sha256);
-		controls_iso(s->created, iso, sizeof(iso));
+		api_iso(s->created, iso, sizeof(iso));
 		o = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:O}",
 		    "uuid", s->uuid, "host", s->host,
 		    "created", (json_int_t)s->created, "created_iso", iso,
@@ -531,7 +531,7 @@ export_oscal_risk(struct export_oscal *x, const struct waiver *w,
 		}
 	if (bundle_uuid(uuid, NULL) != PLUMB_OK)
 		return -1;
-	controls_iso(w->expires, exp, sizeof(exp));
+	api_iso(w->expires, exp, sizeof(exp));
 	snprintf(title, sizeof(title), "Waived rule %s (waiver %s)",
 	    w->rule_id, w->id);
 	snprintf(stmt, sizeof(stmt), "Risk accepted for rule %s on %s %s "
@@ -573,7 +573,7 @@ export_oscal_finding(struct export_oscal *x, size_t j, size_t i)
 	size_t k, nf = 0, nw = 0;
 
 	export_oscal_id(cc, cid, sizeof(cid));
-	controls_iso(h->scan_time, iso, sizeof(iso));
+	api_iso(h->scan_time, iso, sizeof(iso));
 	snprintf(href, sizeof(href), "%sscans/%s/evidence", API_PREFIX,
 	    h->scan);
 	failing[0] = waived[0] = '\0';
@@ -783,8 +783,8 @@ export_api_oscal(const struct api_ctx *ctx, const struct api_req *req,
 				goto nomem;
 		}
 	}
-	controls_iso(req->now, now, sizeof(now));
-	controls_iso(first != 0 ? first : req->now, start, sizeof(start));
+	api_iso(req->now, now, sizeof(now));
+	api_iso(first != 0 ? first : req->now, start, sizeof(start));
 	if (bundle_uuid(ap, err) != PLUMB_OK)
 		goto nomem;
 	snprintf(apref, sizeof(apref), "#%s", ap);
