@@ -510,6 +510,19 @@ export_prop(const char *name, const char *value)
 	    "urn:plumb:oscal", "value", value);
 }
 
+/* Append property name of plumb's namespace to obj's "props" unless
+ * value is empty (an OSCAL string holds at least one character); -1
+ * when out of memory. */
+static int
+export_prop_add(json_t *obj, const char *name, const char *value)
+{
+	json_t *props = json_object_get(obj, "props");
+
+	if (value[0] == '\0')
+		return 0;
+	return json_array_append_new(props, export_prop(name, value));
+}
+
 /*
  * The risk of waiver w (made on first use): an accepted deviation,
  * with the waiver's justification, requester, approver and expiry.
@@ -678,12 +691,13 @@ export_oscal_host(struct export_oscal *x, struct store *st, size_t j,
 	snprintf(desc, sizeof(desc), "host %s (role %s, site %s, zone %s)",
 	    h->id, h->role[0] ? h->role : "-", h->site[0] ? h->site : "-",
 	    h->zone[0] ? h->zone : "-");
-	it = json_pack("{s:s, s:s, s:[{s:s, s:s}, o, o, o]}",
+	it = json_pack("{s:s, s:s, s:[{s:s, s:s}]}",
 	    "uuid", x->inv[j], "description", desc,
-	    "props", "name", "fqdn", "value", h->id,
-	    export_prop("role", h->role), export_prop("site", h->site),
-	    export_prop("zone", h->zone));
-	if (it == NULL || json_array_append_new(x->items, it) != 0)
+	    "props", "name", "fqdn", "value", h->id);
+	if (it == NULL || json_array_append_new(x->items, it) != 0 ||
+	    export_prop_add(it, "role", h->role) != 0 ||
+	    export_prop_add(it, "site", h->site) != 0 ||
+	    export_prop_add(it, "zone", h->zone) != 0)
 		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 	return PLUMB_OK;
 }
