@@ -976,17 +976,20 @@ ext_load(struct xccdf_content *c, xmlNodePtr cref, const char *path,
 			*out = &c->ext[i];
 			return PLUMB_OK;
 		}
-	if ((from != NULL ? from->depth : 0) + 1 > XCCDF_EXT_DEPTH_MAX) {
+	if ((unsigned)(from != NULL ? from->depth : 0) + 1 >
+	    XCCDF_EXT_DEPTH_MAX) {
 		rc = plumb_err_set(err, PLUMB_ELIMIT, "%s:%ld: external "
-		    "component references nested deeper than %d files "
-		    "('%s')", c->path, xmlGetLineNo(cref),
+		    "component references nested deeper than %u files "
+		    "('%s'; [limits] max_content_depth)", from != NULL ?
+		    from->path : c->path, xmlGetLineNo(cref),
 		    XCCDF_EXT_DEPTH_MAX, path);
 		goto out;
 	}
 	if (c->next == XCCDF_EXT_DOCS_MAX) {
-		rc = plumb_err_set(err, PLUMB_ELIMIT, "%s:%ld: more than %d "
-		    "files of external components ('%s')", c->path,
-		    xmlGetLineNo(cref), XCCDF_EXT_DOCS_MAX, path);
+		rc = plumb_err_set(err, PLUMB_ELIMIT, "%s:%ld: more than %u "
+		    "files of external components ('%s'; [limits] "
+		    "max_content_files)", from != NULL ? from->path :
+		    c->path, xmlGetLineNo(cref), XCCDF_EXT_DOCS_MAX, path);
 		goto out;
 	}
 	if ((ne = reallocarray(c->ext, c->next + 1, sizeof(*ne))) == NULL) {
