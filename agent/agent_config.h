@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "plumb/error.h"
+#include "plumb/limits.h"
 
 #define CONFIG_DEFAULT_PATH	"/etc/plumb/agent.conf"
 #define CONFIG_SCANS_MAX	256	/* top of [limits] max_scans */
@@ -66,6 +67,8 @@ struct config {
 	unsigned cpu_budget_s;	/* CPU seconds per scan; 0 = none */
 	char *run_as;		/* user the uploader runs as; NULL: no drop */
 	unsigned max_scans;	/* most scans configured; default 16 */
+	struct plumb_limits caps;	/* content and probe caps;
+					 * default PLUMB_LIMITS_DEFAULTS */
 	/* Every scan, filled by config_load(): the [agent] one first (when
 	 * [agent] content is set), then the [scan NAME] sections in file
 	 * order. */
@@ -79,9 +82,20 @@ int config_defaults(struct config *cfg, struct plumb_err *err);
 /*
  * Read path over the defaults already in cfg.  PLUMB_ENOENT / EIO when
  * the file cannot be read, PLUMB_EPARSE with err "FILE:LINE: ..." for a
- * syntax error, an unknown key or a bad value.
+ * syntax error, an unknown key or a bad value.  On success the file's
+ * [limits] content caps become the process's (plumb_limits), so every
+ * command run under an agent configuration honours them.
  */
 int config_load(struct config *cfg, const char *path, struct plumb_err *err);
+
+/*
+ * For the commands that evaluate content without needing the agent's
+ * configuration (xccdf eval, oval eval): install the [limits] of path,
+ * or of CONFIG_DEFAULT_PATH when path is NULL and that file exists (its
+ * absence leaves the defaults).  Returns 0 or a PLUMB_E* code with err
+ * naming the file (as config_load()).
+ */
+int config_limits_load(const char *path, struct plumb_err *err);
 
 /*
  * INI values shared with the collector's configuration: digits only

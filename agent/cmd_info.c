@@ -7,11 +7,11 @@
 #include <libxml/tree.h>
 
 #include "plumb/error.h"
+#include "agent_config.h"
 #include "cmd.h"
 #include "oval_doc.h"
 #include "xccdf.h"
 #include "xccdf_load.h"
-#include "xml_load.h"
 
 static void
 info_usage(FILE *f)
@@ -23,7 +23,10 @@ info_usage(FILE *f)
 	    "profiles,\n"
 	    "tailorings, OVAL and CPE components), an XCCDF benchmark or "
 	    "tailoring,\n"
-	    "or an OVAL definitions file.\n");
+	    "or an OVAL definitions file.  Component-refs to other files\n"
+	    "(file:OTHER.xml#id) are followed as xccdf eval follows them, "
+	    "under the\n"
+	    "[limits] caps of " CONFIG_DEFAULT_PATH " when it exists.\n");
 }
 
 /* Text of the first child element called name (any namespace). */
@@ -82,38 +85,6 @@ print_benchmark(xmlNodePtr b, const char *indent)
 	print_profiles(b, indent);
 }
 
-/* The element a component-ref leads to (via the collection's ids). */
-static xmlNodePtr
-info_target(xmlNodePtr root, xmlNodePtr cref)
-{
-	xmlNodePtr k;
-	xmlChar *h;
-	const char *id;
-	int found;
-
-	h = xmlGetNsProp(cref, (const xmlChar *)"href",
-	    (const xmlChar *)XCCDF_NS_XLINK);
-	if (h == NULL)
-		return NULL;
-	for (k = root->children; k != NULL; k = k->next) {
-		if (!xccdf_is(k, XCCDF_NS_DS, "component") &&
-		    !xccdf_is(k, XCCDF_NS_DS, "extended-component"))
-			continue;
-		id = xccdf_attr(k, "id");
-		found = id != NULL && h[0] == '#' &&
-		    strcmp(id, (const char *)h + 1) == 0;
-		if (found) {
-			xmlFree(h);
-			for (k = k->children; k != NULL; k = k->next)
-				if (k->type == XML_ELEMENT_NODE)
-					return k;
-			return NULL;
-		}
-	}
-	xmlFree(h);
-	return NULL;
-}
-
 static const char *
 comp_kind(xmlNodePtr t)
 {
@@ -132,11 +103,17 @@ comp_kind(xmlNodePtr t)
 	return (const char *)t->name;
 }
 
+/*
+ * One stream's component-refs by section, each with what it leads to,
+ * resolved as xccdf eval resolves them (external files included, under
+ * the same caps and refusals); one that cannot be followed says why.
+ */
 static void
-print_stream(xmlNodePtr root, xmlNodePtr ds)
+print_stream(struct xccdf_content *c, xmlNodePtr ds)
 {
 	static const char *const secs[] = { "checklists", "checks",
 	    "dictionaries", "extended-components" };
+	struct plumb_err err;
 	xmlNodePtr sec, k, t;
 	const char *id;
 	size_t i;
@@ -156,7 +133,13 @@ print_stream(xmlNodePtr root, xmlNodePtr ds)
 			if (!xccdf_is(k, XCCDF_NS_DS, "component-ref"))
 				continue;
 			id = xccdf_attr(k, "id");
-			t = info_target(root, k);
+			memset(&err, 0, sizeof(err));
+			if (xccdf_content_cref(c, k, &t, &err) != PLUMB_OK) {
+				printf("\tRef-Id: %s (not loaded: %s)\n",
+				    id != NULL ? id : "", err.msg[0] ?
+				    err.msg : plumb_strerror(err.code));
+				continue;
+			}
 			printf("\tRef-Id: %s (%s)\n", id != NULL ? id : "",
 			    comp_kind(t));
 			if (t != NULL && xccdf_is(t, NULL, "Benchmark"))
@@ -171,7 +154,7 @@ int
 cmd_info(int argc, char **argv)
 {
 	struct plumb_err err = { 0, "" };
-	xmlDocPtr doc = NULL;
+	struct xccdf_content *c = NULL;
 	xmlNodePtr root, k;
 	int any = 0;
 
@@ -184,18 +167,19 @@ cmd_info(int argc, char **argv)
 		info_usage(stderr);
 		return CMD_EXIT_ERROR;
 	}
-	if (xml_load_file(argv[1], &doc, &err) != PLUMB_OK) {
+	if (config_limits_load(NULL, &err) != PLUMB_OK ||
+	    xccdf_content_open(argv[1], &c, &err) != PLUMB_OK) {
 		cmd_warnx("%s", err.msg);
 		return CMD_EXIT_ERROR;
 	}
-	root = xmlDocGetRootElement(doc);
+	root = xmlDocGetRootElement(xccdf_content_xml(c));
 	if (xccdf_is(root, XCCDF_NS_DS, "data-stream-collection")) {
 		printf("Document type: Source Data Stream\n");
 		for (k = root->children; k != NULL; k = k->next) {
 			if (!xccdf_is(k, XCCDF_NS_DS, "data-stream"))
 				continue;
 			printf("\n");
-			print_stream(root, k);
+			print_stream(c, k);
 			any = 1;
 		}
 		if (!any)
@@ -215,10 +199,10 @@ cmd_info(int argc, char **argv)
 		cmd_warnx("%s:%ld: unknown document type '%s'", argv[1],
 		    root != NULL ? xmlGetLineNo(root) : 0L,
 		    root != NULL ? (const char *)root->name : "");
-		xmlFreeDoc(doc);
+		xccdf_content_free(c);
 		return CMD_EXIT_ERROR;
 	}
-	xmlFreeDoc(doc);
+	xccdf_content_free(c);
 	if (fflush(stdout) != 0) {
 		cmd_warnx("standard output: write error");
 		return CMD_EXIT_ERROR;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "plumb/error.h"
+#include "agent_config.h"
 #include "cmd.h"
 #include "oval_doc.h"
 #include "oval_eval.h"
@@ -21,7 +22,7 @@ eval_usage(FILE *f)
 	    "                       [--directives FILE] [--without-syschar] "
 	    "[--thin]\n"
 	    "                       [--skip-validation] [--root DIR] "
-	    "OVAL_FILE\n"
+	    "[--config FILE] OVAL_FILE\n"
 	    "\n"
 	    "Evaluate the definitions of an OVAL 5.3-5.11 definitions file "
 	    "and print\n"
@@ -45,6 +46,9 @@ eval_usage(FILE *f)
 	    "  --root DIR        read the system under DIR instead of / "
 	    "(default:\n"
 	    "                    $OSCAP_PROBE_ROOT when set)\n"
+	    "  --config FILE     take the [limits] of this agent "
+	    "configuration (default:\n"
+	    "                    " CONFIG_DEFAULT_PATH " when it exists)\n"
 	    "  -h, --help        show this help\n"
 	    "\n"
 	    "Exit status: 0 when the evaluation completed, 1 on error.\n");
@@ -71,13 +75,14 @@ oval_eval_main(int argc, char **argv)
 		{ "without-syschar", no_argument, NULL, 'W' },
 		{ "skip-validation", no_argument, NULL, 'K' },
 		{ "skip-valid", no_argument, NULL, 'K' },
+		{ "config", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct oval_session_opts sopts = { NULL, 0 };
 	struct oval_results_opts ropts = { 0 };
 	const char *results = NULL, *variables = NULL, *id = NULL;
-	const char *directives = NULL, *env;
+	const char *directives = NULL, *env, *cfg_path = NULL;
 	const struct oval_def_res *dr;
 	struct oval_session *s = NULL;
 	struct oval_doc *doc = NULL;
@@ -112,6 +117,9 @@ oval_eval_main(int argc, char **argv)
 			break;
 		case 'K':	/* plumb never validates against the schemas */
 			break;
+		case 'C':
+			cfg_path = optarg;
+			break;
 		case 'h':
 			eval_usage(stdout);
 			return CMD_EXIT_OK;
@@ -128,7 +136,8 @@ oval_eval_main(int argc, char **argv)
 	if (sopts.root == NULL && (env = getenv("OSCAP_PROBE_ROOT")) !=
 	    NULL && *env != '\0')
 		sopts.root = env;
-	if ((directives != NULL && oval_results_load_directives(directives,
+	if (config_limits_load(cfg_path, &err) != 0 ||
+	    (directives != NULL && oval_results_load_directives(directives,
 	    &ropts, &err) != 0) ||
 	    oval_doc_load(argv[optind], &doc, &err) != 0 ||
 	    oval_session_new(doc, &sopts, &s, &err) != 0 ||

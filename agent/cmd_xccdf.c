@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "plumb/error.h"
+#include "agent_config.h"
 #include "cmd.h"
 #include "oval_results.h"
 #include "xccdf.h"
@@ -31,7 +32,7 @@ eval_usage(FILE *f)
 	    "[--export-variables]\n"
 	    "                        [--stig-viewer FILE] [--skip-validation] "
 	    "[--report FILE]\n"
-	    "                        [--json FILE] CONTENT\n"
+	    "                        [--json FILE] [--config FILE] CONTENT\n"
 	    "\n"
 	    "Evaluate the rules of an XCCDF 1.1/1.2 benchmark, standalone or "
 	    "in a SCAP 1.2/1.3\n"
@@ -78,6 +79,9 @@ eval_usage(FILE *f)
 	    "                       schema-validated); also --skip-valid\n"
 	    "  --report FILE        write an HTML report\n"
 	    "  --json FILE          write a JSON summary\n"
+	    "  --config FILE        take the [limits] of this agent "
+	    "configuration (default:\n"
+	    "                       " CONFIG_DEFAULT_PATH " when it exists)\n"
 	    "  -h, --help           show this help\n"
 	    "\n"
 	    "Exit status: 0 evaluated and no rule failed, 2 some rule failed, "
@@ -282,6 +286,7 @@ xccdf_eval_main(int argc, char **argv)
 		{ "stig-viewer", required_argument, NULL, 'S' },
 		{ "skip-validation", no_argument, NULL, 'K' },
 		{ "skip-valid", no_argument, NULL, 'K' },
+		{ "config", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -293,7 +298,7 @@ xccdf_eval_main(int argc, char **argv)
 	struct xccdf_content *c = NULL;
 	struct xccdf_run *run = NULL;
 	struct plumb_err err = { 0, "" };
-	const char *profile = NULL, *env;
+	const char *profile = NULL, *env, *cfg_path = NULL;
 	const char **rules = NULL, **skips = NULL;
 	size_t nrules = 0, nskips = 0;
 	int ch, oval_res = 0, export_vars = 0, rc = CMD_EXIT_ERROR;
@@ -376,6 +381,9 @@ xccdf_eval_main(int argc, char **argv)
 			break;
 		case 'K':	/* plumb never validates against the schemas */
 			break;
+		case 'C':
+			cfg_path = optarg;
+			break;
 		case 'h':
 			eval_usage(stdout);
 			rc = CMD_EXIT_OK;
@@ -407,7 +415,8 @@ xccdf_eval_main(int argc, char **argv)
 	eo.progress_arg = &out;
 	lo.lean = f.results == NULL && f.arf == NULL && f.report == NULL &&
 	    f.stig == NULL;
-	if (xccdf_content_load(argv[optind], &lo, &c, &err) != PLUMB_OK ||
+	if (config_limits_load(cfg_path, &err) != PLUMB_OK ||
+	    xccdf_content_load(argv[optind], &lo, &c, &err) != PLUMB_OK ||
 	    (profile != NULL &&
 	    eval_profile_id(c, profile, &profile, &err) != PLUMB_OK) ||
 	    xccdf_resolve(c, profile, &err) != PLUMB_OK)

@@ -20,6 +20,9 @@
 #include "plumb/error.h"
 #include "agent_config.h"
 
+/* The caps in force: the defaults until a configuration is loaded. */
+struct plumb_limits plumb_limits = PLUMB_LIMITS_DEFAULTS;
+
 #define CONFIG_STR_MAX		4095
 #define CONFIG_URL_MAX		2048
 
@@ -77,6 +80,17 @@ static const struct config_key config_keys[] = {
 	CK("limits", "cpu_budget_s", CT_UINT, cpu_budget_s, 0, 604800),
 	CK("limits", "run_as", CT_USER, run_as, 0, 0),
 	CK("limits", "max_scans", CT_UINT, max_scans, 1, CONFIG_SCANS_MAX),
+	CK("limits", "max_content_files", CT_UINT, caps.content_files,
+	    1, 256),
+	CK("limits", "max_content_depth", CT_UINT, caps.content_depth,
+	    1, 32),
+	CK("limits", "max_content_bytes", CT_BYTES, caps.content_bytes,
+	    4096, 2ULL << 30),
+	CK("limits", "max_content_elements", CT_UINT,
+	    caps.content_elements, 100, 100000000),
+	CK("limits", "max_rpm_files", CT_UINT, caps.rpm_files,
+	    1, 10000000),
+	CK("limits", "max_yaml_union", CT_UINT, caps.yaml_union, 1, 4096),
 };
 #define CONFIG_NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
 
@@ -472,6 +486,7 @@ config_defaults(struct config *cfg, struct plumb_err *err)
 	cfg->idle_io = 1;
 	cfg->cpu_budget_s = 0;
 	cfg->max_scans = 16;
+	cfg->caps = (struct plumb_limits)PLUMB_LIMITS_DEFAULTS;
 	return PLUMB_OK;
 }
 
@@ -607,9 +622,29 @@ config_load(struct config *cfg, const char *path, struct plumb_err *err)
 		    "require_signed_content: needs content_ca", path);
 		goto out;
 	}
-	rc = config_scans_finish(cfg, path, err);
+	if ((rc = config_scans_finish(cfg, path, err)) == PLUMB_OK)
+		plumb_limits = cfg->caps;
 out:
 	fclose(cp.f);
+	return rc;
+}
+
+int
+config_limits_load(const char *path, struct plumb_err *err)
+{
+	struct config cfg;
+	struct stat st;
+	int rc;
+
+	if (path == NULL) {
+		path = CONFIG_DEFAULT_PATH;
+		if (stat(path, &st) != 0 && errno == ENOENT)
+			return PLUMB_OK;
+	}
+	if ((rc = config_defaults(&cfg, err)) != PLUMB_OK)
+		return rc;
+	rc = config_load(&cfg, path, err);
+	config_clear(&cfg);
 	return rc;
 }
 

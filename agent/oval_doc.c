@@ -15,6 +15,7 @@ struct oval_doc {
 	int own;
 	xmlNodePtr root;
 	char *name;
+	char *version;			/* the generator's schema_version */
 	struct oval_node *nodes;	/* every indexed element, doc order */
 	size_t nnodes;
 	size_t *bykind[OVAL_K__COUNT];	/* indexes into nodes */
@@ -139,6 +140,7 @@ check_version(struct oval_doc *doc, struct plumb_err *err)
 {
 	xmlNodePtr g, c;
 	char *v = NULL;
+	size_t len, skip;
 	int major = 0, minor = 0, rc = PLUMB_OK;
 
 	for (g = oval_elem(doc->root->children); g; g = oval_elem(g->next))
@@ -156,11 +158,21 @@ check_version(struct oval_doc *doc, struct plumb_err *err)
 	if ((v = oval_text(c)) == NULL)
 		return PLUMB_ENOMEM;
 	if (sscanf(v, "%d.%d", &major, &minor) != 2 || major != 5 ||
-	    minor < 3 || minor > 11)
+	    minor < 3 || minor > 11) {
 		rc = plumb_err_set(err, PLUMB_ENOTSUP,
 		    "%s:%ld: OVAL schema version '%s' is not supported "
 		    "(5.3 to 5.11.x are)", doc->name, xmlGetLineNo(c), v);
-	free(v);
+		free(v);
+		return rc;
+	}
+	/* Kept, without surrounding blanks: results name the version
+	 * of the content they copy, as the reference does. */
+	len = strlen(v);
+	while (len > 0 && strchr(" \t\r\n", v[len - 1]) != NULL)
+		v[--len] = '\0';
+	skip = strspn(v, " \t\r\n");
+	memmove(v, v + skip, len - skip + 1);
+	doc->version = v;
 	return rc;
 }
 
@@ -286,6 +298,7 @@ oval_doc_free(struct oval_doc *doc)
 	free(doc->nodes);
 	free(doc->slots);
 	free(doc->name);
+	free(doc->version);
 	free(doc);
 }
 
@@ -311,6 +324,12 @@ const char *
 oval_doc_name(const struct oval_doc *doc)
 {
 	return doc->name;
+}
+
+const char *
+oval_doc_version(const struct oval_doc *doc)
+{
+	return doc->version;
 }
 
 xmlNodePtr

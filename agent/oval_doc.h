@@ -69,6 +69,9 @@ size_t oval_doc_size(const struct oval_doc *doc);
 const char *oval_doc_name(const struct oval_doc *doc);
 xmlNodePtr oval_doc_root(const struct oval_doc *doc);
 
+/* The generator's schema_version ("5.11.3"), checked at load time. */
+const char *oval_doc_version(const struct oval_doc *doc);
+
 /* The value of attribute name of node, pointing into the tree, or NULL. */
 const char *oval_attr(xmlNodePtr node, const char *name);
 

@@ -82,8 +82,11 @@ elem(struct rw *rw, const char *prefix, const char *name, const char *text)
 	end(rw);
 }
 
+/* The generator, with the schema version of the definitions the
+ * results copy (the reference writes the content's version there, and
+ * its validator picks the schema by it). */
 static void
-generator(struct rw *rw, const char *prefix)
+generator(struct rw *rw, const char *prefix, const struct oval_doc *doc)
 {
 	char ts[32];
 	time_t now = time(NULL);
@@ -93,7 +96,7 @@ generator(struct rw *rw, const char *prefix)
 	start(rw, prefix, "generator");
 	elem(rw, "oval", "product_name", PACKAGE_NAME);
 	elem(rw, "oval", "product_version", PACKAGE_VERSION);
-	elem(rw, "oval", "schema_version", "5.11.2");
+	elem(rw, "oval", "schema_version", oval_doc_version(doc));
 	elem(rw, "oval", "timestamp", ts);
 	end(rw);
 }
@@ -105,38 +108,79 @@ static const char *const dir_names[OVAL_R__COUNT] = {
 	"definition_not_applicable"
 };
 
-/* Is a definition with result r written, and with its criteria? */
-static int
-dir_reported(const struct oval_results_opts *o, enum oval_result r)
+/* oval:ClassEnumeration, the index of cls[] and has_class[]. */
+static const char *const class_names[OVAL_RES_NCLASS] = {
+	"compliance", "inventory", "miscellaneous", "patch", "vulnerability"
+};
+
+/* The directive for a definition with result r: its class's when the
+ * directives have one for that class, the general one otherwise. */
+static const struct oval_directive *
+dir_for(const struct oval_results_opts *o, xmlNodePtr def, enum oval_result r)
 {
-	return !o->has_directives || o->dir[r].reported;
+	const char *c = def != NULL ? oval_attr(def, "class") : NULL;
+	int k;
+
+	for (k = 0; c != NULL && k < OVAL_RES_NCLASS; k++)
+		if (o->has_class[k] && strcmp(class_names[k], c) == 0)
+			return &o->cls[k][r];
+	return &o->dir[r];
+}
+
+/* Is a definition (node def) with result r written, and with its
+ * criteria? */
+static int
+dir_reported(const struct oval_results_opts *o, xmlNodePtr def,
+    enum oval_result r)
+{
+	return !o->has_directives || dir_for(o, def, r)->reported;
 }
 
 static int
-dir_thin(const struct oval_results_opts *o, enum oval_result r)
+dir_full(const struct oval_results_opts *o, xmlNodePtr def,
+    enum oval_result r)
 {
-	return o->thin || (o->has_directives && o->dir[r].thin);
+	return dir_reported(o, def, r) && !o->thin &&
+	    !(o->has_directives && dir_for(o, def, r)->thin);
 }
 
-static int
-dir_full(const struct oval_results_opts *o, enum oval_result r)
-{
-	return dir_reported(o, r) && !dir_thin(o, r);
-}
-
+/* One DirectivesType's six elements, as read (or the defaults). */
 static void
-directives(struct rw *rw, const struct oval_results_opts *o)
+directive_set(struct rw *rw, const struct oval_directive *d, int thin)
 {
 	int r;
 
-	start(rw, NULL, "directives");
 	for (r = 0; r < OVAL_R__COUNT; r++) {
 		start(rw, NULL, dir_names[r]);
-		attr(rw, "reported", dir_reported(o, r) ? "true" : "false");
-		attr(rw, "content", dir_thin(o, r) ? "thin" : "full");
+		attr(rw, "reported", d[r].reported ? "true" : "false");
+		attr(rw, "content", thin || d[r].thin ? "thin" : "full");
 		end(rw);
 	}
+}
+
+/* The directives the document was written with: the general ones and
+ * each class's, as the reference copies them. */
+static void
+directives(struct rw *rw, const struct oval_results_opts *o)
+{
+	static const struct oval_directive all[OVAL_R__COUNT] = {
+		{ 1, 0 }, { 1, 0 }, { 1, 0 }, { 1, 0 }, { 1, 0 }, { 1, 0 }
+	};
+	int k;
+
+	start(rw, NULL, "directives");
+	if (o->no_source)
+		attr(rw, "include_source_definitions", "false");
+	directive_set(rw, o->has_directives ? o->dir : all, o->thin);
 	end(rw);
+	for (k = 0; o->has_directives && k < OVAL_RES_NCLASS; k++) {
+		if (!o->has_class[k])
+			continue;
+		start(rw, NULL, "class_directives");
+		attr(rw, "class", class_names[k]);
+		directive_set(rw, o->cls[k], o->thin);
+		end(rw);
+	}
 }
 
 /* Is n the element name of namespace ns? */
@@ -147,62 +191,93 @@ dir_elem_is(xmlNodePtr n, const char *ns, const char *name)
 	    strcmp((const char *)n->name, name) == 0;
 }
 
+/* Read one DirectivesType element (sec) of file path into d[]. */
+static int
+directives_read(const char *path, xmlNodePtr sec, struct oval_directive *d,
+    struct plumb_err *err)
+{
+	xmlNodePtr e;
+	const char *v;
+	int r;
+
+	for (r = 0; r < OVAL_R__COUNT; r++) {
+		d[r].reported = 1;
+		d[r].thin = 0;
+	}
+	for (e = oval_elem(sec->children); e != NULL; e = oval_elem(e->next)) {
+		for (r = 0; r < OVAL_R__COUNT; r++)
+			if (dir_elem_is(e, NS_RES, dir_names[r]))
+				break;
+		if (r == OVAL_R__COUNT)
+			continue;
+		v = oval_attr(e, "reported");
+		if (v == NULL || (strcmp(v, "true") != 0 &&
+		    strcmp(v, "1") != 0 && strcmp(v, "false") != 0 &&
+		    strcmp(v, "0") != 0))
+			return plumb_err_set(err, PLUMB_EINVAL,
+			    "%s:%ld: %s needs reported=\"true\" or "
+			    "\"false\"", path, xmlGetLineNo(e), dir_names[r]);
+		d[r].reported = oval_attr_true(e, "reported");
+		v = oval_attr(e, "content");
+		if (v != NULL && strcmp(v, "thin") != 0 &&
+		    strcmp(v, "full") != 0)
+			return plumb_err_set(err, PLUMB_EINVAL,
+			    "%s:%ld: %s content \"%s\" is neither "
+			    "\"thin\" nor \"full\"", path, xmlGetLineNo(e),
+			    dir_names[r], v);
+		d[r].thin = v != NULL && strcmp(v, "thin") == 0;
+	}
+	return PLUMB_OK;
+}
+
 int
 oval_results_load_directives(const char *path,
     struct oval_results_opts *opts, struct plumb_err *err)
 {
 	xmlDocPtr xml = NULL;
-	xmlNodePtr root, sec, d;
-	const char *v;
-	int r, rc = PLUMB_OK;
+	xmlNodePtr root, sec;
+	const char *c;
+	int k, rc = PLUMB_OK;
 
-	for (r = 0; r < OVAL_R__COUNT; r++) {
-		opts->dir[r].reported = 1;
-		opts->dir[r].thin = 0;
-	}
 	if ((rc = xml_load_file(path, &xml, err)) != PLUMB_OK)
 		return rc;
+	for (k = 0; k < OVAL_R__COUNT; k++)
+		opts->dir[k] = (struct oval_directive){ 1, 0 };
 	root = xmlDocGetRootElement(xml);
 	if (root == NULL || !dir_elem_is(root, NS_DIR, "oval_directives")) {
 		rc = plumb_err_set(err, PLUMB_EINVAL,
 		    "%s: not an OVAL directives document", path);
 		goto out;
 	}
-	/* The general directives only: class_directives (by definition
-	 * class) are not applied. */
 	for (sec = oval_elem(root->children); sec != NULL;
 	    sec = oval_elem(sec->next)) {
-		if (!dir_elem_is(sec, NS_DIR, "directives"))
+		if (dir_elem_is(sec, NS_DIR, "directives")) {
+			if ((rc = directives_read(path, sec, opts->dir,
+			    err)) != PLUMB_OK)
+				goto out;
+			c = oval_attr(sec, "include_source_definitions");
+			opts->no_source = c != NULL &&
+			    (strcmp(c, "false") == 0 || strcmp(c, "0") == 0);
 			continue;
-		for (d = oval_elem(sec->children); d != NULL;
-		    d = oval_elem(d->next)) {
-			for (r = 0; r < OVAL_R__COUNT; r++)
-				if (dir_elem_is(d, NS_RES, dir_names[r]))
-					break;
-			if (r == OVAL_R__COUNT)
-				continue;
-			v = oval_attr(d, "reported");
-			if (v == NULL || (strcmp(v, "true") != 0 &&
-			    strcmp(v, "1") != 0 && strcmp(v, "false") != 0 &&
-			    strcmp(v, "0") != 0)) {
-				rc = plumb_err_set(err, PLUMB_EINVAL,
-				    "%s:%ld: %s needs reported=\"true\" or "
-				    "\"false\"", path, xmlGetLineNo(d),
-				    dir_names[r]);
-				goto out;
-			}
-			opts->dir[r].reported = oval_attr_true(d, "reported");
-			v = oval_attr(d, "content");
-			if (v != NULL && strcmp(v, "thin") != 0 &&
-			    strcmp(v, "full") != 0) {
-				rc = plumb_err_set(err, PLUMB_EINVAL,
-				    "%s:%ld: %s content \"%s\" is neither "
-				    "\"thin\" nor \"full\"", path,
-				    xmlGetLineNo(d), dir_names[r], v);
-				goto out;
-			}
-			opts->dir[r].thin = v != NULL && strcmp(v, "thin") == 0;
 		}
+		if (!dir_elem_is(sec, NS_DIR, "class_directives"))
+			continue;
+		c = oval_attr(sec, "class");
+		for (k = 0; c != NULL && k < OVAL_RES_NCLASS; k++)
+			if (strcmp(class_names[k], c) == 0)
+				break;
+		if (c == NULL || k == OVAL_RES_NCLASS || opts->has_class[k]) {
+			rc = plumb_err_set(err, PLUMB_EINVAL,
+			    "%s:%ld: class_directives needs a class (%s) "
+			    "given once", path, xmlGetLineNo(sec),
+			    "compliance, inventory, miscellaneous, patch or "
+			    "vulnerability");
+			goto out;
+		}
+		if ((rc = directives_read(path, sec, opts->cls[k],
+		    err)) != PLUMB_OK)
+			goto out;
+		opts->has_class[k] = 1;
 	}
 	opts->has_directives = 1;
 out:
@@ -269,7 +344,7 @@ def_results(struct rw *rw, const struct oval_session *s,
 
 	for (i = 0; (n = oval_doc_nth(doc, OVAL_K_DEF, i)) != NULL; i++) {
 		if ((dr = oval_session_def(s, n)) == NULL ||
-		    !dir_reported(o, dr->r))
+		    !dir_reported(o, n->node, dr->r))
 			continue;
 		if (!any)	/* the schema wants one at least, or none */
 			start(rw, NULL, "definitions");
@@ -278,7 +353,7 @@ def_results(struct rw *rw, const struct oval_session *s,
 		attr(rw, "definition_id", n->id);
 		attr(rw, "version", oval_attr(n->node, "version"));
 		attr(rw, "result", oval_result_name(dr->r));
-		if (dir_full(o, dr->r) && dr->crit.node != NULL)
+		if (dir_full(o, n->node, dr->r) && dr->crit.node != NULL)
 			criteria(rw, doc, &dr->crit);
 		end(rw);
 	}
@@ -321,7 +396,7 @@ tests_needed(const struct oval_session *s, const struct oval_results_opts *o)
 		return NULL;
 	for (i = 0; (n = oval_doc_nth(doc, OVAL_K_DEF, i)) != NULL; i++)
 		if ((dr = oval_session_def(s, n)) != NULL &&
-		    dir_full(o, dr->r) && dr->crit.node != NULL)
+		    dir_full(o, n->node, dr->r) && dr->crit.node != NULL)
 			tests_of(doc, &dr->crit, need);
 	return need;
 }
@@ -559,7 +634,7 @@ sys_characteristics(struct rw *rw, const struct oval_session *s,
 	xmlns(rw, NULL, NS_SC);
 	for (i = 0; i < sizeof(item_ns) / sizeof(item_ns[0]); i++)
 		xmlns(rw, item_ns[i].prefix, item_ns[i].ns);
-	generator(rw, NULL);
+	generator(rw, NULL, oval_session_doc(s));
 	system_info(rw);
 	if (!o->thin && !o->without_syschar) {
 		collected_objects(rw, s);
@@ -578,9 +653,10 @@ results_body(struct rw *rw, const struct oval_session *s,
 	xmlns(rw, NULL, NS_RES);
 	xmlns(rw, "oval", OVAL_NS_COMMON);
 	xmlns(rw, "xsi", NS_XSI);
-	generator(rw, NULL);
+	generator(rw, NULL, oval_session_doc(s));
 	directives(rw, o);
-	definitions_copy(rw, oval_session_doc(s));
+	if (!o->no_source)
+		definitions_copy(rw, oval_session_doc(s));
 	start(rw, NULL, "results");
 	start(rw, NULL, "system");
 	def_results(rw, s, o);

@@ -16,6 +16,9 @@ struct oval_directive {
 	int thin;	/* without their criteria */
 };
 
+/* The definition classes (oval:ClassEnumeration), for class directives. */
+#define OVAL_RES_NCLASS	5
+
 /*
  * How much to write.  Zeroed: everything (every definition with its
  * criteria, every test, the collected objects and items).
@@ -28,12 +31,17 @@ struct oval_results_opts {
 				 * system characteristics keep their
 				 * generator and system_info */
 	int has_directives;	/* dir[] applies */
+	int no_source;		/* include_source_definitions="false": no
+				 * copy of the definitions */
 	struct oval_directive dir[OVAL_R__COUNT];	/* by result */
+	int has_class[OVAL_RES_NCLASS];	/* cls[c] overrides dir[] */
+	struct oval_directive cls[OVAL_RES_NCLASS][OVAL_R__COUNT];
 };
 
 /*
- * Read an oval-directives-5 document (its general directives; class
- * directives are not applied) into opts->dir and set has_directives.
+ * Read an oval-directives-5 document (its general directives and its
+ * class directives, which override them for the definitions of one
+ * class) into opts and set has_directives.
  * Returns 0 or a PLUMB_E* code with err naming the file.
  */
 int oval_results_load_directives(const char *path,

@@ -335,6 +335,25 @@ int xccdf_content_load(const char *path, const struct xccdf_load_opts *opts,
 
 void xccdf_content_free(struct xccdf_content *c);
 
+/*
+ * Open path for inspection only (plumb info): the document parsed and,
+ * for a data stream, its components indexed; no stream, checklist or
+ * benchmark is chosen.  Free with xccdf_content_free().
+ */
+int xccdf_content_open(const char *path, struct xccdf_content **out,
+    struct plumb_err *err);
+
+/*
+ * The element data stream component-ref cref (an element of c's
+ * document or of a file it loaded) leads to, resolved as the
+ * evaluation does: "#id" in the same document, "file:OTHER.xml#id"
+ * loaded under the [limits] caps, no ".." and nothing remote.  *out
+ * NULL when it leads nowhere; an error (err "FILE:LINE: reason") when
+ * the file named is refused or cannot be read.
+ */
+int xccdf_content_cref(struct xccdf_content *c, xmlNodePtr cref,
+    xmlNodePtr *out, struct plumb_err *err);
+
 /* The selected benchmark (resolved after xccdf_resolve()). */
 struct xccdf_benchmark *xccdf_content_benchmark(struct xccdf_content *c);
 

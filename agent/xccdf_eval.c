@@ -551,7 +551,9 @@ run_check(struct eval_ctx *ec, const struct xccdf_check *ck,
 	}
 	for (i = 0; i < ck->nrefs; i++) {
 		rc = xccdf_oval_get(ec->c, ck->refs[i].href, 0, &oc, &e);
-		if (rc == PLUMB_ENOMEM)
+		/* A [limits] cap stops the evaluation with its message
+		 * rather than leaving the checks silently notchecked. */
+		if (rc == PLUMB_ENOMEM || rc == PLUMB_ELIMIT)
 			return plumb_err_set(ec->err, rc, "%s", e.msg);
 		if (rc == PLUMB_OK)
 			break;

@@ -976,17 +976,20 @@ ext_load(struct xccdf_content *c, xmlNodePtr cref, const char *path,
 			*out = &c->ext[i];
 			return PLUMB_OK;
 		}
-	if ((from != NULL ? from->depth : 0) + 1 > XCCDF_EXT_DEPTH_MAX) {
+	if ((unsigned)(from != NULL ? from->depth : 0) + 1 >
+	    XCCDF_EXT_DEPTH_MAX) {
 		rc = plumb_err_set(err, PLUMB_ELIMIT, "%s:%ld: external "
-		    "component references nested deeper than %d files "
-		    "('%s')", c->path, xmlGetLineNo(cref),
+		    "component references nested deeper than %u files "
+		    "('%s'; [limits] max_content_depth)", from != NULL ?
+		    from->path : c->path, xmlGetLineNo(cref),
 		    XCCDF_EXT_DEPTH_MAX, path);
 		goto out;
 	}
 	if (c->next == XCCDF_EXT_DOCS_MAX) {
-		rc = plumb_err_set(err, PLUMB_ELIMIT, "%s:%ld: more than %d "
-		    "files of external components ('%s')", c->path,
-		    xmlGetLineNo(cref), XCCDF_EXT_DOCS_MAX, path);
+		rc = plumb_err_set(err, PLUMB_ELIMIT, "%s:%ld: more than %u "
+		    "files of external components ('%s'; [limits] "
+		    "max_content_files)", from != NULL ? from->path :
+		    c->path, xmlGetLineNo(cref), XCCDF_EXT_DOCS_MAX, path);
 		goto out;
 	}
 	if ((ne = reallocarray(c->ext, c->next + 1, sizeof(*ne))) == NULL) {
@@ -1317,6 +1320,63 @@ static const struct xml_load_drop lean_drop = {
 	"http://checklists.nist.gov/xccdf/", lean_names
 };
 
+/* A content with path, dir and the parsed document of path only. */
+static int
+content_new(const char *path, const struct xml_load_drop *drop,
+    struct xccdf_content **out, struct plumb_err *err)
+{
+	struct xccdf_content *c;
+	char *slash;
+	int rc;
+
+	*out = NULL;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	if ((c->path = strdup(path)) == NULL || (c->dir = strdup(path)) ==
+	    NULL) {
+		xccdf_content_free(c);
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	}
+	if ((slash = strrchr(c->dir, '/')) != NULL)
+		slash[slash == c->dir ? 1 : 0] = '\0';
+	else
+		strcpy(c->dir, ".");
+	if ((rc = xml_load_file_drop(path, drop, &c->xml, err)) != PLUMB_OK) {
+		xccdf_content_free(c);
+		return rc;
+	}
+	*out = c;
+	return PLUMB_OK;
+}
+
+int
+xccdf_content_open(const char *path, struct xccdf_content **out,
+    struct plumb_err *err)
+{
+	int rc;
+
+	if ((rc = content_new(path, NULL, out, err)) != PLUMB_OK)
+		return rc;
+	if (xccdf_is(xmlDocGetRootElement((*out)->xml), XCCDF_NS_DS,
+	    "data-stream-collection")) {
+		(*out)->is_ds = 1;
+		if (index_ds(*out) != PLUMB_OK) {
+			xccdf_content_free(*out);
+			*out = NULL;
+			return plumb_err_set(err, PLUMB_ENOMEM,
+			    "%s: out of memory", path);
+		}
+	}
+	return PLUMB_OK;
+}
+
+int
+xccdf_content_cref(struct xccdf_content *c, xmlNodePtr cref,
+    xmlNodePtr *out, struct plumb_err *err)
+{
+	return cref_resolve(c, cref, out, err);
+}
+
 int
 xccdf_content_load(const char *path, const struct xccdf_load_opts *opts,
     struct xccdf_content **out, struct plumb_err *err)
@@ -1324,26 +1384,14 @@ xccdf_content_load(const char *path, const struct xccdf_load_opts *opts,
 	static const struct xccdf_load_opts none;
 	struct xccdf_content *c;
 	xmlNodePtr root, bm = NULL;
-	char *slash;
 	int rc;
 
 	*out = NULL;
 	if (opts == NULL)
 		opts = &none;
-	if ((c = calloc(1, sizeof(*c))) == NULL)
-		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
-	if ((c->path = strdup(path)) == NULL || (c->dir = strdup(path)) ==
-	    NULL) {
-		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
-		goto out;
-	}
-	if ((slash = strrchr(c->dir, '/')) != NULL)
-		slash[slash == c->dir ? 1 : 0] = '\0';
-	else
-		strcpy(c->dir, ".");
-	if ((rc = xml_load_file_drop(path, opts->lean ? &lean_drop : NULL,
-	    &c->xml, err)) != PLUMB_OK)
-		goto out;
+	if ((rc = content_new(path, opts->lean ? &lean_drop : NULL, &c,
+	    err)) != PLUMB_OK)
+		return rc;
 	root = xmlDocGetRootElement(c->xml);
 	if (xccdf_is(root, XCCDF_NS_DS, "data-stream-collection")) {
 		c->is_ds = 1;

@@ -9,6 +9,7 @@
 #include <libxml/tree.h>
 
 #include "plumb/error.h"
+#include "plumb/limits.h"
 #include "xccdf.h"
 
 #define XCCDF_NS_DS	"http://scap.nist.gov/schema/scap/source/1.2"
@@ -37,8 +38,8 @@ void xccdf_map_clear(struct xccdf_map *m);
  * how many such files one content may load, and how long a chain of
  * files referring to further files may be.
  */
-#define XCCDF_EXT_DOCS_MAX	16
-#define XCCDF_EXT_DEPTH_MAX	4
+#define XCCDF_EXT_DOCS_MAX	plumb_limits.content_files	/* 16 */
+#define XCCDF_EXT_DEPTH_MAX	plumb_limits.content_depth	/* 4 */
 
 /* A document loaded for an external component reference. */
 struct xccdf_ext_doc {

@@ -256,14 +256,15 @@ xr_v6_full(const char *addr, char *out, size_t len)
 	return 0;
 }
 
-/* Has an earlier interface entry the same MAC address? */
+/* Has an earlier interface the same MAC address (each is listed once,
+ * as the reference does)? */
 static int
 xr_mac_seen(const struct sysinfo *si, size_t i)
 {
 	size_t k;
 
 	for (k = 0; k < i; k++)
-		if (strcmp(si->ifaces[k].mac, si->ifaces[i].mac) == 0)
+		if (strcmp(si->links[k].mac, si->links[i].mac) == 0)
 			return 1;
 	return 0;
 }
@@ -292,18 +293,20 @@ xr_target_facts(struct xw *x, const struct host *h, const char *root)
 	xr_fact(x, FACT_SCANNER_V, PACKAGE_VERSION);
 	xr_fact(x, FACT_FQDN, h->fqdn);
 	xr_fact(x, FACT_HOST, si->hostname);
-	for (i = 0; i < si->nifaces; i++) {
-		if (si->ifaces[i].mac[0] == '\0' || xr_mac_seen(si, i))
+	/* Every interface's MAC address, loopback and those without an IP
+	 * address included, as the reference lists them. */
+	for (i = 0; i < si->nlinks; i++) {
+		if (xr_mac_seen(si, i))
 			continue;
-		xr_fact(x, FACT_ETHER, si->ifaces[i].mac);
-		xr_fact(x, FACT_MAC, si->ifaces[i].mac);
+		xr_fact(x, FACT_ETHER, si->links[i].mac);
+		xr_fact(x, FACT_MAC, si->links[i].mac);
 	}
-	for (i = 0; i < si->nifaces; i++)
-		if (!xr_is_v6(si->ifaces[i].addr))
-			xr_fact(x, FACT_IPV4, si->ifaces[i].addr);
-	for (i = 0; i < si->nifaces; i++)
-		if (xr_is_v6(si->ifaces[i].addr))
-			xr_fact(x, FACT_IPV6, xr_no_zone(si->ifaces[i].addr, a,
+	for (i = 0; i < si->naddrs; i++)
+		if (!xr_is_v6(si->addrs[i].addr))
+			xr_fact(x, FACT_IPV4, si->addrs[i].addr);
+	for (i = 0; i < si->naddrs; i++)
+		if (xr_is_v6(si->addrs[i].addr))
+			xr_fact(x, FACT_IPV6, xr_no_zone(si->addrs[i].addr, a,
 			    sizeof(a)));
 	xr_fact(x, FACT_OS_NAME, si->os_name);
 	xr_fact(x, FACT_OS_VER, si->os_version);
@@ -885,8 +888,9 @@ xr_arf_request(struct xw *x, struct xccdf_run *run)
 	xr_end(x);
 }
 
-/* ai:computing-device: a connection per address (with the interface's
- * MAC address), the FQDN and the host name. */
+/* ai:computing-device: a connection per IP address, then one per MAC
+ * address of every interface (loopback and those without an IP address
+ * included), the FQDN and the host name, as the reference writes it. */
 static void
 xr_arf_asset(struct xw *x, const struct host *h)
 {
@@ -898,20 +902,24 @@ xr_arf_asset(struct xw *x, const struct host *h)
 	xr_start(x, "arf", "asset");
 	xr_attr(x, "id", ARF_ASSET);
 	xr_start(x, "ai", "computing-device");
-	if (si->nifaces > 0) {
+	if (si->naddrs > 0 || si->nlinks > 0) {
 		xr_start(x, "ai", "connections");
-		for (i = 0; i < si->nifaces; i++) {
+		for (i = 0; i < si->naddrs; i++) {
 			xr_start(x, "ai", "connection");
 			xr_start(x, "ai", "ip-address");
-			if (!xr_is_v6(si->ifaces[i].addr))
-				xr_elem(x, "ai", "ip-v4", si->ifaces[i].addr);
-			else if (xr_v6_full(si->ifaces[i].addr, v6,
+			if (!xr_is_v6(si->addrs[i].addr))
+				xr_elem(x, "ai", "ip-v4", si->addrs[i].addr);
+			else if (xr_v6_full(si->addrs[i].addr, v6,
 			    sizeof(v6)) == 0)
 				xr_elem(x, "ai", "ip-v6", v6);
 			xr_end(x);
-			if (si->ifaces[i].mac[0] != '\0')
-				xr_elem(x, "ai", "mac-address",
-				    si->ifaces[i].mac);
+			xr_end(x);
+		}
+		for (i = 0; i < si->nlinks; i++) {
+			if (xr_mac_seen(si, i))
+				continue;
+			xr_start(x, "ai", "connection");
+			xr_elem(x, "ai", "mac-address", si->links[i].mac);
 			xr_end(x);
 		}
 		xr_end(x);

@@ -299,7 +299,8 @@ xml_load_end_element(void *ctx, const xmlChar *localname,
 		st->have = st->fatal = 1;
 		st->code = PLUMB_ELIMIT;
 		st->line = ctxt->input != NULL ? ctxt->input->line : 0;
-		snprintf(st->msg, sizeof(st->msg), "more than %zu elements",
+		snprintf(st->msg, sizeof(st->msg), "more than %zu elements "
+		    "([limits] max_content_elements)",
 		    (size_t)XML_LOAD_MAX_ELEMENTS);
 		xmlStopParser(ctxt);
 	}
@@ -370,7 +371,8 @@ xml_load_parse(const char *buf, size_t len, struct xml_load_io *io,
 
 	if (io != NULL && io->over) {
 		rc = plumb_err_set(err, PLUMB_ELIMIT, "%s: larger than %zu "
-		    "bytes", name, XML_LOAD_MAX_BYTES);
+		    "bytes ([limits] max_content_bytes)", name,
+		    XML_LOAD_MAX_BYTES);
 		goto out;
 	}
 	if (io != NULL && io->err != 0) {
@@ -409,8 +411,9 @@ xml_load_memory_mode(const char *buf, size_t len, const char *name,
 	if (name == NULL)
 		name = "(memory)";
 	if (len > XML_LOAD_MAX_BYTES)
-		return plumb_err_set(err, PLUMB_ELIMIT,
-		    "%s: larger than %zu bytes", name, XML_LOAD_MAX_BYTES);
+		return plumb_err_set(err, PLUMB_ELIMIT, "%s: larger than %zu "
+		    "bytes ([limits] max_content_bytes)", name,
+		    XML_LOAD_MAX_BYTES);
 	if (buf == NULL || len == 0)
 		return plumb_err_set(err, PLUMB_EPARSE, "%s:1: empty document",
 		    name);
@@ -460,8 +463,9 @@ xml_load_file_drop(const char *path, const struct xml_load_drop *drop,
 		goto out;
 	}
 	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > XML_LOAD_MAX_BYTES) {
-		rc = plumb_err_set(err, PLUMB_ELIMIT,
-		    "%s: larger than %zu bytes", path, XML_LOAD_MAX_BYTES);
+		rc = plumb_err_set(err, PLUMB_ELIMIT, "%s: larger than %zu "
+		    "bytes ([limits] max_content_bytes)", path,
+		    XML_LOAD_MAX_BYTES);
 		goto out;
 	}
 	if (S_ISREG(st.st_mode) && st.st_size == 0) {

@@ -11,11 +11,14 @@
 #include <libxml/tree.h>
 
 #include "plumb/error.h"
+#include "plumb/limits.h"
 
-#define XML_LOAD_MAX_BYTES	((size_t)512 * 1024 * 1024)
-/* Elements in one document: SCAP content has a few hundred thousand;
- * past this a document of tiny elements would need gigabytes. */
-#define XML_LOAD_MAX_ELEMENTS	((size_t)4 * 1000 * 1000)
+/* [limits] max_content_bytes: 512 MiB by default. */
+#define XML_LOAD_MAX_BYTES	((size_t)plumb_limits.content_bytes)
+/* Elements in one document ([limits] max_content_elements, 4 million
+ * by default): SCAP content has a few hundred thousand; past this a
+ * document of tiny elements would need gigabytes. */
+#define XML_LOAD_MAX_ELEMENTS	((size_t)plumb_limits.content_elements)
 
 /*
  * Parse the file at path.  *out is set to NULL on entry; on success it

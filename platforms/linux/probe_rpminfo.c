@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plumb/limits.h"
 #include "plumb/probe.h"
 #include "rpmdb.h"
 
@@ -26,7 +27,8 @@
 #include <rpm/rpmtd.h>
 
 
-#define RPMINFO_FILES_MAX	200000	/* filepath entities in one item */
+/* filepath entities in one item: [limits] max_rpm_files (200000). */
+#define RPMINFO_FILES_MAX	plumb_limits.rpm_files
 
 /* The signature query: the first of the header signatures present. */
 static const char rpminfo_sigfmt[] =
@@ -99,7 +101,8 @@ rpminfo_item(void *arg, Header h, struct probe_result *res)
 		}
 		if (n > RPMINFO_FILES_MAX)
 			probe_flag(res, OVAL_FLAG_INCOMPLETE, "%s: more than "
-			    "%d files", nv.name, RPMINFO_FILES_MAX);
+			    "%u files ([limits] max_rpm_files)", nv.name,
+			    RPMINFO_FILES_MAX);
 	}
 	rc = probe_emit(res, it);
 	it = NULL;

@@ -40,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plumb/limits.h"
 #include "plumb/probe.h"
 #include "fsobj.h"
 
@@ -52,7 +53,8 @@
 #define YFC_DEPTH_CAP	64		/* nesting flattened into a record */
 #define YFC_DOC_CAP	10000		/* documents in one stream */
 
-#define YFC_UNION_CAP	64		/* keys or indexes in one [...] */
+/* Keys or indexes in one [...]: [limits] max_yaml_union (64). */
+#define YFC_UNION_CAP	plumb_limits.yaml_union
 
 enum yfc_kind {
 	YFC_KEY,	/* one key, or a union of keys (nkey > 1) */
@@ -63,9 +65,9 @@ enum yfc_kind {
 
 struct yfc_seg {
 	enum yfc_kind	 kind;
-	char		*key[YFC_UNION_CAP];
+	char		**key;		/* nkey of them, grown */
 	size_t		 nkey;
-	unsigned long	 idx[YFC_UNION_CAP];
+	unsigned long	*idx;		/* nidx of them, grown */
 	size_t		 nidx;
 };
 
@@ -108,10 +110,50 @@ yfc_path_clear(struct yfc_path *p)
 {
 	size_t i, k;
 
-	for (i = 0; i < p->n; i++)
+	for (i = 0; i < p->n; i++) {
 		for (k = 0; k < p->seg[i].nkey; k++)
 			free(p->seg[i].key[k]);
+		free(p->seg[i].key);
+		free(p->seg[i].idx);
+	}
 	p->n = 0;
+}
+
+/*
+ * Append key k (taking it; freed on failure) or index v to sg.
+ * Returns 0, PLUMB_EINVAL with msg set past YFC_UNION_CAP, or
+ * PLUMB_ENOMEM.
+ */
+static int
+yfc_seg_add(struct yfc_seg *sg, char *k, unsigned long v, char *msg,
+    size_t len)
+{
+	size_t n = k != NULL ? sg->nkey : sg->nidx;
+	void *nv;
+
+	if (n == YFC_UNION_CAP) {
+		free(k);
+		snprintf(msg, len, "more than %u %s in one segment "
+		    "([limits] max_yaml_union)", YFC_UNION_CAP,
+		    k != NULL ? "keys" : "indexes");
+		return PLUMB_EINVAL;
+	}
+	if (k != NULL) {
+		if ((nv = reallocarray(sg->key, n + 1, sizeof(*sg->key))) ==
+		    NULL) {
+			free(k);
+			return PLUMB_ENOMEM;
+		}
+		sg->key = nv;
+		sg->key[sg->nkey++] = k;
+	} else {
+		if ((nv = reallocarray(sg->idx, n + 1, sizeof(*sg->idx))) ==
+		    NULL)
+			return PLUMB_ENOMEM;
+		sg->idx = nv;
+		sg->idx[sg->nidx++] = v;
+	}
+	return PLUMB_OK;
 }
 
 /*
@@ -124,7 +166,9 @@ yfc_bracket(const char *s, struct yfc_seg *sg, const char **end, char *msg,
     size_t len)
 {
 	const char *q, *e;
+	char *k;
 	unsigned long v;
+	int rc;
 
 	if (*s == '\'' || *s == '"') {
 		/* Quoted keys, separated by commas. */
@@ -136,14 +180,11 @@ yfc_bracket(const char *s, struct yfc_seg *sg, const char **end, char *msg,
 				    "closed or not quoted");
 				return PLUMB_EINVAL;
 			}
-			if (sg->nkey == YFC_UNION_CAP) {
-				snprintf(msg, len, "more than %d keys in "
-				    "one segment", YFC_UNION_CAP);
-				return PLUMB_EINVAL;
-			}
-			if ((sg->key[sg->nkey++] = strndup(s + 1,
-			    (size_t)(e - s - 1))) == NULL)
+			if ((k = strndup(s + 1, (size_t)(e - s - 1))) ==
+			    NULL)
 				return PLUMB_ENOMEM;
+			if ((rc = yfc_seg_add(sg, k, 0, msg, len)) != 0)
+				return rc;
 			s = e + 1;
 			if (*s == ']') {
 				*end = s + 1;
@@ -172,10 +213,8 @@ yfc_bracket(const char *s, struct yfc_seg *sg, const char **end, char *msg,
 		return PLUMB_OK;
 	}
 	sg->kind = YFC_INDEX;
-	if (e == s) {		/* "[]" is the first element */
-		sg->idx[sg->nidx++] = 0;
-		return PLUMB_OK;
-	}
+	if (e == s)		/* "[]" is the first element */
+		return yfc_seg_add(sg, NULL, 0, msg, len);
 	/* Indexes separated by commas, a space allowed after a comma. */
 	for (q = s; q < e; q++) {
 		if (*q == '-') {
@@ -196,12 +235,8 @@ yfc_bracket(const char *s, struct yfc_seg *sg, const char **end, char *msg,
 			}
 			v = v * 10 + (unsigned long)(*q - '0');
 		}
-		if (sg->nidx == YFC_UNION_CAP) {
-			snprintf(msg, len, "more than %d indexes in one "
-			    "segment", YFC_UNION_CAP);
-			return PLUMB_EINVAL;
-		}
-		sg->idx[sg->nidx++] = v;
+		if ((rc = yfc_seg_add(sg, NULL, v, msg, len)) != 0)
+			return rc;
 		if (q == e)
 			break;
 		if (*q != ',' || q + 1 == e) {
@@ -224,7 +259,8 @@ yfc_path_parse(const char *s, struct yfc_path *p, char *msg, size_t len)
 {
 	struct yfc_seg *sg;
 	const char *e;
-	int first = 1;
+	char *k;
+	int first = 1, rc;
 
 	p->n = 0;
 	if (*s == '\0') {
@@ -239,15 +275,12 @@ yfc_path_parse(const char *s, struct yfc_path *p, char *msg, size_t len)
 			    YFC_SEG_CAP);
 			return PLUMB_EINVAL;
 		}
-		sg = &p->seg[p->n];
+		/* Counted at once: the caller frees what it holds. */
+		sg = &p->seg[p->n++];
 		memset(sg, 0, sizeof(*sg));
 		if (*s == '[') {
-			int rc;
-
-			if ((rc = yfc_bracket(s + 1, sg, &e, msg, len)) != 0) {
-				p->n++;	/* its keys are freed by the caller */
+			if ((rc = yfc_bracket(s + 1, sg, &e, msg, len)) != 0)
 				return rc;
-			}
 			s = e;
 		} else {
 			if (*s == '.')
@@ -265,14 +298,13 @@ yfc_path_parse(const char *s, struct yfc_path *p, char *msg, size_t len)
 				sg->kind = YFC_MAP;
 			else {
 				sg->kind = YFC_KEY;
-				sg->nkey = 1;
-				if ((sg->key[0] = strndup(s, (size_t)(e - s))) ==
-				    NULL)
+				if ((k = strndup(s, (size_t)(e - s))) == NULL)
 					return PLUMB_ENOMEM;
+				if ((rc = yfc_seg_add(sg, k, 0, msg, len)) != 0)
+					return rc;
 			}
 			s = e;
 		}
-		p->n++;
 		first = 0;
 	}
 	return PLUMB_OK;
