@@ -948,6 +948,8 @@ ext_load(struct xccdf_content *c, xmlNodePtr cref, const char *path,
     struct xccdf_ext_doc **out, struct plumb_err *err)
 {
 	struct xccdf_ext_doc *from = ext_of(c, cref), *ne;
+	/* from points into c->ext, which the reallocarray() below moves */
+	unsigned depth = (from != NULL ? from->depth : 0) + 1;
 	struct plumb_err le = { 0, "" };
 	const char *base = from != NULL ? from->dir : c->dir, *p;
 	char *full = NULL, *slash;
@@ -976,8 +978,7 @@ ext_load(struct xccdf_content *c, xmlNodePtr cref, const char *path,
 			*out = &c->ext[i];
 			return PLUMB_OK;
 		}
-	if ((unsigned)(from != NULL ? from->depth : 0) + 1 >
-	    XCCDF_EXT_DEPTH_MAX) {
+	if (depth > XCCDF_EXT_DEPTH_MAX) {
 		rc = plumb_err_set(err, PLUMB_ELIMIT, "%s:%ld: external "
 		    "component references nested deeper than %u files "
 		    "('%s'; [limits] max_content_depth)", from != NULL ?
@@ -1013,7 +1014,7 @@ ext_load(struct xccdf_content *c, xmlNodePtr cref, const char *path,
 		slash[slash == ne->dir ? 1 : 0] = '\0';
 	ne->path = full;
 	full = NULL;
-	ne->depth = (from != NULL ? from->depth : 0) + 1;
+	ne->depth = (int)depth;
 	c->next++;
 	*out = ne;
 out:
