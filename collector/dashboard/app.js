@@ -8,7 +8,8 @@
  * innerHTML, so a hostile rule title is shown, not run.
  *
  * Routes:
- *   #/fleet?framework=F          per-framework control compliance
+ *   #/fleet?framework=F&days=N   per-framework control compliance and
+ *                                its trend over N days (default 90)
  *   #/hosts?role=&site=&zone=    hosts
  *   #/host/ID?result=R&q=TEXT    one host: rule results, drift timeline
  *   #/control/F/ID               one control: hosts failing it, history
@@ -549,6 +550,7 @@
 		var fwTitle = fw;
 		var tabs = el('div', { 'class': 'tabs', role: 'tablist' });
 		var body = el('div');
+		var trend = el('section', { id: 'trend' });
 
 		FRAMEWORKS.forEach(function (f) {
 			if (f.id === fw)
@@ -567,10 +569,11 @@
 		    'plumb-results.csv', emsg),
 		    downloadButton('Assessment results (OSCAL)', 'export/oscal',
 		    { framework: fw }, 'plumb-oscal-' + fw + '.json', emsg)),
-		    emsg, body);
+		    emsg, trend, body);
 		append(body, el('p', { 'class': 'muted' }, 'Loading controls\u2026'));
+		var p2 = fleetTrend(trend, gen, fw, params.get('days') || '90');
 
-		get('controls', { framework: fw }).then(function (data) {
+		var p1 = get('controls', { framework: fw }).then(function (data) {
 			var controls = Array.isArray(data.controls) ?
 			    data.controls : [];
 			var count = { pass: 0, fail: 0, waived: 0, unknown: 0 };
@@ -640,11 +643,14 @@
 			append(body, table, el('p', { 'class': 'muted',
 			    id: 'shown' }, shown + ' of ' + controls.length +
 			    ' controls shown'));
-			done(gen);
 		}).catch(function (e) {
 			clear(body);
 			failed(gen, body, e);
+			throw e;
 		});
+		Promise.all([p1, p2]).then(function () {
+			done(gen);
+		}, function () { /* shown in place */ });
 	}
 
 	/* ------------------------------------------------------ hosts */
@@ -1152,6 +1158,119 @@
 		    el('tr', null, th('Time'), th('Hosts passing', 'num'),
 		    th('Hosts failing', 'num'), th('Hosts waived', 'num'))),
 		    tbody));
+	}
+
+	/*
+	 * The framework's compliance over time (GET controls/trend): how
+	 * many of its controls were failing, waived, passing or without
+	 * data at the end of each day, as stacked areas on a time axis.
+	 * It loads beside the control table; a failure shows in place.
+	 */
+	function fleetTrend(where, gen, fw, days) {
+		append(where, el('h2', null, 'Compliance over time'),
+		    el('p', { 'class': 'muted' }, 'Loading the trend\u2026'));
+		return get('controls/trend', { framework: fw, days: days })
+		    .then(function (d) {
+			if (gen !== generation)
+				return;
+			clear(where);
+			append(where, el('h2', null, 'Compliance over time'));
+			trendView(where, Array.isArray(d.points) ? d.points : []);
+		}).catch(function (e) {
+			clear(where);
+			append(where, el('h2', null, 'Compliance over time'));
+			failed(gen, where, e);
+			throw e;
+		});
+	}
+
+	var TREND_SERIES = [['fail', '#b42318', 'controls failing'],
+	    ['waived', '#5b3ea8', 'controls waived'],
+	    ['pass', '#1a7f37', 'controls passing'],
+	    ['unknown', '#9a5b00', 'no data']];
+
+	function trendView(where, pts) {
+		var W = 720, H = 200, L = 40, R = 12, T = 10, B = 28;
+		var max = 1, t0, t1, chart, x, y, base, ticks, i, t, lab;
+
+		if (!pts.length) {
+			append(where, el('p', { 'class': 'muted' },
+			    'No scans in this period.'));
+			return;
+		}
+		pts.forEach(function (p) {
+			var n = 0;
+
+			TREND_SERIES.forEach(function (s) {
+				n += num(p[s[0]]);
+			});
+			max = Math.max(max, n);
+		});
+		t0 = num(pts[0].time);
+		t1 = Math.max(t0 + 1, num(pts[pts.length - 1].time));
+		x = function (tm) {
+			return L + (tm - t0) / (t1 - t0) * (W - L - R);
+		};
+		y = function (n) {
+			return H - B - n / max * (H - T - B);
+		};
+		chart = svg('svg', { 'class': 'chart', id: 'trend-chart',
+		    width: W, height: H, viewBox: '0 0 ' + W + ' ' + H,
+		    role: 'img' });
+		chart.appendChild(svg('title', {})).textContent =
+		    'Controls failing (red), waived (purple), passing (green) ' +
+		    'and without data (amber) at the end of each day';
+		/* Stacked areas: each series on top of the ones before. */
+		base = pts.map(function () { return 0; });
+		TREND_SERIES.forEach(function (s) {
+			var top = [], d = '', k;
+
+			pts.forEach(function (p, k) {
+				top.push(base[k] + num(p[s[0]]));
+			});
+			pts.forEach(function (p, k) {
+				d += (k ? 'L' : 'M') + x(num(p.time)).toFixed(1) +
+				    ',' + y(top[k]).toFixed(1);
+			});
+			for (k = pts.length - 1; k >= 0; k--)
+				d += 'L' + x(num(pts[k].time)).toFixed(1) + ',' +
+				    y(base[k]).toFixed(1);
+			chart.appendChild(svg('path', { d: d + 'Z', fill: s[1],
+			    'data-series': s[0] }));
+			base = top;
+		});
+		/* Axes: counts on the left, dates below (about six ticks). */
+		chart.appendChild(svg('line', { x1: L, y1: H - B, x2: W - R,
+		    y2: H - B, stroke: '#555' }));
+		chart.appendChild(svg('line', { x1: L, y1: T, x2: L, y2: H - B,
+		    stroke: '#555' }));
+		[0, max].forEach(function (n) {
+			var nl = svg('text', { x: L - 4, y: y(n) + 4,
+			    'text-anchor': 'end', 'font-size': 11 });
+			nl.textContent = String(n);
+			chart.appendChild(nl);
+		});
+		ticks = Math.min(6, pts.length);
+		for (i = 0; i < ticks; i++) {
+			t = ticks > 1 ? t0 + (t1 - t0) * i / (ticks - 1) : t0;
+			lab = svg('text', { x: x(t), y: H - B + 16,
+			    'text-anchor': i === 0 ? 'start' :
+			    i === ticks - 1 ? 'end' : 'middle',
+			    'font-size': 11, 'class': 'tick' });
+			lab.textContent = new Date(t * 1000).toISOString()
+			    .substring(0, 10);
+			chart.appendChild(lab);
+		}
+		append(where, chart, el('div', { 'class': 'legend' },
+		    TREND_SERIES.map(function (s) {
+			return el('span', null, el('i', { 'class': 'sw-' +
+			    s[0] }), s[2]);
+		})), el('p', { 'class': 'muted', id: 'trend-last' },
+		    'On ' + fmtTime(num(pts[pts.length - 1].time)) + ': ' +
+		    num(pts[pts.length - 1].fail) + ' failing, ' +
+		    num(pts[pts.length - 1].waived) + ' waived, ' +
+		    num(pts[pts.length - 1].pass) + ' passing, ' +
+		    num(pts[pts.length - 1].unknown) + ' without data.'));
 	}
 
 	/* ------------------------------------------------------ drift */

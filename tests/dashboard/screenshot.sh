@@ -1,6 +1,6 @@
 #!/bin/sh
 # The collector's dashboard in headless Chromium: each view (fleet per
-# framework, hosts, hosts filtered by role, host detail with drift,
+# framework with its trend chart, hosts, hosts filtered by role, host detail with drift,
 # control detail with history, waivers, sign-in form) is loaded with
 # --dump-dom and --screenshot; the DOM after the script ran must say the
 # view is ready and hold the expected host and control ids, and hostile
@@ -269,7 +269,20 @@ fi
 view fleet-iso27001 "/fleet?framework=iso27001-2022" fleet
 # shellcheck disable=SC2086
 has fleet-iso27001 data-control $DASHBOARD_CONTROLS
+# The trend chart: four stacked series on a time axis.
+has fleet-iso27001 id trend-chart
+has fleet-iso27001 data-series fail waived pass unknown
 if [ "$fakeapi" = 1 ]; then
+	# fake-api.json's trend: five days, 2026-11-19 .. 2026-11-23, the
+	# last one 1 failing, 1 waived, 1 passing, 1 without data.
+	for t in '>2026-11-19</text>' '>2026-11-23</text>' \
+	    'On 2026-11-23 00:00 UTC: 1 failing, 1 waived, 1 passing, 1 without data.'; do
+		if grep -qF "$t" "$art/fleet-iso27001.html"; then
+			ok "fleet-iso27001: trend shows $t"
+		else
+			bad "fleet-iso27001: trend lacks $t"
+		fi
+	done
 	# Hand-counted from fake-api.json: 4 controls, one of each status.
 	for t in 'controls failing' 'controls passing' 'controls waived' \
 	    'no data'; do
