@@ -86,7 +86,7 @@ static const struct ccfg_key ccfg_keys[] = {
 	CCK("enroll", "crl_days", CC_UINT, enroll_crl_days, 1, 365),
 	CCK("controls", "file", CC_STR, controls_file, 0, 0),
 	CCK("controls", "history_points", CC_UINT, controls_history_points,
-	    10, 1000000),
+	    1, 1000000),
 	CCK("controls", "rebuild_min_interval_s", CC_UINT, controls_rebuild_s,
 	    0, 86400),
 	CCK("waivers", "require_approval", CC_UINT, waiver_approval, 0, 1),
