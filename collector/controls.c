@@ -1711,7 +1711,8 @@ struct controls_cache {
 	pthread_mutex_t mu;		/* guards the six below */
 	pthread_cond_t cv;		/* want or stop */
 	pthread_cond_t dcv;		/* a build ended */
-	int want;			/* a build is asked for */
+	int want;			/* a build is asked for, */
+	time_t want_now;		/*   as of this time */
 	int building;			/* asked for or running */
 	volatile int stop;		/* read unlocked by a running build */
 	struct controls_run *ready;	/* built, for the loop to take */
@@ -2170,6 +2171,7 @@ controls_cache_thread(void *arg)
 	struct controls_run *run, *old;
 	struct plumb_err err;
 	struct timespec t0, t1;
+	time_t now;
 	int rc;
 
 	pthread_mutex_lock(&cc->mu);
@@ -2179,10 +2181,11 @@ controls_cache_thread(void *arg)
 		if (cc->stop)
 			break;
 		cc->want = 0;
+		now = cc->want_now;
 		pthread_mutex_unlock(&cc->mu);
 		memset(&err, 0, sizeof(err));
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		rc = controls_cache_build(cc, time(NULL), &run, &err);
+		rc = controls_cache_build(cc, now, &run, &err);
 		while (rc == PLUMB_OK && !cc->stop) {
 			run->err = &err;
 			if ((rc = controls_catchup(run, cc->bs, &err)) !=
@@ -2225,6 +2228,7 @@ controls_cache_ask(struct controls_cache *cc, time_t now)
 	pthread_mutex_lock(&cc->mu);
 	if (!cc->building) {
 		cc->want = 1;
+		cc->want_now = now;
 		cc->building = 1;
 		cc->last_start = now;
 		pthread_cond_signal(&cc->cv);
@@ -2254,7 +2258,7 @@ controls_cache_new(const struct controls *c,
 		goto fail;
 	cc->want = 1;
 	cc->building = 1;
-	cc->last_start = time(NULL);
+	cc->last_start = cc->want_now = time(NULL);
 	/* The thread leaves the signals to the loop (libevent). */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
