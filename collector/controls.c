@@ -1127,6 +1127,7 @@ struct controls_run {
 	time_t tmax;			/* latest time anything was applied */
 	int dirty;			/* applied out of order: rebuild */
 	int applied;			/* bundles applied by the last query */
+	int behind;			/* more bundles wait to be applied */
 	time_t built;			/* when the replay was made */
 	char wfp[CONTROLS_WFP_MAX];	/* the waivers it has (fingerprint) */
 	const volatile int *stop;	/* builder: set to abandon */
@@ -1722,6 +1723,8 @@ struct controls_cache {
 	struct controls_run *cur;	/* NULL until the first build */
 	time_t last_start;		/* when a build was last asked for */
 	time_t synced;			/* now of the last sync */
+	time_t invalid;			/* a build as of before this is not
+					 * exact (controls_cache_invalidate) */
 };
 
 static void
@@ -1940,6 +1943,7 @@ controls_catchup(struct controls_run *run, struct store *s,
 		controls_apply(run);
 	if (rc == PLUMB_OK)
 		rc = run->rc;
+	run->behind = run->applied >= CONTROLS_CATCHUP;
 	if (rc == PLUMB_OK && run->applied > 0 &&
 	    controls_fleet_rules(run) != 0)
 		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
@@ -2298,6 +2302,16 @@ controls_cache_free(struct controls_cache *cc)
 	free(cc);
 }
 
+void
+controls_cache_invalidate(struct controls_cache *cc, time_t now)
+{
+	if (cc == NULL)
+		return;
+	cc->invalid = now;
+	if (cc->cur != NULL)
+		cc->cur->dirty = 1;
+}
+
 int
 controls_cache_wait(struct controls_cache *cc, unsigned ms)
 {
@@ -2340,6 +2354,8 @@ controls_cache_sync(struct controls_cache *cc, struct store *s, time_t now,
 	if (got != NULL) {
 		controls_run_free(cc->cur);
 		cc->cur = got;
+		if (got->built < cc->invalid)
+			got->dirty = 1;
 	}
 	if ((run = cc->cur) != NULL) {
 		run->err = err;
@@ -2418,7 +2434,8 @@ controls_json_cache(const struct api_ctx *ctx, json_t *o)
 	    json_object_set_new(o, "built",
 	    json_integer((json_int_t)cc->cur->built)) != 0 ||
 	    json_object_set_new(o, "rebuilding",
-	    json_boolean(building || cc->cur->dirty)) != 0)
+	    json_boolean(building || cc->cur->dirty ||
+	    cc->cur->behind)) != 0)
 		return -1;
 	return 0;
 }

@@ -264,6 +264,11 @@ int controls_cache_new(const struct controls *c,
  * that a small store is answered from the first request on. */
 int controls_cache_wait(struct controls_cache *cc, unsigned ms);
 
+/* The store changed in a way the cache cannot follow (retention
+ * removed bundles, whose history points it keeps): rebuild when due,
+ * also a build under way now.  Accepts NULL. */
+void controls_cache_invalidate(struct controls_cache *cc, time_t now);
+
 /* Stop the builder (an unfinished build is abandoned) and free;
  * accepts NULL. */
 void controls_cache_free(struct controls_cache *cc);

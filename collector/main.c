@@ -86,9 +86,12 @@ collector_retention(struct collector *c)
 	if (ingest_retention(c->ig, c->cfg.retention_days, time(NULL),
 	    &removed, &err) != 0)
 		fprintf(stderr, "plumb-collector: retention: %s\n", err.msg);
-	else if (removed > 0)
+	else if (removed > 0) {
 		fprintf(stderr, "plumb-collector: retention removed %zu "
 		    "evidence files\n", removed);
+		/* Their scans leave the history at the next rebuild. */
+		controls_cache_invalidate(c->ccache, time(NULL));
+	}
 }
 
 /* The enrollment CA's CRL into the listeners (enroll.h hook). */
