@@ -2361,8 +2361,11 @@ controls_cache_sync(struct controls_cache *cc, struct store *s, time_t now,
 		run->err = err;
 		run->rc = PLUMB_OK;
 		run->stop = NULL;
-		if ((rc = controls_catchup(run, s, err)) != PLUMB_OK ||
-		    (rc = controls_cache_waivers(run, s, err)) != PLUMB_OK)
+		/* Waivers first: a waiver dated before a bundle stored
+		 * since is then applied in its place by that bundle's
+		 * flush, not with a rebuild. */
+		if ((rc = controls_cache_waivers(run, s, err)) != PLUMB_OK ||
+		    (rc = controls_catchup(run, s, err)) != PLUMB_OK)
 			return rc;
 		controls_cache_time(run, now);
 		if ((rc = run->rc) != PLUMB_OK)

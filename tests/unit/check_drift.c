@@ -65,6 +65,7 @@
 #define C1 "55555555-5555-4555-8555-000000000001"
 #define C2 "55555555-5555-4555-8555-000000000002"
 #define C3 "55555555-5555-4555-8555-000000000003"
+#define C4 "55555555-5555-4555-8555-000000000004"
 
 static char dir[64];
 static char dbpath[128];
@@ -1049,6 +1050,15 @@ START_TEST(test_controls_cache)
 	api_reply_clear(&r);
 	ck_assert_int_eq(cache_same(cc, T + 1600), 0);
 	ck_assert_int_eq(cache_same(cc, T + 2500), 0);
+	/* A waiver, then a later scan, both stored before the next
+	 * answer: still in order. */
+	r = call("POST", "waivers", NULL, "{\"rule_id\":\"r_cm\",\"role\":"
+	    "\"scada\",\"justification\":\"j\",\"approver\":\"a\","
+	    "\"expires\":1009000}", T + 2600);
+	ck_assert_int_eq(r.status, 201);
+	api_reply_clear(&r);
+	scan(C4, "h2", "scada", T + 2700, "p", bad, 2);
+	ck_assert_int_eq(cache_same(cc, T + 2800), 0);
 	controls_cache_free(cc);
 	ctx.controls_cache = NULL;
 }
