@@ -49,6 +49,7 @@
 #define API_AUTH_READ	(API_AUTH_STAFF | API_AUTH_AGENT)
 
 struct controls;		/* controls.h: the loaded ISMS control set */
+struct controls_cache;		/* controls.h: its evaluation, kept */
 
 /*
  * The API roles of people (docs/api.md, "Roles"): "admin", "auditor",
@@ -70,6 +71,9 @@ struct api_ctx {
 	struct store *store;
 	const struct collector_config *cfg;
 	const struct controls *controls;	/* may be NULL */
+	struct controls_cache *controls_cache;	/* may be NULL: the control
+						 * routes replay the rollups
+						 * at each request */
 	void *enroll;				/* enrollment state (enroll.h) */
 };
 
@@ -104,6 +108,7 @@ struct api_reply {
 	char *text;
 	size_t text_len;
 	const char *content_type;	/* static string, for text */
+	unsigned retry_after;		/* > 0: a Retry-After header (s) */
 	char msg[API_MSG_MAX];
 };
 

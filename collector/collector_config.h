@@ -64,6 +64,10 @@ struct collector_config {
 	unsigned enroll_crl_days;	/* nextUpdate of that CRL; 7 */
 	/* [controls] */
 	char *controls_file;	/* the ISMS control set (controls.h) */
+	unsigned controls_history_points;	/* history points kept per
+					 * control by the cache; 5000 */
+	unsigned controls_rebuild_s;	/* seconds between two rebuilds of
+					 * the cache at least; 60 */
 	unsigned waiver_approval;	/* 1: waivers need an approver other
 					 * than the requester; 1 */
 	/* [stale] and [alerts]: stale hosts and notifications (alerts.h) */

@@ -85,6 +85,10 @@ static const struct ccfg_key ccfg_keys[] = {
 	CCK("enroll", "crl_file", CC_OPT, enroll_crl_file, 0, 0),
 	CCK("enroll", "crl_days", CC_UINT, enroll_crl_days, 1, 365),
 	CCK("controls", "file", CC_STR, controls_file, 0, 0),
+	CCK("controls", "history_points", CC_UINT, controls_history_points,
+	    1, 1000000),
+	CCK("controls", "rebuild_min_interval_s", CC_UINT, controls_rebuild_s,
+	    0, 86400),
 	CCK("waivers", "require_approval", CC_UINT, waiver_approval, 0, 1),
 	CCK("stale", "interval_s", CC_UINT, stale_interval_s, 1, 31536000),
 	CCK("stale", "grace_factor", CC_FACTOR, stale_grace, 1, 100),
@@ -153,6 +157,8 @@ collector_config_defaults(struct collector_config *cfg,
 	cfg->enroll_cert_days = 365;
 	cfg->enroll_token_ttl = 86400;
 	cfg->waiver_approval = 1;
+	cfg->controls_history_points = 5000;
+	cfg->controls_rebuild_s = 60;
 	cfg->enroll_renew_window = 30;
 	cfg->enroll_crl_days = 7;
 	cfg->stale_interval_s = 86400;

@@ -8,6 +8,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +28,13 @@
 #define CONTROLS_SEC_MAX	256	/* a section header's text */
 #define CONTROLS_CACHE_BUCKETS	4096	/* fleet rule lists merged */
 #define CONTROLS_ROLL_CHUNK	64	/* rollup rows per INSERT */
+#define CONTROLS_TRACK_ALL	(-2)	/* run.track: every control (cache) */
+#define CONTROLS_PAGE		5000	/* bundles a replay query (cache) */
+#define CONTROLS_CATCHUP	1000	/* bundles applied a query (cache) */
+#define CONTROLS_RETRY_S	5	/* Retry-After while building */
+#define CONTROLS_WFP_MAX	128	/* waiver fingerprint text */
+#define CONTROLS_STR_(x)	#x
+#define CONTROLS_STR(x)		CONTROLS_STR_(x)
 
 enum controls_fwrole { CONTROLS_FW_UNSET, CONTROLS_FW_TARGET,
     CONTROLS_FW_SOURCE };
@@ -1100,9 +1109,28 @@ struct controls_run {
 	char uuid[STORE_UUID_LEN + 1];
 	long host;			/* index in e->hosts, -1: unknown */
 	time_t created;
+	time_t at;			/* when it counts (= created, but
+					 * for the cache's late bundles) */
 	char bench[STORE_TEXT_MAX], profile[STORE_TEXT_MAX];
 	char root[STORE_TEXT_MAX];
 	struct controls_hoststat *pend;	/* its per-control state */
+	/* The cache (track CONTROLS_TRACK_ALL) only: */
+	size_t max_points;		/* history points kept per control */
+	long long id;			/* the incoming scan's bundle id */
+	time_t received;
+	char hostid[STORE_HOST_MAX];
+	char role[STORE_ATTR_MAX], site[STORE_ATTR_MAX];
+	char zone[STORE_ATTR_MAX];
+	long long last_id;		/* newest bundle id applied */
+	time_t last_created, last_received;	/* the newest scan applied */
+	char last_uuid[STORE_UUID_LEN + 1];	/*   in replay order */
+	time_t tmax;			/* latest time anything was applied */
+	int dirty;			/* applied out of order: rebuild */
+	int applied;			/* bundles applied by the last query */
+	int behind;			/* more bundles wait to be applied */
+	time_t built;			/* when the replay was made */
+	char wfp[CONTROLS_WFP_MAX];	/* the waivers it has (fingerprint) */
+	const volatile int *stop;	/* builder: set to abandon */
 };
 
 static uint32_t
@@ -1184,6 +1212,36 @@ controls_fleet_status(const unsigned *count)
 	return CONTROLS_NONE;
 }
 
+/* The cache's history point of f at t (f->count, status st): a new
+ * one, or the last one when it has the same time.  At twice max_points
+ * the older half is dropped, so each point is moved once on average. */
+static void
+controls_point_add(struct controls_run *run, struct controls_fleet *f,
+    time_t t, int st)
+{
+	struct controls_point *p;
+	size_t keep = run->max_points > 0 ? run->max_points : 1;
+
+	p = f->npoints > 0 ? &f->points[f->npoints - 1] : NULL;
+	if (p == NULL || p->time != t) {
+		if (f->npoints >= 2 * keep) {
+			memmove(f->points, f->points + (f->npoints - keep),
+			    keep * sizeof(*f->points));
+			f->npoints = keep;
+		}
+		if (controls_grow((void **)&f->points, &f->cappoints,
+		    f->npoints, sizeof(*f->points)) != 0) {
+			run->rc = plumb_err_set(run->err, PLUMB_ENOMEM,
+			    "out of memory");
+			return;
+		}
+		p = &f->points[f->npoints++];
+	}
+	p->time = t;
+	memcpy(p->count, f->count, sizeof(p->count));
+	p->status = st;
+}
+
 /* Counts of control i changed at t: fleet status and history point. */
 static void
 controls_fleet_update(struct controls_run *run, size_t i, time_t t)
@@ -1198,6 +1256,10 @@ controls_fleet_update(struct controls_run *run, size_t i, time_t t)
 		else
 			f->failing_since = 0;
 		f->status = st;
+	}
+	if (run->track == CONTROLS_TRACK_ALL) {
+		controls_point_add(run, f, t, st);
+		return;
 	}
 	if (run->track < 0 || (size_t)run->track != i)
 		return;
@@ -1329,21 +1391,26 @@ controls_flush(struct controls_run *run)
 
 	if (run->uuid[0] == '\0' || run->host < 0)
 		goto out;
-	controls_waiver_events(run, run->created);
+	controls_waiver_events(run, run->at);
 	h = &run->e->hosts[run->host];
 	if ((b = controls_base_of(run, h)) == NULL)
 		goto nomem;
 	snprintf(b->scan, sizeof(b->scan), "%s", run->uuid);
 	b->scan_time = run->created;
-	snprintf(h->scan, sizeof(h->scan), "%s", run->uuid);
-	h->scan_time = run->created;
+	b->scan_received = run->received;
+	/* In replay order the scan is the host's newest; a late one of the
+	 * cache is only when it is. */
+	if (run->at == run->created || run->created >= h->scan_time) {
+		snprintf(h->scan, sizeof(h->scan), "%s", run->uuid);
+		h->scan_time = run->created;
+	}
 	/* Swap the pending state in; the old one is cleared for reuse. */
 	tmp = b->st;
 	b->st = run->pend;
 	run->pend = tmp;
 	if (controls_merge(run, h) != 0)
 		goto nomem;
-	controls_rescore(run, h, run->created);
+	controls_rescore(run, h, run->at);
 	goto out;
 nomem:
 	run->rc = plumb_err_set(run->err, PLUMB_ENOMEM, "out of memory");
@@ -1358,6 +1425,36 @@ controls_host_cmp(const void *key, const void *elt)
 	return strcmp(key, ((const struct controls_host *)elt)->id);
 }
 
+/* A column's text (NULL: "") into a fixed-size field. */
+#define CONTROLS_COL(field, v) \
+	snprintf((field), sizeof(field), "%s", (v) != NULL ? (v) : "")
+
+/* Columns framework, control_id, passed, rules, failing of one rollup
+ * of the scan being read (NULL: it has none) into its pending state;
+ * 0, or 1 when out of memory (run->rc set). */
+static int
+controls_roll_cols(struct controls_run *run, const char *const *v)
+{
+	struct controls_hoststat *st;
+	long k;
+
+	if (v[0] == NULL || v[1] == NULL ||
+	    (k = controls_find(run->c, v[0], v[1])) < 0)
+		return 0;
+	st = &run->pend[k];
+	st->mapped = 1;
+	if (v[2] != NULL && strcmp(v[2], "0") != 0)
+		st->passed = 1;
+	if ((v[4] != NULL && controls_strlist_json(&st->failing,
+	    &st->nfailing, v[4]) != 0) ||
+	    (v[3] != NULL && controls_seen_merge(run, (size_t)k, v[3]) != 0)) {
+		run->rc = plumb_err_set(run->err, PLUMB_ENOMEM,
+		    "out of memory");
+		return 1;
+	}
+	return 0;
+}
+
 /*
  * Row: uuid, host, created, benchmark_id, profile_id, target_root of a
  * scan, then framework, control_id, passed, rules, failing of one of its
@@ -1367,9 +1464,7 @@ static int
 controls_roll_row(void *arg, const char *const *v, size_t ncols)
 {
 	struct controls_run *run = arg;
-	struct controls_hoststat *st;
 	struct controls_host *h;
-	long k;
 
 	if (ncols != 11 || v[0] == NULL || v[1] == NULL)
 		return 0;
@@ -1383,28 +1478,12 @@ controls_roll_row(void *arg, const char *const *v, size_t ncols)
 		run->host = h != NULL ? h - run->e->hosts : -1;
 		run->created = v[2] != NULL ?
 		    (time_t)strtoll(v[2], NULL, 10) : 0;
-		snprintf(run->bench, sizeof(run->bench), "%s",
-		    v[3] != NULL ? v[3] : "");
-		snprintf(run->profile, sizeof(run->profile), "%s",
-		    v[4] != NULL ? v[4] : "");
-		snprintf(run->root, sizeof(run->root), "%s",
-		    v[5] != NULL ? v[5] : "");
+		run->at = run->created;
+		CONTROLS_COL(run->bench, v[3]);
+		CONTROLS_COL(run->profile, v[4]);
+		CONTROLS_COL(run->root, v[5]);
 	}
-	if (v[6] == NULL || v[7] == NULL ||
-	    (k = controls_find(run->c, v[6], v[7])) < 0)
-		return 0;
-	st = &run->pend[k];
-	st->mapped = 1;
-	if (v[8] != NULL && strcmp(v[8], "0") != 0)
-		st->passed = 1;
-	if ((v[10] != NULL && controls_strlist_json(&st->failing,
-	    &st->nfailing, v[10]) != 0) ||
-	    (v[9] != NULL && controls_seen_merge(run, (size_t)k, v[9]) != 0)) {
-		run->rc = plumb_err_set(run->err, PLUMB_ENOMEM,
-		    "out of memory");
-		return 1;
-	}
-	return 0;
+	return controls_roll_cols(run, v + 6);
 }
 
 /* Replay the rollups of every scan in time order (one query). */
@@ -1435,6 +1514,37 @@ controls_time_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Every boundary of the waivers of ws up to until ((time_t)-1: all;
+ * created, approved, expires, revoked: where waiver_active() can
+ * change), sorted, into an allocated array of *n; NULL when out of
+ * memory. */
+static time_t *
+controls_wev_make(const struct waiver_set *ws, time_t until, size_t *n)
+{
+	const struct waiver *w;
+	time_t *v;
+	size_t i;
+
+	*n = 0;
+	if ((v = calloc(4 * ws->n + 1, sizeof(*v))) == NULL)
+		return NULL;
+#define CONTROLS_UPTO(t)	(until == (time_t)-1 || (t) <= until)
+	for (i = 0; i < ws->n; i++) {
+		w = &ws->w[i];
+		if (CONTROLS_UPTO(w->created))
+			v[(*n)++] = w->created;
+		if (w->approved_time != 0 && CONTROLS_UPTO(w->approved_time))
+			v[(*n)++] = w->approved_time;
+		if (CONTROLS_UPTO(w->expires))
+			v[(*n)++] = w->expires;
+		if (w->revoked_time != 0 && CONTROLS_UPTO(w->revoked_time))
+			v[(*n)++] = w->revoked_time;
+	}
+#undef CONTROLS_UPTO
+	qsort(v, *n, sizeof(*v), controls_time_cmp);
+	return v;
+}
+
 /* The rules of each control: the replay's and [map rule] entries. */
 static int
 controls_fleet_rules(struct controls_run *run)
@@ -1462,6 +1572,33 @@ controls_fleet_rules(struct controls_run *run)
 	return 0;
 }
 
+/* The hosts of an evaluation (e->ncontrols set), every one counted
+ * as CONTROLS_NONE until its scans come; 0, or -1 out of memory. */
+static int
+controls_hosts_fill(struct controls_eval *e, const struct store_host *hosts,
+    size_t nhosts)
+{
+	struct controls_host *h;
+	size_t i;
+
+	if ((e->hosts = calloc(nhosts + 1, sizeof(*e->hosts))) == NULL)
+		return -1;
+	for (i = 0; i < nhosts; i++) {
+		h = &e->hosts[i];
+		snprintf(h->id, sizeof(h->id), "%s", hosts[i].id);
+		snprintf(h->role, sizeof(h->role), "%s", hosts[i].role);
+		snprintf(h->site, sizeof(h->site), "%s", hosts[i].site);
+		snprintf(h->zone, sizeof(h->zone), "%s", hosts[i].zone);
+		e->nhosts++;
+		if ((h->st = calloc(e->ncontrols + 1, sizeof(*h->st))) ==
+		    NULL)
+			return -1;
+	}
+	for (i = 0; i < e->ncontrols; i++)
+		e->fleet[i].count[CONTROLS_NONE] = (unsigned)nhosts;
+	return 0;
+}
+
 int
 controls_evaluate(const struct controls *c, struct store *s, time_t now,
     long track, struct controls_eval **out, struct plumb_err *err)
@@ -1469,9 +1606,8 @@ controls_evaluate(const struct controls *c, struct store *s, time_t now,
 	struct controls_run run;
 	struct controls_eval *e = NULL;
 	struct store_host *hosts = NULL;
-	const struct waiver *w;
 	struct controls_seen *se, *next;
-	size_t nhosts = 0, i, n = controls_count(c), nw;
+	size_t nhosts = 0, i, n = controls_count(c);
 	int rc;
 
 	*out = NULL;
@@ -1493,35 +1629,12 @@ controls_evaluate(const struct controls *c, struct store *s, time_t now,
 	    (rc = waivers_load(s, e->waivers, err)) != PLUMB_OK)
 		goto out;
 	rc = PLUMB_ENOMEM;
-	if ((e->hosts = calloc(nhosts + 1, sizeof(*e->hosts))) == NULL)
+	if (controls_hosts_fill(e, hosts, nhosts) != 0)
 		goto nomem;
-	for (i = 0; i < nhosts; i++) {
-		struct controls_host *h = &e->hosts[i];
-
-		snprintf(h->id, sizeof(h->id), "%s", hosts[i].id);
-		snprintf(h->role, sizeof(h->role), "%s", hosts[i].role);
-		snprintf(h->site, sizeof(h->site), "%s", hosts[i].site);
-		snprintf(h->zone, sizeof(h->zone), "%s", hosts[i].zone);
-		e->nhosts++;
-		if ((h->st = calloc(n + 1, sizeof(*h->st))) == NULL)
-			goto nomem;
-	}
-	for (i = 0; i < n; i++)
-		e->fleet[i].count[CONTROLS_NONE] = (unsigned)nhosts;
 	/* Every boundary of a waiver up to now, in time order. */
-	nw = e->waivers->n;
-	if ((run.wev = calloc(3 * nw + 1, sizeof(*run.wev))) == NULL)
+	if ((run.wev = controls_wev_make(e->waivers, now,
+	    &run.nwev)) == NULL)
 		goto nomem;
-	for (i = 0; i < nw; i++) {
-		w = &e->waivers->w[i];
-		if (w->created <= now)
-			run.wev[run.nwev++] = w->created;
-		if (w->expires <= now)
-			run.wev[run.nwev++] = w->expires;
-		if (w->revoked_time != 0 && w->revoked_time <= now)
-			run.wev[run.nwev++] = w->revoked_time;
-	}
-	qsort(run.wev, run.nwev, sizeof(*run.wev), controls_time_cmp);
 	if ((rc = controls_replay(&run, s, err)) != PLUMB_OK)
 		goto out;
 	controls_waiver_events(&run, now);
@@ -1575,14 +1688,759 @@ controls_eval_free(struct controls_eval *e)
 	}
 	free(e->hosts);
 	if (e->fleet != NULL)
-		for (i = 0; i < e->ncontrols; i++)
+		for (i = 0; i < e->ncontrols; i++) {
 			controls_strings_free(e->fleet[i].rules,
 			    e->fleet[i].nrules);
+			free(e->fleet[i].points);
+		}
 	free(e->fleet);
 	free(e->points);
 	waivers_clear(e->waivers);
 	free(e->waivers);
 	free(e);
+}
+
+/* ------------------------------------------------------------ cache */
+
+struct controls_cache {
+	const struct controls *c;
+	size_t max_points;
+	unsigned min_interval;
+	struct store *bs;		/* the builder's connection */
+	pthread_t thread;
+	int started;
+	pthread_mutex_t mu;		/* guards the six below */
+	pthread_cond_t cv;		/* want or stop */
+	pthread_cond_t dcv;		/* a build ended */
+	int want;			/* a build is asked for, */
+	time_t want_now;		/*   as of this time */
+	int building;			/* asked for or running */
+	volatile int stop;		/* read unlocked by a running build */
+	struct controls_run *ready;	/* built, for the loop to take */
+	int failed;			/* the last build failed: */
+	char why[PLUMB_ERR_MSG_MAX];	/*   why */
+	/* The event loop's own: */
+	struct controls_run *cur;	/* NULL until the first build */
+	time_t last_start;		/* when a build was last asked for */
+	time_t synced;			/* now of the last sync */
+	time_t invalid;			/* a build as of before this is not
+					 * exact (controls_cache_invalidate) */
+};
+
+static void
+controls_run_free(struct controls_run *run)
+{
+	struct controls_seen *se, *next;
+	size_t i;
+
+	if (run == NULL)
+		return;
+	for (i = 0; i < CONTROLS_CACHE_BUCKETS; i++)
+		for (se = run->bucket[i]; se != NULL; se = next) {
+			next = se->next;
+			free(se->text);
+			free(se);
+		}
+	if (run->pend != NULL)
+		controls_stat_clear(run->pend, controls_count(run->c));
+	free(run->pend);
+	free(run->wev);
+	controls_eval_free(run->e);
+	free(run);
+}
+
+/* Replay order of two scans: created, received, uuid. */
+static int
+controls_key_cmp(time_t c1, time_t r1, const char *u1, time_t c2, time_t r2,
+    const char *u2)
+{
+	if (c1 != c2)
+		return c1 < c2 ? -1 : 1;
+	if (r1 != r2)
+		return r1 < r2 ? -1 : 1;
+	return strcmp(u1, u2);
+}
+
+/* Index of the scan's host (run->hostid) in e->hosts, added in id
+ * order when new (a host first seen since the replay); -1 when out of
+ * memory. */
+static long
+controls_host_index(struct controls_run *run)
+{
+	struct controls_eval *e = run->e;
+	struct controls_host *nh, *h;
+	size_t lo = 0, hi = e->nhosts, mid, i;
+	int cmp;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((cmp = strcmp(run->hostid, e->hosts[mid].id)) == 0)
+			return (long)mid;
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	if ((nh = realloc(e->hosts, (e->nhosts + 2) * sizeof(*nh))) == NULL)
+		return -1;
+	e->hosts = nh;
+	memmove(nh + lo + 1, nh + lo, (e->nhosts - lo) * sizeof(*nh));
+	h = &nh[lo];
+	memset(h, 0, sizeof(*h));
+	snprintf(h->id, sizeof(h->id), "%s", run->hostid);
+	snprintf(h->role, sizeof(h->role), "%s", run->role);
+	if ((h->st = calloc(e->ncontrols + 1, sizeof(*h->st))) == NULL) {
+		memmove(nh + lo, nh + lo + 1, (e->nhosts - lo) * sizeof(*nh));
+		return -1;
+	}
+	e->nhosts++;
+	for (i = 0; i < e->ncontrols; i++)
+		e->fleet[i].count[CONTROLS_NONE]++;
+	return (long)lo;
+}
+
+/* The baseline of h the scan being read belongs to, NULL when new. */
+static struct controls_base *
+controls_base_find(const struct controls_run *run, struct controls_host *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->nbase; i++)
+		if (strcmp(h->base[i].benchmark_id, run->bench) == 0 &&
+		    strcmp(h->base[i].profile_id, run->profile) == 0 &&
+		    strcmp(h->base[i].target_root, run->root) == 0)
+			return &h->base[i];
+	return NULL;
+}
+
+/*
+ * The scan being read is complete: apply it to the cache's state.  In
+ * replay order (later than everything applied) it continues the replay
+ * exactly; a scan older than the newest of its baseline changes only
+ * the history; any other (later than its baseline's newest, earlier
+ * than what was applied) counts at once, as of the latest time applied.
+ * The last two, and a host whose role changed (waivers match roles
+ * over the whole history), ask for a rebuild (run->dirty).
+ */
+static void
+controls_apply(struct controls_run *run)
+{
+	struct controls_host *h;
+	struct controls_base *b;
+	long hi;
+	int exact;
+
+	if (run->uuid[0] == '\0')
+		return;
+	if (run->id > run->last_id)
+		run->last_id = run->id;
+	if ((hi = controls_host_index(run)) < 0) {
+		run->rc = plumb_err_set(run->err, PLUMB_ENOMEM,
+		    "out of memory");
+		goto drop;
+	}
+	h = &run->e->hosts[hi];
+	if (strcmp(h->role, run->role) != 0) {
+		run->dirty = 1;
+		snprintf(h->role, sizeof(h->role), "%s", run->role);
+	}
+	snprintf(h->site, sizeof(h->site), "%s", run->site);
+	snprintf(h->zone, sizeof(h->zone), "%s", run->zone);
+	if ((b = controls_base_find(run, h)) != NULL &&
+	    controls_key_cmp(run->created, run->received, run->uuid,
+	    b->scan_time, b->scan_received, b->scan) <= 0) {
+		run->dirty = 1;
+		goto drop;
+	}
+	exact = run->created > run->tmax || (run->created == run->tmax &&
+	    controls_key_cmp(run->created, run->received, run->uuid,
+	    run->last_created, run->last_received, run->last_uuid) > 0);
+	if (!exact)
+		run->dirty = 1;
+	run->at = exact ? run->created : run->tmax;
+	if (controls_key_cmp(run->created, run->received, run->uuid,
+	    run->last_created, run->last_received, run->last_uuid) > 0) {
+		run->last_created = run->created;
+		run->last_received = run->received;
+		snprintf(run->last_uuid, sizeof(run->last_uuid), "%s",
+		    run->uuid);
+	}
+	if (run->at > run->tmax)
+		run->tmax = run->at;
+	run->host = hi;
+	controls_flush(run);	/* clears pend and uuid */
+	return;
+drop:
+	controls_stat_clear(run->pend, controls_count(run->c));
+	run->uuid[0] = '\0';
+}
+
+/*
+ * Row of the cache's queries: id, uuid, host, created, received,
+ * benchmark_id, profile_id, target_root of a scan, role, site, zone of
+ * its host, then the five columns of controls_roll_cols().
+ */
+static int
+controls_cache_row(void *arg, const char *const *v, size_t ncols)
+{
+	struct controls_run *run = arg;
+
+	if (run->stop != NULL && *run->stop) {
+		run->rc = plumb_err_set(run->err, PLUMB_EIO, "stopped");
+		return 1;
+	}
+	if (ncols != 16 || v[0] == NULL || v[1] == NULL || v[2] == NULL)
+		return 0;
+	if (strcmp(run->uuid, v[1]) != 0) {
+		controls_apply(run);
+		if (run->rc != PLUMB_OK)
+			return 1;
+		run->applied++;
+		run->id = strtoll(v[0], NULL, 10);
+		snprintf(run->uuid, sizeof(run->uuid), "%s", v[1]);
+		snprintf(run->hostid, sizeof(run->hostid), "%s", v[2]);
+		run->created = v[3] != NULL ?
+		    (time_t)strtoll(v[3], NULL, 10) : 0;
+		run->received = v[4] != NULL ?
+		    (time_t)strtoll(v[4], NULL, 10) : 0;
+		CONTROLS_COL(run->bench, v[5]);
+		CONTROLS_COL(run->profile, v[6]);
+		CONTROLS_COL(run->root, v[7]);
+		CONTROLS_COL(run->role, v[8]);
+		CONTROLS_COL(run->site, v[9]);
+		CONTROLS_COL(run->zone, v[10]);
+	}
+	return controls_roll_cols(run, v + 11);
+}
+
+#define CONTROLS_CACHE_COLS \
+	"SELECT b.id, b.uuid, b.host, b.created, b.received," \
+	" b.benchmark_id, b.profile_id, b.target_root, h.role, h.site," \
+	" h.zone, r.framework, r.control_id, r.passed, r.rules, r.failing" \
+	" FROM (SELECT id, uuid, host, created, received, benchmark_id," \
+	" profile_id, target_root FROM bundles"
+
+/* Apply the bundles stored after run->last_id, at most
+ * CONTROLS_CATCHUP of them (run->applied says how many). */
+static int
+controls_catchup(struct controls_run *run, struct store *s,
+    struct plumb_err *err)
+{
+	char id[32];
+	const char *p[1];
+	int rc;
+
+	snprintf(id, sizeof(id), "%lld", run->last_id);
+	p[0] = id;
+	run->applied = 0;
+	rc = store_query(s, CONTROLS_CACHE_COLS
+	    " WHERE id > CAST($1 AS INTEGER) ORDER BY id LIMIT "
+	    CONTROLS_STR(CONTROLS_CATCHUP) ") b"
+	    " LEFT JOIN hosts h ON h.id = b.host"
+	    " LEFT JOIN control_rollups r ON r.bundle_id = b.id"
+	    " ORDER BY b.id", p, 1, controls_cache_row, run, NULL, err);
+	if (rc == PLUMB_OK && run->rc == PLUMB_OK)
+		controls_apply(run);
+	if (rc == PLUMB_OK)
+		rc = run->rc;
+	run->behind = run->applied >= CONTROLS_CATCHUP;
+	if (rc == PLUMB_OK && run->applied > 0 &&
+	    controls_fleet_rules(run) != 0)
+		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	return rc;
+}
+
+/* Row: the waivers' fingerprint. */
+static int
+controls_wfp_row(void *arg, const char *const *v, size_t ncols)
+{
+	char *out = arg;
+
+	if (ncols == 5)
+		snprintf(out, CONTROLS_WFP_MAX, "%s/%s/%s/%s/%s",
+		    v[0] ? v[0] : "", v[1] ? v[1] : "", v[2] ? v[2] : "",
+		    v[3] ? v[3] : "", v[4] ? v[4] : "");
+	return 0;
+}
+
+/* What changes with every waiver created, approved or revoked (times
+ * only grow, so sums cannot come back to an earlier value). */
+static int
+controls_wfp(struct store *s, char *out, struct plumb_err *err)
+{
+	out[0] = '\0';
+	return store_query(s, "SELECT count(*), COALESCE(max(created), 0),"
+	    " COALESCE(sum(approved_time), 0), COALESCE(sum(revoked_time), 0),"
+	    " COALESCE(sum(expires), 0) FROM waivers", NULL, 0,
+	    controls_wfp_row, out, NULL, err);
+}
+
+/* Row: max(id). */
+static int
+controls_id_row(void *arg, const char *const *v, size_t ncols)
+{
+	if (ncols == 1 && v[0] != NULL)
+		*(long long *)arg = strtoll(v[0], NULL, 10);
+	return 0;
+}
+
+/*
+ * Waivers changed since the cache's state was made (their fingerprint
+ * differs): take the new set.  Their boundaries up to the latest time
+ * applied must be the ones applied, else the current state is rescored
+ * with the new set and a rebuild asked for; later boundaries are
+ * applied as time passes them.
+ */
+static int
+controls_cache_waivers(struct controls_run *run, struct store *s,
+    struct plumb_err *err)
+{
+	char fp[CONTROLS_WFP_MAX];
+	struct waiver_set *ws = NULL;
+	time_t *wev = NULL;
+	size_t nwev, k, i;
+	int rc;
+
+	if ((rc = controls_wfp(s, fp, err)) != PLUMB_OK)
+		return rc;
+	if (strcmp(fp, run->wfp) == 0)
+		return PLUMB_OK;
+	if ((ws = calloc(1, sizeof(*ws))) == NULL)
+		goto nomem;
+	if ((rc = waivers_load(s, ws, err)) != PLUMB_OK)
+		goto out;
+	if ((wev = controls_wev_make(ws, (time_t)-1, &nwev)) == NULL)
+		goto nomem;
+	for (k = 0; k < nwev && wev[k] <= run->tmax; k++)
+		;
+	if (k != run->iwev || (k > 0 && memcmp(wev, run->wev,
+	    k * sizeof(*wev)) != 0))
+		run->dirty = 1;
+	waivers_clear(run->e->waivers);
+	free(run->e->waivers);
+	run->e->waivers = ws;
+	ws = NULL;
+	free(run->wev);
+	run->wev = wev;
+	run->nwev = nwev;
+	run->iwev = k;
+	wev = NULL;
+	if (run->dirty)
+		for (i = 0; i < run->e->nhosts; i++)
+			controls_rescore(run, &run->e->hosts[i], run->tmax);
+	snprintf(run->wfp, sizeof(run->wfp), "%s", fp);
+	rc = run->rc;
+	goto out;
+nomem:
+	rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+out:
+	if (ws != NULL) {
+		waivers_clear(ws);
+		free(ws);
+	}
+	free(wev);
+	return rc;
+}
+
+/* Waiver boundaries time passed: applied in order. */
+static void
+controls_cache_time(struct controls_run *run, time_t now)
+{
+	controls_waiver_events(run, now);
+	if (run->iwev > 0 && run->wev[run->iwev - 1] > run->tmax)
+		run->tmax = run->wev[run->iwev - 1];
+}
+
+/* A new, empty state for a replay at now (the cache's). */
+static struct controls_run *
+controls_run_new(const struct controls_cache *cc, time_t now)
+{
+	struct controls_run *run;
+	size_t n = controls_count(cc->c);
+
+	if ((run = calloc(1, sizeof(*run))) == NULL)
+		return NULL;
+	run->c = cc->c;
+	run->track = CONTROLS_TRACK_ALL;
+	run->max_points = cc->max_points;
+	run->now = now;
+	run->built = now;
+	run->host = -1;
+	run->stop = &cc->stop;
+	if ((run->e = calloc(1, sizeof(*run->e))) == NULL ||
+	    (run->e->waivers = calloc(1, sizeof(*run->e->waivers))) == NULL ||
+	    (run->e->fleet = calloc(n + 1, sizeof(*run->e->fleet))) == NULL ||
+	    (run->pend = calloc(n + 1, sizeof(*run->pend))) == NULL) {
+		controls_run_free(run);
+		return NULL;
+	}
+	run->e->ncontrols = n;
+	return run;
+}
+
+/*
+ * The builder's replay (the cache's first state, or a rebuild): the
+ * waivers' fingerprint first, then the newest bundle id (the snapshot:
+ * later ones are caught up), the hosts, the waivers, and the scans up
+ * to that id in replay order, CONTROLS_PAGE bundles a query so that
+ * the client never holds the whole table at once.
+ */
+static int
+controls_cache_build(struct controls_cache *cc, time_t now,
+    struct controls_run **out, struct plumb_err *err)
+{
+	struct controls_run *run;
+	struct store *s = cc->bs;
+	struct store_host *hosts = NULL;
+	char snap[32], kc[32], kr[32], ku[STORE_UUID_LEN + 1];
+	const char *p[4];
+	long long maxid = 0;
+	size_t nhosts = 0;
+	int rc, last;
+
+	*out = NULL;
+	if ((run = controls_run_new(cc, now)) == NULL)
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	run->err = err;
+	if ((rc = controls_wfp(s, run->wfp, err)) != PLUMB_OK ||
+	    (rc = store_query(s, "SELECT COALESCE(max(id), 0) FROM bundles",
+	    NULL, 0, controls_id_row, &maxid, NULL, err)) != PLUMB_OK ||
+	    (rc = store_hosts_list(s, &hosts, &nhosts, err)) != PLUMB_OK ||
+	    (rc = waivers_load(s, run->e->waivers, err)) != PLUMB_OK)
+		goto out;
+	rc = PLUMB_ENOMEM;
+	if (controls_hosts_fill(run->e, hosts, nhosts) != 0 ||
+	    (run->wev = controls_wev_make(run->e->waivers, (time_t)-1,
+	    &run->nwev)) == NULL)
+		goto nomem;
+	snprintf(snap, sizeof(snap), "%lld", maxid);
+	snprintf(kc, sizeof(kc), "%lld", (long long)INT64_MIN);
+	snprintf(kr, sizeof(kr), "%lld", (long long)INT64_MIN);
+	ku[0] = '\0';
+	p[0] = snap;
+	p[1] = kc;
+	p[2] = kr;
+	p[3] = ku;
+	do {
+		run->applied = 0;
+		rc = store_query(s, CONTROLS_CACHE_COLS
+		    " WHERE id <= CAST($1 AS INTEGER) AND (created, received,"
+		    " uuid) > (CAST($2 AS INTEGER), CAST($3 AS INTEGER), $4)"
+		    " ORDER BY created, received, uuid LIMIT "
+		    CONTROLS_STR(CONTROLS_PAGE) ") b"
+		    " LEFT JOIN hosts h ON h.id = b.host"
+		    " LEFT JOIN control_rollups r ON r.bundle_id = b.id"
+		    " ORDER BY b.created, b.received, b.uuid", p, 4,
+		    controls_cache_row, run, NULL, err);
+		if (rc == PLUMB_OK)
+			rc = run->rc;
+		if (rc != PLUMB_OK)
+			goto out;
+		/* The last scan read is still pending: the next page starts
+		 * after it. */
+		last = run->applied < CONTROLS_PAGE;
+		snprintf(kc, sizeof(kc), "%lld", (long long)run->created);
+		snprintf(kr, sizeof(kr), "%lld", (long long)run->received);
+		snprintf(ku, sizeof(ku), "%s", run->uuid);
+	} while (!last && run->uuid[0] != '\0');
+	controls_apply(run);
+	controls_cache_time(run, now);
+	if ((rc = run->rc) != PLUMB_OK)
+		goto out;
+	if (controls_fleet_rules(run) != 0)
+		goto nomem;
+	/* Built in order: nothing is out of place (a host's role changed
+	 * meanwhile is seen again by the catch-up). */
+	run->dirty = 0;
+	if (run->last_id < maxid)
+		run->last_id = maxid;
+	*out = run;
+	run = NULL;
+	rc = PLUMB_OK;
+	goto out;
+nomem:
+	rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+out:
+	store_hosts_free(hosts);
+	controls_run_free(run);
+	return rc;
+}
+
+/* The builder: one replay each time the loop asks, then the bundles
+ * stored meanwhile, on its own connection. */
+static void *
+controls_cache_thread(void *arg)
+{
+	struct controls_cache *cc = arg;
+	struct controls_run *run, *old;
+	struct plumb_err err;
+	struct timespec t0, t1;
+	time_t now;
+	int rc;
+
+	pthread_mutex_lock(&cc->mu);
+	for (;;) {
+		while (!cc->want && !cc->stop)
+			pthread_cond_wait(&cc->cv, &cc->mu);
+		if (cc->stop)
+			break;
+		cc->want = 0;
+		now = cc->want_now;
+		pthread_mutex_unlock(&cc->mu);
+		memset(&err, 0, sizeof(err));
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		rc = controls_cache_build(cc, now, &run, &err);
+		while (rc == PLUMB_OK && !cc->stop) {
+			run->err = &err;
+			if ((rc = controls_catchup(run, cc->bs, &err)) !=
+			    PLUMB_OK || run->applied < CONTROLS_CATCHUP)
+				break;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (rc != PLUMB_OK) {
+			controls_run_free(run);
+			run = NULL;
+			if (!cc->stop)
+				fprintf(stderr, "plumb-collector: controls "
+				    "cache: %s\n", err.msg);
+		} else
+			fprintf(stderr, "plumb-collector: controls cache "
+			    "built: %zu hosts, bundles up to id %lld, in "
+			    "%.1f s\n", run->e->nhosts, run->last_id,
+			    (double)(t1.tv_sec - t0.tv_sec) +
+			    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		pthread_mutex_lock(&cc->mu);
+		old = cc->ready;
+		cc->ready = run;
+		cc->failed = rc != PLUMB_OK;
+		snprintf(cc->why, sizeof(cc->why), "%s",
+		    rc != PLUMB_OK ? err.msg : "");
+		cc->building = 0;
+		pthread_cond_broadcast(&cc->dcv);
+		pthread_mutex_unlock(&cc->mu);
+		controls_run_free(old);
+		pthread_mutex_lock(&cc->mu);
+	}
+	pthread_mutex_unlock(&cc->mu);
+	return NULL;
+}
+
+/* Ask the builder for a replay (the loop's). */
+static void
+controls_cache_ask(struct controls_cache *cc, time_t now)
+{
+	pthread_mutex_lock(&cc->mu);
+	if (!cc->building) {
+		cc->want = 1;
+		cc->want_now = now;
+		cc->building = 1;
+		cc->last_start = now;
+		pthread_cond_signal(&cc->cv);
+	}
+	pthread_mutex_unlock(&cc->mu);
+}
+
+int
+controls_cache_new(const struct controls *c,
+    const struct controls_cache_opts *o, struct controls_cache **out,
+    struct plumb_err *err)
+{
+	struct controls_cache *cc;
+	sigset_t all, old;
+	int rc;
+
+	*out = NULL;
+	if ((cc = calloc(1, sizeof(*cc))) == NULL)
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	cc->c = c;
+	cc->max_points = o->history_points > 0 ? o->history_points : 1;
+	cc->min_interval = o->rebuild_min_interval_s;
+	pthread_mutex_init(&cc->mu, NULL);
+	pthread_cond_init(&cc->cv, NULL);
+	pthread_cond_init(&cc->dcv, NULL);
+	if ((rc = store_open(o->database, &cc->bs, err)) != PLUMB_OK)
+		goto fail;
+	cc->want = 1;
+	cc->building = 1;
+	cc->last_start = cc->want_now = time(NULL);
+	/* The thread leaves the signals to the loop (libevent). */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&cc->thread, NULL, controls_cache_thread, cc);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		rc = plumb_err_set(err, PLUMB_ENOMEM, "cannot start the "
+		    "controls cache thread: %s", strerror(rc));
+		goto fail;
+	}
+	cc->started = 1;
+	*out = cc;
+	return PLUMB_OK;
+fail:
+	controls_cache_free(cc);
+	return rc;
+}
+
+void
+controls_cache_free(struct controls_cache *cc)
+{
+	if (cc == NULL)
+		return;
+	if (cc->started) {
+		pthread_mutex_lock(&cc->mu);
+		cc->stop = 1;
+		pthread_cond_signal(&cc->cv);
+		pthread_mutex_unlock(&cc->mu);
+		pthread_join(cc->thread, NULL);
+	}
+	controls_run_free(cc->ready);
+	controls_run_free(cc->cur);
+	store_close(cc->bs);
+	pthread_cond_destroy(&cc->cv);
+	pthread_cond_destroy(&cc->dcv);
+	pthread_mutex_destroy(&cc->mu);
+	free(cc);
+}
+
+void
+controls_cache_invalidate(struct controls_cache *cc, time_t now)
+{
+	if (cc == NULL)
+		return;
+	cc->invalid = now;
+	if (cc->cur != NULL)
+		cc->cur->dirty = 1;
+}
+
+int
+controls_cache_wait(struct controls_cache *cc, unsigned ms)
+{
+	struct timespec ts;
+	int done;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&cc->mu);
+	while (cc->building &&
+	    pthread_cond_timedwait(&cc->dcv, &cc->mu, &ts) == 0)
+		;
+	done = !cc->building;
+	pthread_mutex_unlock(&cc->mu);
+	return done;
+}
+
+/*
+ * Bring the cache up to date at now on the loop's store s: take a
+ * finished build, apply the bundles stored since and the waiver
+ * changes, and ask for a rebuild when due.  cc->cur stays NULL until
+ * the first build is done.
+ */
+static int
+controls_cache_sync(struct controls_cache *cc, struct store *s, time_t now,
+    struct plumb_err *err)
+{
+	struct controls_run *got, *run;
+	int rc = PLUMB_OK;
+
+	pthread_mutex_lock(&cc->mu);
+	got = cc->ready;
+	cc->ready = NULL;
+	pthread_mutex_unlock(&cc->mu);
+	if (got != NULL) {
+		controls_run_free(cc->cur);
+		cc->cur = got;
+		if (got->built < cc->invalid)
+			got->dirty = 1;
+	}
+	if ((run = cc->cur) != NULL) {
+		run->err = err;
+		run->rc = PLUMB_OK;
+		run->stop = NULL;
+		/* Waivers first: a waiver dated before a bundle stored
+		 * since is then applied in its place by that bundle's
+		 * flush, not with a rebuild. */
+		if ((rc = controls_cache_waivers(run, s, err)) != PLUMB_OK ||
+		    (rc = controls_catchup(run, s, err)) != PLUMB_OK)
+			return rc;
+		controls_cache_time(run, now);
+		if ((rc = run->rc) != PLUMB_OK)
+			return rc;
+	}
+	cc->synced = now;
+	if ((run == NULL || run->dirty) &&
+	    (now < cc->last_start || now - cc->last_start >=
+	    (time_t)cc->min_interval))
+		controls_cache_ask(cc, now);
+	return PLUMB_OK;
+}
+
+/*
+ * The evaluation the control routes answer from: the cache's, brought
+ * up to date (*e NULL and rep set to 503 while the first build runs),
+ * or without a cache one replay for this request (*owned 1: the caller
+ * frees it).  track as controls_evaluate().
+ */
+static int
+controls_eval_for(const struct api_ctx *ctx, const struct api_req *req,
+    long track, struct api_reply *rep, struct controls_eval **e,
+    int *owned, struct plumb_err *err)
+{
+	struct controls_cache *cc = ctx->controls_cache;
+	int rc, failed;
+	char why[PLUMB_ERR_MSG_MAX];
+
+	*e = NULL;
+	*owned = 0;
+	if (cc == NULL) {
+		*owned = 1;
+		return controls_evaluate(ctx->controls, ctx->store, req->now,
+		    track, e, err);
+	}
+	if ((rc = controls_cache_sync(cc, ctx->store, req->now, err)) !=
+	    PLUMB_OK)
+		return rc;
+	if (cc->cur != NULL) {
+		*e = cc->cur->e;
+		return PLUMB_OK;
+	}
+	pthread_mutex_lock(&cc->mu);
+	failed = cc->failed;
+	snprintf(why, sizeof(why), "%s", cc->why);
+	pthread_mutex_unlock(&cc->mu);
+	rep->retry_after = CONTROLS_RETRY_S;
+	if (failed)
+		return api_error(rep, 503, "the control rollups could not be "
+		    "read (%s); trying again", why);
+	return api_error(rep, 503, "the control rollups are being built; "
+	    "try again shortly");
+}
+
+/* "as_of", "built" and "rebuilding" of a cache answer into o. */
+static int
+controls_json_cache(const struct api_ctx *ctx, json_t *o)
+{
+	struct controls_cache *cc = ctx->controls_cache;
+	int building;
+
+	if (cc == NULL || cc->cur == NULL)
+		return 0;
+	pthread_mutex_lock(&cc->mu);
+	building = cc->building;
+	pthread_mutex_unlock(&cc->mu);
+	if (json_object_set_new(o, "as_of",
+	    json_integer((json_int_t)cc->synced)) != 0 ||
+	    json_object_set_new(o, "built",
+	    json_integer((json_int_t)cc->cur->built)) != 0 ||
+	    json_object_set_new(o, "rebuilding",
+	    json_boolean(building || cc->cur->dirty ||
+	    cc->cur->behind)) != 0)
+		return -1;
+	return 0;
 }
 
 /* ------------------------------------------------------------- API */
@@ -1672,7 +2530,7 @@ controls_api_list(const struct api_ctx *ctx, const struct api_req *req,
 	char fw[STORE_TEXT_MAX];
 	const char *want;
 	size_t i;
-	int rc;
+	int rc, owned;
 
 	if (ctx->controls == NULL)
 		return api_error(rep, 503, "no control set loaded");
@@ -1681,8 +2539,8 @@ controls_api_list(const struct api_ctx *ctx, const struct api_req *req,
 	    controls_framework_title(ctx->controls, want) == NULL)
 		return api_error(rep, 400, "framework: \"%s\" is not in the "
 		    "control set", want);
-	if ((rc = controls_evaluate(ctx->controls, ctx->store, req->now, -1,
-	    &e, err)) != PLUMB_OK)
+	if ((rc = controls_eval_for(ctx, req, -1, rep, &e, &owned, err)) !=
+	    PLUMB_OK || e == NULL)
 		return rc;
 	if ((list = json_array()) == NULL)
 		goto nomem;
@@ -1694,11 +2552,18 @@ controls_api_list(const struct api_ctx *ctx, const struct api_req *req,
 		    json_array_append_new(list, o) != 0)
 			goto nomem;
 	}
-	controls_eval_free(e);
-	return api_reply_list(rep, "controls", list, err);
+	if (owned)
+		controls_eval_free(e);
+	e = NULL;
+	if ((rc = api_reply_list(rep, "controls", list, err)) != PLUMB_OK)
+		return rc;
+	if (controls_json_cache(ctx, rep->json) != 0)
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	return PLUMB_OK;
 nomem:
 	json_decref(list);
-	controls_eval_free(e);
+	if (owned)
+		controls_eval_free(e);
 	return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 }
 
@@ -1798,16 +2663,17 @@ controls_api_detail(const struct api_ctx *ctx, const struct api_req *req,
 	json_t *o = NULL, *hosts, *ho;
 	size_t j;
 	long k;
-	int rc;
+	int rc, owned;
 
 	if ((k = controls_api_control(ctx, req, rep)) < 0)
 		return PLUMB_OK;
-	if ((rc = controls_evaluate(ctx->controls, ctx->store, req->now, -1,
-	    &e, err)) != PLUMB_OK)
+	if ((rc = controls_eval_for(ctx, req, -1, rep, &e, &owned, err)) !=
+	    PLUMB_OK || e == NULL)
 		return rc;
 	if ((o = controls_json_control(ctx->controls, e, (size_t)k)) == NULL ||
 	    (hosts = json_array()) == NULL ||
-	    json_object_set_new(o, "hosts", hosts) != 0)
+	    json_object_set_new(o, "hosts", hosts) != 0 ||
+	    controls_json_cache(ctx, o) != 0)
 		goto nomem;
 	for (j = 0; j < e->nhosts; j++) {
 		if (e->hosts[j].st[k].status == CONTROLS_NONE)
@@ -1818,11 +2684,13 @@ controls_api_detail(const struct api_ctx *ctx, const struct api_req *req,
 			goto nomem;
 	}
 	rep->json = o;
-	controls_eval_free(e);
+	if (owned)
+		controls_eval_free(e);
 	return PLUMB_OK;
 nomem:
 	json_decref(o);
-	controls_eval_free(e);
+	if (owned)
+		controls_eval_free(e);
 	return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 }
 
@@ -1832,23 +2700,36 @@ controls_api_history(const struct api_ctx *ctx, const struct api_req *req,
     struct api_reply *rep, struct plumb_err *err)
 {
 	struct controls_eval *e = NULL;
-	const struct controls_point *p;
+	const struct controls_point *p, *pv;
 	json_t *points = NULL, *o;
 	time_t since;
-	size_t i;
+	size_t i, np, keep;
 	long k;
-	int rc;
+	int rc, owned;
 
 	if ((k = controls_api_control(ctx, req, rep)) < 0 ||
 	    controls_param_time(req, "since", 0, &since, rep) != 0)
 		return PLUMB_OK;
-	if ((rc = controls_evaluate(ctx->controls, ctx->store, req->now, k,
-	    &e, err)) != PLUMB_OK)
+	if ((rc = controls_eval_for(ctx, req, k, rep, &e, &owned, err)) !=
+	    PLUMB_OK || e == NULL)
 		return rc;
+	if (owned) {
+		pv = e->points;
+		np = e->npoints;
+	} else {
+		/* The cache's: its newest history_points. */
+		keep = ctx->controls_cache->max_points;
+		pv = e->fleet[k].points;
+		np = e->fleet[k].npoints;
+		if (np > keep) {
+			pv += np - keep;
+			np = keep;
+		}
+	}
 	if ((points = json_array()) == NULL)
 		goto nomem;
-	for (i = 0; i < e->npoints; i++) {
-		p = &e->points[i];
+	for (i = 0; i < np; i++) {
+		p = &pv[i];
 		if (p->time < since)
 			continue;
 		o = json_pack("{s:I, s:s, s:I, s:I, s:I, s:I}",
@@ -1868,13 +2749,15 @@ controls_api_history(const struct api_ctx *ctx, const struct api_req *req,
 	    "failing_since", controls_json_time(e->fleet[k].failing_since),
 	    "points", points);
 	points = NULL;
-	controls_eval_free(e);
-	if (rep->json == NULL)
+	if (owned)
+		controls_eval_free(e);
+	if (rep->json == NULL || controls_json_cache(ctx, rep->json) != 0)
 		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 	return PLUMB_OK;
 nomem:
 	json_decref(points);
-	controls_eval_free(e);
+	if (owned)
+		controls_eval_free(e);
 	return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 }
 

@@ -31,7 +31,8 @@
  * waived, else pass if any host passes, else unknown.
  *
  * History replays the rollups of every stored scan and every waiver
- * boundary (created, expires, revoked_time) in time order, each
+ * boundary (created, approved_time, expires, revoked_time) in time
+ * order, each
  * baseline of each host counting with its newest scan so far and the
  * waivers in force at that moment; a point is recorded whenever the
  * fleet counts of the control change.
@@ -141,6 +142,7 @@ struct controls_base {
 	char target_root[STORE_TEXT_MAX];	/* "" for the host itself */
 	char scan[STORE_UUID_LEN + 1];		/* its newest scan */
 	time_t scan_time;
+	time_t scan_received;			/* cache: its received */
 	struct controls_hoststat *st;	/* controls_count() entries; status
 					 * and since unused */
 };
@@ -174,6 +176,11 @@ struct controls_fleet {
 	char **rules;		/* rule ids mapped (seen or [map rule]),
 				 * sorted */
 	size_t nrules;
+	/* The cache's history of this control (every control's is kept):
+	 * points in time order, of which the newest history_points are
+	 * answered (up to twice as many are held, dropped in halves). */
+	struct controls_point *points;
+	size_t npoints, cappoints;
 };
 
 /* The whole evaluation; the caller frees it with controls_eval_free(). */
@@ -212,6 +219,59 @@ int controls_evaluate(const struct controls *c, struct store *s,
     time_t now, long track, struct controls_eval **out,
     struct plumb_err *err);
 void controls_eval_free(struct controls_eval *e);
+
+/* ------------------------------------------------ the cache */
+
+/*
+ * The evaluation above kept in memory by the collector, so that the
+ * control routes answer without replaying the rollups at each request
+ * (docs/collector.md, "The controls cache"):
+ *  - a builder thread with a store connection of its own replays the
+ *    rollups once at start-up (the routes answer 503 with Retry-After
+ *    until it is done) and again when asked to rebuild; the result is
+ *    handed to the event loop under a mutex held only for the swap;
+ *  - on the event loop, before each answer, the bundles stored since
+ *    (bundle ids above the newest applied) are applied from their
+ *    rollups: one newer than everything applied so far continues the
+ *    replay exactly; an older one (backdated, or after a newer scan of
+ *    another host) is applied to the current state at once and a
+ *    rebuild is asked for, to put it in its place in the history;
+ *  - waiver changes (their rows' boundaries) and waiver boundaries
+ *    that time passes are applied the same way: in order when they are
+ *    later than everything applied, else with a rebuild;
+ *  - rebuilds start at most every rebuild_min_interval_s; meanwhile the
+ *    answers come from the current state and say "rebuilding": true.
+ * History points of every control are kept, history_points of them
+ * each (the newest).  Everything but controls_cache_new() and
+ * controls_cache_free() runs on the event loop's thread.
+ */
+struct controls_cache;
+
+struct controls_cache_opts {
+	const char *database;		/* store_open() URL of the builder */
+	size_t history_points;		/* per control, at least 1 */
+	unsigned rebuild_min_interval_s;
+};
+
+/* Start the builder on c (borrowed, outlives the cache): *out NULL on
+ * failure (the database cannot be opened, no thread). */
+int controls_cache_new(const struct controls *c,
+    const struct controls_cache_opts *o, struct controls_cache **out,
+    struct plumb_err *err);
+
+/* Wait up to ms milliseconds for the build under way: 1 when none is
+ * (done), 0 on timeout.  For start-up, before the listeners open, so
+ * that a small store is answered from the first request on. */
+int controls_cache_wait(struct controls_cache *cc, unsigned ms);
+
+/* The store changed in a way the cache cannot follow (retention
+ * removed bundles, whose history points it keeps): rebuild when due,
+ * also a build under way now.  Accepts NULL. */
+void controls_cache_invalidate(struct controls_cache *cc, time_t now);
+
+/* Stop the builder (an unfinished build is abandoned) and free;
+ * accepts NULL. */
+void controls_cache_free(struct controls_cache *cc);
 
 /*
  * Query parameter name of req as a time: seconds since the epoch or

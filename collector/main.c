@@ -37,6 +37,8 @@
 #include "alerts.h"	/* stale hosts, notifications, gauges */
 
 #define COLLECTOR_RETENTION_EVERY_S	3600
+#define COLLECTOR_CONTROLS_WAIT_MS	3000	/* for the first controls
+						 * cache build at start */
 
 struct collector {
 	struct collector_config cfg;
@@ -46,6 +48,7 @@ struct collector {
 	struct metrics *metrics;
 	struct api_ctx api;
 	struct controls *controls;	/* drift: NULL when no file */
+	struct controls_cache *ccache;	/* its evaluation, kept */
 	struct enroll *enroll;		/* [enroll] CA; NULL when unset */
 	struct signer *signer;		/* holds the CA key (signer.h) */
 	struct server *srv;
@@ -83,9 +86,12 @@ collector_retention(struct collector *c)
 	if (ingest_retention(c->ig, c->cfg.retention_days, time(NULL),
 	    &removed, &err) != 0)
 		fprintf(stderr, "plumb-collector: retention: %s\n", err.msg);
-	else if (removed > 0)
+	else if (removed > 0) {
 		fprintf(stderr, "plumb-collector: retention removed %zu "
 		    "evidence files\n", removed);
+		/* Their scans leave the history at the next rebuild. */
+		controls_cache_invalidate(c->ccache, time(NULL));
+	}
 }
 
 /* The enrollment CA's CRL into the listeners (enroll.h hook). */
@@ -264,6 +270,25 @@ main(int argc, char **argv)
 	    controls_attach(c.controls, c.store, &err) != PLUMB_OK)
 		goto fail;
 	c.api.controls = c.controls;
+	/* The control routes answer from a cache built in the background
+	 * (the routes say 503 until the first build is done). */
+	if (c.controls != NULL && !check_only) {
+		struct controls_cache_opts co;
+
+		memset(&co, 0, sizeof(co));
+		co.database = c.cfg.database;
+		co.history_points = c.cfg.controls_history_points;
+		co.rebuild_min_interval_s = c.cfg.controls_rebuild_s;
+		if (controls_cache_new(c.controls, &co, &c.ccache, &err) !=
+		    PLUMB_OK)
+			goto fail;
+		c.api.controls_cache = c.ccache;
+		if (!controls_cache_wait(c.ccache,
+		    COLLECTOR_CONTROLS_WAIT_MS))
+			fprintf(stderr, "plumb-collector: building the "
+			    "controls cache; the control routes answer 503 "
+			    "until it is done\n");
+	}
 	/* enrollment: the [enroll] CA loaded (and checked) now. */
 	if (enroll_new(&c.cfg, c.store, c.signer, &c.enroll, &err) != 0)
 		goto fail;
@@ -357,6 +382,7 @@ out:
 	alerts_free(c.alerts);
 	enroll_free(c.enroll);
 	signer_free(c.signer);
+	controls_cache_free(c.ccache);
 	store_close(c.store);
 	controls_free(c.controls);
 	collector_config_clear(&c.cfg);

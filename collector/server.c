@@ -1105,6 +1105,12 @@ server_reply_api(struct server *srv, struct evhttp_request *req,
 	evhttp_add_header(oh, "Cache-Control", "no-store");
 	evhttp_add_header(oh, "X-Content-Type-Options", "nosniff");
 	server_frame_headers(oh);
+	if (rep->retry_after > 0) {
+		char ra[16];
+
+		snprintf(ra, sizeof(ra), "%u", rep->retry_after);
+		evhttp_add_header(oh, "Retry-After", ra);
+	}
 	if (status == 401)
 		evhttp_add_header(oh, "WWW-Authenticate",
 		    "Bearer realm=\"plumb-collector\"");

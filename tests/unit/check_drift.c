@@ -62,6 +62,10 @@
 #define W1 "44444444-4444-4444-8444-000000000001"
 #define W2 "44444444-4444-4444-8444-000000000002"
 #define W3 "44444444-4444-4444-8444-000000000003"
+#define C1 "55555555-5555-4555-8555-000000000001"
+#define C2 "55555555-5555-4555-8555-000000000002"
+#define C3 "55555555-5555-4555-8555-000000000003"
+#define C4 "55555555-5555-4555-8555-000000000004"
 
 static char dir[64];
 static char dbpath[128];
@@ -926,6 +930,140 @@ START_TEST(test_history)
 }
 END_TEST
 
+/* ----------------------------------------------------- controls cache */
+
+/* The answer without the cache's own members, as sorted JSON text. */
+static char *
+cache_strip(json_t *o)
+{
+	json_t *c = json_deep_copy(o);
+	char *t;
+
+	ck_assert_ptr_nonnull(c);
+	json_object_del(c, "as_of");
+	json_object_del(c, "built");
+	json_object_del(c, "rebuilding");
+	t = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(c);
+	ck_assert_ptr_nonnull(t);
+	return t;
+}
+
+/*
+ * Every control route at now answers from cache cc what a replay at
+ * now answers (once a rebuild it asks for is done: polled, 20 s at
+ * most).  Returns 1 when the cache was rebuilding on the first call.
+ */
+static int
+cache_same(struct controls_cache *cc, time_t now)
+{
+	char path[128], *got, *want;
+	struct api_reply r;
+	size_t k, n = controls_count(ctl);
+	int rebuilt = -1, tries;
+
+	for (k = 0; k <= 2 * n; k++) {
+		if (k == 0)
+			snprintf(path, sizeof(path), "controls");
+		else
+			snprintf(path, sizeof(path), "controls/%s/%s%s",
+			    controls_at(ctl, (k - 1) / 2)->framework,
+			    controls_at(ctl, (k - 1) / 2)->id,
+			    k % 2 == 0 ? "/history" : "");
+		ctx.controls_cache = cc;
+		for (tries = 0; ; tries++) {
+			r = call("GET", path, NULL, NULL, now);
+			ck_assert_int_eq(r.status, 200);
+			if (rebuilt < 0)
+				rebuilt = json_is_true(json_object_get(r.json,
+				    "rebuilding"));
+			if (!json_is_true(json_object_get(r.json,
+			    "rebuilding")))
+				break;
+			ck_assert_msg(tries < 400, "%s: still rebuilding",
+			    path);
+			api_reply_clear(&r);
+			usleep(50000);
+		}
+		ck_assert_ptr_nonnull(json_object_get(r.json, "as_of"));
+		got = cache_strip(r.json);
+		api_reply_clear(&r);
+		ctx.controls_cache = NULL;
+		r = call("GET", path, NULL, NULL, now);
+		ck_assert_int_eq(r.status, 200);
+		ck_assert_ptr_null(json_object_get(r.json, "as_of"));
+		want = cache_strip(r.json);
+		api_reply_clear(&r);
+		ck_assert_msg(strcmp(got, want) == 0, "%s at %lld:\n cache  %s\n "
+		    "replay %s", path, (long long)now, got, want);
+		free(got);
+		free(want);
+	}
+	return rebuilt;
+}
+
+/* The cache answers as the replay does, through scans and waivers in
+ * order (applied as they come) and out of order (a rebuild). */
+START_TEST(test_controls_cache)
+{
+	const struct rule_spec bad[] = {
+		{ "r_cm", "fail", NULL, REFS_CM },
+		{ "r_ssh", "fail", NULL, NULL } };
+	const struct rule_spec good[] = {
+		{ "r_cm", "pass", NULL, REFS_CM },
+		{ "r_ssh", "pass", NULL, NULL } };
+	struct controls_cache_opts o;
+	struct controls_cache *cc = NULL;
+	struct plumb_err err;
+	struct api_reply r;
+	char path[128];
+
+	memset(&err, 0, sizeof(err));
+	memset(&o, 0, sizeof(o));
+	o.database = dburl;
+	o.history_points = 1000;
+	o.rebuild_min_interval_s = 0;
+	ck_assert_msg(controls_cache_new(ctl, &o, &cc, &err) == PLUMB_OK,
+	    "%s", err.msg);
+	ck_assert(controls_cache_wait(cc, 20000));
+	ck_assert_int_eq(cache_same(cc, T + 1000), 0);
+	/* A waiver (created and approved at T+1000, until T+2000) and a
+	 * scan after it: in order, no rebuild. */
+	r = call("POST", "waivers", NULL, "{\"rule_id\":\"r_ssh\",\"host\":"
+	    "\"h1\",\"justification\":\"j\",\"approver\":\"a\","
+	    "\"expires\":1002000}", T + 1000);
+	ck_assert_int_eq(r.status, 201);
+	snprintf(path, sizeof(path), "waivers/%s", jstr(r.json, "id"));
+	api_reply_clear(&r);
+	ck_assert_int_eq(cache_same(cc, T + 1000), 0);
+	scan(C1, "h2", "scada", T + 1100, "p", bad, 2);
+	ck_assert_int_eq(cache_same(cc, T + 1200), 0);
+	/* A new host, in order. */
+	scan(C2, "h4", "mes", T + 1250, "p", good, 2);
+	ck_assert_int_eq(cache_same(cc, T + 1300), 0);
+	/* Backdated: older than h2's newest scan of the baseline. */
+	scan(C3, "h2", "scada", T + 50, "p", bad, 2);
+	ck_assert_int_eq(cache_same(cc, T + 1400), 1);
+	/* Revoked at T+1500, then time passes its expiry. */
+	r = call("DELETE", path, NULL, NULL, T + 1500);
+	ck_assert_int_eq(r.status, 200);
+	api_reply_clear(&r);
+	ck_assert_int_eq(cache_same(cc, T + 1600), 0);
+	ck_assert_int_eq(cache_same(cc, T + 2500), 0);
+	/* A waiver, then a later scan, both stored before the next
+	 * answer: still in order. */
+	r = call("POST", "waivers", NULL, "{\"rule_id\":\"r_cm\",\"role\":"
+	    "\"scada\",\"justification\":\"j\",\"approver\":\"a\","
+	    "\"expires\":1009000}", T + 2600);
+	ck_assert_int_eq(r.status, 201);
+	api_reply_clear(&r);
+	scan(C4, "h2", "scada", T + 2700, "p", bad, 2);
+	ck_assert_int_eq(cache_same(cc, T + 2800), 0);
+	controls_cache_free(cc);
+	ctx.controls_cache = NULL;
+}
+END_TEST
+
 /* ------------------------------------------------------------ waivers */
 
 START_TEST(test_waivers)
@@ -1423,6 +1561,7 @@ drift_suite(void)
 	tcase_add_test(tc, test_waiver_approval);
 	tcase_add_test(tc, test_evidence_export);
 	tcase_add_test(tc, test_oscal);
+	tcase_add_test(tc, test_controls_cache);
 	suite_add_tcase(s, tc);
 	return s;
 }
