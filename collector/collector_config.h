@@ -68,6 +68,8 @@ struct collector_config {
 					 * control by the cache; 5000 */
 	unsigned controls_rebuild_s;	/* seconds between two rebuilds of
 					 * the cache at least; 60 */
+	unsigned controls_trend_days;	/* GET controls/trend: most days
+					 * asked for; 366 */
 	unsigned waiver_approval;	/* 1: waivers need an approver other
 					 * than the requester; 1 */
 	/* [stale] and [alerts]: stale hosts and notifications (alerts.h) */

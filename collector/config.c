@@ -89,6 +89,8 @@ static const struct ccfg_key ccfg_keys[] = {
 	    1, 1000000),
 	CCK("controls", "rebuild_min_interval_s", CC_UINT, controls_rebuild_s,
 	    0, 86400),
+	CCK("controls", "trend_max_days", CC_UINT, controls_trend_days, 1,
+	    3660),
 	CCK("waivers", "require_approval", CC_UINT, waiver_approval, 0, 1),
 	CCK("stale", "interval_s", CC_UINT, stale_interval_s, 1, 31536000),
 	CCK("stale", "grace_factor", CC_FACTOR, stale_grace, 1, 100),
@@ -159,6 +161,7 @@ collector_config_defaults(struct collector_config *cfg,
 	cfg->waiver_approval = 1;
 	cfg->controls_history_points = 5000;
 	cfg->controls_rebuild_s = 60;
+	cfg->controls_trend_days = 366;
 	cfg->enroll_renew_window = 30;
 	cfg->enroll_crl_days = 7;
 	cfg->stale_interval_s = 86400;

@@ -1242,6 +1242,35 @@ controls_point_add(struct controls_run *run, struct controls_fleet *f,
 	p->status = st;
 }
 
+/* The fleet status of f became st at t: one change for the trend.  A
+ * time before the last change's (a late bundle the cache applies at
+ * once, before its rebuild puts it in place) counts at the last one's,
+ * so that the list stays ordered. */
+static void
+controls_change_add(struct controls_run *run, struct controls_fleet *f,
+    time_t t, int st)
+{
+	struct controls_change *ch;
+
+	if (f->nchanges > 0 && t < f->changes[f->nchanges - 1].time)
+		t = f->changes[f->nchanges - 1].time;
+	if (run->max_points > 0 && f->nchanges >= 2 * run->max_points) {
+		memmove(f->changes, f->changes + (f->nchanges -
+		    run->max_points), run->max_points * sizeof(*f->changes));
+		f->nchanges = run->max_points;
+		f->dropped_changes = 1;
+	}
+	if (controls_grow((void **)&f->changes, &f->capchanges, f->nchanges,
+	    sizeof(*f->changes)) != 0) {
+		run->rc = plumb_err_set(run->err, PLUMB_ENOMEM,
+		    "out of memory");
+		return;
+	}
+	ch = &f->changes[f->nchanges++];
+	ch->time = t;
+	ch->status = st;
+}
+
 /* Counts of control i changed at t: fleet status and history point. */
 static void
 controls_fleet_update(struct controls_run *run, size_t i, time_t t)
@@ -1256,6 +1285,7 @@ controls_fleet_update(struct controls_run *run, size_t i, time_t t)
 		else
 			f->failing_since = 0;
 		f->status = st;
+		controls_change_add(run, f, t, st);
 	}
 	if (run->track == CONTROLS_TRACK_ALL) {
 		controls_point_add(run, f, t, st);
@@ -1692,6 +1722,7 @@ controls_eval_free(struct controls_eval *e)
 			controls_strings_free(e->fleet[i].rules,
 			    e->fleet[i].nrules);
 			free(e->fleet[i].points);
+			free(e->fleet[i].changes);
 		}
 	free(e->fleet);
 	free(e->points);
@@ -2761,7 +2792,112 @@ nomem:
 	return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 }
 
+/* The fleet status of f at t from its changes; -1 when the changes
+ * that would tell were dropped. */
+static int
+controls_status_at(const struct controls_fleet *f, time_t t)
+{
+	size_t lo = 0, hi = f->nchanges, mid;
+
+	/* The last change at or before t: changes[lo - 1]. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (f->changes[mid].time <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo > 0)
+		return f->changes[lo - 1].status;
+	return f->dropped_changes ? -1 : CONTROLS_NONE;
+}
+
+/* GET controls/trend?framework=&days=: how many of the framework's
+ * controls had each fleet status at the end of each of the last days
+ * UTC days (the last point now), from the changes of their status. */
+static int
+controls_api_trend(const struct api_ctx *ctx, const struct api_req *req,
+    struct api_reply *rep, struct plumb_err *err)
+{
+	struct controls_eval *e = NULL;
+	json_t *points = NULL, *o;
+	char fw[STORE_TEXT_MAX], num[16], iso[32], *end;
+	const char *want, *dv;
+	unsigned long days = 90;
+	unsigned count[CONTROLS_NSTATUS];
+	time_t t, today;
+	size_t i;
+	long d;
+	int rc, owned, st, known;
+
+	if (ctx->controls == NULL)
+		return api_error(rep, 503, "no control set loaded");
+	want = api_query_param(req, "framework", fw, sizeof(fw));
+	if (want == NULL || *want == '\0' ||
+	    controls_framework_title(ctx->controls, want) == NULL)
+		return api_error(rep, 400, "framework: \"%s\" is not in the "
+		    "control set", want != NULL ? want : "");
+	dv = api_query_param(req, "days", num, sizeof(num));
+	if (dv != NULL && *dv != '\0') {
+		errno = 0;
+		days = strtoul(dv, &end, 10);
+		if (*dv < '0' || *dv > '9' || *end != '\0' || errno != 0 ||
+		    days < 1 || days > ctx->cfg->controls_trend_days)
+			return api_error(rep, 400, "days: want 1 to %u",
+			    ctx->cfg->controls_trend_days);
+	}
+	if ((rc = controls_eval_for(ctx, req, -1, rep, &e, &owned, err)) !=
+	    PLUMB_OK || e == NULL)
+		return rc;
+	if ((points = json_array()) == NULL)
+		goto nomem;
+	today = req->now - req->now % 86400;
+	for (d = (long)days - 1; d >= 0; d--) {
+		/* The end of the day d days before today's, then now. */
+		t = d > 0 ? today - (time_t)(d - 1) * 86400 : req->now;
+		memset(count, 0, sizeof(count));
+		known = 1;
+		for (i = 0; i < controls_count(ctx->controls); i++) {
+			if (strcmp(controls_at(ctx->controls, i)->framework,
+			    want) != 0)
+				continue;
+			if ((st = controls_status_at(&e->fleet[i], t)) < 0) {
+				known = 0;
+				break;
+			}
+			count[st == CONTROLS_NONE ? CONTROLS_UNKNOWN : st]++;
+		}
+		if (!known)
+			continue;	/* before the changes kept */
+		if (api_iso(t, iso, sizeof(iso)) != 0)
+			iso[0] = '\0';
+		o = json_pack("{s:I, s:s, s:I, s:I, s:I, s:I}",
+		    "time", (json_int_t)t, "time_iso", iso,
+		    "pass", (json_int_t)count[CONTROLS_PASS],
+		    "fail", (json_int_t)count[CONTROLS_FAIL],
+		    "waived", (json_int_t)count[CONTROLS_WAIVED],
+		    "unknown", (json_int_t)count[CONTROLS_UNKNOWN]);
+		if (o == NULL || json_array_append_new(points, o) != 0)
+			goto nomem;
+	}
+	if (owned)
+		controls_eval_free(e);
+	e = NULL;
+	rep->json = json_pack("{s:s, s:I, s:o}", "framework", want,
+	    "days", (json_int_t)days, "points", points);
+	points = NULL;
+	if (rep->json == NULL || controls_json_cache(ctx, rep->json) != 0)
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	return PLUMB_OK;
+nomem:
+	json_decref(points);
+	if (owned)
+		controls_eval_free(e);
+	return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+}
+
 const struct api_route controls_routes[] = {
+	{ "GET", "controls/trend", API_AUTH_STAFF, controls_api_trend },
 	{ "GET", "controls", API_AUTH_STAFF, controls_api_list },
 	{ "GET", "controls/*/*", API_AUTH_STAFF, controls_api_detail },
 	{ "GET", "controls/*/*/history", API_AUTH_STAFF, controls_api_history },

@@ -168,6 +168,12 @@ struct controls_point {
 	int status;				/* fleet status then */
 };
 
+/* A control's fleet status from time on. */
+struct controls_change {
+	time_t time;
+	int status;
+};
+
 /* One control across the fleet at the end of an evaluation. */
 struct controls_fleet {
 	unsigned count[CONTROLS_NSTATUS];
@@ -181,6 +187,12 @@ struct controls_fleet {
 	 * answered (up to twice as many are held, dropped in halves). */
 	struct controls_point *points;
 	size_t npoints, cappoints;
+	/* Every change of the fleet status, in time order, for the trend
+	 * (GET controls/trend): the newest history_points of them (all
+	 * without a cache); dropped_changes: older ones were dropped. */
+	struct controls_change *changes;
+	size_t nchanges, capchanges;
+	int dropped_changes;
 };
 
 /* The whole evaluation; the caller frees it with controls_eval_free(). */

@@ -266,6 +266,10 @@ else
 	bad "login: token form shown"
 fi
 
+# The trend on its own: another period.
+view trend "/fleet?framework=iso27001-2022&days=30" fleet
+has trend id trend-chart
+has trend data-series fail waived pass unknown
 view fleet-iso27001 "/fleet?framework=iso27001-2022" fleet
 # shellcheck disable=SC2086
 has fleet-iso27001 data-control $DASHBOARD_CONTROLS

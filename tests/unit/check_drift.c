@@ -230,6 +230,7 @@ setup(void)
 	    err.msg);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.evidence_dir = evdir;
+	cfg.controls_trend_days = 366;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.store = st;
 	ctx.cfg = &cfg;
@@ -1064,6 +1065,127 @@ START_TEST(test_controls_cache)
 }
 END_TEST
 
+/* ------------------------------------------------------------- trend */
+
+/* Point i of a trend answer: its time and counts "PASS FAIL WAIVED
+ * UNKNOWN". */
+static void
+assert_trend(json_t *pts, size_t i, time_t t, const char *counts)
+{
+	json_t *p = json_array_get(pts, i);
+	char got[64];
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(jint(p, "time"), t);
+	snprintf(got, sizeof(got), "%lld %lld %lld %lld", jint(p, "pass"),
+	    jint(p, "fail"), jint(p, "waived"), jint(p, "unknown"));
+	ck_assert_str_eq(got, counts);
+}
+
+/*
+ * The fleet of fleet() has its changes on day 11 (T = 1000000: day 11
+ * starts at 950400): A.8.9 passes from T+100 and fails from T+300,
+ * A.8.5 passes from T+100 and fails from T+200; csf2's PR.PS-01 fails.
+ * Then h1 passes both at T+172800 (day 13).  Worked by hand: at the
+ * end of day 10 (950400) neither ISO control has a host; at the end of
+ * days 11 and 12 (1036800, 1123200) both fail; now both pass.
+ */
+START_TEST(test_trend)
+{
+	const struct rule_spec good[] = {
+		{ "r_cm", "pass", NULL, REFS_CM },
+		{ "r_ssh", "pass", NULL, NULL } };
+	const time_t now = T + 172900;
+	struct controls_cache_opts o;
+	struct controls_cache *cc = NULL;
+	struct plumb_err err;
+	struct api_reply r, rc;
+	json_t *pts;
+	char *a, *b;
+
+	r = call("GET", "controls/trend", "framework=csf2&days=1", NULL,
+	    T + 1000);
+	ck_assert_int_eq(r.status, 200);
+	pts = json_object_get(r.json, "points");
+	ck_assert_uint_eq(json_array_size(pts), 1);
+	assert_trend(pts, 0, T + 1000, "0 1 0 0");
+	api_reply_clear(&r);
+	scan(C1, "h1", "mes", T + 172800, "p", good, 2);
+	r = call("GET", "controls/trend", "framework=iso27001-2022&days=4",
+	    NULL, now);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_int_eq(jint(r.json, "days"), 4);
+	pts = json_object_get(r.json, "points");
+	ck_assert_uint_eq(json_array_size(pts), 4);
+	assert_trend(pts, 0, 950400, "0 0 0 2");
+	assert_trend(pts, 1, 1036800, "0 2 0 0");
+	assert_trend(pts, 2, 1123200, "0 2 0 0");
+	assert_trend(pts, 3, now, "2 0 0 0");
+	ck_assert_str_eq(jstr(json_array_get(pts, 1), "time_iso"),
+	    "1970-01-13T00:00:00Z");
+	/* The cache answers the same. */
+	memset(&err, 0, sizeof(err));
+	memset(&o, 0, sizeof(o));
+	o.database = dburl;
+	o.history_points = 1000;
+	ck_assert_msg(controls_cache_new(ctl, &o, &cc, &err) == PLUMB_OK,
+	    "%s", err.msg);
+	ck_assert(controls_cache_wait(cc, 20000));
+	ctx.controls_cache = cc;
+	rc = call("GET", "controls/trend", "framework=iso27001-2022&days=4",
+	    NULL, now);
+	ck_assert_int_eq(rc.status, 200);
+	a = cache_strip(r.json);
+	b = cache_strip(rc.json);
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	api_reply_clear(&r);
+	api_reply_clear(&rc);
+	controls_cache_free(cc);
+	/* Each control keeps its newest status change only (two at
+	 * most, then one): the end of day 10 is before what is kept. */
+	o.history_points = 1;
+	ck_assert_msg(controls_cache_new(ctl, &o, &cc, &err) == PLUMB_OK,
+	    "%s", err.msg);
+	ck_assert(controls_cache_wait(cc, 20000));
+	ctx.controls_cache = cc;
+	r = call("GET", "controls/trend", "framework=iso27001-2022&days=4",
+	    NULL, now);
+	ck_assert_int_eq(r.status, 200);
+	pts = json_object_get(r.json, "points");
+	ck_assert_uint_eq(json_array_size(pts), 3);
+	assert_trend(pts, 0, 1036800, "0 2 0 0");
+	assert_trend(pts, 2, now, "2 0 0 0");
+	api_reply_clear(&r);
+	controls_cache_free(cc);
+	ctx.controls_cache = NULL;
+	/* Refused: no or an unknown framework, days out of range; agents
+	 * do not see the fleet. */
+	r = call("GET", "controls/trend", "days=4", NULL, now);
+	ck_assert_int_eq(r.status, 400);
+	api_reply_clear(&r);
+	r = call("GET", "controls/trend", "framework=cobit", NULL, now);
+	ck_assert_int_eq(r.status, 400);
+	api_reply_clear(&r);
+	r = call("GET", "controls/trend", "framework=csf2&days=0", NULL, now);
+	ck_assert_int_eq(r.status, 400);
+	api_reply_clear(&r);
+	r = call("GET", "controls/trend", "framework=csf2&days=367", NULL,
+	    now);
+	ck_assert_int_eq(r.status, 400);
+	api_reply_clear(&r);
+	r = call("GET", "controls/trend", "framework=csf2&days=9x", NULL,
+	    now);
+	ck_assert_int_eq(r.status, 400);
+	api_reply_clear(&r);
+	r = call_as("GET", "controls/trend", "framework=csf2", NULL, now,
+	    API_AUTH_AGENT, "h1");
+	ck_assert_int_eq(r.status, 403);
+	api_reply_clear(&r);
+}
+END_TEST
+
 /* ------------------------------------------------------------ waivers */
 
 START_TEST(test_waivers)
@@ -1562,6 +1684,7 @@ drift_suite(void)
 	tcase_add_test(tc, test_evidence_export);
 	tcase_add_test(tc, test_oscal);
 	tcase_add_test(tc, test_controls_cache);
+	tcase_add_test(tc, test_trend);
 	suite_add_tcase(s, tc);
 	return s;
 }
