@@ -13,11 +13,13 @@
 #     GET /controls; 503 with Retry-After until then), and an upload
 #     made while it runs and one after, to show ingest is not blocked;
 #   - times PERF_RUNS (default 50) calls each of GET /controls,
-#     GET /controls/iso27001-2022/C0, its history and the fleet page's
+#     GET /controls/iso27001-2022/C0, its history, the fleet trend
+#     (GET /controls/trend, 90 days) and the fleet page's
 #     GET /hosts?site=s1 (curl time_total): p50, p95, max in ms.
 # Fails when an answer is wrong for the generated data (the counts of
 # every control, C0's failing hosts and the hosts of site s1 against
-# SQL on the generated tables), or when a p95 is PERF_P95_MS (default
+# SQL on the generated tables; the trend's 90 points, its last one as
+# GET /controls), or when a p95 is PERF_P95_MS (default
 # 200) or more.
 # Environment: top_srcdir, top_builddir, PLUMB.  Not part of make check.
 set -eu
@@ -189,6 +191,17 @@ check "C0 history: points in time order, at most $points" test "$(jq \
 cur=$(grep '^C0 ' "$tmp/want-sorted" | cut -d' ' -f2-)
 check "C0 history: the last point is now's counts" test "$(jq -r \
     '.points[-1] | "\(.fail_hosts) \(.pass_hosts)"' "$tmp/out")" = "$cur"
+get controls >/dev/null
+nfail=$(jq '[.controls[] | select(.status == "fail")] | length' "$tmp/out")
+npass=$(jq '[.controls[] | select(.status == "pass")] | length' "$tmp/out")
+trend="controls/trend?framework=iso27001-2022&days=90"
+get "$trend" >/dev/null
+check "trend: 90 daily points in time order" test "$(jq \
+    '[(.points | length == 90), ([.points[].time] ==
+    ([.points[].time] | sort))] | all' "$tmp/out")" = true
+check "trend: the last point is GET /controls' ($nfail failing, $npass
+    passing)" test "$(jq -r '.points[-1] | "\(.fail) \(.pass)"' \
+    "$tmp/out")" = "$nfail $npass"
 get "hosts?site=s1" >/dev/null
 check "GET hosts?site=s1: the $site1 hosts of site s1" test "$(jq \
     '[.hosts[] | select(.site == "s1")] | length' "$tmp/out")" = "$site1" \
@@ -221,6 +234,7 @@ time_route() {
 time_route controls
 time_route controls/iso27001-2022/C0
 time_route controls/iso27001-2022/C0/history
+time_route "$trend"
 time_route "hosts?site=s1"
 echo "# $fleet_hosts hosts x $fleet_bases baselines x $fleet_days days," \
     "$(nproc) cores; $(uptime | sed 's/.*load/load/')"
