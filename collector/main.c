@@ -240,9 +240,11 @@ main(int argc, char **argv)
 	io.max_inflate_ratio = c.cfg.max_inflate_ratio;
 	io.max_summary_bytes = (size_t)c.cfg.max_summary_bytes;
 	io.max_rules = c.cfg.max_rules;
+	io.max_rule_text_bytes = c.cfg.max_rule_text_bytes;
 	if (ingest_new(&io, &c.ig, &err) != 0 ||
 	    tokens_init(c.store, &err) != 0 ||
 	    waivers_init(c.store, &err) != 0 ||
+	    store_texts_migrate(c.store, &err) != 0 ||
 	    drift_init(c.store, &err) != 0 ||
 	    metrics_new(&c.metrics, &err) != 0)
 		goto fail;

@@ -114,3 +114,16 @@ CREATE TABLE host_baselines (
 	received	INTEGER NOT NULL,
 	PRIMARY KEY (host, benchmark_id, profile_id, target_root)
 );
+
+-- Component "rule_texts" (collector/store_texts.c): each rule's
+-- rationale and fix text from summary.json, once per content (its
+-- SHA-256), benchmark and rule, since every scan of one content carries
+-- the same texts.  Written by the first bundle of a content.
+CREATE TABLE rule_texts (
+	content_sha256	TEXT NOT NULL,
+	benchmark_id	TEXT NOT NULL,
+	rule_id		TEXT NOT NULL,
+	rationale	TEXT,			-- NULL: the rule has none
+	fixtext		TEXT,
+	PRIMARY KEY (content_sha256, benchmark_id, rule_id)
+);
