@@ -24,22 +24,18 @@ grace_factor = 1" || finish
 api_client fleet
 check "api listener started" test -n "$api_port"
 
-# texts_scan CERT HOST: one plumb scan of texts.xml; $uuid.
-texts_scan() {
-	agent_conf "$tmp/agent-$1.conf" "$1" "$2" "$url"
-	sed -i "s|^content = .*|content = $FIXTURE/texts.xml|" \
-	    "$tmp/agent-$1.conf"
-	out=$("$PLUMB" scan --config "$tmp/agent-$1.conf" 2>"$tmp/scan.err")
-	uuid=$(printf '%s\n' "$out" |
-	    sed -n 's/^bundle \([0-9a-f-]*\) spooled$/\1/p')
-}
-texts_scan agent "$H1"
+scan agent "$H1" "$url" "$FIXTURE/texts.xml"
 u1=$uuid
 check "agent01: scan of texts.xml stored" test -n "$u1"
 scan agent-b "$H2" "$url"
 u2=$uuid
 check "agent02: scan of fixture-ds.xml stored" test -n "$u2"
 jqo() { jq -r "$1" "$tmp/out"; }
+# as_agent02 PATH: GET PATH with agent02's certificate; $code, $tmp/out.
+as_agent02() {
+	code=$(curl -sS -o "$tmp/out" -w '%{http_code}' --cacert "$pki/ca.pem" \
+	    --cert "$pki/agent-b.pem" --key "$pki/agent-b.key" "$A/$1")
+}
 # names FILTER: the host ids of GET hosts?FILTER, space separated.
 names() {
 	api_get "hosts?$1"
@@ -115,9 +111,7 @@ api_get "rollups?by=role"
 check "rollups by=role: 400" test "$code" = 400
 api_get "rollups"
 check "rollups without by: 400" test "$code" = 400
-code=$(curl -sS -o "$tmp/out" -w '%{http_code}' --cacert "$pki/ca.pem" \
-    --cert "$pki/agent-b.pem" --key "$pki/agent-b.key" \
-    "$A/rollups?by=site")
+as_agent02 "rollups?by=site"
 check "an agent's roll-up counts its own host only" test "$code" = 200 -a \
     "$(jqo '[.total.hosts, (.groups | length)] | join("|")')" = "1|1"
 
@@ -153,9 +147,7 @@ api_get "scans/$u1/rules/xccdf_org.plumb_rule_nope"
 check "rule view: a rule not in the scan: 404" test "$code" = 404
 api_get "scans/00000000-0000-4000-8000-000000000000/rules/${RT}_fail"
 check "rule view: unknown scan: 404" test "$code" = 404
-code=$(curl -sS -o "$tmp/out" -w '%{http_code}' --cacert "$pki/ca.pem" \
-    --cert "$pki/agent-b.pem" --key "$pki/agent-b.key" \
-    "$A/scans/$u1/rules/${RT}_fail")
+as_agent02 "scans/$u1/rules/${RT}_fail"
 check "another host's agent: 404" test "$code" = 404
 
 stop_collector
