@@ -116,14 +116,22 @@ CREATE TABLE host_baselines (
 );
 
 -- Component "rule_texts" (collector/store_texts.c): each rule's
--- rationale and fix text from summary.json, once per content (its
--- SHA-256), benchmark and rule, since every scan of one content carries
--- the same texts.  Written by the first bundle of a content.
+-- rationale and fix text from summary.json.  The set of texts of a
+-- bundle is stored once under its SHA-256 (shared by every bundle that
+-- sent the same texts); host_texts names the set each host sent last
+-- for a content and benchmark, so a host is shown only texts its own
+-- agent sent, never another agent's for "the same" content.
 CREATE TABLE rule_texts (
-	content_sha256	TEXT NOT NULL,
-	benchmark_id	TEXT NOT NULL,
+	texts_sha256	TEXT NOT NULL,
 	rule_id		TEXT NOT NULL,
 	rationale	TEXT,			-- NULL: the rule has none
 	fixtext		TEXT,
-	PRIMARY KEY (content_sha256, benchmark_id, rule_id)
+	PRIMARY KEY (texts_sha256, rule_id)
+);
+CREATE TABLE host_texts (
+	host		TEXT NOT NULL,
+	content_sha256	TEXT NOT NULL,
+	benchmark_id	TEXT NOT NULL,
+	texts_sha256	TEXT NOT NULL,
+	PRIMARY KEY (host, content_sha256, benchmark_id)
 );

@@ -118,8 +118,8 @@ struct store_rule {
 	char *message;		/* may be NULL */
 	/* The rule's rationale and fix text (summary.json, bounded by
 	 * [limits] max_rule_text_bytes; NULL: none).  Stored once per
-	 * content and rule (table rule_texts, store_texts.c), not per
-	 * result: store_rules_get() leaves them NULL. */
+	 * set of texts (tables rule_texts, host_texts; store_texts.c),
+	 * not per result: store_rules_get() leaves them NULL. */
 	char *rationale;
 	char *fixtext;
 	/* Filled by store_rule_history() only: */
@@ -277,20 +277,21 @@ void store_rules_free(struct store_rule *r, size_t n);
 
 /*
  * Rule texts (collector/store_texts.c): the rationale and fix text of
- * each rule, kept once per (content_sha256, benchmark_id, rule_id) in
- * table rule_texts (component "rule_texts"), since every scan of the
- * same content carries the same texts.
+ * each rule.  The set of texts a bundle carries is stored once under
+ * its SHA-256 (table rule_texts, shared by every bundle that sent the
+ * same texts), and table host_texts names the set each host sent last
+ * for each (content_sha256, benchmark_id): a host is shown only texts
+ * its own agent sent (component "rule_texts").
  *
- * store_texts_migrate(): create or upgrade the table; idempotent.  The
+ * store_texts_migrate(): create or upgrade the tables; idempotent.  The
  * collector runs it at start.  Before it has run, only
  * store_texts_insert() of rules without texts works (it reads no
  * table then), so stores of older tools and tests are unaffected.
  * store_texts_insert(): inside the bundle insert's transaction, store
- * the texts of rules of b unless that content's texts are already
- * stored (the first bundle of a content stores them).
- * store_texts_get(): the texts of rule_id in the content of bundle b
- * into *rationale and *fixtext (allocated, NULL when none; the caller
- * frees both).
+ * the texts of rules of b (when new) and point b's host at them.
+ * store_texts_get(): the texts of rule_id that b's host sent for b's
+ * content and benchmark into *rationale and *fixtext (allocated, NULL
+ * when none; the caller frees both).
  */
 int store_texts_migrate(struct store *s, struct plumb_err *err);
 int store_texts_insert(struct store *s, const struct store_bundle *b,

@@ -141,8 +141,9 @@ api_get "scans/$u2/rules/xccdf_org.plumb_rule_fail"
 check "rule view of content without texts: 200, nulls, not waived" \
     test "$code" = 200 -a "$(jqo '[.rationale, .fixtext, .waived] |
     map(tostring) | join("|")')" = "null|null|false"
-check "only the first content with texts stored them" test \
-    "$(rows "SELECT count(*) FROM rule_texts")" = 3
+check "texts stored once, for the host that sent them" test \
+    "$(rows "SELECT count(*) FROM rule_texts")|$(rows "SELECT host FROM
+    host_texts")" = "3|$H1"
 api_get "scans/$u1/rules/xccdf_org.plumb_rule_nope"
 check "rule view: a rule not in the scan: 404" test "$code" = 404
 api_get "scans/00000000-0000-4000-8000-000000000000/rules/${RT}_fail"

