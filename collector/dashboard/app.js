@@ -933,6 +933,7 @@
 		fact('Site', h.site || '\u2014');
 		fact('Zone', h.zone || '\u2014');
 		fact('Score', fmtNum(h.score, 1));
+		fact('Status', statusBadge(h));
 		fact('First seen', fmtTime(h.first_seen, h.first_seen_iso));
 		fact('Last seen', [fmtTime(h.last_seen, h.last_seen_iso) + ' ' +
 		    fmtAge(h.last_seen), staleBadge(h)]);

@@ -490,6 +490,9 @@ if [ "$fakeapi" = 1 ]; then
 	grep -q '<p class="notice" id="truncated">Only the first 2 of 3 ' \
 	    "$art/rollups-zone.html" && ok "rollups-zone: truncation said" ||
 	    bad "rollups-zone: truncation said"
+	grep -q '<dt>Status</dt><dd><span class="badge r-fail" data-status="fail" title="2 failing results without a waiver">Failing</span>' \
+	    "$art/host.html" && ok "host: status badge" ||
+	    bad "host: status badge"
 	grep -qF 'href="#/rule/5b0d3c1e-0001-4a00-8000-000000000001/xccdf_com.example.plumb_rule_sshd_disable_root_login"' \
 	    "$art/host.html" && ok "host: rule links to the rule view" ||
 	    bad "host: rule links to the rule view"
