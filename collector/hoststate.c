@@ -13,6 +13,22 @@
 #include "store.h"
 #include "waivers.h"
 
+/* Component "hoststate": never edit an entry once released.  A partial
+ * index: the few fail and error rows of each bundle, with their rule
+ * ids, found without touching the passing ones. */
+static const struct store_migration hoststate_m[] = {
+	{ 1,
+	"CREATE INDEX rule_results_failing ON rule_results"
+	" (bundle_id, rule_id) WHERE result IN ('fail', 'error')" },
+};
+
+int
+hoststate_init(struct store *s, struct plumb_err *err)
+{
+	return store_migrate(s, "hoststate", hoststate_m,
+	    sizeof(hoststate_m) / sizeof(hoststate_m[0]), err);
+}
+
 struct hoststate_load {
 	struct hoststate_set *set;
 	size_t cap;

@@ -38,6 +38,14 @@ struct hoststate_set {
 };
 
 /*
+ * Create the index the status reads go through (component "hoststate":
+ * rule_results_failing, the fail and error rows by bundle, so a host's
+ * status never reads its passing rules); idempotent.  The collector
+ * runs it at start; without it the reads are right but slow.
+ */
+int hoststate_init(struct store *s, struct plumb_err *err);
+
+/*
  * The state of host (NULL: every host) with the waivers in force at
  * now into *out (cleared on entry).  Hosts without a scan are absent
  * (their status is "unknown").

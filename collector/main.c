@@ -30,6 +30,7 @@
 #include "server.h"
 #include "signer.h"
 #include "store.h"
+#include "hoststate.h"
 #include "tokens.h"
 #include "waivers.h"
 #include "controls.h"	/* drift: the ISMS control set */
@@ -245,6 +246,7 @@ main(int argc, char **argv)
 	    tokens_init(c.store, &err) != 0 ||
 	    waivers_init(c.store, &err) != 0 ||
 	    store_texts_migrate(c.store, &err) != 0 ||
+	    hoststate_init(c.store, &err) != 0 ||
 	    drift_init(c.store, &err) != 0 ||
 	    metrics_new(&c.metrics, &err) != 0)
 		goto fail;

@@ -135,3 +135,9 @@ CREATE TABLE host_texts (
 	texts_sha256	TEXT NOT NULL,
 	PRIMARY KEY (host, content_sha256, benchmark_id)
 );
+
+-- Component "hoststate" (collector/hoststate.c): the fail and error
+-- rows of each bundle, so a host's waiver-aware status (docs/api.md
+-- HOST "status") reads only those of the newest scan of each baseline.
+CREATE INDEX rule_results_failing ON rule_results (bundle_id, rule_id)
+	WHERE result IN ('fail', 'error');
