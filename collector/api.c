@@ -631,6 +631,27 @@ api_host_status_ok(json_t *o, const char *want)
 	return st != NULL && strcmp(st, want) == 0;
 }
 
+/* status= before a host is loaded: 0 when h cannot have that status,
+ * so a status filter reads only the hosts it keeps. */
+static int
+api_host_status_pre(const struct api_ctx *ctx, const struct api_req *req,
+    const struct hoststate_set *hs, const struct store_host *h,
+    const char *want)
+{
+	struct stale_state st;
+
+	if (want == NULL)
+		return 1;
+	if (strcmp(want, "stale") == 0) {
+		if (ctx->cfg == NULL)
+			return 0;
+		stale_eval(ctx->cfg, h, req->now, &st);
+		return st.stale;
+	}
+	return strcmp(hoststate_status(hoststate_find(hs, h->id)),
+	    want) == 0;
+}
+
 /* GET hosts?role=&site=&zone=&q=&status= */
 static int
 api_hosts(const struct api_ctx *ctx, const struct api_req *req,
@@ -675,7 +696,8 @@ api_hosts(const struct api_ctx *ctx, const struct api_req *req,
 		    (role != NULL && strcmp(role, h[i].role) != 0) ||
 		    (site != NULL && strcmp(site, h[i].site) != 0) ||
 		    (zone != NULL && strcmp(zone, h[i].zone) != 0) ||
-		    (q != NULL && !api_host_search(&h[i], q)))
+		    (q != NULL && !api_host_search(&h[i], q)) ||
+		    !api_host_status_pre(ctx, req, &hs, &h[i], status))
 			continue;
 		rc = api_host_load(ctx->store, &h[i], &b, &o, err);
 		store_bundles_free(b);
