@@ -319,8 +319,9 @@ struct xccdf_load_opts {
 	/*
 	 * No copy of the content (xccdf_write_results(), _arf()) and no
 	 * HTML report will be written: the benchmark's prose (fix,
-	 * description, rationale, fixtext and warning elements) is not
-	 * kept, and a large data stream loads in much less memory.
+	 * description and warning elements) is not kept, and a large data
+	 * stream loads in much less memory.  Rationale and fixtext are
+	 * kept for the JSON summary.
 	 */
 	int lean;
 };

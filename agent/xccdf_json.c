@@ -33,6 +33,10 @@
 
 #define JSON_FORMAT	"plumb-xccdf-results"
 #define JSON_VERSION	1
+/* Bytes of a rule's rationale or fixtext in the summary (without the
+ * ellipsis marking a cut; docs/json-results.md): the full text stays
+ * in the content and the ARF. */
+#define JSON_RULE_TEXT_MAX	4096
 
 /* Output through atomic.h's buffer, plus what the writer needs. */
 struct jout {
@@ -388,6 +392,51 @@ json_scores(struct jout *o, const struct xccdf_run *run)
 	jo_s(o, "},\n");
 }
 
+/*
+ * A rule's rationale or fixtext as a JSON string, or null: leading and
+ * trailing white space dropped, and a text longer than
+ * JSON_RULE_TEXT_MAX bytes cut at a UTF-8 character boundary with
+ * "\u2026" (an ellipsis) appended.
+ */
+static int
+json_rule_text(struct jout *o, const char *s)
+{
+	char *buf;
+	size_t n;
+
+	if (s == NULL) {
+		jo_s(o, "null");
+		return PLUMB_OK;
+	}
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
+	    s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	if (n == 0) {
+		jo_s(o, "null");
+		return PLUMB_OK;
+	}
+	if ((buf = malloc((n > JSON_RULE_TEXT_MAX ? JSON_RULE_TEXT_MAX :
+	    n) + 4)) == NULL)
+		return PLUMB_ENOMEM;
+	if (n > JSON_RULE_TEXT_MAX) {
+		n = JSON_RULE_TEXT_MAX;
+		/* Back over continuation bytes (10xxxxxx). */
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+		memcpy(buf, s, n);
+		memcpy(buf + n, "\xe2\x80\xa6", 4);	/* U+2026 + NUL */
+	} else {
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+	}
+	json_str(o, buf);
+	free(buf);
+	return PLUMB_OK;
+}
+
 /* One rule result as a line of the "rules" array. */
 static int
 json_rule(struct jout *o, const struct xccdf_rule_res *rr,
@@ -461,7 +510,18 @@ json_rule(struct jout *o, const struct xccdf_rule_res *rr,
 	jo_s(o, ",");
 	json_key(o, "items_digest");
 	json_str(o, dig[0] != '\0' ? dig : NULL);
+	jo_s(o, ",");
+	json_key(o, "rationale");
+	if ((rc = json_rule_text(o, rule->rationale)) != PLUMB_OK)
+		goto nomem;
+	jo_s(o, ",");
+	json_key(o, "fixtext");
+	if ((rc = json_rule_text(o, rule->fixtext)) != PLUMB_OK)
+		goto nomem;
 	jo_s(o, "}");
+	goto out;
+nomem:
+	rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 out:
 	xccdf_rule_items_clear(&ri);
 	return rc;

@@ -1314,9 +1314,10 @@ load_tailoring(struct xccdf_content *c, const struct xccdf_load_opts *o,
 /* ---------------------------------------------------------- public */
 
 /* What a lean load leaves out (xccdf_load_opts.lean): prose that only
- * the copies of the content and the HTML report show. */
+ * the copies of the content and the HTML report show.  Rationale and
+ * fixtext stay: the JSON summary carries them (capped). */
 static const char *const lean_names[] = { "fix", "description",
-    "rationale", "fixtext", "warning", NULL };
+    "warning", NULL };
 static const struct xml_load_drop lean_drop = {
 	"http://checklists.nist.gov/xccdf/", lean_names
 };

@@ -29,6 +29,9 @@
 #include "export.h"
 #include "waivers.h"
 #include "stale.h"	/* alerts: stale hosts */
+#include "hoststate.h"	/* waiver-aware host status */
+#include "rollups.h"
+#include "ruleview.h"
 
 #define API_LIMIT_DEFAULT	100	/* scans of GET hosts/{id}/scans */
 #define API_LIMIT_MAX		10000
@@ -41,7 +44,8 @@ static const struct {
 	const size_t *n;
 } api_tables[] = {
 	API_TABLE(drift), API_TABLE(controls), API_TABLE(waivers),
-	API_TABLE(export), API_TABLE(enroll)
+	API_TABLE(export), API_TABLE(enroll), API_TABLE(rollups),
+	API_TABLE(ruleview)
 };
 
 static struct {
@@ -587,13 +591,76 @@ api_filter(const struct api_req *req, const char *name, char *buf,
 	return api_query_param(req, name, buf, size);
 }
 
-/* GET hosts?role=&site=&zone= */
+/*
+ * q= of GET hosts: 1 when needle (already lower case) is in the id,
+ * role, site or zone of h, ignoring ASCII case.
+ */
+static int
+api_host_search(const struct store_host *h, const char *needle)
+{
+	const char *f[4];
+	char low[STORE_HOST_MAX];
+	size_t i, j;
+
+	f[0] = h->id;
+	f[1] = h->role;
+	f[2] = h->site;
+	f[3] = h->zone;
+	for (i = 0; i < 4; i++) {
+		for (j = 0; f[i][j] != '\0' && j + 1 < sizeof(low); j++)
+			low[j] = (f[i][j] >= 'A' && f[i][j] <= 'Z') ?
+			    (char)(f[i][j] - 'A' + 'a') : f[i][j];
+		low[j] = '\0';
+		if (strstr(low, needle) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* status= of GET hosts: the waiver-aware status or "stale". */
+static int
+api_host_status_ok(json_t *o, const char *want)
+{
+	const char *st;
+
+	if (want == NULL)
+		return 1;
+	if (strcmp(want, "stale") == 0)
+		return json_is_true(json_object_get(o, "stale"));
+	st = json_string_value(json_object_get(o, "status"));
+	return st != NULL && strcmp(st, want) == 0;
+}
+
+/* status= before a host is loaded: 0 when h cannot have that status,
+ * so a status filter reads only the hosts it keeps. */
+static int
+api_host_status_pre(const struct api_ctx *ctx, const struct api_req *req,
+    const struct hoststate_set *hs, const struct store_host *h,
+    const char *want)
+{
+	struct stale_state st;
+
+	if (want == NULL)
+		return 1;
+	if (strcmp(want, "stale") == 0) {
+		if (ctx->cfg == NULL)
+			return 0;
+		stale_eval(ctx->cfg, h, req->now, &st);
+		return st.stale;
+	}
+	return strcmp(hoststate_status(hoststate_find(hs, h->id)),
+	    want) == 0;
+}
+
+/* GET hosts?role=&site=&zone=&q=&status= */
 static int
 api_hosts(const struct api_ctx *ctx, const struct api_req *req,
     struct api_reply *rep, struct plumb_err *err)
 {
 	char rb[STORE_ATTR_MAX], sb[STORE_ATTR_MAX], zb[STORE_ATTR_MAX];
-	const char *role, *site, *zone;
+	char qb[STORE_ATTR_MAX], stb[16];
+	const char *role, *site, *zone, *q, *status;
+	struct hoststate_set hs;
 	struct store_host *h = NULL;
 	struct store_bundle *b;
 	json_t *list = NULL, *o;
@@ -603,24 +670,48 @@ api_hosts(const struct api_ctx *ctx, const struct api_req *req,
 	role = api_filter(req, "role", rb, sizeof(rb));
 	site = api_filter(req, "site", sb, sizeof(sb));
 	zone = api_filter(req, "zone", zb, sizeof(zb));
-	if ((rc = store_hosts_list(ctx->store, &h, &n, err)) != 0)
+	memset(&hs, 0, sizeof(hs));
+	if ((q = api_filter(req, "q", qb, sizeof(qb))) != NULL) {
+		store_host_lower(qb);
+		if (*q == '\0')
+			q = NULL;
+	} else if (api_query_present(req, "q"))
+		return api_error(rep, 400, "q: at most %d bytes",
+		    STORE_ATTR_MAX - 1);
+	status = api_filter(req, "status", stb, sizeof(stb));
+	if ((status != NULL && !hoststate_valid(status) &&
+	    strcmp(status, "stale") != 0) ||
+	    (status == NULL && api_query_present(req, "status")))
+		return api_error(rep, 400, "status: pass, fail, waived, "
+		    "unknown or stale");
+	if ((rc = hoststate_load(ctx->store, req->scope_host, req->now, &hs,
+	    err)) != 0)
 		return rc;
+	if ((rc = store_hosts_list(ctx->store, &h, &n, err)) != 0)
+		goto out;
 	if ((list = json_array()) == NULL)
 		goto nomem;
 	for (i = 0; i < n; i++) {
 		if (!api_may_see(req, h[i].id) ||
 		    (role != NULL && strcmp(role, h[i].role) != 0) ||
 		    (site != NULL && strcmp(site, h[i].site) != 0) ||
-		    (zone != NULL && strcmp(zone, h[i].zone) != 0))
+		    (zone != NULL && strcmp(zone, h[i].zone) != 0) ||
+		    (q != NULL && !api_host_search(&h[i], q)) ||
+		    !api_host_status_pre(ctx, req, &hs, &h[i], status))
 			continue;
 		rc = api_host_load(ctx->store, &h[i], &b, &o, err);
 		store_bundles_free(b);
 		if (rc != 0)
 			goto out;
-		if (ctx->cfg != NULL &&
-		    stale_annotate(ctx->cfg, &h[i], req->now, o) != 0) {
+		if ((ctx->cfg != NULL &&
+		    stale_annotate(ctx->cfg, &h[i], req->now, o) != 0) ||
+		    hoststate_annotate(&hs, h[i].id, o) != 0) {
 			json_decref(o);
 			goto nomem;
+		}
+		if (!api_host_status_ok(o, status)) {
+			json_decref(o);
+			continue;
 		}
 		if (json_array_append_new(list, o) != 0)
 			goto nomem;
@@ -633,6 +724,7 @@ nomem:
 out:
 	json_decref(list);
 	store_hosts_free(h);
+	hoststate_clear(&hs);
 	return rc;
 }
 
@@ -661,9 +753,11 @@ api_host(const struct api_ctx *ctx, const struct api_req *req,
 {
 	struct store_host h;
 	struct store_bundle *b = NULL;
+	struct hoststate_set hs;
 	json_t *o = NULL, *rules = NULL;
 	int rc;
 
+	memset(&hs, 0, sizeof(hs));
 	if ((rc = api_host_of(ctx, req, &h, rep, err)) != 0)
 		return rc == PLUMB_ENOENT ? PLUMB_OK : rc;
 	if ((rc = api_host_load(ctx->store, &h, &b, &o, err)) != 0)
@@ -671,8 +765,12 @@ api_host(const struct api_ctx *ctx, const struct api_req *req,
 	if (b != NULL && (rc = api_rules_json(ctx, b, h.role, req->now,
 	    &rules, err)) != 0)
 		goto out;
+	if ((rc = hoststate_load(ctx->store, h.id, req->now, &hs,
+	    err)) != 0)
+		goto out;
 	if ((ctx->cfg != NULL &&
 	    stale_annotate(ctx->cfg, &h, req->now, o) != 0) ||
+	    hoststate_annotate(&hs, h.id, o) != 0 ||
 	    json_object_set_new(o, "latest", b != NULL ? api_scan_json(b) :
 	    json_null()) != 0 ||
 	    json_object_set_new(o, "rules", rules != NULL ? rules :
@@ -689,6 +787,7 @@ out:
 	json_decref(o);
 	json_decref(rules);
 	store_bundles_free(b);
+	hoststate_clear(&hs);
 	return rc;
 }
 

@@ -37,6 +37,9 @@ struct collector_config {
 	unsigned max_inflate_ratio;	/* inflated / uploaded; 100 */
 	uint64_t max_summary_bytes;	/* summary.json; 8 MiB */
 	unsigned max_rules;		/* rule results a summary; 20000 */
+	unsigned max_rule_text_bytes;	/* rationale, fixtext cut; 4096 */
+	unsigned max_rollup_groups;	/* sites/zones GET rollups lists;
+					 * 1000 */
 	uint64_t max_inflight_bytes;	/* bodies buffered or queued, all
 					 * connections; 256 MiB */
 	unsigned max_connections;	/* per listener; 512 */

@@ -66,6 +66,10 @@ static const struct ccfg_key ccfg_keys[] = {
 	CCK("limits", "max_summary_bytes", CC_BYTES, max_summary_bytes,
 	    65536, BUNDLE_MAX_BYTES),
 	CCK("limits", "max_rules", CC_UINT, max_rules, 1, 200000),
+	CCK("limits", "max_rule_text_bytes", CC_UINT, max_rule_text_bytes,
+	    64, 65536),
+	CCK("limits", "max_rollup_groups", CC_UINT, max_rollup_groups, 1,
+	    100000),
 	CCK("limits", "max_inflight_bytes", CC_BYTES, max_inflight_bytes,
 	    (uint64_t)1024 * 1024, (uint64_t)64 * 1024 * 1024 * 1024),
 	CCK("limits", "max_connections", CC_UINT, max_connections, 1, 65536),
@@ -150,6 +154,8 @@ collector_config_defaults(struct collector_config *cfg,
 	cfg->max_inflate_ratio = 100;
 	cfg->max_summary_bytes = (uint64_t)8 * 1024 * 1024;
 	cfg->max_rules = 20000;
+	cfg->max_rule_text_bytes = 4096;
+	cfg->max_rollup_groups = 1000;
 	cfg->max_inflight_bytes = (uint64_t)256 * 1024 * 1024;
 	cfg->max_connections = 512;
 	cfg->max_client_connections = 32;

@@ -72,6 +72,7 @@ struct ingest {
 	unsigned inflate_ratio;
 	size_t max_summary;
 	size_t max_rules;
+	size_t max_rule_text;
 	struct ingest_bucket *buckets;	/* INGEST_RATE_SLOTS */
 };
 
@@ -104,6 +105,8 @@ ingest_new(const struct ingest_opts *o, struct ingest **out,
 	ig->max_summary = o->max_summary_bytes != 0 ?
 	    o->max_summary_bytes : INGEST_SUMMARY_MAX;
 	ig->max_rules = o->max_rules != 0 ? o->max_rules : INGEST_RULES_MAX;
+	ig->max_rule_text = o->max_rule_text_bytes != 0 ?
+	    o->max_rule_text_bytes : INGEST_RULE_TEXT_MAX;
 	*out = ig;
 	return PLUMB_OK;
 }
@@ -422,6 +425,7 @@ ingest_check_run(struct ingest *ig, X509 *client, const char *uuid,
 		ingest_say(res, 400, "malformed", "%s", err.msg);
 		goto out;
 	}
+	summary_texts_cap(j->rules, j->nrules, ig->max_rule_text);
 	/* A scan of a tree says so in its signed manifest too. */
 	if (strcmp(v.info.target_root, j->b->target_root) != 0) {
 		ingest_say(res, 400, "malformed", "target_root of %s differs "

@@ -37,6 +37,7 @@
 #define INGEST_INFLATE_RATIO	100
 #define INGEST_SUMMARY_MAX	((size_t)8 * 1024 * 1024)
 #define INGEST_RULES_MAX	20000
+#define INGEST_RULE_TEXT_MAX	4096	/* bytes of a rationale or fixtext */
 
 struct ingest;
 
@@ -54,6 +55,8 @@ struct ingest_opts {
 	unsigned max_inflate_ratio;
 	size_t max_summary_bytes;	/* summary.json, inflated */
 	size_t max_rules;		/* rule results in summary.json */
+	size_t max_rule_text_bytes;	/* rationale, fixtext of a rule are
+					 * cut to this; 0: the default */
 };
 
 /* What became of one upload. */

@@ -30,6 +30,7 @@
 #include "server.h"
 #include "signer.h"
 #include "store.h"
+#include "hoststate.h"
 #include "tokens.h"
 #include "waivers.h"
 #include "controls.h"	/* drift: the ISMS control set */
@@ -246,9 +247,12 @@ main(int argc, char **argv)
 	io.max_inflate_ratio = c.cfg.max_inflate_ratio;
 	io.max_summary_bytes = (size_t)c.cfg.max_summary_bytes;
 	io.max_rules = c.cfg.max_rules;
+	io.max_rule_text_bytes = c.cfg.max_rule_text_bytes;
 	if (ingest_new(&io, &c.ig, &err) != 0 ||
 	    tokens_init(c.store, &err) != 0 ||
 	    waivers_init(c.store, &err) != 0 ||
+	    store_texts_migrate(c.store, &err) != 0 ||
+	    hoststate_init(c.store, &err) != 0 ||
 	    drift_init(c.store, &err) != 0 ||
 	    metrics_new(&c.metrics, &err) != 0)
 		goto fail;

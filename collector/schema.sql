@@ -114,3 +114,30 @@ CREATE TABLE host_baselines (
 	received	INTEGER NOT NULL,
 	PRIMARY KEY (host, benchmark_id, profile_id, target_root)
 );
+
+-- Component "rule_texts" (collector/store_texts.c): each rule's
+-- rationale and fix text from summary.json.  The set of texts of a
+-- bundle is stored once under its SHA-256 (shared by every bundle that
+-- sent the same texts); host_texts names the set each host sent last
+-- for a content and benchmark, so a host is shown only texts its own
+-- agent sent, never another agent's for "the same" content.
+CREATE TABLE rule_texts (
+	texts_sha256	TEXT NOT NULL,
+	rule_id		TEXT NOT NULL,
+	rationale	TEXT,			-- NULL: the rule has none
+	fixtext		TEXT,
+	PRIMARY KEY (texts_sha256, rule_id)
+);
+CREATE TABLE host_texts (
+	host		TEXT NOT NULL,
+	content_sha256	TEXT NOT NULL,
+	benchmark_id	TEXT NOT NULL,
+	texts_sha256	TEXT NOT NULL,
+	PRIMARY KEY (host, content_sha256, benchmark_id)
+);
+
+-- Component "hoststate" (collector/hoststate.c): the fail and error
+-- rows of each bundle, so a host's waiver-aware status (docs/api.md
+-- HOST "status") reads only those of the newest scan of each baseline.
+CREATE INDEX rule_results_failing ON rule_results (bundle_id, rule_id)
+	WHERE result IN ('fail', 'error');

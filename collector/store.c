@@ -763,7 +763,9 @@ store_bundles_insert(struct store *s, struct store_insert *v, size_t n,
 		}
 		if ((rc = store_rules_insert(s, id, v[i].rules, v[i].nrules,
 		    err)) != 0 ||
-		    (rc = store_baseline_upsert(s, v[i].b, id, err)) != 0)
+		    (rc = store_baseline_upsert(s, v[i].b, id, err)) != 0 ||
+		    (rc = store_texts_insert(s, v[i].b, v[i].rules,
+		    v[i].nrules, err)) != 0)
 			goto fail;
 		if (store_hook != NULL && (rc = store_hook(store_hook_arg, s,
 		    id, v[i].b, v[i].rules, v[i].nrules, err)) != 0)
@@ -1165,6 +1167,8 @@ store_rules_free(struct store_rule *r, size_t n)
 		free(r[i].idents);
 		free(r[i].oval_definitions);
 		free(r[i].message);
+		free(r[i].rationale);
+		free(r[i].fixtext);
 	}
 	free(r);
 }

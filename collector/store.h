@@ -116,6 +116,12 @@ struct store_rule {
 	char *idents;		/* JSON text: [{"system":..,"text":..},...] */
 	char *oval_definitions;	/* JSON text: ["oval:...:def:1",...] */
 	char *message;		/* may be NULL */
+	/* The rule's rationale and fix text (summary.json, bounded by
+	 * [limits] max_rule_text_bytes; NULL: none).  Stored once per
+	 * set of texts (tables rule_texts, host_texts; store_texts.c),
+	 * not per result: store_rules_get() leaves them NULL. */
+	char *rationale;
+	char *fixtext;
 	/* Filled by store_rule_history() only: */
 	char bundle_uuid[STORE_UUID_LEN + 1];
 	time_t created;
@@ -268,6 +274,31 @@ int store_rule_history(struct store *s, const char *host,
 
 /* Free an array of n rules and their strings; accepts NULL. */
 void store_rules_free(struct store_rule *r, size_t n);
+
+/*
+ * Rule texts (collector/store_texts.c): the rationale and fix text of
+ * each rule.  The set of texts a bundle carries is stored once under
+ * its SHA-256 (table rule_texts, shared by every bundle that sent the
+ * same texts), and table host_texts names the set each host sent last
+ * for each (content_sha256, benchmark_id): a host is shown only texts
+ * its own agent sent (component "rule_texts").
+ *
+ * store_texts_migrate(): create or upgrade the tables; idempotent.  The
+ * collector runs it at start.  Before it has run, only
+ * store_texts_insert() of rules without texts works (it reads no
+ * table then), so stores of older tools and tests are unaffected.
+ * store_texts_insert(): inside the bundle insert's transaction, store
+ * the texts of rules of b (when new) and point b's host at them.
+ * store_texts_get(): the texts of rule_id that b's host sent for b's
+ * content and benchmark into *rationale and *fixtext (allocated, NULL
+ * when none; the caller frees both).
+ */
+int store_texts_migrate(struct store *s, struct plumb_err *err);
+int store_texts_insert(struct store *s, const struct store_bundle *b,
+    const struct store_rule *rules, size_t nrules, struct plumb_err *err);
+int store_texts_get(struct store *s, const struct store_bundle *b,
+    const char *rule_id, char **rationale, char **fixtext,
+    struct plumb_err *err);
 
 /*
  * Retention: delete the bundles (and their rule results) received

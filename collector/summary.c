@@ -133,6 +133,10 @@ summary_rule(json_t *o, struct store_rule *r, const char **what)
 		*what = "items_digest";
 	else if (summary_dup(o, "message", &r->message) != 0)
 		*what = "message";
+	else if (summary_dup(o, "rationale", &r->rationale) != 0)
+		*what = "rationale";
+	else if (summary_dup(o, "fixtext", &r->fixtext) != 0)
+		*what = "fixtext";
 	else if (summary_array_text(o, "references", &r->references) != 0)
 		*what = "references";
 	else if (summary_array_text(o, "idents", &r->idents) != 0)
@@ -407,4 +411,30 @@ out:
 	store_rules_free(r, n);
 	json_decref(root);
 	return rc;
+}
+
+/* Cut s (UTF-8) to at most max bytes, at a character boundary. */
+static void
+summary_cut(char *s, size_t max)
+{
+	size_t n;
+
+	if (s == NULL || (n = strlen(s)) <= max)
+		return;
+	n = max;
+	/* Back over continuation bytes (10xxxxxx) to a lead byte. */
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	s[n] = '\0';
+}
+
+void
+summary_texts_cap(struct store_rule *r, size_t n, size_t max)
+{
+	size_t i;
+
+	for (i = 0; r != NULL && i < n; i++) {
+		summary_cut(r[i].rationale, max);
+		summary_cut(r[i].fixtext, max);
+	}
 }

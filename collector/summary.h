@@ -31,4 +31,12 @@ int summary_parse_max(const unsigned char *data, size_t len,
     size_t max_rules, struct store_bundle *b, struct store_rule **rules,
     size_t *nrules, struct plumb_err *err);
 
+/*
+ * Cut the rationale and fix text of each of the n rules to at most max
+ * bytes ([limits] max_rule_text_bytes), at a UTF-8 character boundary,
+ * so a hostile summary cannot make the collector keep megabytes of
+ * text per rule.
+ */
+void summary_texts_cap(struct store_rule *r, size_t n, size_t max);
+
 #endif /* PLUMB_COLLECTOR_SUMMARY_H */

@@ -10,8 +10,10 @@
  * Routes:
  *   #/fleet?framework=F&days=N   per-framework control compliance and
  *                                its trend over N days (default 90)
- *   #/hosts?role=&site=&zone=    hosts
+ *   #/hosts?role=&site=&zone=&q=&status=   hosts: filters, search
  *   #/host/ID?result=R&q=TEXT    one host: rule results, drift timeline
+ *   #/rule/SCAN/RULE_ID          one rule of a scan: rationale, fix text
+ *   #/rollups?by=site|zone       hosts per site or zone, by status
  *   #/control/F/ID               one control: hosts failing it, history
  *   #/waivers?all=1              waivers: list, create, revoke
  * A "token" parameter in the fragment (e.g. #/hosts?token=T, used by
@@ -37,6 +39,16 @@
 		notapplicable: 'Not applicable', notchecked: 'Not checked',
 		notselected: 'Not selected', informational: 'Informational',
 		fixed: 'Fixed', waived: 'Waived'
+	};
+
+	/* A host's waiver-aware status (docs/api.md HOST "status"). */
+	var STATUS_LABEL = {
+		fail: 'Failing', waived: 'Waived only', pass: 'Passing',
+		unknown: 'No data', stale: 'Stale'
+	};
+	var STATUS_CLASS = {
+		fail: 'r-fail', waived: 'r-waived', pass: 'r-pass',
+		unknown: 'r-unknown', stale: 'r-stale'
 	};
 
 	var KIND_LABEL = {
@@ -487,6 +499,12 @@
 		case 'drift':
 			viewDrift(r.params);
 			break;
+		case 'rule':
+			viewRule(r.segs[1] || '', r.segs[2] || '');
+			break;
+		case 'rollups':
+			viewRollups(r.params);
+			break;
 		default:
 			var gen = begin('none', 'Not found');
 			append(main, el('h1', null, 'No such page'),
@@ -562,9 +580,10 @@
 			    f.title));
 		});
 		var emsg = el('div');
+		var hostTiles = el('div', { id: 'fleet-hosts' });
 
 		append(main, el('h1', null, 'Fleet compliance: ' + fwTitle),
-		    tabs, el('div', { 'class': 'exports' },
+		    hostTiles, tabs, el('div', { 'class': 'exports' },
 		    downloadButton('Results (CSV)', 'export/results.csv', {},
 		    'plumb-results.csv', emsg),
 		    downloadButton('Assessment results (OSCAL)', 'export/oscal',
@@ -573,7 +592,16 @@
 		append(body, el('p', { 'class': 'muted' }, 'Loading controls\u2026'));
 		var p2 = fleetTrend(trend, gen, fw, params.get('days') || '90');
 
-		var p1 = get('controls', { framework: fw }).then(function (data) {
+		var pHosts = get('rollups', { by: 'site' }).then(function (d) {
+			if (gen !== generation)
+				return;
+			fleetHostTiles(hostTiles, d.total || {});
+		}).catch(function (e) {
+			failed(gen, hostTiles, e);
+			throw e;
+		});
+		var pControls = get('controls', { framework: fw }).then(
+		    function (data) {
 			var controls = Array.isArray(data.controls) ?
 			    data.controls : [];
 			var count = { pass: 0, fail: 0, waived: 0, unknown: 0 };
@@ -648,46 +676,121 @@
 			failed(gen, body, e);
 			throw e;
 		});
-		Promise.all([p1, p2]).then(function () {
+		Promise.all([pHosts, pControls, p2]).then(function () {
 			done(gen);
 		}, function () { /* shown in place */ });
 	}
 
+	/*
+	 * The fleet's hosts by waiver-aware status (GET rollups total): a
+	 * host whose only failures are waived is not counted as failing.
+	 * Each tile links to the host list with that status.
+	 */
+	function fleetHostTiles(where, t) {
+		clear(where);
+		append(where, el('div', { 'class': 'summary' },
+		    ['fail', 'waived', 'pass', 'unknown', 'stale'].map(function (k) {
+			return el('a', { href: route(['hosts'], { status: k }),
+			    'class': 'tile ' + STATUS_CLASS[k],
+			    'data-hosts': k }, el('b', null,
+			    String(num(t[k + '_hosts']))), 'hosts ' +
+			    STATUS_LABEL[k].toLowerCase());
+		}), el('a', { href: '#/rollups', 'class': 'tile' },
+		    el('b', null, String(num(t.hosts))), 'hosts in all')));
+	}
+
+	/* A host's status as a badge (data-status for scripts). */
+	function statusBadge(h) {
+		var st = STATUS_LABEL[h.status] ? h.status : 'unknown';
+
+		return el('span', { 'class': 'badge ' + STATUS_CLASS[st],
+		    'data-status': st, title: st === 'waived' ?
+		    fmtNum(num(h.waived_rules)) + ' failing results, all ' +
+		    'waived' : st === 'fail' ? fmtNum(num(h.failing_rules)) +
+		    ' failing results without a waiver' : null },
+		    STATUS_LABEL[st]);
+	}
+
 	/* ------------------------------------------------------ hosts */
+
+	/*
+	 * A link to the host list: every key of filters whose value is a
+	 * string is kept, even "" (site= lists the hosts without a site,
+	 * as the API does); route() would drop the empty ones.
+	 */
+	function hostsLink(filters) {
+		var out = [];
+
+		['role', 'site', 'zone', 'q', 'status'].forEach(function (k) {
+			if (typeof filters[k] === 'string')
+				out.push(encodeURIComponent(k) + '=' +
+				    encodeURIComponent(filters[k]));
+		});
+		return '#/hosts' + (out.length ? '?' + out.join('&') : '');
+	}
 
 	function viewHosts(params) {
 		var gen = begin('hosts', 'Hosts');
-		var filt = { role: params.get('role') || '',
-		    site: params.get('site') || '', zone: params.get('zone') || '' };
+		var filt = {};
 		var body = el('div');
 		var inputs = {};
+		var q = params.get('q') || '';
+		var status = params.get('status') || '';
+		var apiq = [];
 		var form = el('form', { 'class': 'filters', id: 'host-filters',
 		    onsubmit: function (ev) {
 			ev.preventDefault();
 			location.hash = route(['hosts'], {
+			    q: inputs.q.value.trim(),
+			    status: inputs.status.value,
 			    role: inputs.role.value.trim(),
 			    site: inputs.site.value.trim(),
 			    zone: inputs.zone.value.trim() });
 		} });
 
+		/* A filter present but empty ("site=") means "without one". */
 		['role', 'site', 'zone'].forEach(function (k) {
-			inputs[k] = el('input', { name: k, value: filt[k],
+			filt[k] = params.has(k) ? params.get(k) : null;
+			if (filt[k] !== null)
+				apiq.push(encodeURIComponent(k) + '=' +
+				    encodeURIComponent(filt[k]));
+		});
+		if (q)
+			apiq.push('q=' + encodeURIComponent(q));
+		if (status)
+			apiq.push('status=' + encodeURIComponent(status));
+		inputs.q = el('input', { name: 'q', id: 'host-search', value: q,
+		    type: 'search', size: 24,
+		    placeholder: 'host, role, site or zone' });
+		inputs.status = el('select', { name: 'status', id: 'host-status' },
+		    el('option', { value: '' }, 'Any status'),
+		    ['fail', 'waived', 'pass', 'unknown', 'stale'].map(
+		    function (k) {
+			return el('option', { value: k, selected: k === status },
+			    STATUS_LABEL[k]);
+		}));
+		append(form, el('label', null, 'Search', inputs.q),
+		    el('label', null, 'Status', inputs.status));
+		['role', 'site', 'zone'].forEach(function (k) {
+			inputs[k] = el('input', { name: k, value: filt[k] || '',
 			    list: 'list-' + k, size: 14,
-			    placeholder: 'any' });
+			    placeholder: filt[k] === '' ? '(none)' : 'any' });
 			append(form, el('label', null, k.charAt(0).toUpperCase() +
 			    k.substring(1), inputs[k]),
 			    el('datalist', { id: 'list-' + k }));
 		});
 		append(form, el('button', { type: 'submit' }, 'Filter'),
 		    el('a', { href: '#/hosts' }, 'Clear filters'));
-		append(main, el('h1', null, 'Hosts'), form, body);
+		append(main, el('h1', null, q ? ['Hosts matching ', el('q',
+		    { id: 'search-term' }, q)] : 'Hosts'), form, body);
 		append(body, el('p', { 'class': 'muted' }, 'Loading hosts\u2026'));
 
-		get('hosts', filt).then(function (data) {
+		api('GET', apiq.length ? 'hosts?' + apiq.join('&') : 'hosts').then(
+		    function (data) {
 			var hosts = Array.isArray(data.hosts) ? data.hosts : [];
 			var tbody = el('tbody');
 			var seen = { role: {}, site: {}, zone: {} };
-			var worst = 0, stale = 0;
+			var worst = 0, waived = 0, stale = 0;
 
 			if (gen !== generation)
 				return;
@@ -699,22 +802,30 @@
 					if (h[k])
 						seen[k][h[k]] = true;
 				});
-				if (num(c.fail) > 0)
+				/* Waiver-aware: a host whose failures are all
+				 * waived is not failing. */
+				if (h.status === 'fail')
 					worst++;
+				else if (h.status === 'waived')
+					waived++;
 				if (h.stale)
 					stale++;
 				append(tbody, el('tr', { 'data-host': h.id },
 				    td(el('a', { href: route(['host', h.id]) },
 				    h.id)),
+				    td(statusBadge(h)),
 				    td(h.role || '\u2014'), td(h.site || '\u2014'),
 				    td(h.zone || '\u2014'),
 				    td(fmtNum(h.score, 1), 'num'),
 				    td(el('span', { 'class': num(c.pass) ?
 				    'badge r-pass' : null }, fmtNum(num(c.pass))),
 				    'num'),
-				    td(el('span', { 'class': num(c.fail) ?
-				    'badge r-fail' : null }, fmtNum(num(c.fail))),
-				    'num'),
+				    td(el('span', { 'class': num(h.failing_rules) ?
+				    'badge r-fail' : null },
+				    fmtNum(num(h.failing_rules))), 'num'),
+				    td(el('span', { 'class': num(h.waived_rules) ?
+				    'badge r-waived' : null },
+				    fmtNum(num(h.waived_rules))), 'num'),
 				    td(fmtNum(num(c.error) + num(c.unknown)), 'num'),
 				    td([fmtTime(h.last_seen, h.last_seen_iso),
 				    el('br'), el('span', { 'class': 'muted' },
@@ -728,13 +839,19 @@
 			});
 			append(body, el('div', { 'class': 'summary' },
 			    tile('hosts', hosts.length, ''),
-			    tile('hosts with failing rules', worst, 'r-fail'),
+			    tile('hosts failing', worst, 'r-fail'),
+			    tile('hosts waived only', waived, 'r-waived'),
 			    tile('stale hosts', stale, 'r-stale')),
 			    el('table', { id: 'hosts' }, el('thead', null,
-			    el('tr', null, th('Host'), th('Role'), th('Site'),
-			    th('Zone'), th('Score', 'num'), th('Pass', 'num'),
-			    th('Fail', 'num'), th('Error / unknown', 'num'),
-			    th('Last seen'))), tbody));
+			    el('tr', null, th('Host'), th('Status'), th('Role'),
+			    th('Site'), th('Zone'), th('Score', 'num'),
+			    th('Pass', 'num'), th('Failing', 'num'),
+			    th('Waived', 'num'), th('Error / unknown', 'num'),
+			    th('Last seen'))), tbody),
+			    el('p', { 'class': 'muted', id: 'shown' },
+			    hosts.length + (hosts.length === 1 ? ' host' :
+			    ' hosts') + (apiq.length ? ' match' +
+			    (hosts.length === 1 ? 'es' : '') : '')));
 			if (!hosts.length)
 				append(body, el('p', { 'class': 'muted' },
 				    'No host matches these filters.'));
@@ -819,6 +936,7 @@
 		fact('Site', h.site || '\u2014');
 		fact('Zone', h.zone || '\u2014');
 		fact('Score', fmtNum(h.score, 1));
+		fact('Status', statusBadge(h));
 		fact('First seen', fmtTime(h.first_seen, h.first_seen_iso));
 		fact('Last seen', [fmtTime(h.last_seen, h.last_seen_iso) + ' ' +
 		    fmtAge(h.last_seen), staleBadge(h)]);
@@ -887,6 +1005,7 @@
 
 	function hostRules(where, h, id, want, q) {
 		var list = Array.isArray(h.rules) ? h.rules : [];
+		var scan = h.latest && h.latest.uuid ? h.latest.uuid : '';
 		var sel = el('select', { name: 'result', id: 'result-filter' },
 		    el('option', { value: '' }, 'All results'),
 		    RESULTS.concat(['waived']).map(function (r) {
@@ -930,9 +1049,10 @@
 			    { 'class': 'muted' }, 'result: ' +
 			    (RESULT_LABEL[r.result] || r.result)) : null]),
 			    td(r.severity || '\u2014'),
-			    td([el('div', { 'class': 'title' }, r.title ||
-			    r.rule_id), el('div', { 'class': 'id' },
-			    r.rule_id)]),
+			    td([el('div', { 'class': 'title' }, scan ?
+			    el('a', { href: route(['rule', scan, r.rule_id]) },
+			    r.title || r.rule_id) : r.title || r.rule_id),
+			    el('div', { 'class': 'id' }, r.rule_id)]),
 			    td(refs.slice(0, 6).map(function (ref, i) {
 				var href = safeHref(ref && ref.href);
 				var text = ref && ref.text ? ref.text :
@@ -1357,6 +1477,170 @@
 			    el('p', { 'class': 'muted', id: 'shown' },
 			    list.length + ' of ' + all.length +
 			    ' changes shown'));
+			done(gen);
+		}).catch(function (e) {
+			clear(body);
+			failed(gen, body, e);
+		});
+	}
+
+	/* ------------------------------------------------------ rule */
+
+	/*
+	 * One rule of one scan (GET scans/{uuid}/rules/{rule_id}): its
+	 * result, why it matters (rationale) and how to fix it (fix
+	 * text).  The texts are shown as text: textContent in a block
+	 * that keeps their line breaks, never parsed as HTML.
+	 */
+	function viewRule(scan, ruleId) {
+		var gen = begin('rule', 'Rule ' + ruleId);
+		var body = el('div');
+
+		append(main, body);
+		append(body, el('p', { 'class': 'muted' }, 'Loading\u2026'));
+		get('scans/' + encodeURIComponent(scan) + '/rules/' +
+		    encodeURIComponent(ruleId)).then(function (r) {
+			var facts = el('dl', { 'class': 'facts' });
+			var refs = Array.isArray(r.references) ? r.references : [];
+			var ids = Array.isArray(r.idents) ? r.idents : [];
+			var checks = Array.isArray(r.checks) ? r.checks : [];
+			var shown = r.waived ? 'waived' : r.result;
+
+			if (gen !== generation)
+				return;
+			clear(body);
+			function fact(k, v) {
+				append(facts, el('dt', null, k), el('dd', null, v));
+			}
+			fact('Host', el('a', { href: route(['host', r.host]) },
+			    r.host));
+			fact('Scan', [fmtTime(r.created, r.created_iso), ' ',
+			    el('span', { 'class': 'id' }, r.scan)]);
+			fact('Benchmark', [el('span', { 'class': 'id' },
+			    r.benchmark_id || '\u2014'), r.benchmark_version ?
+			    ' ' + r.benchmark_version : '']);
+			fact('Profile', r.profile_id || '(all)');
+			fact('Target', scannedWhat(r.target_root));
+			fact('Severity', r.severity || '\u2014');
+			if (ids.length)
+				fact('Identifiers', ids.map(function (x, i) {
+					return [i ? ', ' : '', el('span',
+					    { 'class': 'id' }, x && x.text ?
+					    x.text : '')];
+				}));
+			if (refs.length)
+				fact('References', refs.map(function (ref, i) {
+					var href = safeHref(ref && ref.href);
+					var text = ref && ref.text ? ref.text :
+					    (ref && ref.href) || '';
+					return [i ? ', ' : '', href ? el('a',
+					    { href: href, rel: 'noopener noreferrer',
+					    target: '_blank' }, text) : text];
+				}));
+			append(body, el('p', null, el('a', { href: route(['host',
+			    r.host]) }, '\u2190 Host ' + r.host)),
+			    el('h1', null, r.title || r.rule_id),
+			    el('p', null, badge(shown), r.waived ? el('span',
+			    { 'class': 'muted' }, ' result: ' +
+			    (RESULT_LABEL[r.result] || r.result) +
+			    ', covered by a waiver') : null, ' ',
+			    el('span', { 'class': 'id' }, r.rule_id)),
+			    el('div', { 'class': 'card' }, facts),
+			    el('h2', null, 'Rationale'),
+			    r.rationale ? el('div', { 'class': 'prose',
+			    id: 'rationale' }, r.rationale) : el('p',
+			    { 'class': 'muted', id: 'rationale' },
+			    'The content gives no rationale for this rule.'),
+			    el('h2', null, 'How to fix'),
+			    r.fixtext ? el('div', { 'class': 'prose',
+			    id: 'fixtext' }, r.fixtext) : el('p',
+			    { 'class': 'muted', id: 'fixtext' },
+			    'The content gives no fix text for this rule.'));
+			if (checks.length > 1)
+				append(body, el('h2', null, 'Checks'),
+				    el('table', { id: 'checks' }, el('thead', null,
+				    el('tr', null, th('Result'), th('Message'),
+				    th('Items digest'))), el('tbody', null,
+				    checks.map(function (c) {
+					return el('tr', null, td(badge(c.result)),
+					    td(c.message || '\u2014'),
+					    td(el('span', { 'class': 'id' },
+					    c.items_digest || '\u2014')));
+				}))));
+			done(gen);
+		}).catch(function (e) {
+			clear(body);
+			failed(gen, body, e);
+		});
+	}
+
+	/* ------------------------------------------------------ roll-ups */
+
+	/*
+	 * Sites or zones (GET rollups?by=) with their hosts by waiver-aware
+	 * status; every count links to the host list filtered on it.
+	 */
+	function viewRollups(params) {
+		var by = params.get('by') === 'zone' ? 'zone' : 'site';
+		var gen = begin('rollups', by === 'zone' ? 'Zones' : 'Sites');
+		var tabs = el('div', { 'class': 'tabs', role: 'tablist' },
+		    [['site', 'By site'], ['zone', 'By zone']].map(function (t) {
+			return el('a', { href: route(['rollups'], { by: t[0] }),
+			    role: 'tab', 'class': t[0] === by ? 'active' : null,
+			    'aria-selected': t[0] === by ? 'true' : 'false' },
+			    t[1]);
+		}));
+		var body = el('div');
+
+		append(main, el('h1', null, by === 'zone' ? 'Hosts by zone' :
+		    'Hosts by site'), tabs, body);
+		append(body, el('p', { 'class': 'muted' }, 'Loading\u2026'));
+		get('rollups', { by: by }).then(function (d) {
+			var groups = Array.isArray(d.groups) ? d.groups : [];
+			var tbody = el('tbody');
+
+			if (gen !== generation)
+				return;
+			clear(body);
+			function cell(g, k, filt) {
+				var n = num(g[k + '_hosts']);
+				var f = {};
+
+				f[by] = g.name;
+				if (filt)
+					f.status = filt;
+				return td(n ? el('a', { href: hostsLink(f),
+				    'class': 'badge ' + STATUS_CLASS[k] },
+				    fmtNum(n)) : '0', 'num');
+			}
+			fleetHostTiles(body, d.total || {});
+			groups.forEach(function (g) {
+				var f = {};
+
+				f[by] = g.name;
+				append(tbody, el('tr', { 'data-group': g.name },
+				    td(el('a', { href: hostsLink(f) }, g.name ||
+				    '(none)')),
+				    td(fmtNum(num(g.hosts)), 'num'),
+				    cell(g, 'fail', 'fail'), cell(g, 'waived', 'waived'),
+				    cell(g, 'pass', 'pass'),
+				    cell(g, 'unknown', 'unknown'),
+				    cell(g, 'stale', 'stale')));
+			});
+			append(body, el('table', { id: 'rollups' }, el('thead', null,
+			    el('tr', null, th(by === 'zone' ? 'Zone' : 'Site'),
+			    th('Hosts', 'num'), th('Failing', 'num'),
+			    th('Waived only', 'num'), th('Passing', 'num'),
+			    th('No data', 'num'), th('Stale', 'num'))), tbody));
+			if (d.truncated)
+				append(body, el('p', { 'class': 'notice',
+				    id: 'truncated' }, 'Only the first ' +
+				    groups.length + ' of ' + num(d.groups_total) +
+				    ' ' + by + 's are listed (collector limit ' +
+				    'max_rollup_groups).'));
+			if (!groups.length)
+				append(body, el('p', { 'class': 'muted' },
+				    'No host yet.'));
 			done(gen);
 		}).catch(function (e) {
 			clear(body);

@@ -147,9 +147,15 @@ dir = $tmp/spool-$2
 CONF
 }
 
-# scan CERT HOST_ID URL: one "plumb scan"; $uuid, $scan_rc.
+# scan CERT HOST_ID URL [CONTENT]: one "plumb scan" (of CONTENT instead
+# of fixture-ds.xml when given); $uuid, $scan_rc.
 scan() {
 	agent_conf "$tmp/agent-$1.conf" "$1" "$2" "$3"
+	if [ -n "${4:-}" ]; then
+		sed "s|^content = .*|content = $4|" "$tmp/agent-$1.conf" \
+		    >"$tmp/agent-$1.conf.new" &&
+		    mv "$tmp/agent-$1.conf.new" "$tmp/agent-$1.conf"
+	fi
 	out=$("$PLUMB" scan --config "$tmp/agent-$1.conf" 2>"$tmp/scan.err")
 	scan_rc=$?
 	uuid=$(printf '%s\n' "$out" |

@@ -43,6 +43,11 @@ sed 's/^mode=strict$/mode=lax/' "$FIXTURE/root1/etc/app.conf" \
     >"$tmp/root/etc/app.conf"
 scan agent agent01.plant.test "$url"
 check "agent01: second scan stored" test -n "$uuid"
+# agent02 also scans texts.xml (a second baseline, no control mapped):
+# the rule view's rationale and fix text.
+scan agent-b agent02.plant.test "$url" "$FIXTURE/texts.xml"
+tuuid=$uuid
+check "agent02: scan of texts.xml stored" test -n "$tuuid"
 
 # The dashboard itself is served by the api listener.
 code=$(curl -sS -o "$tmp/index.html" -w '%{http_code}' --max-time 20 \
@@ -67,6 +72,14 @@ DASHBOARD_CONTROLS="A.8.9 A.8.5 A.8.15" \
 DASHBOARD_CONTROL=iso27001-2022/A.8.9 \
 DASHBOARD_CONTROL_HOSTS=agent01.plant.test \
 DASHBOARD_HOSTILE= \
+DASHBOARD_SEARCH=AGENT02 \
+DASHBOARD_SEARCH_HOSTS=agent02.plant.test \
+DASHBOARD_SEARCH_NOT=agent01.plant.test \
+DASHBOARD_FAILING="agent01.plant.test agent02.plant.test" \
+DASHBOARD_SITES=plant-north \
+DASHBOARD_RULE="$tuuid/xccdf_org.plumb.txt_rule_texts_fail" \
+DASHBOARD_RATIONALE="Without /etc/missing.conf the service starts" \
+DASHBOARD_FIXTEXT="    install -m 0644 /dev/null /etc/missing.conf" \
 DASHBOARD_ARTIFACTS="$top_builddir/tests/dashboard/artifacts-collector" \
     sh "$top_srcdir/tests/dashboard/screenshot.sh" >"$tmp/shots.out" 2>&1
 rc=$?

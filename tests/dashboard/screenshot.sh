@@ -1,7 +1,9 @@
 #!/bin/sh
 # The collector's dashboard in headless Chromium: each view (fleet per
-# framework with its trend chart, hosts, hosts filtered by role, host detail with drift,
-# control detail with history, waivers, sign-in form) is loaded with
+# framework with its trend chart, hosts, hosts filtered by role, host
+# search, site and zone roll-ups, host detail with drift, rule view with
+# rationale and fix text, control detail with history, waivers, sign-in
+# form) is loaded with
 # --dump-dom and --screenshot; the DOM after the script ran must say the
 # view is ready and hold the expected host and control ids, and hostile
 # titles from the data must appear as text, never as markup.
@@ -22,6 +24,15 @@
 #   DASHBOARD_CONTROL    "FRAMEWORK/ID" for the control view (ID may hold
 #                        spaces), DASHBOARD_CONTROL_HOSTS its failing hosts
 #   DASHBOARD_STALE      hosts the hosts view must badge as stale
+#   DASHBOARD_SEARCH     a search term for the hosts view (q=),
+#                        DASHBOARD_SEARCH_HOSTS the hosts it must list,
+#                        DASHBOARD_SEARCH_NOT hosts it must not
+#   DASHBOARD_FAILING, DASHBOARD_WAIVED  hosts the hosts view must
+#                        badge failing / waived only (waiver-aware)
+#   DASHBOARD_SITES      sites the roll-up view must list
+#   DASHBOARD_RULE       "SCAN/RULE_ID" for the rule view,
+#                        DASHBOARD_RATIONALE and DASHBOARD_FIXTEXT text
+#                        its rationale and fix text blocks must hold
 #   DASHBOARD_HOSTILE    text in a rule title that must show as text
 #                        (empty: not checked)
 # Screenshots and DOM dumps stay in DASHBOARD_ARTIFACTS (default
@@ -116,6 +127,15 @@ if [ -z "${DASHBOARD_URL:-}" ]; then
 	: "${DASHBOARD_CONTROL_HOSTS:=scada-01.plant1 hist-02.plant1}"
 	: "${DASHBOARD_HOSTILE=<img src=x onerror=}"
 	: "${DASHBOARD_STALE:=mes-03.plant2}"
+	: "${DASHBOARD_SEARCH:=plant2}"
+	: "${DASHBOARD_SEARCH_HOSTS:=mes-03.plant2}"
+	: "${DASHBOARD_SEARCH_NOT:=scada-01.plant1 hist-02.plant1}"
+	: "${DASHBOARD_FAILING:=scada-01.plant1}"
+	: "${DASHBOARD_WAIVED:=hist-02.plant1}"
+	: "${DASHBOARD_SITES:=plant1 plant2}"
+	: "${DASHBOARD_RULE:=5b0d3c1e-0001-4a00-8000-000000000001/xccdf_com.example.plumb_rule_sshd_disable_root_login}"
+	: "${DASHBOARD_RATIONALE:=A root login over SSH leaves no trace}"
+	: "${DASHBOARD_FIXTEXT:=PermitRootLogin no}"
 	fakeapi=1
 else
 	fakeapi=0
@@ -128,7 +148,10 @@ fi
 : "${DASHBOARD_ROLE_HOSTS:=}" "${DASHBOARD_ROLE_NOT:=}"
 : "${DASHBOARD_CONTROLS:=}" "${DASHBOARD_CONTROL:=}"
 : "${DASHBOARD_CONTROL_HOSTS:=}" "${DASHBOARD_HOSTILE:=}"
-: "${DASHBOARD_STALE:=}"
+: "${DASHBOARD_STALE:=}" "${DASHBOARD_SEARCH:=}" "${DASHBOARD_SEARCH_HOSTS:=}"
+: "${DASHBOARD_SEARCH_NOT:=}" "${DASHBOARD_FAILING:=}" "${DASHBOARD_WAIVED:=}"
+: "${DASHBOARD_SITES:=}" "${DASHBOARD_RULE:=}" "${DASHBOARD_RATIONALE:=}"
+: "${DASHBOARD_FIXTEXT:=}"
 base=${DASHBOARD_URL%%#*}
 case $base in
 */) ;;
@@ -317,6 +340,20 @@ if [ "$fakeapi" = 1 ]; then
 	fi
 fi
 
+# unlisted NAME WHY HOST...: no row of NAME's hosts table is HOST.
+unlisted() {
+	un=$1
+	why=$2
+	shift 2
+	for h in "$@"; do
+		if grep -qF "data-host=\"$(htmlenc "$h")\"" "$art/$un.html"; then
+			bad "$un: $h listed for $why"
+		else
+			ok "$un: $h filtered out"
+		fi
+	done
+}
+
 view hosts /hosts hosts
 # shellcheck disable=SC2086
 has hosts data-host $DASHBOARD_HOSTS
@@ -327,14 +364,8 @@ if [ -n "$DASHBOARD_ROLE" ]; then
 	view hosts-role "/hosts?role=$(urlenc "$DASHBOARD_ROLE")" hosts
 	# shellcheck disable=SC2086
 	has hosts-role data-host $DASHBOARD_ROLE_HOSTS
-	for h in $DASHBOARD_ROLE_NOT; do
-		if grep -qF "data-host=\"$(htmlenc "$h")\"" \
-		    "$art/hosts-role.html"; then
-			bad "hosts-role: $h listed for role $DASHBOARD_ROLE"
-		else
-			ok "hosts-role: $h filtered out"
-		fi
-	done
+	# shellcheck disable=SC2086
+	unlisted hosts-role "role $DASHBOARD_ROLE" $DASHBOARD_ROLE_NOT
 fi
 
 if [ -n "$DASHBOARD_HOST" ]; then
@@ -363,6 +394,126 @@ if [ -n "$DASHBOARD_HOST" ]; then
 		    ok "host-fail: 2 of 5 rules (waived fail excluded)" ||
 		    bad "host-fail: 2 of 5 rules"
 	fi
+fi
+
+# status NAME HOST STATUS: the host's row in NAME's hosts table has the
+# status badge STATUS (data-status, docs/api.md HOST "status").
+status() {
+	if tr -d '\n' <"$art/$1.html" | grep -o "<tr data-host=\"$(htmlenc \
+	    "$2")\">.*" | sed 's,</tr>.*,,' |
+	    grep -q "data-status=\"$3\""; then
+		ok "$1: $2 badged $3"
+	else
+		bad "$1: $2 not badged $3"
+	fi
+}
+for h in $DASHBOARD_FAILING; do
+	status hosts "$h" fail
+done
+for h in $DASHBOARD_WAIVED; do
+	status hosts "$h" waived
+done
+
+# Host search: the hosts view with q=, the term in the form and title.
+if [ -n "$DASHBOARD_SEARCH" ]; then
+	view hosts-search "/hosts?q=$(urlenc "$DASHBOARD_SEARCH")" hosts
+	# shellcheck disable=SC2086
+	has hosts-search data-host $DASHBOARD_SEARCH_HOSTS
+	# shellcheck disable=SC2086
+	unlisted hosts-search "'$DASHBOARD_SEARCH'" $DASHBOARD_SEARCH_NOT
+	grep -qF "id=\"host-search\" value=\"$(htmlenc "$DASHBOARD_SEARCH")\"" \
+	    "$art/hosts-search.html" &&
+	    grep -qF "<q id=\"search-term\">$(htmlenc "$DASHBOARD_SEARCH")</q>" \
+	    "$art/hosts-search.html" &&
+	    ok "hosts-search: the term in the search box and the title" ||
+	    bad "hosts-search: the term in the search box and the title"
+	n=$(echo $DASHBOARD_SEARCH_HOSTS | wc -w)
+	grep -q ">$n hosts\{0,1\} match\(es\)\{0,1\}<" "$art/hosts-search.html" &&
+	    ok "hosts-search: $n matching" || bad "hosts-search: $n matching"
+fi
+
+# Roll-ups: the sites with their hosts by status, linked to the list.
+view rollups "/rollups?by=site" rollups
+grep -q '<table id="rollups"' "$art/rollups.html" &&
+    ok "rollups: table" || bad "rollups: table"
+# shellcheck disable=SC2086
+has rollups data-group $DASHBOARD_SITES
+for g in $DASHBOARD_SITES; do
+	grep -qF "href=\"#/hosts?site=$(urlenc "$g")\"" "$art/rollups.html" &&
+	    ok "rollups: $g links to its hosts" ||
+	    bad "rollups: $g links to its hosts"
+done
+
+# The rule view: rationale and fix text as text.
+if [ -n "$DASHBOARD_RULE" ]; then
+	scan=${DASHBOARD_RULE%%/*}
+	rid=${DASHBOARD_RULE#*/}
+	view rule "/rule/$(urlenc "$scan")/$(urlenc "$rid")" rule
+	blk() {
+		tr -d '\n' <"$art/rule.html" |
+		    grep -o "<div class=\"prose\" id=\"$1\">[^<]*</div>"
+	}
+	if [ -n "$DASHBOARD_RATIONALE" ] &&
+	    blk rationale | grep -qF "$(htmlenc "$DASHBOARD_RATIONALE")"; then
+		ok "rule: rationale shown"
+	else
+		bad "rule: rationale '$DASHBOARD_RATIONALE' not in its block"
+	fi
+	if [ -n "$DASHBOARD_FIXTEXT" ] &&
+	    blk fixtext | grep -qF "$(htmlenc "$DASHBOARD_FIXTEXT")"; then
+		ok "rule: fix text shown"
+	else
+		bad "rule: fix text '$DASHBOARD_FIXTEXT' not in its block"
+	fi
+	grep -qF "href=\"#/host/" "$art/rule.html" &&
+	    ok "rule: links back to its host" || bad "rule: no host link"
+fi
+
+if [ "$fakeapi" = 1 ]; then
+	# fake-api.json: the rationale holds a <script> element as text;
+	# the fix text keeps its line breaks (pre-wrap) and indentation.
+	grep -qF "&lt;script&gt;document.title='pwned'&lt;/script&gt;</div>" \
+	    "$art/rule.html" && ok "rule: hostile rationale shown as text" ||
+	    bad "rule: hostile rationale shown as text"
+	grep -q '^    PermitRootLogin no$' "$art/rule.html" &&
+	    ok "rule: fix text lines kept" || bad "rule: fix text lines kept"
+	grep -qF ', hostile-ref</dd>' "$art/rule.html" &&
+	    ! grep -qF 'href="javascript:' "$art/rule.html" &&
+	    ok "rule: a javascript: reference is text" ||
+	    bad "rule: a javascript: reference is text"
+	# Waiver-aware counts, hand-counted from fake-api.json: of 3 hosts
+	# one failing, one waived only (not failing), one passing, stale.
+	for t in 'hosts failing' 'hosts waived only'; do
+		grep -q "<b>1</b>$t<" "$art/hosts.html" &&
+		    ok "hosts: 1 $t" || bad "hosts: 1 $t"
+	done
+	for t in 'hosts failing' 'hosts waived only' 'hosts passing' \
+	    'hosts stale'; do
+		grep -q "<b>1</b>$t<" "$art/fleet-iso27001.html" &&
+		    ok "fleet: 1 $t" || bad "fleet: 1 $t"
+	done
+	grep -q '<b>3</b>hosts in all<' "$art/fleet-iso27001.html" &&
+	    ok "fleet: 3 hosts in all" || bad "fleet: 3 hosts in all"
+	grep -qF 'href="#/hosts?status=waived"' "$art/fleet-iso27001.html" &&
+	    ok "fleet: waived-only tile links to the host list" ||
+	    bad "fleet: waived-only tile links to the host list"
+	grep -qF 'href="#/hosts?site=plant1&amp;status=fail"' \
+	    "$art/rollups.html" &&
+	    ok "rollups: failing count links to the filtered list" ||
+	    bad "rollups: failing count links to the filtered list"
+	view rollups-zone "/rollups?by=zone" rollups
+	grep -qF 'href="#/hosts?zone=">(none)</a>' "$art/rollups-zone.html" &&
+	    ok "rollups-zone: hosts without a zone link to zone=" ||
+	    bad "rollups-zone: hosts without a zone link to zone="
+	grep -q '<p class="notice" id="truncated">Only the first 2 of 3 ' \
+	    "$art/rollups-zone.html" && ok "rollups-zone: truncation said" ||
+	    bad "rollups-zone: truncation said"
+	grep -q '<dt>Status</dt><dd><span class="badge r-fail" data-status="fail" title="2 failing results without a waiver">Failing</span>' \
+	    "$art/host.html" && ok "host: status badge" ||
+	    bad "host: status badge"
+	grep -qF 'href="#/rule/5b0d3c1e-0001-4a00-8000-000000000001/xccdf_com.example.plumb_rule_sshd_disable_root_login"' \
+	    "$art/host.html" && ok "host: rule links to the rule view" ||
+	    bad "host: rule links to the rule view"
 fi
 
 if [ -n "$DASHBOARD_CONTROL" ]; then

@@ -4,7 +4,9 @@
 # "plumb-collector --help" prints appears in the rendered plumb(8) or
 # plumb-collector(8), every command of "plumb --help" is described in
 # plumb(8), and each page under man/ renders without a warning (groff
-# -ww, and mandoc -Tlint -W warning when mandoc is installed).
+# -ww, and mandoc -Tlint -W warning when mandoc is installed);
+# plumb-collector(8) names every API route of the collector's route
+# tables and every metric /metrics exports.
 # Environment: PLUMB, top_srcdir, top_builddir.  Ends with
 # "N passed, N failed".
 set -eu
@@ -134,6 +136,39 @@ for cmd in token enroll-token; do
 	check_options plumb-collector.8 "plumb-collector $cmd --help" \
 	    "$tmp/chelp"
 done
+
+# ---- plumb-collector(8): every route of the route tables (a "*"
+# segment is any word in the page: hosts/id/drift) and every metric
+# ("# TYPE plumb_..." in the sources)
+grep -ho '{ "\(GET\|POST\|DELETE\|PUT\)", "[^"]*"' \
+    "$top_srcdir"/collector/*.c | sed 's/.*, "//; s/"$//' | sort -u \
+    >"$tmp/routes"
+n=0
+missing=
+while IFS= read -r r; do
+	n=$((n + 1))
+	re=$(printf '%s' "$r" | sed 's/\./\\./g; s/\*/[A-Za-z]*/g')
+	grep -q -- "\(^\|[ ,]\)$re\([ ,?]\|\$\)" \
+	    "$tmp/plumb-collector.8.txt" || missing="$missing $r"
+done <"$tmp/routes"
+if [ "$n" -ge 20 ] && [ -z "$missing" ]; then
+	ok "plumb-collector.8 names all $n API routes"
+else
+	not_ok "plumb-collector.8 names the API routes (n=$n):$missing"
+fi
+n=0
+missing=
+for m in $(grep -ho '# TYPE plumb_[a-z_]*' "$top_srcdir"/collector/*.c |
+    sed 's/# TYPE //' | sort -u); do
+	n=$((n + 1))
+	grep -q -- "^ *$m " "$tmp/plumb-collector.8.txt" ||
+	    missing="$missing $m"
+done
+if [ "$n" -ge 8 ] && [ -z "$missing" ]; then
+	ok "plumb-collector.8 describes all $n metrics"
+else
+	not_ok "plumb-collector.8 describes the metrics (n=$n):$missing"
+fi
 
 # ---- plumb-pki (a shell script: its options and commands)
 sh "$top_srcdir/packaging/plumb-pki" --help >"$tmp/pkihelp" 2>&1 || true

