@@ -940,9 +940,7 @@ drift_sync(struct store *s, size_t *hosts, struct plumb_err *err)
 	if (hosts != NULL)
 		*hosts = h.n;
 out:
-	for (i = 0; i < h.n; i++)
-		free(h.v[i]);
-	free(h.v);
+	store_strings_free(h.v, h.n);
 	return rc;
 }
 

@@ -83,6 +83,10 @@ collector_retention(struct collector *c)
 	if (ingest_retention(c->ig, c->cfg.retention_days, time(NULL),
 	    &removed, &err) != 0)
 		fprintf(stderr, "plumb-collector: retention: %s\n", err.msg);
+	/* A removed scan's successor is compared with the scan before. */
+	else if (c->cfg.retention_days > 0 &&
+	    drift_sync(c->store, NULL, &err) != 0)
+		fprintf(stderr, "plumb-collector: drift: %s\n", err.msg);
 	else if (removed > 0)
 		fprintf(stderr, "plumb-collector: retention removed %zu "
 		    "evidence files\n", removed);
