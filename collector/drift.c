@@ -54,7 +54,10 @@ static const struct store_migration drift_migrations[] = {
 	  " target_root TEXT NOT NULL,"
 	  " PRIMARY KEY (bundle_id, rule_id)"
 	  ");"
-	  "CREATE INDEX drift_changes_time ON drift_changes (created);"
+	  /* GET drift counts kinds and hosts over a range of created:
+	   * from the index alone. */
+	  "CREATE INDEX drift_changes_time ON drift_changes (created, kind,"
+	  " host);"
 	  "CREATE INDEX drift_changes_host ON drift_changes (host, created);" },
 };
 
@@ -760,6 +763,52 @@ drift_id_cmp(const void *a, const void *b, void *arg)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * The scans of bundles b matching where (SQL over b, parameters p),
+ * ordered by order, into hs with their rules: two queries.
+ */
+static int
+drift_hs_load(struct store *s, const char *where, const char *order,
+    const char *const *p, size_t np, struct drift_host_scans *hs,
+    struct plumb_err *err)
+{
+	struct drift_hs_rules ra;
+	char sql[1024];
+	size_t *byid = NULL, i;
+	int rc;
+
+	memset(hs, 0, sizeof(*hs));
+	snprintf(sql, sizeof(sql), "SELECT b.id, b.uuid, b.created, "
+	    "b.benchmark_id, b.profile_id, b.target_root, b.host FROM "
+	    "bundles b WHERE %s ORDER BY %s", where, order);
+	if ((rc = store_query(s, sql, p, np, drift_hs_scan_row, hs, NULL,
+	    err)) != PLUMB_OK)
+		goto out;
+	if (hs->fail || (byid = calloc(hs->n + 1, sizeof(*byid))) == NULL)
+		goto nomem;
+	for (i = 0; i < hs->n; i++)
+		byid[i] = i;
+	qsort_r(byid, hs->n, sizeof(*byid), drift_id_cmp, hs->nid);
+	ra.hs = hs;
+	ra.byid = byid;
+	snprintf(sql, sizeof(sql), "SELECT r.bundle_id, r.seq, r.rule_id, "
+	    "r.result, r.title, r.items_digest FROM rule_results r JOIN "
+	    "bundles b ON b.id = r.bundle_id WHERE %s", where);
+	if ((rc = store_query(s, sql, p, np, drift_hs_rule_row, &ra, NULL,
+	    err)) != PLUMB_OK)
+		goto out;
+	if (hs->fail)
+		goto nomem;
+	goto out;
+nomem:
+	rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+out:
+	free(byid);
+	if (rc != PLUMB_OK)
+		drift_hs_clear(hs);
+	return rc;
+}
+
 /* drift_scans rows (ids[i], prev[i]) (prev[i] NULL: a first scan). */
 static int
 drift_marks_insert(struct store *s, const char *const *ids,
@@ -793,10 +842,9 @@ static int
 drift_rebuild(struct store *s, const char *host, struct plumb_err *err)
 {
 	struct drift_host_scans hs;
-	struct drift_hs_rules ra;
 	struct drift_scan os, ns;
 	struct drift_vec vec;
-	size_t *byid = NULL, i, k;
+	size_t i, k;
 	const char *p[1] = { host }, **ids = NULL, **prev = NULL, **pid = NULL;
 	void *p2;
 	int rc;
@@ -805,28 +853,11 @@ drift_rebuild(struct store *s, const char *host, struct plumb_err *err)
 	memset(&hs, 0, sizeof(hs));
 	memset(&os, 0, sizeof(os));
 	memset(&ns, 0, sizeof(ns));
-	if ((rc = store_query(s, "SELECT id, uuid, created, benchmark_id, "
-	    "profile_id, target_root, host FROM bundles WHERE host = $1 "
-	    "ORDER BY benchmark_id, profile_id, target_root, created, "
-	    "received, uuid", p, 1, drift_hs_scan_row, &hs, NULL, err)) !=
-	    PLUMB_OK)
+	if ((rc = drift_hs_load(s, "b.host = $1", "b.benchmark_id, "
+	    "b.profile_id, b.target_root, b.created, b.received, b.uuid", p, 1,
+	    &hs, err)) != PLUMB_OK)
 		goto out;
-	if (hs.fail)
-		goto nomem;
-	if ((byid = calloc(hs.n + 1, sizeof(*byid))) == NULL ||
-	    (pid = calloc(hs.n + 1, sizeof(*pid))) == NULL)
-		goto nomem;
-	for (i = 0; i < hs.n; i++)
-		byid[i] = i;
-	qsort_r(byid, hs.n, sizeof(*byid), drift_id_cmp, hs.nid);
-	ra.hs = &hs;
-	ra.byid = byid;
-	if ((rc = store_query(s, "SELECT r.bundle_id, r.seq, r.rule_id, "
-	    "r.result, r.title, r.items_digest FROM rule_results r JOIN "
-	    "bundles b ON b.id = r.bundle_id WHERE b.host = $1",
-	    p, 1, drift_hs_rule_row, &ra, NULL, err)) != PLUMB_OK)
-		goto out;
-	if (hs.fail)
+	if ((pid = calloc(hs.n + 1, sizeof(*pid))) == NULL)
 		goto nomem;
 	/* Every pair, then the rows in a few multi-row INSERTs. */
 	if ((prev = calloc(hs.n + 1, sizeof(*prev))) == NULL)
@@ -881,7 +912,6 @@ out:
 	free(ids);
 	free(prev);
 	free(pid);
-	free(byid);
 	drift_hs_clear(&hs);
 	return rc;
 }
@@ -1107,38 +1137,40 @@ drift_baseline_get(struct store *s, const char *host,
 }
 
 /*
- * The newest scan of b's kind against the baseline b (newest first in
- * list[0..nlist)): the changes, each with first_seen the oldest scan
- * after the baseline from which the rule kept its newest state.
+ * The newest scan of the baseline's kind against the accepted scan
+ * base: hs holds the scans of base's host and kind created at or after
+ * it, newest first (drift_hs_load()).  The changes, each with
+ * first_seen the oldest scan after the baseline from which the rule
+ * kept its newest state; *cmp the index in hs of the scan compared
+ * (-1: the baseline is the newest).
  */
 static int
-drift_against(struct store *s, const char *host,
-    const struct store_bundle *base, const struct store_bundle *list,
-    size_t nlist, struct drift_vec *vec, const struct store_bundle **cmp,
+drift_against(const char *host, const char *base,
+    const struct drift_host_scans *hs, struct drift_vec *vec, long *cmp,
     struct plumb_err *err)
 {
 	struct drift_scan bs, ns, ms;
 	const struct drift_agg *got;
 	unsigned char *open = NULL;
-	size_t i, k, lo, hi, mid;
-	long newest = -1;
+	size_t i, k, lo, hi, mid, ibase;
 	int rc = PLUMB_OK, d, same;
 
-	*cmp = NULL;
+	*cmp = -1;
 	memset(&bs, 0, sizeof(bs));
 	memset(&ns, 0, sizeof(ns));
 	memset(&ms, 0, sizeof(ms));
-	for (i = 0; i < nlist; i++) {
-		if (strcmp(list[i].uuid, base->uuid) == 0)
+	for (ibase = 0; ibase < hs->n; ibase++)
+		if (strcmp(hs->b[ibase].uuid, base) == 0)
 			break;
-		if (newest < 0 && drift_same_kind(&list[i], base))
-			newest = (long)i;
-	}
-	if (newest < 0)
+	if (ibase == 0 || ibase == hs->n)
 		return PLUMB_OK;	/* the baseline is the newest */
-	*cmp = &list[newest];
-	if ((rc = drift_scan_load(s, base, &bs, err)) != PLUMB_OK ||
-	    (rc = drift_scan_load(s, &list[newest], &ns, err)) != PLUMB_OK)
+	*cmp = 0;
+	bs.b = &hs->b[ibase];
+	ns.b = &hs->b[0];
+	if ((rc = drift_scan_fold(&bs, hs->rules[ibase], hs->nrules[ibase],
+	    err)) != PLUMB_OK ||
+	    (rc = drift_scan_fold(&ns, hs->rules[0], hs->nrules[0], err)) !=
+	    PLUMB_OK)
 		goto out;
 	if (drift_diff(vec, host, &bs, &ns) != 0)
 		goto nomem;
@@ -1148,11 +1180,10 @@ drift_against(struct store *s, const char *host,
 		goto nomem;
 	memset(open, 1, vec->n);
 	/* Walk back from the newest towards the baseline. */
-	for (i = (size_t)newest + 1; i < nlist &&
-	    strcmp(list[i].uuid, base->uuid) != 0; i++) {
-		if (!drift_same_kind(&list[i], base))
-			continue;
-		if ((rc = drift_scan_load(s, &list[i], &ms, err)) != PLUMB_OK)
+	for (i = 1; i < ibase; i++) {
+		ms.b = &hs->b[i];
+		if ((rc = drift_scan_fold(&ms, hs->rules[i], hs->nrules[i],
+		    err)) != PLUMB_OK)
 			goto out;
 		for (k = 0; k < vec->n; k++) {
 			if (!open[k])
@@ -1184,7 +1215,7 @@ drift_against(struct store *s, const char *host,
 			if (!same)
 				open[k] = 0;
 			else
-				vec->v[k].first_seen = list[i].created;
+				vec->v[k].first_seen = hs->b[i].created;
 		}
 		drift_scan_clear(&ms);
 	}
@@ -1508,15 +1539,18 @@ drift_api_baseline_get(const struct api_ctx *ctx, const struct api_req *req,
     struct api_reply *rep, struct plumb_err *err)
 {
 	struct store_host h;
-	struct store_bundle base, *list = NULL;
-	const struct store_bundle *cmp = NULL;
+	struct store_bundle base;
+	struct drift_host_scans hs;
 	struct drift_baseline bl;
 	struct drift_vec vec;
 	json_t *changes = NULL;
-	size_t nlist = 0;
+	const char *p[5];
+	char cb[24];
+	long cmp = -1;
 	int rc;
 
 	memset(&vec, 0, sizeof(vec));
+	memset(&hs, 0, sizeof(hs));
 	if (drift_api_host(ctx, req, rep, &h, err, &rc) != 0)
 		return rc;
 	if ((rc = drift_baseline_get(ctx->store, h.id, &bl, err)) != PLUMB_OK)
@@ -1531,10 +1565,20 @@ drift_api_baseline_get(const struct api_ctx *ctx, const struct api_req *req,
 		    bl.scan, h.id);
 	if (rc != PLUMB_OK)
 		return rc;
-	if ((rc = store_bundles_list(ctx->store, h.id, 0, 0, &list, &nlist,
-	    err)) != PLUMB_OK ||
-	    (rc = drift_against(ctx->store, h.id, &base, list, nlist, &vec,
-	    &cmp, err)) != PLUMB_OK)
+	/* The scans of the baseline's kind since it, with their rules:
+	 * two queries, not one a scan. */
+	snprintf(cb, sizeof(cb), "%lld", (long long)base.created);
+	p[0] = h.id;
+	p[1] = base.benchmark_id;
+	p[2] = base.profile_id;
+	p[3] = base.target_root;
+	p[4] = cb;
+	if ((rc = drift_hs_load(ctx->store, "b.host = $1 AND "
+	    "b.benchmark_id = $2 AND b.profile_id = $3 AND "
+	    "b.target_root = $4 AND b.created >= $5", "b.created DESC, "
+	    "b.received DESC, b.uuid DESC", p, 5, &hs, err)) != PLUMB_OK ||
+	    (rc = drift_against(h.id, base.uuid, &hs, &vec, &cmp, err)) !=
+	    PLUMB_OK)
 		goto out;
 	if (vec.n > 1)
 		qsort(vec.v, vec.n, sizeof(*vec.v), drift_change_cmp);
@@ -1546,10 +1590,10 @@ drift_api_baseline_get(const struct api_ctx *ctx, const struct api_req *req,
 	    "scan_time", (json_int_t)base.created,
 	    "accepted_by", bl.accepted_by,
 	    "accepted_time", (json_int_t)bl.accepted_time,
-	    "compared_scan", cmp != NULL ? json_string(cmp->uuid) :
+	    "compared_scan", cmp >= 0 ? json_string(hs.b[cmp].uuid) :
 	    json_null(),
-	    "compared_time", cmp != NULL ? json_integer(
-	    (json_int_t)cmp->created) : json_null(),
+	    "compared_time", cmp >= 0 ? json_integer(
+	    (json_int_t)hs.b[cmp].created) : json_null(),
 	    "changes", changes);
 	changes = NULL;
 	if (rep->json == NULL)
@@ -1561,7 +1605,7 @@ nomem:
 out:
 	json_decref(changes);
 	drift_free(vec.v, vec.n);
-	store_bundles_free(list);
+	drift_hs_clear(&hs);
 	return rc;
 }
 

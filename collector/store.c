@@ -147,6 +147,10 @@ static const struct {
 
 /* Columns of a bundle as store_bundle_row() reads them. */
 #define STORE_BUNDLE_COLS \
+	STORE_BUNDLE_HEAD \
+	" (SELECT count(*) FROM rule_results r WHERE r.bundle_id = b.id)," \
+	" b.target_root"
+#define STORE_BUNDLE_HEAD \
 	"b.uuid, b.host, b.signer, b.signer_sha256, b.created," \
 	" b.signing_time, b.received, b.evidence_sha256, b.evidence_bytes," \
 	" b.archive_sha256, b.content_sha256, b.benchmark_id," \
@@ -157,10 +161,12 @@ static const struct {
 	" b.score_flat_unweighted_max, b.score_absolute," \
 	" b.score_absolute_max, b.n_pass, b.n_fail, b.n_error, b.n_unknown," \
 	" b.n_notapplicable, b.n_notchecked, b.n_notselected," \
-	" b.n_informational, b.n_fixed," \
-	" (SELECT count(*) FROM rule_results r WHERE r.bundle_id = b.id)," \
-	" b.target_root"
+	" b.n_informational, b.n_fixed,"
 #define STORE_BUNDLE_NCOLS	38
+/* The same without counting rule rows (nrules 0): for lists of many
+ * bundles whose rules are not shown. */
+#define STORE_BUNDLE_COLS_NOCOUNT \
+	STORE_BUNDLE_HEAD " 0, b.target_root"
 
 #define STORE_RULE_COLS \
 	"r.seq, r.rule_id, r.title, r.result, r.severity, r.weight, r.role," \
@@ -1014,7 +1020,7 @@ store_baselines_all(struct store *s, struct store_bundle **out, size_t *n,
 	*n = 0;
 	/* One query for the whole fleet (GET hosts): the baselines come
 	 * from host_baselines, never from a scan of bundles. */
-	return store_rows(s, "SELECT " STORE_BUNDLE_COLS
+	return store_rows(s, "SELECT " STORE_BUNDLE_COLS_NOCOUNT
 	    " FROM host_baselines hb JOIN bundles b ON b.id = hb.bundle_id"
 	    " ORDER BY hb.host, hb.benchmark_id, hb.profile_id,"
 	    " hb.target_root", NULL, 0, sizeof(**out), STORE_BUNDLE_NCOLS,

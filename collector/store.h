@@ -183,7 +183,7 @@ int store_baselines_list(struct store *s, const char *host,
     struct store_bundle **out, size_t *n, struct plumb_err *err);
 
 /* The newest bundle of each baseline of every host, ordered by host,
- * then as store_baselines_list(). */
+ * then as store_baselines_list(); nrules is not counted (0). */
 int store_baselines_all(struct store *s, struct store_bundle **out,
     size_t *n, struct plumb_err *err);
 
