@@ -104,7 +104,7 @@ drift_sql() {
 	    BY host, benchmark_id, profile_id, target_root ORDER BY created,
 	    received, uuid) AS prev FROM bundles)
 	    SELECT count(*) || ' ' || count(*) FILTER (WHERE n.result = 'fail')
-	    FROM b JOIN rule_results n ON n.bundle_id = b.id
+	    || ' ' || count(DISTINCT b.host) FROM b JOIN rule_results n ON n.bundle_id = b.id
 	    JOIN rule_results o ON o.bundle_id = b.prev
 	    AND o.rule_id = n.rule_id WHERE b.created >= $1 $2
 	    AND n.result <> o.result"
@@ -126,6 +126,10 @@ for pd in 7 1 30; do
 	    test "$(jq -r --argjson s "$s" '[.changes[] | .time] as $t |
 	    ($t == ($t | sort)) and all($t[]; . >= $s)' "$tmp/out")" = true
 	if [ "$pd" = 7 ]; then
+		check "drift 7 days: $3 hosts changed" test "$(jq -r \
+		    'if .hosts_changed != null then .hosts_changed else
+		    ([.changes[] | .host] | unique | length) end' \
+		    "$tmp/out")" = "$3"
 		check "drift 7 days: $2 regressions" test "$(jq -r \
 		    'if .counts != null then .counts.regression else
 		    ([.changes[] | select(.kind == "regression")] | length)
@@ -201,8 +205,8 @@ s=$((fleet_now - 7 * 86400))
 for q in \
     "SELECT c.kind, count(*) FROM drift_changes c WHERE c.created >= $s
     GROUP BY c.kind" \
-    "SELECT count(DISTINCT c.host) FROM drift_changes c WHERE
-    c.created >= $s" \
+    "SELECT count(*) FROM hosts h WHERE EXISTS (SELECT 1 FROM
+    drift_changes c WHERE c.host = h.id AND c.created >= $s)" \
     "SELECT * FROM drift_changes c WHERE c.created >= $s ORDER BY
     c.created DESC, c.host DESC, c.rule_id DESC, c.benchmark_id DESC,
     c.profile_id DESC, c.target_root DESC LIMIT 1000" \

@@ -683,6 +683,72 @@ START_TEST(test_drift_api)
 }
 END_TEST
 
+/* GET drift's kind, until and limit, and the counts beside the list. */
+START_TEST(test_drift_fleet_page)
+{
+	static const char *const bad[] = { "kind=bogus", "limit=0",
+	    "limit=100001", "limit=x", "until=yesterday" };
+	struct api_reply r;
+	json_t *ch, *cnt;
+	size_t i;
+
+	/* The newest 2 of the 7, still oldest first. */
+	r = call("GET", "drift", "limit=2", NULL, T + 1000);
+	ck_assert_int_eq(r.status, 200);
+	ch = json_object_get(r.json, "changes");
+	ck_assert_uint_eq(json_array_size(ch), 2);
+	ck_assert_str_eq(jstr(json_array_get(ch, 0), "rule_id"), "r_cm");
+	ck_assert_str_eq(jstr(json_array_get(ch, 1), "rule_id"), "r_new");
+	ck_assert_int_eq(jint(json_array_get(ch, 1), "time"), T + 300);
+	ck_assert_int_eq(jint(r.json, "total"), 7);
+	ck_assert(json_is_true(json_object_get(r.json, "truncated")));
+	ck_assert_int_eq(jint(r.json, "hosts_changed"), 2);
+	ck_assert_int_eq(jint(r.json, "limit"), 2);
+	cnt = json_object_get(r.json, "counts");
+	ck_assert_int_eq(jint(cnt, "regression"), 3);
+	ck_assert_int_eq(jint(cnt, "improvement"), 1);
+	ck_assert_int_eq(jint(cnt, "config"), 1);
+	ck_assert_int_eq(jint(cnt, "changed"), 0);
+	ck_assert_int_eq(jint(cnt, "new"), 1);
+	ck_assert_int_eq(jint(cnt, "removed"), 1);
+	api_reply_clear(&r);
+	/* One kind: the list and total of that kind, counts of all. */
+	r = call("GET", "drift", "kind=regression", NULL, T + 1000);
+	ck_assert_int_eq(r.status, 200);
+	ch = json_object_get(r.json, "changes");
+	ck_assert_uint_eq(json_array_size(ch), 3);
+	for (i = 0; i < 3; i++)
+		ck_assert_str_eq(jstr(json_array_get(ch, i), "kind"),
+		    "regression");
+	ck_assert_int_eq(jint(r.json, "total"), 3);
+	ck_assert(json_is_false(json_object_get(r.json, "truncated")));
+	ck_assert_int_eq(jint(json_object_get(r.json, "counts"), "config"), 1);
+	api_reply_clear(&r);
+	/* A period: until, since; hosts counted within it. */
+	r = call("GET", "drift", "until=1000250", NULL, T + 1000);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json, "changes")),
+	    5);
+	ck_assert_int_eq(jint(r.json, "hosts_changed"), 2);
+	api_reply_clear(&r);
+	r = call("GET", "drift", "since=1000250", NULL, T + 1000);
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json, "changes")),
+	    2);
+	ck_assert_int_eq(jint(r.json, "hosts_changed"), 1);
+	api_reply_clear(&r);
+	r = call("GET", "drift", "role=other", NULL, T + 1000);
+	ck_assert_int_eq(jint(r.json, "total"), 1);
+	ck_assert_int_eq(jint(r.json, "hosts_changed"), 1);
+	ck_assert_int_eq(jint(json_object_get(r.json, "counts"), "config"), 0);
+	api_reply_clear(&r);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		r = call("GET", "drift", bad[i], NULL, T + 1000);
+		ck_assert_msg(r.status == 400, "%s: %d", bad[i], r.status);
+		api_reply_clear(&r);
+	}
+}
+END_TEST
+
 START_TEST(test_baseline)
 {
 	struct api_reply r;
@@ -1505,6 +1571,7 @@ drift_suite(void)
 	tcase_add_test(tc, test_drift_host);
 	tcase_add_test(tc, test_drift_stored);
 	tcase_add_test(tc, test_drift_api);
+	tcase_add_test(tc, test_drift_fleet_page);
 	tcase_add_test(tc, test_baseline);
 	tcase_add_test(tc, test_controls_status);
 	tcase_add_test(tc, test_history);
