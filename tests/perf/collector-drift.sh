@@ -63,7 +63,7 @@ echo "# collector start: $(since "$t0") s"
 # What autovacuum does on its own minutes after a bulk load (the drift
 # tables the start filled): the visibility map for index-only scans.
 sql "VACUUM ANALYZE" >/dev/null 2>&1
-check "api listener" api_client perf
+check "api listener" api_client "perf-$(date +%s)"
 
 # time_route NAME PATH: PERF_RUNS calls; prints the figures, keeps the
 # last answer in $tmp/out and its status in $code; fails the run when
