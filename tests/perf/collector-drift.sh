@@ -36,14 +36,12 @@ set +e
 runs=${PERF_RUNS:-50}
 p95max=${PERF_P95_MS:-200}
 sql() { "$dbtool" -X -q -A -t -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
-now() { date +%s.%N; }
-since() { echo "$(now) $1" | awk '{ printf "%.2f", $1 - $2 }'; }
 
 started() { not_ok "plumb-collector started"; finish; }
 # The schema (every migration), then the data behind the collector's back.
 start_collector || started
 stop_collector
-t0=$(now)
+t0=$(perf_now)
 if [ "${PERF_REUSE:-0}" = 1 ] &&
     [ "$(rows 'SELECT count(*) FROM hosts')" -gt 0 ]; then
 	echo "# PERF_REUSE=1: the fleet already in $db"
@@ -53,13 +51,13 @@ else
 	check "data set generated" test $? -eq 0 || cat "$tmp/gen.out"
 fi
 echo "# generated $fleet_hosts hosts x $fleet_bases baselines x" \
-    "$fleet_days days in $(since "$t0") s:" \
+    "$fleet_days days in $(perf_since "$t0") s:" \
     "$(rows 'SELECT count(*) FROM bundles') scans," \
     "$(rows 'SELECT count(*) FROM rule_results') rule results"
 
-t0=$(now)
+t0=$(perf_now)
 START_WAIT=24000 start_collector || started
-echo "# collector start: $(since "$t0") s"
+echo "# collector start: $(perf_since "$t0") s"
 # What autovacuum does on its own minutes after a bulk load (the drift
 # tables the start filled): the visibility map for index-only scans.
 sql "VACUUM ANALYZE" >/dev/null 2>&1
