@@ -473,12 +473,13 @@ drift_changes_insert(struct store *s, const char *const *ids,
 /*
  * Store the pair (older, newer): the changes from older (NULL: newer is
  * the first scan of its baseline) to newer, whose row id is id and
- * whose folded rules are in ns; replaces what was stored for newer.
+ * whose folded rules are in ns; replaces what was stored for newer
+ * unless fresh (a scan being stored has nothing stored yet).
  */
 static int
-drift_pair_store(struct store *s, const char *id, const char *older_id,
-    const struct drift_scan *os, const struct drift_scan *ns,
-    struct plumb_err *err)
+drift_pair_store(struct store *s, const char *id, int fresh,
+    const char *older_id, const struct drift_scan *os,
+    const struct drift_scan *ns, struct plumb_err *err)
 {
 	struct drift_vec vec;
 	const char *p[2], **ids = NULL;
@@ -488,10 +489,10 @@ drift_pair_store(struct store *s, const char *id, const char *older_id,
 	memset(&vec, 0, sizeof(vec));
 	p[0] = id;
 	p[1] = older_id;
-	if ((rc = store_query(s, "DELETE FROM drift_changes WHERE "
-	    "bundle_id = $1", p, 1, NULL, NULL, NULL, err)) != PLUMB_OK ||
+	if ((!fresh && ((rc = store_query(s, "DELETE FROM drift_changes "
+	    "WHERE bundle_id = $1", p, 1, NULL, NULL, NULL, err)) != PLUMB_OK ||
 	    (rc = store_query(s, "DELETE FROM drift_scans WHERE "
-	    "bundle_id = $1", p, 1, NULL, NULL, NULL, err)) != PLUMB_OK ||
+	    "bundle_id = $1", p, 1, NULL, NULL, NULL, err)) != PLUMB_OK)) ||
 	    (rc = store_query(s, "INSERT INTO drift_scans (bundle_id, "
 	    "prev_id) VALUES ($1, $2)", p, 2, NULL, NULL, NULL, err)) !=
 	    PLUMB_OK)
@@ -518,35 +519,37 @@ struct drift_ref {
 	struct store_bundle b;	/* the scan's baseline, uuid, times */
 };
 
+/* Both neighbours of drift_neighbours(): column 0 says which. */
 static int
 drift_ref_row(void *arg, const char *const *v, size_t ncols)
 {
 	struct drift_ref *r = arg;
 
-	if (ncols != 4 || v[0] == NULL || v[1] == NULL)
+	if (ncols != 5 || v[0] == NULL || v[1] == NULL || v[2] == NULL)
 		return 0;
+	r += strcmp(v[0], "1") == 0;
 	r->found = 1;
-	snprintf(r->id, sizeof(r->id), "%s", v[0]);
-	snprintf(r->b.uuid, sizeof(r->b.uuid), "%s", v[1]);
-	r->b.created = v[2] != NULL ? (time_t)strtoll(v[2], NULL, 10) : 0;
-	r->b.received = v[3] != NULL ? (time_t)strtoll(v[3], NULL, 10) : 0;
-	return 1;
+	snprintf(r->id, sizeof(r->id), "%s", v[1]);
+	snprintf(r->b.uuid, sizeof(r->b.uuid), "%s", v[2]);
+	r->b.created = v[3] != NULL ? (time_t)strtoll(v[3], NULL, 10) : 0;
+	r->b.received = v[4] != NULL ? (time_t)strtoll(v[4], NULL, 10) : 0;
+	return 0;
 }
 
 /*
- * The scan of b's host and baseline just before b (after: 0) or just
- * after it (1), in the order of every list (created, received, uuid);
- * r->found 0 when there is none.
+ * The scans of b's host and baseline just before b (r[0]) and just
+ * after it (r[1]), in the order of every list (created, received,
+ * uuid), in one query; found 0 when there is none.
  */
 static int
-drift_neighbour(struct store *s, const struct store_bundle *b, int after,
-    struct drift_ref *r, struct plumb_err *err)
+drift_neighbours(struct store *s, const struct store_bundle *b,
+    struct drift_ref r[2], struct plumb_err *err)
 {
 	char cb[24], rb[24];
 	const char *p[7];
 
-	memset(r, 0, sizeof(*r));
-	r->b = *b;
+	memset(r, 0, 2 * sizeof(*r));
+	r[0].b = r[1].b = *b;
 	snprintf(cb, sizeof(cb), "%lld", (long long)b->created);
 	snprintf(rb, sizeof(rb), "%lld", (long long)b->received);
 	p[0] = b->host;
@@ -556,18 +559,19 @@ drift_neighbour(struct store *s, const struct store_bundle *b, int after,
 	p[4] = cb;
 	p[5] = rb;
 	p[6] = b->uuid;
-	return store_query(s, after ?
-	    "SELECT id, uuid, created, received FROM bundles WHERE "
-	    "host = $1 AND benchmark_id = $2 AND profile_id = $3 AND "
-	    "target_root = $4 AND (created > $5 OR (created = $5 AND "
-	    "(received > $6 OR (received = $6 AND uuid > $7)))) "
-	    "ORDER BY created, received, uuid LIMIT 1" :
-	    "SELECT id, uuid, created, received FROM bundles WHERE "
-	    "host = $1 AND benchmark_id = $2 AND profile_id = $3 AND "
-	    "target_root = $4 AND (created < $5 OR (created = $5 AND "
-	    "(received < $6 OR (received = $6 AND uuid < $7)))) "
-	    "ORDER BY created DESC, received DESC, uuid DESC LIMIT 1",
-	    p, 7, drift_ref_row, r, NULL, err);
+	return store_query(s,
+	    "SELECT 0, id, uuid, created, received FROM (SELECT id, uuid, "
+	    "created, received FROM bundles WHERE host = $1 AND "
+	    "benchmark_id = $2 AND profile_id = $3 AND target_root = $4 AND "
+	    "(created < $5 OR (created = $5 AND (received < $6 OR "
+	    "(received = $6 AND uuid < $7)))) ORDER BY created DESC, "
+	    "received DESC, uuid DESC LIMIT 1) bp UNION ALL "
+	    "SELECT 1, id, uuid, created, received FROM (SELECT id, uuid, "
+	    "created, received FROM bundles WHERE host = $1 AND "
+	    "benchmark_id = $2 AND profile_id = $3 AND target_root = $4 AND "
+	    "(created > $5 OR (created = $5 AND (received > $6 OR "
+	    "(received = $6 AND uuid > $7)))) ORDER BY created, received, "
+	    "uuid LIMIT 1) bn", p, 7, drift_ref_row, r, NULL, err);
 }
 
 /* store_insert_hook: the changes of a scan being stored, and of the
@@ -577,7 +581,8 @@ drift_hook(void *arg, struct store *s, const char *id,
     const struct store_bundle *b, const struct store_rule *rules,
     size_t nrules, struct plumb_err *err)
 {
-	struct drift_ref prev, next;
+	struct drift_ref nb[2];
+	const struct drift_ref *prev = &nb[0], *next = &nb[1];
 	struct drift_scan ps, ns, xs;
 	int rc;
 
@@ -586,20 +591,19 @@ drift_hook(void *arg, struct store *s, const char *id,
 	memset(&ns, 0, sizeof(ns));
 	memset(&xs, 0, sizeof(xs));
 	ns.b = b;
-	if ((rc = drift_neighbour(s, b, 0, &prev, err)) != PLUMB_OK ||
-	    (rc = drift_neighbour(s, b, 1, &next, err)) != PLUMB_OK ||
+	if ((rc = drift_neighbours(s, b, nb, err)) != PLUMB_OK ||
 	    (rc = drift_scan_fold(&ns, rules, nrules, err)) != PLUMB_OK)
 		goto out;
-	if (prev.found && (rc = drift_scan_load(s, &prev.b, &ps, err)) !=
+	if (prev->found && (rc = drift_scan_load(s, &prev->b, &ps, err)) !=
 	    PLUMB_OK)
 		goto out;
-	if ((rc = drift_pair_store(s, id, prev.found ? prev.id : NULL,
-	    prev.found ? &ps : NULL, &ns, err)) != PLUMB_OK)
+	if ((rc = drift_pair_store(s, id, 1, prev->found ? prev->id : NULL,
+	    prev->found ? &ps : NULL, &ns, err)) != PLUMB_OK)
 		goto out;
 	/* A scan that arrived late sits between prev and next: next is
 	 * now compared with it. */
-	if (next.found && ((rc = drift_scan_load(s, &next.b, &xs, err)) !=
-	    PLUMB_OK || (rc = drift_pair_store(s, next.id, id, &ns, &xs,
+	if (next->found && ((rc = drift_scan_load(s, &next->b, &xs, err)) !=
+	    PLUMB_OK || (rc = drift_pair_store(s, next->id, 0, id, &ns, &xs,
 	    err)) != PLUMB_OK))
 		goto out;
 out:
