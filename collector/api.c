@@ -652,7 +652,28 @@ api_host_status_pre(const struct api_ctx *ctx, const struct api_req *req,
 	    want) == 0;
 }
 
-/* GET hosts?role=&site=&zone=&q=&status= */
+/* The newest of n baselines (by created, received, uuid: the order of
+ * every list), NULL when n is 0: the host's newest scan, since each of
+ * its scans belongs to one baseline. */
+static const struct store_bundle *
+api_newest_of(const struct store_bundle *b, size_t n)
+{
+	const struct store_bundle *m = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (m == NULL || b[i].created > m->created ||
+		    (b[i].created == m->created &&
+		    (b[i].received > m->received ||
+		    (b[i].received == m->received &&
+		    strcmp(b[i].uuid, m->uuid) > 0))))
+			m = &b[i];
+	return m;
+}
+
+/* GET hosts?role=&site=&zone=&q=&status= : three queries for the
+ * whole fleet (the waiver-aware states, the hosts, and the newest scan
+ * of every baseline), not two a host. */
 static int
 api_hosts(const struct api_ctx *ctx, const struct api_req *req,
     struct api_reply *rep, struct plumb_err *err)
@@ -662,9 +683,9 @@ api_hosts(const struct api_ctx *ctx, const struct api_req *req,
 	const char *role, *site, *zone, *q, *status;
 	struct hoststate_set hs;
 	struct store_host *h = NULL;
-	struct store_bundle *b;
+	struct store_bundle *base = NULL;
 	json_t *list = NULL, *o;
-	size_t n = 0, i;
+	size_t n = 0, nbase = 0, i, j = 0, k;
 	int rc;
 
 	role = api_filter(req, "role", rb, sizeof(rb));
@@ -687,22 +708,31 @@ api_hosts(const struct api_ctx *ctx, const struct api_req *req,
 	if ((rc = hoststate_load(ctx->store, req->scope_host, req->now, &hs,
 	    err)) != 0)
 		return rc;
-	if ((rc = store_hosts_list(ctx->store, &h, &n, err)) != 0)
+	if ((rc = store_hosts_list(ctx->store, &h, &n, err)) != 0 ||
+	    (rc = store_baselines_all(ctx->store, &base, &nbase, err)) != 0)
 		goto out;
 	if ((list = json_array()) == NULL)
 		goto nomem;
+	/* Both lists are ordered by host id (bytes): walk them together. */
 	for (i = 0; i < n; i++) {
+		while (j < nbase && strcmp(base[j].host, h[i].id) < 0)
+			j++;
+		for (k = j; k < nbase && strcmp(base[k].host, h[i].id) == 0;
+		    k++)
+			;
 		if (!api_may_see(req, h[i].id) ||
 		    (role != NULL && strcmp(role, h[i].role) != 0) ||
 		    (site != NULL && strcmp(site, h[i].site) != 0) ||
 		    (zone != NULL && strcmp(zone, h[i].zone) != 0) ||
 		    (q != NULL && !api_host_search(&h[i], q)) ||
-		    !api_host_status_pre(ctx, req, &hs, &h[i], status))
+		    !api_host_status_pre(ctx, req, &hs, &h[i], status)) {
+			j = k;
 			continue;
-		rc = api_host_load(ctx->store, &h[i], &b, &o, err);
-		store_bundles_free(b);
-		if (rc != 0)
-			goto out;
+		}
+		if ((o = api_host_json(&h[i], api_newest_of(base + j, k - j),
+		    base + j, k - j)) == NULL)
+			goto nomem;
+		j = k;
 		if ((ctx->cfg != NULL &&
 		    stale_annotate(ctx->cfg, &h[i], req->now, o) != 0) ||
 		    hoststate_annotate(&hs, h[i].id, o) != 0) {
@@ -723,6 +753,7 @@ nomem:
 	rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 out:
 	json_decref(list);
+	store_bundles_free(base);
 	store_hosts_free(h);
 	hoststate_clear(&hs);
 	return rc;

@@ -54,6 +54,8 @@ struct collector_config {
 	char *admin_ca;		/* CA(s) (PEM) of admin client certificates,
 				 * or NULL */
 	uint64_t api_max_body;	/* request body cap of the api listener */
+	unsigned api_drift_limit;	/* GET drift: changes answered when
+					 * no limit= is given; 1000 */
 	/* [enroll]: agent enrollment (collector/enroll.h) */
 	char *enroll_ca_cert;	/* agent CA certificate (PEM); NULL: off */
 	char *enroll_ca_key;	/* its private key (PEM), signs the CSRs */

@@ -81,6 +81,7 @@ static const struct ccfg_key ccfg_keys[] = {
 	CCK("api", "admin_ca", CC_OPT, admin_ca, 0, 0),
 	CCK("api", "max_body_bytes", CC_BYTES, api_max_body, 1024,
 	    (uint64_t)64 * 1024 * 1024),
+	CCK("api", "drift_limit", CC_UINT, api_drift_limit, 1, 100000),
 	CCK("enroll", "ca_cert", CC_OPT, enroll_ca_cert, 0, 0),
 	CCK("enroll", "ca_key", CC_OPT, enroll_ca_key, 0, 0),
 	CCK("enroll", "cert_days", CC_UINT, enroll_cert_days, 1, 3650),
@@ -162,6 +163,7 @@ collector_config_defaults(struct collector_config *cfg,
 	cfg->handshake_timeout = 10;
 	cfg->api_port = 8444;
 	cfg->api_max_body = (uint64_t)1024 * 1024;
+	cfg->api_drift_limit = 1000;
 	cfg->enroll_cert_days = 365;
 	cfg->enroll_token_ttl = 86400;
 	cfg->waiver_approval = 1;

@@ -3,8 +3,10 @@
  * consecutive scans of the same host and baseline (benchmark, profile,
  * scanned root: store.h), and the
  * newest scan compared with the host's accepted baseline (table
- * drift_baselines, component "drift").  Computed from rule_results at
- * query time; nothing is materialised at ingest.
+ * drift_baselines, component "drift").  The changes between consecutive
+ * scans are computed once, when the newer scan (or a late one between
+ * them) is stored, and kept in table drift_changes (drift.c); the
+ * comparison with an accepted baseline is computed when asked.
  *
  * A rule listed several times in one scan (a multi-check rule) counts
  * once with its worst result (fail, error, unknown, pass/fixed, then
@@ -58,8 +60,20 @@ struct drift_change {
 /* "regression", "improvement", ... */
 const char *drift_kind_name(int kind);
 
-/* Create or upgrade table drift_baselines; idempotent. */
+/*
+ * Create or upgrade the drift tables, keep the changes of every scan
+ * stored from now on in this process (a store insert hook), and store
+ * those of the scans that have none yet (drift_sync()); idempotent.
+ */
 int drift_init(struct store *s, struct plumb_err *err);
+
+/*
+ * Store the changes of every scan that has none recorded (a database
+ * made before they were kept, scans stored by a process without the
+ * hook, the successors of scans removed by retention), one host at a
+ * time; *hosts (may be NULL) receives the number of hosts redone.
+ */
+int drift_sync(struct store *s, size_t *hosts, struct plumb_err *err);
 
 /*
  * The changes between consecutive scans of host whose newer scan was

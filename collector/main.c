@@ -85,9 +85,15 @@ collector_retention(struct collector *c)
 
 	memset(&err, 0, sizeof(err));
 	if (ingest_retention(c->ig, c->cfg.retention_days, time(NULL),
-	    &removed, &err) != 0)
+	    &removed, &err) != 0) {
 		fprintf(stderr, "plumb-collector: retention: %s\n", err.msg);
-	else if (removed > 0) {
+		return;
+	}
+	/* A removed scan's successor is compared with the scan before. */
+	if (c->cfg.retention_days > 0 &&
+	    drift_sync(c->store, NULL, &err) != 0)
+		fprintf(stderr, "plumb-collector: drift: %s\n", err.msg);
+	if (removed > 0) {
 		fprintf(stderr, "plumb-collector: retention removed %zu "
 		    "evidence files\n", removed);
 		/* Their scans leave the history at the next rebuild. */

@@ -19,6 +19,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <unistd.h>
 
@@ -599,13 +600,17 @@ server_conn_admit(evutil_socket_t unused, short what, void *arg)
 	socklen_t sl = sizeof(c->addr);
 	char a[INET6_ADDRSTRLEN];
 	unsigned same = 0;
-	int fd;
+	int fd, one = 1;
 
 	if (c->ssl == NULL || (fd = SSL_get_fd(c->ssl)) < 0 ||
 	    getpeername(fd, (struct sockaddr *)&c->addr, &sl) != 0) {
 		server_conn_shut(c);
 		return;
 	}
+	/* Answers go out as soon as written: with Nagle's algorithm the
+	 * last small TLS record of an answer waited for the client's
+	 * delayed ACK (about 40 ms a request). */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	server_conn_addr(c, a, sizeof(a));
 	if (li->nconns >= srv->max_conns) {
 		metrics_conn_refused(srv->deps.metrics, METRICS_CONN_LISTENER);

@@ -121,9 +121,10 @@ static const struct store_migration store_core[] = {
 	"  AND x.uuid > b.uuid)))));" },
 };
 
-/* The component told of each stored bundle (store_set_insert_hook). */
-static store_insert_hook store_hook;
-static void *store_hook_arg;
+/* The components told of each stored bundle, in slot order
+ * (store_set_insert_hook, store_set_insert_hook_at). */
+static store_insert_hook store_hook[STORE_HOOK_SLOTS];
+static void *store_hook_arg[STORE_HOOK_SLOTS];
 
 /* Created before any migration runs (the same table as schema.sql). */
 static const char store_migrations_table[] =
@@ -146,6 +147,10 @@ static const struct {
 
 /* Columns of a bundle as store_bundle_row() reads them. */
 #define STORE_BUNDLE_COLS \
+	STORE_BUNDLE_HEAD \
+	" (SELECT count(*) FROM rule_results r WHERE r.bundle_id = b.id)," \
+	" b.target_root"
+#define STORE_BUNDLE_HEAD \
 	"b.uuid, b.host, b.signer, b.signer_sha256, b.created," \
 	" b.signing_time, b.received, b.evidence_sha256, b.evidence_bytes," \
 	" b.archive_sha256, b.content_sha256, b.benchmark_id," \
@@ -156,10 +161,12 @@ static const struct {
 	" b.score_flat_unweighted_max, b.score_absolute," \
 	" b.score_absolute_max, b.n_pass, b.n_fail, b.n_error, b.n_unknown," \
 	" b.n_notapplicable, b.n_notchecked, b.n_notselected," \
-	" b.n_informational, b.n_fixed," \
-	" (SELECT count(*) FROM rule_results r WHERE r.bundle_id = b.id)," \
-	" b.target_root"
+	" b.n_informational, b.n_fixed,"
 #define STORE_BUNDLE_NCOLS	38
+/* The same without counting rule rows (nrules 0): for lists of many
+ * bundles whose rules are not shown. */
+#define STORE_BUNDLE_COLS_NOCOUNT \
+	STORE_BUNDLE_HEAD " 0, b.target_root"
 
 #define STORE_RULE_COLS \
 	"r.seq, r.rule_id, r.title, r.result, r.severity, r.weight, r.role," \
@@ -693,14 +700,22 @@ store_baseline_upsert(struct store *s, const struct store_bundle *b,
 void
 store_set_insert_hook(store_insert_hook fn, void *arg)
 {
-	store_hook = fn;
-	store_hook_arg = arg;
+	store_set_insert_hook_at(STORE_HOOK_CONTROLS, fn, arg);
 }
 
 void *
 store_insert_hook_arg(void)
 {
-	return store_hook_arg;
+	return store_hook_arg[STORE_HOOK_CONTROLS];
+}
+
+void
+store_set_insert_hook_at(unsigned slot, store_insert_hook fn, void *arg)
+{
+	if (slot >= STORE_HOOK_SLOTS)
+		return;
+	store_hook[slot] = fn;
+	store_hook_arg[slot] = arg;
 }
 
 /* One transaction: a re-send finds the row and changes nothing; two
@@ -729,7 +744,7 @@ store_bundles_insert(struct store *s, struct store_insert *v, size_t n,
     struct plumb_err *err)
 {
 	char id[STORE_INT_MAX];
-	size_t i;
+	size_t i, k;
 	int rc, exists;
 
 	for (i = 0; i < n; i++) {
@@ -767,9 +782,11 @@ store_bundles_insert(struct store *s, struct store_insert *v, size_t n,
 		    (rc = store_texts_insert(s, v[i].b, v[i].rules,
 		    v[i].nrules, err)) != 0)
 			goto fail;
-		if (store_hook != NULL && (rc = store_hook(store_hook_arg, s,
-		    id, v[i].b, v[i].rules, v[i].nrules, err)) != 0)
-			goto fail;
+		for (k = 0; k < STORE_HOOK_SLOTS; k++)
+			if (store_hook[k] != NULL && (rc = store_hook[k](
+			    store_hook_arg[k], s, id, v[i].b, v[i].rules,
+			    v[i].nrules, err)) != 0)
+				goto fail;
 	}
 	if ((rc = s->drv->exec(s, "COMMIT", err)) != 0)
 		goto fail;
@@ -994,6 +1011,21 @@ store_baselines_list(struct store *s, const char *host,
 	    " FROM host_baselines hb JOIN bundles b ON b.id = hb.bundle_id"
 	    " WHERE hb.host = $1 ORDER BY hb.benchmark_id, hb.profile_id,"
 	    " hb.target_root", p, 1, sizeof(**out), STORE_BUNDLE_NCOLS,
+	    store_bundle_fill, (void **)out, n, err);
+}
+
+int
+store_baselines_all(struct store *s, struct store_bundle **out, size_t *n,
+    struct plumb_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	/* One query for the whole fleet (GET hosts): the baselines come
+	 * from host_baselines, never from a scan of bundles. */
+	return store_rows(s, "SELECT " STORE_BUNDLE_COLS_NOCOUNT
+	    " FROM host_baselines hb JOIN bundles b ON b.id = hb.bundle_id"
+	    " ORDER BY hb.host, hb.benchmark_id, hb.profile_id,"
+	    " hb.target_root", NULL, 0, sizeof(**out), STORE_BUNDLE_NCOLS,
 	    store_bundle_fill, (void **)out, n, err);
 }
 

@@ -188,6 +188,11 @@ int store_bundle_insert(struct store *s, const struct store_host *h,
 int store_baselines_list(struct store *s, const char *host,
     struct store_bundle **out, size_t *n, struct plumb_err *err);
 
+/* The newest bundle of each baseline of every host, ordered by host,
+ * then as store_baselines_list(); nrules is not counted (0). */
+int store_baselines_all(struct store *s, struct store_bundle **out,
+    size_t *n, struct plumb_err *err);
+
 /*
  * Called by the inserts below for each newly stored bundle, inside its
  * transaction (after its rule rows and its baseline row): id is the
@@ -202,10 +207,19 @@ typedef int (*store_insert_hook)(void *arg, struct store *s, const char *id,
 /*
  * Process-wide: set (fn NULL: clear) before any thread stores bundles,
  * since every struct store of the process calls it.  arg is passed
- * through; store_insert_hook_arg() returns the one set.
+ * through.  One slot per component, called in slot order:
+ * store_set_insert_hook() sets the controls' slot and
+ * store_insert_hook_arg() returns its arg.
  */
+enum store_hook_slot {
+	STORE_HOOK_CONTROLS,	/* control rollups (controls.c) */
+	STORE_HOOK_DRIFT,	/* drift changes (drift.c) */
+	STORE_HOOK_SLOTS
+};
 void store_set_insert_hook(store_insert_hook fn, void *arg);
 void *store_insert_hook_arg(void);
+void store_set_insert_hook_at(unsigned slot, store_insert_hook fn,
+    void *arg);
 
 /* One bundle of store_bundles_insert(); duplicate is set by it. */
 struct store_insert {

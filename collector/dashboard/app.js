@@ -1405,6 +1405,7 @@
 		var kind = params.get('kind') || '';
 		var gen = begin('drift', 'Fleet drift');
 		var body = el('div');
+		var q = {};
 		var since = days === 'all' ? 0 :
 		    Math.floor(Date.now() / 1000) - Number(days) * 86400;
 		var pSel = el('select', { id: 'drift-days', onchange: go },
@@ -1431,7 +1432,14 @@
 		    el('label', null, 'Period', pSel),
 		    el('label', null, 'Kind', kSel)), body);
 		append(body, el('p', { 'class': 'muted' }, 'Loading\u2026'));
-		get('drift', since ? { since: String(since) } : {}).then(
+		/* The collector filters by kind and answers the newest
+		 * changes (its limit) with the counts of every kind; an
+		 * answer without counts is counted here. */
+		if (since)
+			q.since = String(since);
+		if (kind)
+			q.kind = kind;
+		get('drift', q).then(
 		    function (d) {
 			var all = Array.isArray(d.changes) ? d.changes : [];
 			var list = all.filter(function (c) {
@@ -1439,24 +1447,33 @@
 			});
 			var count = {};
 			var tbody = el('tbody');
+			var hosts, every;
 
 			if (gen !== generation)
 				return;
 			clear(body);
-			all.forEach(function (c) {
-				count[c.kind] = (count[c.kind] || 0) + 1;
-			});
+			if (d.counts && typeof d.counts === 'object') {
+				count = d.counts;
+				hosts = num(d.hosts_changed);
+			} else {
+				all.forEach(function (c) {
+					count[c.kind] = (count[c.kind] || 0) + 1;
+				});
+				hosts = Object.keys(all.reduce(function (h, c) {
+					h[c.host] = 1;
+					return h;
+				}, {})).length;
+			}
+			every = Object.keys(count).reduce(function (n, k) {
+				return n + num(count[k]);
+			}, 0);
 			append(body, el('div', { 'class': 'summary' },
 			    tile('regressions', count.regression || 0, 'r-fail'),
 			    tile('improvements', count.improvement || 0,
 			    'r-pass'),
 			    tile('configuration changes', count.config || 0,
 			    'r-unknown'),
-			    tile('hosts changed', Object.keys(all.reduce(
-			    function (h, c) {
-				h[c.host] = 1;
-				return h;
-			}, {})).length, 'r-waived')));
+			    tile('hosts changed', hosts, 'r-waived')));
 			list.slice().reverse().forEach(function (c) {
 				append(tbody, el('tr', { 'data-change': c.host +
 				    ' ' + c.rule_id },
@@ -1475,8 +1492,9 @@
 			    th('Host'), th('Rule'), th('Kind'),
 			    th('Result'))), tbody),
 			    el('p', { 'class': 'muted', id: 'shown' },
-			    list.length + ' of ' + all.length +
-			    ' changes shown'));
+			    list.length + ' of ' + every + ' changes shown' +
+			    (d.truncated ? ' (the newest; narrow the period ' +
+			    'for older ones)' : '')));
 			done(gen);
 		}).catch(function (e) {
 			clear(body);

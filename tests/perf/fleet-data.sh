@@ -87,3 +87,8 @@ fleet_controls() {
 	done
 	} >"$1"
 }
+
+# perf_now: the time, seconds since the epoch with nanoseconds;
+# perf_since T0: the seconds since T0 (two decimals).
+perf_now() { date +%s.%N; }
+perf_since() { echo "$(perf_now) $1" | awk '{ printf "%.2f", $1 - $2 }'; }

@@ -532,6 +532,96 @@ START_TEST(test_drift_host)
 }
 END_TEST
 
+/* The changes of host as one line each (drift_stored). */
+static void
+drift_text(const char *host, char *buf, size_t size)
+{
+	struct drift_change *c = NULL;
+	struct plumb_err err;
+	size_t n = 0, i, len = 0;
+
+	memset(&err, 0, sizeof(err));
+	ck_assert_msg(drift_host(st, host, 0, &c, &n, &err) == PLUMB_OK, "%s",
+	    err.msg);
+	buf[0] = '\0';
+	for (i = 0; i < n && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len,
+		    "%s %s %s %s>%s %s>%s %s %s %lld %s/%s/%s\n", c[i].host,
+		    c[i].rule_id, drift_kind_name(c[i].kind),
+		    c[i].from ? c[i].from : "-", c[i].to ? c[i].to : "-",
+		    c[i].from_digest ? c[i].from_digest : "-",
+		    c[i].to_digest ? c[i].to_digest : "-", c[i].from_scan,
+		    c[i].scan, (long long)c[i].time, c[i].benchmark_id,
+		    c[i].profile_id, c[i].target_root);
+	drift_free(c, n);
+}
+
+static void
+drift_sql(const char *sql)
+{
+	struct plumb_err err;
+
+	memset(&err, 0, sizeof(err));
+	ck_assert_msg(store_query(st, sql, NULL, 0, NULL, NULL, NULL, &err) ==
+	    PLUMB_OK, "%s: %s", sql, err.msg);
+}
+
+/*
+ * The stored changes (drift_changes, kept at ingest; S1 was stored
+ * after S3, so S3 was compared again) are those derived again from the
+ * rule results: for a database made before they were kept (migration 2
+ * and drift_sync() at drift_init()), for scans stored without the hook,
+ * and after a scan between two others is removed (retention).
+ */
+START_TEST(test_drift_stored)
+{
+	static char want1[4096], want3[4096], got[4096];
+	struct plumb_err err;
+	size_t nh = 0;
+
+	memset(&err, 0, sizeof(err));
+	drift_text("h1", want1, sizeof(want1));
+	drift_text("h3", want3, sizeof(want3));
+	ck_assert_msg(strstr(want1, "r_ssh regression pass>fail -" ">- "
+	    S1 " " S2) != NULL, "%s", want1);
+	/* A database of the previous schema: no tables, no version 2. */
+	drift_sql("DROP TABLE drift_changes");
+	drift_sql("DROP TABLE drift_scans");
+	drift_sql("DELETE FROM schema_migrations WHERE component = 'drift' "
+	    "AND version = 2");
+	ck_assert_msg(drift_init(st, &err) == PLUMB_OK, "%s", err.msg);
+	drift_text("h1", got, sizeof(got));
+	ck_assert_str_eq(got, want1);
+	drift_text("h3", got, sizeof(got));
+	ck_assert_str_eq(got, want3);
+	/* Rows lost (scans stored by a process without the hook): the
+	 * readers notice the newest scan has none and derive them. */
+	drift_sql("DELETE FROM drift_changes");
+	drift_sql("DELETE FROM drift_scans");
+	drift_text("h1", got, sizeof(got));
+	ck_assert_str_eq(got, want1);
+	ck_assert_msg(drift_sync(st, &nh, &err) == PLUMB_OK, "%s", err.msg);
+	ck_assert_uint_eq(nh, 0);
+	/* S2 removed (as store_prune() removes a scan): S3 is now
+	 * compared with S1. */
+	drift_sql("DELETE FROM rule_results WHERE bundle_id = (SELECT id "
+	    "FROM bundles WHERE uuid = '" S2 "')");
+	drift_sql("DELETE FROM bundles WHERE uuid = '" S2 "'");
+	ck_assert_msg(drift_sync(st, &nh, &err) == PLUMB_OK, "%s", err.msg);
+	ck_assert_uint_eq(nh, 1);
+	drift_text("h1", got, sizeof(got));
+	ck_assert_str_eq(got,
+	    "h1 r_cm regression pass>fail sha256:aa>sha256:dd " S1 " " S3
+	    " 1000300 bm/p/\n"
+	    "h1 r_other improvement fail>pass ->- " S1 " " S3
+	    " 1000300 bm/p/\n"
+	    "h1 r_ssh regression pass>fail ->- " S1 " " S3
+	    " 1000300 bm/p/\n");
+	drift_text("h3", got, sizeof(got));
+	ck_assert_str_eq(got, want3);
+}
+END_TEST
+
 START_TEST(test_drift_api)
 {
 	struct api_reply r;
@@ -595,6 +685,72 @@ START_TEST(test_drift_api)
 	    "h1");
 	ck_assert_int_eq(r.status, 403);
 	api_reply_clear(&r);
+}
+END_TEST
+
+/* GET drift's kind, until and limit, and the counts beside the list. */
+START_TEST(test_drift_fleet_page)
+{
+	static const char *const bad[] = { "kind=bogus", "limit=0",
+	    "limit=100001", "limit=x", "until=yesterday" };
+	struct api_reply r;
+	json_t *ch, *cnt;
+	size_t i;
+
+	/* The newest 2 of the 7, still oldest first. */
+	r = call("GET", "drift", "limit=2", NULL, T + 1000);
+	ck_assert_int_eq(r.status, 200);
+	ch = json_object_get(r.json, "changes");
+	ck_assert_uint_eq(json_array_size(ch), 2);
+	ck_assert_str_eq(jstr(json_array_get(ch, 0), "rule_id"), "r_cm");
+	ck_assert_str_eq(jstr(json_array_get(ch, 1), "rule_id"), "r_new");
+	ck_assert_int_eq(jint(json_array_get(ch, 1), "time"), T + 300);
+	ck_assert_int_eq(jint(r.json, "total"), 7);
+	ck_assert(json_is_true(json_object_get(r.json, "truncated")));
+	ck_assert_int_eq(jint(r.json, "hosts_changed"), 2);
+	ck_assert_int_eq(jint(r.json, "limit"), 2);
+	cnt = json_object_get(r.json, "counts");
+	ck_assert_int_eq(jint(cnt, "regression"), 3);
+	ck_assert_int_eq(jint(cnt, "improvement"), 1);
+	ck_assert_int_eq(jint(cnt, "config"), 1);
+	ck_assert_int_eq(jint(cnt, "changed"), 0);
+	ck_assert_int_eq(jint(cnt, "new"), 1);
+	ck_assert_int_eq(jint(cnt, "removed"), 1);
+	api_reply_clear(&r);
+	/* One kind: the list and total of that kind, counts of all. */
+	r = call("GET", "drift", "kind=regression", NULL, T + 1000);
+	ck_assert_int_eq(r.status, 200);
+	ch = json_object_get(r.json, "changes");
+	ck_assert_uint_eq(json_array_size(ch), 3);
+	for (i = 0; i < 3; i++)
+		ck_assert_str_eq(jstr(json_array_get(ch, i), "kind"),
+		    "regression");
+	ck_assert_int_eq(jint(r.json, "total"), 3);
+	ck_assert(json_is_false(json_object_get(r.json, "truncated")));
+	ck_assert_int_eq(jint(json_object_get(r.json, "counts"), "config"), 1);
+	api_reply_clear(&r);
+	/* A period: until, since; hosts counted within it. */
+	r = call("GET", "drift", "until=1000250", NULL, T + 1000);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json, "changes")),
+	    5);
+	ck_assert_int_eq(jint(r.json, "hosts_changed"), 2);
+	api_reply_clear(&r);
+	r = call("GET", "drift", "since=1000250", NULL, T + 1000);
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json, "changes")),
+	    2);
+	ck_assert_int_eq(jint(r.json, "hosts_changed"), 1);
+	api_reply_clear(&r);
+	r = call("GET", "drift", "role=other", NULL, T + 1000);
+	ck_assert_int_eq(jint(r.json, "total"), 1);
+	ck_assert_int_eq(jint(r.json, "hosts_changed"), 1);
+	ck_assert_int_eq(jint(json_object_get(r.json, "counts"), "config"), 0);
+	api_reply_clear(&r);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		r = call("GET", "drift", bad[i], NULL, T + 1000);
+		ck_assert_msg(r.status == 400, "%s: %d", bad[i], r.status);
+		api_reply_clear(&r);
+	}
 }
 END_TEST
 
@@ -1673,7 +1829,9 @@ drift_suite(void)
 	tcase_add_test(tc, test_controls_errors);
 	tcase_add_test(tc, test_controls_shipped);
 	tcase_add_test(tc, test_drift_host);
+	tcase_add_test(tc, test_drift_stored);
 	tcase_add_test(tc, test_drift_api);
+	tcase_add_test(tc, test_drift_fleet_page);
 	tcase_add_test(tc, test_baseline);
 	tcase_add_test(tc, test_controls_status);
 	tcase_add_test(tc, test_history);
