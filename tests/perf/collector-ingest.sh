@@ -40,7 +40,11 @@ sample_members "$ds" "$profile" || {
 echo "# members: $(wc -c <"$tmp/members/arf.xml") bytes arf.xml," \
     "$(wc -c <"$tmp/members/summary.json") bytes summary.json," \
     "$(grep -o '"result"' "$tmp/members/summary.json" | wc -l) results"
-start_collector "${PERF_COLLECTOR_CONF:-}" || finish
+# Every agent connects from 127.0.0.1: lift the per-address connection
+# budget ([limits] max_client_connections, 32) above the agent count.
+start_collector "[limits]
+max_client_connections = $((agents + 8))
+${PERF_COLLECTOR_CONF:-}" || finish
 set +e
 "$LOADER" -b "$per" -o "$tmp/acks" "$url" "$pki/ca.pem" "$tmp/agents" \
     "$tmp/members/arf.xml" "$tmp/members/summary.json" >"$tmp/load.out"
