@@ -25,6 +25,9 @@
 #include <zlib.h>
 
 #include "plumb/error.h"
+#include "common/dynbuf.h"
+#include "common/hex.h"
+#include "common/pjson.h"
 #include "atomic.h"
 #include "bundle.h"
 #include "keyfile.h"
@@ -34,13 +37,6 @@
 #define BUNDLE_BLOCK		512
 #define BUNDLE_MAX_MEMBERS	64
 #define BUNDLE_NAME_MAX		99	/* ustar name field, NUL kept */
-
-/* A growing byte buffer, capped at BUNDLE_MAX_BYTES. */
-struct bundle_buf {
-	unsigned char *p;
-	size_t len;
-	size_t cap;
-};
 
 /* A member found in a verified archive (pointers into the archive). */
 struct bundle_found {
@@ -67,75 +63,6 @@ struct bundle_manifest {
 	size_t n;
 };
 
-static void
-bundle_buf_free(struct bundle_buf *b)
-{
-	free(b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
-}
-
-/* Append len bytes (data NULL: zeros). */
-static int
-bundle_buf_add(struct bundle_buf *b, const void *data, size_t len)
-{
-	unsigned char *np;
-	size_t ncap;
-
-	/* Nothing to add: b->p may still be NULL (no offset on it). */
-	if (len == 0)
-		return PLUMB_OK;
-	if (len > BUNDLE_MAX_BYTES - b->len)
-		return PLUMB_ELIMIT;
-	if (b->len + len > b->cap) {
-		ncap = b->cap == 0 ? 65536 : b->cap;
-		while (ncap < b->len + len)
-			ncap *= 2;
-		if ((np = realloc(b->p, ncap)) == NULL)
-			return PLUMB_ENOMEM;
-		b->p = np;
-		b->cap = ncap;
-	}
-	if (data != NULL)
-		memcpy(b->p + b->len, data, len);
-	else
-		memset(b->p + b->len, 0, len);
-	b->len += len;
-	return PLUMB_OK;
-}
-
-static int
-bundle_buf_printf(struct bundle_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int
-bundle_buf_printf(struct bundle_buf *b, const char *fmt, ...)
-{
-	char tmp[1024];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		return PLUMB_ELIMIT;
-	return bundle_buf_add(b, tmp, (size_t)n);
-}
-
-static void
-bundle_hex(const unsigned char *md, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* SHA-256 of data as 64 lowercase hex digits into out[65]. */
 static int
 bundle_sha256_hex(const void *data, size_t len, char *out)
@@ -146,7 +73,7 @@ bundle_sha256_hex(const void *data, size_t len, char *out)
 	if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) ||
 	    mdlen != 32)
 		return PLUMB_EIO;
-	bundle_hex(md, mdlen, out);
+	hex_encode(md, mdlen, out);
 	return PLUMB_OK;
 }
 
@@ -162,7 +89,7 @@ bundle_uuid(char *out, struct plumb_err *err)
 		    "no random bytes for a bundle UUID");
 	r[6] = (r[6] & 0x0f) | 0x40;	/* version 4 */
 	r[8] = (r[8] & 0x3f) | 0x80;	/* RFC 4122 variant */
-	bundle_hex(r, sizeof(r), h);
+	hex_encode(r, sizeof(r), h);
 	snprintf(out, BUNDLE_UUID_LEN + 1, "%.8s-%.4s-%.4s-%.4s-%.12s",
 	    h, h + 8, h + 12, h + 16, h + 20);
 	return PLUMB_OK;
@@ -261,7 +188,7 @@ bundle_tar_header(unsigned char h[BUNDLE_TAR_BLOCK], const char *name,
 }
 
 static int
-bundle_tar_add(struct bundle_buf *b, const char *name,
+bundle_tar_add(struct dynbuf *b, const char *name,
     const unsigned char *data, size_t len, time_t mtime)
 {
 	unsigned char h[BUNDLE_TAR_BLOCK];
@@ -269,10 +196,10 @@ bundle_tar_add(struct bundle_buf *b, const char *name,
 	int rc;
 
 	bundle_tar_header(h, name, len, mtime, 0644);
-	if ((rc = bundle_buf_add(b, h, sizeof(h))) != PLUMB_OK ||
-	    (rc = bundle_buf_add(b, data, len)) != PLUMB_OK)
+	if ((rc = dynbuf_add(b, h, sizeof(h))) != PLUMB_OK ||
+	    (rc = dynbuf_add(b, data, len)) != PLUMB_OK)
 		return rc;
-	return bundle_buf_add(b, NULL, pad);
+	return dynbuf_add(b, NULL, pad);
 }
 
 /* Value of an octal numeric field (NUL/space terminated); -1 if bad. */
@@ -373,7 +300,7 @@ bundle_tar_parse(const unsigned char *p, size_t len,
 /* ----------------------------------------------------------------- gzip */
 
 static int
-bundle_gzip(const unsigned char *in, size_t len, struct bundle_buf *out,
+bundle_gzip(const unsigned char *in, size_t len, struct dynbuf *out,
     struct plumb_err *err)
 {
 	z_stream z;
@@ -407,7 +334,7 @@ bundle_gzip(const unsigned char *in, size_t len, struct bundle_buf *out,
  * BUNDLE_MAX_BYTES): checked chunk by chunk, so a bomb costs max bytes. */
 static int
 bundle_gunzip(const unsigned char *in, size_t len, size_t max,
-    struct bundle_buf *out, struct plumb_err *err)
+    struct dynbuf *out, struct plumb_err *err)
 {
 	unsigned char chunk[65536];
 	z_stream z;
@@ -428,7 +355,7 @@ bundle_gunzip(const unsigned char *in, size_t len, size_t max,
 			goto out;
 		}
 		if (sizeof(chunk) - z.avail_out > max - out->len ||
-		    bundle_buf_add(out, chunk, sizeof(chunk) - z.avail_out) !=
+		    dynbuf_add(out, chunk, sizeof(chunk) - z.avail_out) !=
 		    PLUMB_OK) {
 			rc = plumb_err_set(err, PLUMB_ELIMIT,
 			    "archive expands beyond %zu bytes", max);
@@ -471,27 +398,6 @@ bundle_tar_member(const unsigned char *tar, size_t len, const char *name,
 
 /* ------------------------------------------------------------- manifest */
 
-/* Append s as a JSON string (the callers pass printable ASCII). */
-static int
-bundle_json_str(struct bundle_buf *b, const char *s)
-{
-	int rc;
-
-	if ((rc = bundle_buf_add(b, "\"", 1)) != PLUMB_OK)
-		return rc;
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			rc = bundle_buf_printf(b, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			rc = bundle_buf_printf(b, "\\u%04x", (unsigned)*s);
-		else
-			rc = bundle_buf_add(b, s, 1);
-		if (rc != PLUMB_OK)
-			return rc;
-	}
-	return bundle_buf_add(b, "\"", 1);
-}
-
 static void
 bundle_iso_time(time_t t, char *buf, size_t len)
 {
@@ -502,7 +408,7 @@ bundle_iso_time(time_t t, char *buf, size_t len)
 }
 
 static int
-bundle_manifest_write(struct bundle_buf *b, const char *uuid,
+bundle_manifest_write(struct dynbuf *b, const char *uuid,
     const char *host, const char *root, time_t created,
     const struct bundle_member *members, size_t n)
 {
@@ -511,200 +417,59 @@ bundle_manifest_write(struct bundle_buf *b, const char *uuid,
 	int rc;
 
 	bundle_iso_time(created, when, sizeof(when));
-	if ((rc = bundle_buf_printf(b, "{\n  \"format\": \"%s\",\n"
+	if ((rc = dynbuf_printf(b, "{\n  \"format\": \"%s\",\n"
 	    "  \"uuid\": \"%s\",\n  \"host\": ", BUNDLE_FORMAT, uuid)) != 0 ||
-	    (rc = bundle_json_str(b, host)) != 0)
+	    (rc = pjson_put_string(b, host)) != 0)
 		return rc;
 	if (root != NULL && root[0] != '\0' &&
-	    ((rc = bundle_buf_printf(b, ",\n  \"target_root\": ")) != 0 ||
-	    (rc = bundle_json_str(b, root)) != 0))
+	    ((rc = dynbuf_printf(b, ",\n  \"target_root\": ")) != 0 ||
+	    (rc = pjson_put_string(b, root)) != 0))
 		return rc;
-	if ((rc = bundle_buf_printf(b, ",\n  \"created\": \"%s\",\n"
+	if ((rc = dynbuf_printf(b, ",\n  \"created\": \"%s\",\n"
 	    "  \"members\": [", when)) != 0)
 		return rc;
 	for (i = 0; i < n; i++) {
 		if (bundle_sha256_hex(members[i].data, members[i].len,
 		    digest) != PLUMB_OK)
 			return PLUMB_EIO;
-		if ((rc = bundle_buf_printf(b, "%s\n    { \"name\": ",
+		if ((rc = dynbuf_printf(b, "%s\n    { \"name\": ",
 		    i > 0 ? "," : "")) != 0 ||
-		    (rc = bundle_json_str(b, members[i].name)) != 0 ||
-		    (rc = bundle_buf_printf(b, ", \"size\": %zu, "
+		    (rc = pjson_put_string(b, members[i].name)) != 0 ||
+		    (rc = dynbuf_printf(b, ", \"size\": %zu, "
 		    "\"sha256\": \"%s\" }", members[i].len, digest)) != 0)
 			return rc;
 	}
-	return bundle_buf_printf(b, "\n  ]\n}\n");
-}
-
-/*
- * A minimal JSON reader for the manifest: objects, arrays, strings,
- * non-negative integers, true/false/null; depth-limited.
- */
-struct bundle_jp {
-	const char *p;
-	const char *end;
-	int depth;
-};
-
-static void
-bundle_jp_ws(struct bundle_jp *j)
-{
-	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' ||
-	    *j->p == '\n' || *j->p == '\r'))
-		j->p++;
-}
-
-static int
-bundle_jp_lit(struct bundle_jp *j, char c)
-{
-	bundle_jp_ws(j);
-	if (j->p < j->end && *j->p == c) {
-		j->p++;
-		return 1;
-	}
-	return 0;
-}
-
-/* A string into buf (ASCII escapes only); -1 on error or overflow. */
-static int
-bundle_jp_string(struct bundle_jp *j, char *buf, size_t len)
-{
-	size_t o = 0;
-	unsigned v;
-	char c;
-	int k;
-
-	if (!bundle_jp_lit(j, '"'))
-		return -1;
-	while (j->p < j->end && *j->p != '"') {
-		c = *j->p++;
-		if ((unsigned char)c < 0x20)
-			return -1;
-		if (c == '\\') {
-			if (j->p >= j->end)
-				return -1;
-			switch ((c = *j->p++)) {
-			case '"': case '\\': case '/':
-				break;
-			case 'n': c = '\n'; break;
-			case 't': c = '\t'; break;
-			case 'r': c = '\r'; break;
-			case 'b': c = '\b'; break;
-			case 'f': c = '\f'; break;
-			case 'u':
-				if (j->end - j->p < 4)
-					return -1;
-				for (v = 0, k = 0; k < 4; k++) {
-					c = *j->p++;
-					v <<= 4;
-					if (c >= '0' && c <= '9')
-						v |= (unsigned)(c - '0');
-					else if (c >= 'a' && c <= 'f')
-						v |= (unsigned)(c - 'a' + 10);
-					else if (c >= 'A' && c <= 'F')
-						v |= (unsigned)(c - 'A' + 10);
-					else
-						return -1;
-				}
-				if (v == 0 || v > 0x7f)
-					return -1;
-				c = (char)v;
-				break;
-			default:
-				return -1;
-			}
-		}
-		if (o + 1 >= len)
-			return -1;
-		buf[o++] = c;
-	}
-	if (j->p >= j->end)
-		return -1;
-	j->p++;
-	buf[o] = '\0';
-	return 0;
-}
-
-static int
-bundle_jp_uint(struct bundle_jp *j, uint64_t *v)
-{
-	bundle_jp_ws(j);
-	*v = 0;
-	if (j->p >= j->end || *j->p < '0' || *j->p > '9')
-		return -1;
-	while (j->p < j->end && *j->p >= '0' && *j->p <= '9') {
-		if (*v > (UINT64_MAX - 9) / 10)
-			return -1;
-		*v = *v * 10 + (uint64_t)(*j->p++ - '0');
-	}
-	return 0;
-}
-
-/* Skip one value of any kind. */
-static int
-bundle_jp_skip(struct bundle_jp *j)
-{
-	char tmp[1024];
-	uint64_t v;
-	int first;
-
-	bundle_jp_ws(j);
-	if (j->p >= j->end || ++j->depth > 16)
-		return -1;
-	if (*j->p == '"') {
-		if (bundle_jp_string(j, tmp, sizeof(tmp)) != 0)
-			return -1;
-	} else if (*j->p == '{' || *j->p == '[') {
-		char close = *j->p == '{' ? '}' : ']';
-		int obj = *j->p == '{';
-
-		j->p++;
-		for (first = 1; !bundle_jp_lit(j, close); first = 0) {
-			if ((!first && !bundle_jp_lit(j, ',')) ||
-			    (obj && (bundle_jp_string(j, tmp, sizeof(tmp)) != 0
-			    || !bundle_jp_lit(j, ':'))) ||
-			    bundle_jp_skip(j) != 0)
-				return -1;
-		}
-	} else if (j->end - j->p >= 4 && (memcmp(j->p, "true", 4) == 0 ||
-	    memcmp(j->p, "null", 4) == 0)) {
-		j->p += 4;
-	} else if (j->end - j->p >= 5 && memcmp(j->p, "false", 5) == 0) {
-		j->p += 5;
-	} else if (bundle_jp_uint(j, &v) != 0)
-		return -1;
-	j->depth--;
-	return 0;
+	return dynbuf_printf(b, "\n  ]\n}\n");
 }
 
 /* One {"name", "size", "sha256"} object of the members array. */
 static int
-bundle_jp_member(struct bundle_jp *j, struct bundle_listed *l)
+pjson_member(struct pjson_rd *j, struct bundle_listed *l)
 {
 	char key[64];
 	int first, have = 0;
 
-	if (!bundle_jp_lit(j, '{'))
+	if (!pjson_lit(j, '{'))
 		return -1;
-	for (first = 1; !bundle_jp_lit(j, '}'); first = 0) {
-		if ((!first && !bundle_jp_lit(j, ',')) ||
-		    bundle_jp_string(j, key, sizeof(key)) != 0 ||
-		    !bundle_jp_lit(j, ':'))
+	for (first = 1; !pjson_lit(j, '}'); first = 0) {
+		if ((!first && !pjson_lit(j, ',')) ||
+		    pjson_string(j, key, sizeof(key)) != 0 ||
+		    !pjson_lit(j, ':'))
 			return -1;
 		if (strcmp(key, "name") == 0) {
-			if (bundle_jp_string(j, l->name, sizeof(l->name)) != 0)
+			if (pjson_string(j, l->name, sizeof(l->name)) != 0)
 				return -1;
 			have |= 1;
 		} else if (strcmp(key, "size") == 0) {
-			if (bundle_jp_uint(j, &l->size) != 0)
+			if (pjson_uint(j, &l->size) != 0)
 				return -1;
 			have |= 2;
 		} else if (strcmp(key, "sha256") == 0) {
-			if (bundle_jp_string(j, l->sha256,
+			if (pjson_string(j, l->sha256,
 			    sizeof(l->sha256)) != 0)
 				return -1;
 			have |= 4;
-		} else if (bundle_jp_skip(j) != 0)
+		} else if (pjson_skip(j) != 0)
 			return -1;
 	}
 	return have == 7 ? 0 : -1;
@@ -714,56 +479,57 @@ static int
 bundle_manifest_parse(const unsigned char *data, size_t len,
     struct bundle_manifest *m, struct plumb_err *err)
 {
-	struct bundle_jp j = { (const char *)data, (const char *)data + len,
-	    0 };
+	struct pjson_rd j;
 	char key[64];
 	int first, mfirst, have = 0;
 
 	memset(m, 0, sizeof(*m));
-	if (!bundle_jp_lit(&j, '{'))
+	/* A skipped string longer than 1023 bytes makes it malformed. */
+	pjson_rd_init(&j, data, len, 1024);
+	if (!pjson_lit(&j, '{'))
 		goto bad;
-	for (first = 1; !bundle_jp_lit(&j, '}'); first = 0) {
-		if ((!first && !bundle_jp_lit(&j, ',')) ||
-		    bundle_jp_string(&j, key, sizeof(key)) != 0 ||
-		    !bundle_jp_lit(&j, ':'))
+	for (first = 1; !pjson_lit(&j, '}'); first = 0) {
+		if ((!first && !pjson_lit(&j, ',')) ||
+		    pjson_string(&j, key, sizeof(key)) != 0 ||
+		    !pjson_lit(&j, ':'))
 			goto bad;
 		if (strcmp(key, "format") == 0) {
-			if (bundle_jp_string(&j, m->format,
+			if (pjson_string(&j, m->format,
 			    sizeof(m->format)) != 0)
 				goto bad;
 			have |= 1;
 		} else if (strcmp(key, "uuid") == 0) {
-			if (bundle_jp_string(&j, m->uuid, sizeof(m->uuid)) != 0)
+			if (pjson_string(&j, m->uuid, sizeof(m->uuid)) != 0)
 				goto bad;
 			have |= 2;
 		} else if (strcmp(key, "host") == 0) {
-			if (bundle_jp_string(&j, m->host, sizeof(m->host)) != 0)
+			if (pjson_string(&j, m->host, sizeof(m->host)) != 0)
 				goto bad;
 			have |= 4;
 		} else if (strcmp(key, "created") == 0) {
-			if (bundle_jp_string(&j, m->created,
+			if (pjson_string(&j, m->created,
 			    sizeof(m->created)) != 0)
 				goto bad;
 			have |= 8;
 		} else if (strcmp(key, "target_root") == 0) {
-			if (bundle_jp_string(&j, m->target_root,
+			if (pjson_string(&j, m->target_root,
 			    sizeof(m->target_root)) != 0)
 				goto bad;
 		} else if (strcmp(key, "members") == 0) {
-			if (!bundle_jp_lit(&j, '['))
+			if (!pjson_lit(&j, '['))
 				goto bad;
-			for (mfirst = 1; !bundle_jp_lit(&j, ']'); mfirst = 0) {
-				if ((!mfirst && !bundle_jp_lit(&j, ',')) ||
+			for (mfirst = 1; !pjson_lit(&j, ']'); mfirst = 0) {
+				if ((!mfirst && !pjson_lit(&j, ',')) ||
 				    m->n == BUNDLE_MAX_MEMBERS ||
-				    bundle_jp_member(&j, &m->m[m->n]) != 0)
+				    pjson_member(&j, &m->m[m->n]) != 0)
 					goto bad;
 				m->n++;
 			}
 			have |= 16;
-		} else if (bundle_jp_skip(&j) != 0)
+		} else if (pjson_skip(&j) != 0)
 			goto bad;
 	}
-	bundle_jp_ws(&j);
+	pjson_ws(&j);
 	if (j.p != j.end || have != 31)
 		goto bad;
 	if (strcmp(m->format, BUNDLE_FORMAT) != 0)
@@ -838,7 +604,7 @@ bundle_subject(X509 *cert, char *buf, size_t len)
 
 /* The whole file at path, at most BUNDLE_MAX_BYTES. */
 static int
-bundle_read(const char *path, struct bundle_buf *b, struct plumb_err *err)
+bundle_read(const char *path, struct dynbuf *b, struct plumb_err *err)
 {
 	unsigned char chunk[65536];
 	ssize_t r;
@@ -857,7 +623,7 @@ bundle_read(const char *path, struct bundle_buf *b, struct plumb_err *err)
 		}
 		if (r == 0)
 			break;
-		if (bundle_buf_add(b, chunk, (size_t)r) != PLUMB_OK) {
+		if (dynbuf_add(b, chunk, (size_t)r) != PLUMB_OK) {
 			rc = plumb_err_set(err, PLUMB_ELIMIT,
 			    "%s: larger than %zu bytes", path,
 			    BUNDLE_MAX_BYTES);
@@ -987,8 +753,8 @@ bundle_create(const char *path, const char *host, const char *target_root,
     const char *cert_file, const char *key_file, struct bundle_info *info,
     struct plumb_err *err)
 {
-	struct bundle_buf tar = { NULL, 0, 0 }, gz = { NULL, 0, 0 };
-	struct bundle_buf man = { NULL, 0, 0 };
+	struct dynbuf tar = DYNBUF_INIT(BUNDLE_MAX_BYTES), gz = DYNBUF_INIT(BUNDLE_MAX_BYTES);
+	struct dynbuf man = DYNBUF_INIT(BUNDLE_MAX_BYTES);
 	struct atomic_file af = { -1, "", "" };
 	CMS_ContentInfo *cms = NULL;
 	STACK_OF(X509) *chain = NULL;
@@ -1055,7 +821,7 @@ bundle_create(const char *path, const char *host, const char *target_root,
 		rc = bundle_tar_add(&tar, members[i].name, members[i].data,
 		    members[i].len, created);
 	if (rc == PLUMB_OK)
-		rc = bundle_buf_add(&tar, NULL, 2 * BUNDLE_BLOCK);
+		rc = dynbuf_add(&tar, NULL, 2 * BUNDLE_BLOCK);
 	if (rc != PLUMB_OK) {
 		rc = plumb_err_set(err, rc, "cannot build the archive: %s",
 		    plumb_strerror(rc));
@@ -1116,9 +882,9 @@ out:
 	X509_free(cert);
 	sk_X509_pop_free(chain, X509_free);
 	EVP_PKEY_free(key);
-	bundle_buf_free(&tar);
-	bundle_buf_free(&gz);
-	bundle_buf_free(&man);
+	dynbuf_free(&tar);
+	dynbuf_free(&gz);
+	dynbuf_free(&man);
 	return rc;
 }
 
@@ -1199,7 +965,7 @@ bundle_verify_mem_max(const unsigned char *der, size_t len,
     X509_STORE *trust, size_t max_tar, struct bundle_verified *v,
     struct plumb_err *err)
 {
-	struct bundle_buf tar = { NULL, 0, 0 };
+	struct dynbuf tar = DYNBUF_INIT(BUNDLE_MAX_BYTES);
 	struct bundle_info *info = &v->info;
 	CMS_ContentInfo *cms = NULL;
 	STACK_OF(X509) *signers = NULL;
@@ -1278,7 +1044,7 @@ out:
 	sk_X509_free(signers);
 	BIO_free(out);
 	CMS_ContentInfo_free(cms);
-	bundle_buf_free(&tar);
+	dynbuf_free(&tar);
 	return rc;
 }
 
@@ -1294,7 +1060,7 @@ int
 bundle_verify(const char *path, const char *ca_file,
     struct bundle_info *info, struct plumb_err *err)
 {
-	struct bundle_buf der = { NULL, 0, 0 };
+	struct dynbuf der = DYNBUF_INIT(BUNDLE_MAX_BYTES);
 	struct bundle_verified v;
 	X509_STORE *store = NULL;
 	struct stat st;
@@ -1326,7 +1092,7 @@ bundle_verify(const char *path, const char *ca_file,
 out:
 	bundle_verified_free(&v);
 	X509_STORE_free(store);
-	bundle_buf_free(&der);
+	dynbuf_free(&der);
 	return rc;
 }
 

@@ -16,6 +16,7 @@
 #include <openssl/evp.h>
 
 #include "plumb/error.h"
+#include "common/hex.h"
 #include "plumb/fssync.h"
 #include "evidence.h"
 
@@ -74,9 +75,8 @@ int
 evidence_write_tmp(const char *dir, const void *data, size_t len,
     char *tmp, char *sha256, struct plumb_err *err)
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
+	unsigned int mdlen = 0;
 	const unsigned char *p = data;
 	size_t off = 0;
 	ssize_t w;
@@ -87,11 +87,7 @@ evidence_write_tmp(const char *dir, const void *data, size_t len,
 	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
 	    mdlen != 32)
 		return plumb_err_set(err, PLUMB_EIO, "SHA-256 failed");
-	for (i = 0; i < mdlen; i++) {
-		sha256[2 * i] = hex[md[i] >> 4];
-		sha256[2 * i + 1] = hex[md[i] & 0xf];
-	}
-	sha256[64] = '\0';
+	hex_encode(md, mdlen, sha256);
 	if (snprintf(tmp, EVIDENCE_PATH_MAX, "%s/tmp/in-XXXXXX", dir) >=
 	    EVIDENCE_PATH_MAX) {
 		tmp[0] = '\0';
