@@ -27,26 +27,9 @@
 #include "store.h"
 #include "waivers.h"
 
+/* The archive's files are read-only, as evidence. */
+#define EXPORT_TAR_MODE	0444
 
-/* One regular file of a ustar archive, read-only (mode 0444), with
- * bundles' header (bundle_tar_header()). */
-static int
-export_tar_add(struct dynbuf *b, const char *name,
-    const void *data, size_t len, time_t mtime)
-{
-	unsigned char h[BUNDLE_TAR_BLOCK];
-	size_t pad = (BUNDLE_TAR_BLOCK - len % BUNDLE_TAR_BLOCK) %
-	    BUNDLE_TAR_BLOCK;
-	int rc;
-
-	if (strlen(name) > BUNDLE_TAR_NAME_MAX)
-		return PLUMB_EINVAL;
-	bundle_tar_header(h, name, len, mtime, 0444);
-	if ((rc = dynbuf_add(b, h, sizeof(h))) != PLUMB_OK ||
-	    (rc = dynbuf_add(b, data, len)) != PLUMB_OK)
-		return rc;
-	return dynbuf_add(b, NULL, pad);
-}
 
 /* SHA-256 of data as hex into out (65 bytes). */
 static int
@@ -352,7 +335,8 @@ export_api_evidence(const struct api_ctx *ctx, const struct api_req *req,
 			    "the evidence store was altered", path, got);
 			goto out;
 		}
-		rc = export_tar_add(&tar, name, data, len, s->created);
+		rc = bundle_tar_add(&tar, name, data, len, s->created,
+		    EXPORT_TAR_MODE);
 		free(data);
 		data = NULL;
 		if (rc == PLUMB_ELIMIT)
@@ -369,12 +353,12 @@ export_api_evidence(const struct api_ctx *ctx, const struct api_req *req,
 	snprintf(line, sizeof(line), "%s  summary.json\n", got);
 	if (dynbuf_add(&sums, line, strlen(line)) != PLUMB_OK)
 		goto nomem;
-	if ((rc = export_tar_add(&tar, "summary.json", js, strlen(js),
-	    req->now)) == PLUMB_OK &&
-	    (rc = export_tar_add(&tar, "SHA256SUMS", sums.p, sums.len,
-	    req->now)) == PLUMB_OK &&
-	    (rc = export_tar_add(&tar, "README.txt", export_readme,
-	    strlen(export_readme), req->now)) == PLUMB_OK)
+	if ((rc = bundle_tar_add(&tar, "summary.json", js, strlen(js),
+	    req->now, EXPORT_TAR_MODE)) == PLUMB_OK &&
+	    (rc = bundle_tar_add(&tar, "SHA256SUMS", sums.p, sums.len,
+	    req->now, EXPORT_TAR_MODE)) == PLUMB_OK &&
+	    (rc = bundle_tar_add(&tar, "README.txt", export_readme,
+	    strlen(export_readme), req->now, EXPORT_TAR_MODE)) == PLUMB_OK)
 		rc = dynbuf_add(&tar, NULL, 2 * BUNDLE_TAR_BLOCK);
 	if (rc == PLUMB_ELIMIT)
 		goto toobig;
