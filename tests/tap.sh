@@ -29,3 +29,20 @@ finish() {
 	[ "$failed" -eq 0 ]
 	exit $?
 }
+
+# Fixture runners: FIXTURE_ONLY=NAME (set by tests/run) runs the one
+# case called NAME.  case_selected NAME: whether NAME is to run.
+case_selected() {
+	[ -z "${FIXTURE_ONLY:-}" ] || [ "$FIXTURE_ONLY" = "$1" ]
+}
+
+# cases_at_least MIN COUNT WHAT: a runner that found fewer cases than
+# it should (a directory moved, a glob that matches nothing) fails
+# rather than passing with "0 failed"; one named case must be found.
+cases_at_least() {
+	if [ -n "${FIXTURE_ONLY:-}" ]; then
+		[ "$2" -ge 1 ] || not_ok "no $3 case called $FIXTURE_ONLY"
+	elif [ "$2" -lt "$1" ]; then
+		not_ok "ran $2 $3 cases, expected at least $1"
+	fi
+}

@@ -21,6 +21,7 @@ COLLECTOR=$top_builddir/plumb-collector
 LOADER=$top_builddir/tests/tools/load-agents
 PKI=$top_srcdir/packaging/plumb-pki
 . "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/collector/launch.sh"
 collector_pid=
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/plumb-load.XXXXXX") || exit 99
@@ -153,22 +154,8 @@ evidence_dir = $evid
 rate_limit = 0
 CONF
 	[ -n "${1:-}" ] && printf '%s\n' "$1" >>"$tmp/collector.conf"
-	rm -f "$tmp/port" "$tmp/api-port"
-	"$COLLECTOR" -c "$tmp/collector.conf" --port-file "$tmp/port" \
-	    --api-port-file "$tmp/api-port" 2>>"$tmp/collector.err" &
-	collector_pid=$!
-	sc_i=0
-	while [ ! -s "$tmp/port" ] || [ ! -s "$tmp/api-port" ]; do
-		sc_i=$((sc_i + 1))
-		if [ $sc_i -gt 200 ] || ! kill -0 "$collector_pid" 2>/dev/null
-		then
-			echo "plumb-collector did not start:"
-			tail -n 20 "$tmp/collector.err"
-			collector_pid=
-			return 1
-		fi
-		sleep 0.05
-	done
+	collector_launch "$tmp/collector.conf" 200 "$tmp/port" \
+	    "$tmp/api-port" || return 1
 	port=$(cat "$tmp/port")
 	api_port=$(cat "$tmp/api-port")
 	url=https://localhost:$port/api/v1/bundles
