@@ -242,7 +242,6 @@ bundle_create(const char *path, const char *host, const char *target_root,
 	time_t created;
 	size_t i, k, total = 0;
 	long derlen;
-	ssize_t w;
 	int rc;
 
 	memset(info, 0, sizeof(*info));
@@ -336,17 +335,11 @@ bundle_create(const char *path, const char *host, const char *target_root,
 	 * temporary file on, whatever the umask. */
 	if ((rc = atomic_open_mode(&af, path, 0600, err)) != PLUMB_OK)
 		goto out;
-	for (i = 0; i < (size_t)derlen; i += (size_t)w) {
-		if ((w = write(af.fd, der + i, (size_t)derlen - i)) <= 0) {
-			if (w < 0 && errno == EINTR) {
-				w = 0;
-				continue;
-			}
-			rc = plumb_err_set(err, PLUMB_EIO, "%s: %s", path,
-			    w < 0 ? strerror(errno) : "short write");
-			atomic_abort(&af);
-			goto out;
-		}
+	if (atomic_write_all(af.fd, der, (size_t)derlen) != 0) {
+		rc = plumb_err_set(err, PLUMB_EIO, "%s: %s", path,
+		    strerror(errno));
+		atomic_abort(&af);
+		goto out;
 	}
 	rc = atomic_commit(&af, err);
 out:

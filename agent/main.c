@@ -50,6 +50,21 @@ cmd_warnx(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+int
+cmd_eval_only(int argc, char **argv, int (*eval_main)(int, char **),
+    void (*print_usage)(FILE *), const char *synopsis)
+{
+	if (argc >= 2 && strcmp(argv[1], "eval") == 0)
+		return eval_main(argc - 1, argv + 1);
+	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0)) {
+		print_usage(stdout);
+		return CMD_EXIT_OK;
+	}
+	cmd_warnx("usage: %s (see plumb %s eval --help)", synopsis, argv[0]);
+	return CMD_EXIT_ERROR;
+}
+
 /* The commands: name and entry point (each parses its own options). */
 struct cmd_entry {
 	const char *name;

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "plumb/error.h"
+#include "atomic.h"
 #include "bundle.h"
 #include "agent_config.h"
 #include "content_sig.h"
@@ -128,8 +129,6 @@ scan_slurp(const char *path, unsigned char **out, size_t *len,
 {
 	unsigned char *buf = NULL;
 	struct stat st;
-	size_t got = 0;
-	ssize_t n;
 	int fd, rc = PLUMB_EIO;
 
 	*out = NULL;
@@ -148,19 +147,13 @@ scan_slurp(const char *path, unsigned char **out, size_t *len,
 		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 		goto out;
 	}
-	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			plumb_err_set(err, PLUMB_EIO, "%s: %s", path,
-			    n == 0 ? "short read" : strerror(errno));
-			goto out;
-		}
-		got += (size_t)n;
+	if (atomic_read_all(fd, buf, (size_t)st.st_size) != 0) {
+		plumb_err_set(err, PLUMB_EIO, "%s: %s", path,
+		    errno == 0 ? "short read" : strerror(errno));
+		goto out;
 	}
 	*out = buf;
-	*len = got;
+	*len = (size_t)st.st_size;
 	buf = NULL;
 	rc = PLUMB_OK;
 out:

@@ -18,6 +18,7 @@
 #include "plumb/error.h"
 #include "common/hex.h"
 #include "plumb/fssync.h"
+#include "atomic.h"
 #include "evidence.h"
 
 /* A digest is exactly 64 lower-case hex digits (it becomes a name). */
@@ -78,8 +79,6 @@ evidence_write_tmp(const char *dir, const void *data, size_t len,
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	const unsigned char *p = data;
-	size_t off = 0;
-	ssize_t w;
 	int fd = -1, rc;
 
 	tmp[0] = '\0';
@@ -101,15 +100,10 @@ evidence_write_tmp(const char *dir, const void *data, size_t len,
 		return rc;
 	}
 	fchmod(fd, 0640);
-	while (off < len) {
-		if ((w = write(fd, p + off, len - off)) < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = plumb_err_set(err, PLUMB_EIO, "%s: %s", tmp,
-			    strerror(errno));
-			goto fail;
-		}
-		off += (size_t)w;
+	if (atomic_write_all(fd, p, len) != 0) {
+		rc = plumb_err_set(err, PLUMB_EIO, "%s: %s", tmp,
+		    strerror(errno));
+		goto fail;
 	}
 	if (close(fd) != 0) {
 		fd = -1;

@@ -20,6 +20,7 @@
 #include "common/dynbuf.h"
 #include "common/hex.h"
 #include "api.h"
+#include "atomic.h"
 #include "bundle.h"
 #include "controls.h"
 #include "evidence.h"
@@ -52,8 +53,6 @@ export_read(const char *path, size_t max, unsigned char **data, size_t *len,
 {
 	struct stat st;
 	unsigned char *p = NULL;
-	size_t off = 0;
-	ssize_t r;
 	int fd, rc;
 
 	*data = NULL;
@@ -75,19 +74,13 @@ export_read(const char *path, size_t max, unsigned char **data, size_t *len,
 		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 		goto out;
 	}
-	while (off < (size_t)st.st_size) {
-		r = read(fd, p + off, (size_t)st.st_size - off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			rc = plumb_err_set(err, PLUMB_EIO, "%s: %s", path,
-			    r < 0 ? strerror(errno) : "file shrank");
-			goto out;
-		}
-		off += (size_t)r;
+	if (atomic_read_all(fd, p, (size_t)st.st_size) != 0) {
+		rc = plumb_err_set(err, PLUMB_EIO, "%s: %s", path,
+		    errno != 0 ? strerror(errno) : "file shrank");
+		goto out;
 	}
 	*data = p;
-	*len = off;
+	*len = (size_t)st.st_size;
 	p = NULL;
 	rc = PLUMB_OK;
 out:
