@@ -29,24 +29,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
-for f in "$PLUMB" "$COLLECTOR"; do
-	if [ ! -x "$f" ]; then
-		echo "not built: $f"
-		echo "0 passed, 1 failed"
-		exit 1
-	fi
-done
+need_built "$PLUMB" "$COLLECTOR"
 # PostgreSQL instead of SQLite when PLUMB_TEST_PG names a database
 # (tests/collector/pg.sh sets it, and PSQL): $db is then that URL and
 # rows() asks psql.
 dbtool=sqlite3
 [ -n "${PLUMB_TEST_PG:-}" ] && dbtool=${PSQL:-psql}
-for t in "$dbtool" jq curl openssl sha256sum; do
-	if ! command -v "$t" >/dev/null 2>&1; then
-		echo "SKIP: $t not installed"
-		exit 77
-	fi
-done
+need_tools "$dbtool" jq curl openssl sha256sum
 
 pki=$tmp/pki
 if ! sh "$top_srcdir/tests/pki/make-pki.sh" "$pki" >"$tmp/pki.log" 2>&1

@@ -36,23 +36,12 @@ load_cleanup() {
 trap load_cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
-# need TOOL...: skip (77) when one is missing.
+# need TOOL...: skip (77) when one is missing (tests/tap.sh).
 need() {
-	for t in "$@"; do
-		if ! command -v "$t" >/dev/null 2>&1; then
-			echo "SKIP: $t not installed"
-			exit 77
-		fi
-	done
+	need_tools "$@"
 }
 
-for f in "$PLUMB" "$COLLECTOR" "$LOADER"; do
-	if [ ! -x "$f" ]; then
-		echo "not built: $f"
-		echo "0 passed, 1 failed"
-		exit 1
-	fi
-done
+need_built "$PLUMB" "$COLLECTOR" "$LOADER"
 dbtool=sqlite3
 [ -n "${PLUMB_TEST_PG:-}" ] && dbtool=${PSQL:-psql}
 need "$dbtool" openssl curl
