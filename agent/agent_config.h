@@ -98,14 +98,6 @@ int config_load(struct config *cfg, const char *path, struct plumb_err *err);
 int config_limits_load(const char *path, struct plumb_err *err);
 
 /*
- * INI values shared with the collector's configuration: digits only
- * (config_uint), or digits with an optional K/KiB, M/MiB, G/GiB suffix
- * (config_bytes).  0, or -1 for anything else or an overflow.
- */
-int config_uint(const char *v, unsigned long long *out);
-int config_bytes(const char *v, unsigned long long *out);
-
-/*
  * The scan called name (NULL: the only one; with several, an error
  * naming them), or NULL with err set (PLUMB_ENOENT: no such scan, or
  * none configured).

@@ -86,6 +86,28 @@ atomic_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+int
+atomic_read_all(int fd, void *buf, size_t len)
+{
+	unsigned char *p = buf;
+	ssize_t r;
+
+	while (len > 0) {
+		if ((r = read(fd, p, len)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (r == 0) {
+			errno = 0;
+			return -1;
+		}
+		p += r;
+		len -= (size_t)r;
+	}
+	return 0;
+}
+
 /* fsync the directory holding path so the rename itself is durable. */
 static int
 sync_dir(const char *path)

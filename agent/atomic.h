@@ -24,6 +24,12 @@ struct atomic_file {
  */
 int atomic_write_all(int fd, const void *buf, size_t len);
 
+/*
+ * Read exactly len bytes from fd into buf, retrying after EINTR and
+ * short reads: 0, or -1 with errno set (0 when the file ended first).
+ */
+int atomic_read_all(int fd, void *buf, size_t len);
+
 /* Create the temporary file for path; af->fd is ready for writing.
  * Its mode is 0666 & ~umask, as open(2) would give. */
 int atomic_open(struct atomic_file *af, const char *path,

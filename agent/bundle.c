@@ -1,13 +1,14 @@
 /*
- * bundle.c - signed results bundles: a ustar archive (manifest first),
- * gzip-compressed with zlib, wrapped in a DER CMS SignedData.
+ * bundle.c - signed results bundles: a ustar archive (manifest first,
+ * bundle_tar.c, bundle_manifest.c), gzip-compressed (bundle_gzip.c),
+ * wrapped in a DER CMS SignedData: signing, strict verification, the
+ * API of bundle.h.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,775 +21,16 @@
 #include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 #include <openssl/x509.h>
-#include <zlib.h>
 
 #include "plumb/error.h"
+#include "common/dynbuf.h"
 #include "atomic.h"
 #include "bundle.h"
+#include "bundle_gzip.h"
+#include "bundle_manifest.h"
+#include "bundle_tar.h"
 #include "keyfile.h"
-
-#define BUNDLE_FORMAT		"plumb-bundle/1"
-#define BUNDLE_MANIFEST		"manifest.json"
-#define BUNDLE_BLOCK		512
-#define BUNDLE_MAX_MEMBERS	64
-#define BUNDLE_NAME_MAX		99	/* ustar name field, NUL kept */
-
-/* A growing byte buffer, capped at BUNDLE_MAX_BYTES. */
-struct bundle_buf {
-	unsigned char *p;
-	size_t len;
-	size_t cap;
-};
-
-/* A member found in a verified archive (pointers into the archive). */
-struct bundle_found {
-	char name[BUNDLE_NAME_MAX + 1];
-	const unsigned char *data;
-	size_t len;
-	int listed;
-};
-
-/* What the manifest says about one member. */
-struct bundle_listed {
-	char name[BUNDLE_NAME_MAX + 1];
-	uint64_t size;
-	char sha256[65];
-};
-
-struct bundle_manifest {
-	char format[32];
-	char uuid[BUNDLE_UUID_LEN + 1];
-	char host[256];
-	char created[32];
-	char target_root[BUNDLE_ROOT_MAX];
-	struct bundle_listed m[BUNDLE_MAX_MEMBERS];
-	size_t n;
-};
-
-static void
-bundle_buf_free(struct bundle_buf *b)
-{
-	free(b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
-}
-
-/* Append len bytes (data NULL: zeros). */
-static int
-bundle_buf_add(struct bundle_buf *b, const void *data, size_t len)
-{
-	unsigned char *np;
-	size_t ncap;
-
-	/* Nothing to add: b->p may still be NULL (no offset on it). */
-	if (len == 0)
-		return PLUMB_OK;
-	if (len > BUNDLE_MAX_BYTES - b->len)
-		return PLUMB_ELIMIT;
-	if (b->len + len > b->cap) {
-		ncap = b->cap == 0 ? 65536 : b->cap;
-		while (ncap < b->len + len)
-			ncap *= 2;
-		if ((np = realloc(b->p, ncap)) == NULL)
-			return PLUMB_ENOMEM;
-		b->p = np;
-		b->cap = ncap;
-	}
-	if (data != NULL)
-		memcpy(b->p + b->len, data, len);
-	else
-		memset(b->p + b->len, 0, len);
-	b->len += len;
-	return PLUMB_OK;
-}
-
-static int
-bundle_buf_printf(struct bundle_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int
-bundle_buf_printf(struct bundle_buf *b, const char *fmt, ...)
-{
-	char tmp[1024];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		return PLUMB_ELIMIT;
-	return bundle_buf_add(b, tmp, (size_t)n);
-}
-
-static void
-bundle_hex(const unsigned char *md, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-/* SHA-256 of data as 64 lowercase hex digits into out[65]. */
-static int
-bundle_sha256_hex(const void *data, size_t len, char *out)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-
-	if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) ||
-	    mdlen != 32)
-		return PLUMB_EIO;
-	bundle_hex(md, mdlen, out);
-	return PLUMB_OK;
-}
-
-int
-bundle_uuid(char *out, struct plumb_err *err)
-{
-	unsigned char r[16];
-	char h[33];
-
-	out[0] = '\0';
-	if (RAND_bytes(r, sizeof(r)) != 1)
-		return plumb_err_set(err, PLUMB_EIO,
-		    "no random bytes for a bundle UUID");
-	r[6] = (r[6] & 0x0f) | 0x40;	/* version 4 */
-	r[8] = (r[8] & 0x3f) | 0x80;	/* RFC 4122 variant */
-	bundle_hex(r, sizeof(r), h);
-	snprintf(out, BUNDLE_UUID_LEN + 1, "%.8s-%.4s-%.4s-%.4s-%.12s",
-	    h, h + 8, h + 12, h + 16, h + 20);
-	return PLUMB_OK;
-}
-
-/* 8-4-4-4-12 lowercase hex, version 4, as bundle_uuid makes them. */
-static int
-bundle_uuid_valid(const char *s)
-{
-	size_t i;
-
-	if (strlen(s) != BUNDLE_UUID_LEN)
-		return 0;
-	for (i = 0; i < BUNDLE_UUID_LEN; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return 0;
-		} else if (!((s[i] >= '0' && s[i] <= '9') ||
-		    (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	}
-	return 1;
-}
-
-/* Member names: short, portable, no path and no hidden files. */
-static int
-bundle_name_valid(const char *s)
-{
-	size_t i, n = strlen(s);
-
-	if (n == 0 || n > BUNDLE_NAME_MAX || s[0] == '.')
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= '0' && s[i] <= '9') ||
-		    s[i] == '.' || s[i] == '_' || s[i] == '-'))
-			return 0;
-	return 1;
-}
-
-/* Printable ASCII only: the host id ends up in JSON and in reports. */
-static int
-bundle_host_valid(const char *s)
-{
-	size_t i, n = strlen(s);
-
-	if (n == 0 || n > 255)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (s[i] < 0x21 || s[i] > 0x7e || s[i] == '"' || s[i] == '\\')
-			return 0;
-	return 1;
-}
-
-/* ---------------------------------------------------------------- ustar */
-
-/* Zero-padded octal in a field of n bytes: n - 1 digits and a NUL. */
-static void
-bundle_tar_octal_put(unsigned char *f, size_t n, unsigned long long v)
-{
-	size_t i;
-
-	f[n - 1] = '\0';
-	for (i = n - 1; i > 0; i--) {
-		f[i - 1] = (unsigned char)('0' + (v & 7));
-		v >>= 3;
-	}
-}
-
-void
-bundle_tar_header(unsigned char h[BUNDLE_TAR_BLOCK], const char *name,
-    size_t len, time_t mtime, unsigned mode)
-{
-	unsigned sum = 0;
-	size_t i;
-
-	memset(h, 0, BUNDLE_TAR_BLOCK);
-	memcpy(h, name, strnlen(name, BUNDLE_TAR_NAME_MAX)); /* name[100] */
-	bundle_tar_octal_put(h + 100, 8, mode & 07777);	/* mode */
-	memcpy(h + 108, "0000000", 8);			/* uid */
-	memcpy(h + 116, "0000000", 8);			/* gid */
-	bundle_tar_octal_put(h + 124, 12, len);		/* size */
-	bundle_tar_octal_put(h + 136, 12,			/* mtime */
-	    mtime < 0 ? 0 : (unsigned long long)mtime);
-	memset(h + 148, ' ', 8);			/* chksum */
-	h[156] = '0';					/* typeflag */
-	memcpy(h + 257, "ustar", 6);			/* magic */
-	memcpy(h + 263, "00", 2);			/* version */
-	memcpy(h + 265, "root", 4);			/* uname */
-	memcpy(h + 297, "root", 4);			/* gname */
-	for (i = 0; i < BUNDLE_TAR_BLOCK; i++)
-		sum += h[i];
-	bundle_tar_octal_put(h + 148, 7, sum);		/* + NUL, space */
-	h[155] = ' ';
-}
-
-static int
-bundle_tar_add(struct bundle_buf *b, const char *name,
-    const unsigned char *data, size_t len, time_t mtime)
-{
-	unsigned char h[BUNDLE_TAR_BLOCK];
-	size_t pad = (BUNDLE_BLOCK - len % BUNDLE_BLOCK) % BUNDLE_BLOCK;
-	int rc;
-
-	bundle_tar_header(h, name, len, mtime, 0644);
-	if ((rc = bundle_buf_add(b, h, sizeof(h))) != PLUMB_OK ||
-	    (rc = bundle_buf_add(b, data, len)) != PLUMB_OK)
-		return rc;
-	return bundle_buf_add(b, NULL, pad);
-}
-
-/* Value of an octal numeric field (NUL/space terminated); -1 if bad. */
-static long long
-bundle_tar_octal(const unsigned char *f, size_t n)
-{
-	long long v = 0;
-	size_t i = 0;
-
-	while (i < n && f[i] == ' ')
-		i++;
-	if (i == n || f[i] < '0' || f[i] > '7')
-		return -1;
-	for (; i < n && f[i] >= '0' && f[i] <= '7'; i++) {
-		if (v > (LLONG_MAX >> 3))
-			return -1;
-		v = v * 8 + (f[i] - '0');
-	}
-	for (; i < n; i++)
-		if (f[i] != ' ' && f[i] != '\0')
-			return -1;
-	return v;
-}
-
-/* Split a ustar archive into regular-file members. */
-static int
-bundle_tar_parse(const unsigned char *p, size_t len,
-    struct bundle_found *found, size_t *nfound, struct plumb_err *err)
-{
-	const unsigned char *h;
-	unsigned sum;
-	long long size, want;
-	size_t off = 0, i, k, nlen;
-
-	*nfound = 0;
-	for (;;) {
-		if (len - off < BUNDLE_BLOCK)
-			return plumb_err_set(err, PLUMB_EPARSE,
-			    "archive truncated (no end-of-archive blocks)");
-		h = p + off;
-		for (i = 0; i < BUNDLE_BLOCK && h[i] == 0; i++)
-			;
-		if (i == BUNDLE_BLOCK)
-			break;
-		sum = 0;
-		for (i = 0; i < BUNDLE_BLOCK; i++)
-			sum += (i >= 148 && i < 156) ? ' ' : h[i];
-		want = bundle_tar_octal(h + 148, 8);
-		if (want < 0 || (unsigned)want != sum)
-			return plumb_err_set(err, PLUMB_EPARSE,
-			    "archive header at offset %zu: bad checksum", off);
-		if (memcmp(h + 257, "ustar", 5) != 0)
-			return plumb_err_set(err, PLUMB_EPARSE,
-			    "archive header at offset %zu: not ustar", off);
-		if (h[156] != '0' && h[156] != '\0')
-			return plumb_err_set(err, PLUMB_EPARSE,
-			    "archive header at offset %zu: not a regular file",
-			    off);
-		if (h[345] != '\0')
-			return plumb_err_set(err, PLUMB_EPARSE,
-			    "archive header at offset %zu: prefixed name", off);
-		for (nlen = 0; nlen < 100 && h[nlen] != '\0'; nlen++)
-			;
-		if (nlen > BUNDLE_NAME_MAX)
-			return plumb_err_set(err, PLUMB_EPARSE,
-			    "archive member name too long");
-		if ((size = bundle_tar_octal(h + 124, 12)) < 0 ||
-		    (unsigned long long)size > len - off - BUNDLE_BLOCK)
-			return plumb_err_set(err, PLUMB_EPARSE,
-			    "archive header at offset %zu: bad size", off);
-		if (*nfound == BUNDLE_MAX_MEMBERS)
-			return plumb_err_set(err, PLUMB_ELIMIT,
-			    "archive has more than %d members",
-			    BUNDLE_MAX_MEMBERS);
-		memcpy(found[*nfound].name, h, nlen);
-		found[*nfound].name[nlen] = '\0';
-		if (!bundle_name_valid(found[*nfound].name))
-			return plumb_err_set(err, PLUMB_EPARSE,
-			    "archive member name not allowed");
-		for (k = 0; k < *nfound; k++)
-			if (strcmp(found[k].name, found[*nfound].name) == 0)
-				return plumb_err_set(err, PLUMB_EPARSE,
-				    "archive member %s appears twice",
-				    found[k].name);
-		found[*nfound].data = h + BUNDLE_BLOCK;
-		found[*nfound].len = (size_t)size;
-		found[*nfound].listed = 0;
-		(*nfound)++;
-		off += BUNDLE_BLOCK + ((size_t)size + BUNDLE_BLOCK - 1) /
-		    BUNDLE_BLOCK * BUNDLE_BLOCK;
-		if (off > len)
-			return plumb_err_set(err, PLUMB_EPARSE,
-			    "archive truncated");
-	}
-	return PLUMB_OK;
-}
-
-/* ----------------------------------------------------------------- gzip */
-
-static int
-bundle_gzip(const unsigned char *in, size_t len, struct bundle_buf *out,
-    struct plumb_err *err)
-{
-	z_stream z;
-	uLong bound;
-	int zrc;
-
-	memset(&z, 0, sizeof(z));
-	if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
-	    Z_DEFAULT_STRATEGY) != Z_OK)
-		return plumb_err_set(err, PLUMB_ENOMEM, "deflateInit2 failed");
-	bound = deflateBound(&z, (uLong)len);
-	if (bound > BUNDLE_MAX_BYTES || (out->p = malloc(bound)) == NULL) {
-		deflateEnd(&z);
-		return plumb_err_set(err, PLUMB_ENOMEM,
-		    "no memory to compress %zu bytes", len);
-	}
-	out->cap = bound;
-	z.next_in = (Bytef *)(uintptr_t)in;
-	z.avail_in = (uInt)len;
-	z.next_out = out->p;
-	z.avail_out = (uInt)bound;
-	zrc = deflate(&z, Z_FINISH);
-	out->len = bound - z.avail_out;
-	deflateEnd(&z);
-	if (zrc != Z_STREAM_END)
-		return plumb_err_set(err, PLUMB_EIO, "gzip failed (%d)", zrc);
-	return PLUMB_OK;
-}
-
-/* Inflate a gzip stream, refusing more than max bytes of output (at most
- * BUNDLE_MAX_BYTES): checked chunk by chunk, so a bomb costs max bytes. */
-static int
-bundle_gunzip(const unsigned char *in, size_t len, size_t max,
-    struct bundle_buf *out, struct plumb_err *err)
-{
-	unsigned char chunk[65536];
-	z_stream z;
-	int zrc, rc = PLUMB_OK;
-
-	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, 15 + 16) != Z_OK)
-		return plumb_err_set(err, PLUMB_ENOMEM, "inflateInit2 failed");
-	z.next_in = (Bytef *)(uintptr_t)in;
-	z.avail_in = (uInt)len;
-	do {
-		z.next_out = chunk;
-		z.avail_out = sizeof(chunk);
-		zrc = inflate(&z, Z_NO_FLUSH);
-		if (zrc != Z_OK && zrc != Z_STREAM_END) {
-			rc = plumb_err_set(err, PLUMB_EPARSE,
-			    "archive is not valid gzip data");
-			goto out;
-		}
-		if (sizeof(chunk) - z.avail_out > max - out->len ||
-		    bundle_buf_add(out, chunk, sizeof(chunk) - z.avail_out) !=
-		    PLUMB_OK) {
-			rc = plumb_err_set(err, PLUMB_ELIMIT,
-			    "archive expands beyond %zu bytes", max);
-			goto out;
-		}
-		if (zrc == Z_OK && z.avail_in == 0 && z.avail_out != 0) {
-			rc = plumb_err_set(err, PLUMB_EPARSE,
-			    "gzip data truncated");
-			goto out;
-		}
-	} while (zrc != Z_STREAM_END);
-	if (z.avail_in != 0)
-		rc = plumb_err_set(err, PLUMB_EPARSE,
-		    "trailing bytes after the gzip data");
-out:
-	inflateEnd(&z);
-	return rc;
-}
-
-int
-bundle_tar_member(const unsigned char *tar, size_t len, const char *name,
-    const unsigned char **data, size_t *dlen, struct plumb_err *err)
-{
-	struct bundle_found found[BUNDLE_MAX_MEMBERS];
-	size_t nfound = 0, i;
-	int rc;
-
-	*data = NULL;
-	*dlen = 0;
-	if ((rc = bundle_tar_parse(tar, len, found, &nfound, err)) != 0)
-		return rc;
-	for (i = 0; i < nfound; i++)
-		if (strcmp(found[i].name, name) == 0) {
-			*data = found[i].data;
-			*dlen = found[i].len;
-			return PLUMB_OK;
-		}
-	return plumb_err_set(err, PLUMB_ENOENT, "archive has no %s", name);
-}
-
-/* ------------------------------------------------------------- manifest */
-
-/* Append s as a JSON string (the callers pass printable ASCII). */
-static int
-bundle_json_str(struct bundle_buf *b, const char *s)
-{
-	int rc;
-
-	if ((rc = bundle_buf_add(b, "\"", 1)) != PLUMB_OK)
-		return rc;
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			rc = bundle_buf_printf(b, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			rc = bundle_buf_printf(b, "\\u%04x", (unsigned)*s);
-		else
-			rc = bundle_buf_add(b, s, 1);
-		if (rc != PLUMB_OK)
-			return rc;
-	}
-	return bundle_buf_add(b, "\"", 1);
-}
-
-static void
-bundle_iso_time(time_t t, char *buf, size_t len)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static int
-bundle_manifest_write(struct bundle_buf *b, const char *uuid,
-    const char *host, const char *root, time_t created,
-    const struct bundle_member *members, size_t n)
-{
-	char when[32], digest[65];
-	size_t i;
-	int rc;
-
-	bundle_iso_time(created, when, sizeof(when));
-	if ((rc = bundle_buf_printf(b, "{\n  \"format\": \"%s\",\n"
-	    "  \"uuid\": \"%s\",\n  \"host\": ", BUNDLE_FORMAT, uuid)) != 0 ||
-	    (rc = bundle_json_str(b, host)) != 0)
-		return rc;
-	if (root != NULL && root[0] != '\0' &&
-	    ((rc = bundle_buf_printf(b, ",\n  \"target_root\": ")) != 0 ||
-	    (rc = bundle_json_str(b, root)) != 0))
-		return rc;
-	if ((rc = bundle_buf_printf(b, ",\n  \"created\": \"%s\",\n"
-	    "  \"members\": [", when)) != 0)
-		return rc;
-	for (i = 0; i < n; i++) {
-		if (bundle_sha256_hex(members[i].data, members[i].len,
-		    digest) != PLUMB_OK)
-			return PLUMB_EIO;
-		if ((rc = bundle_buf_printf(b, "%s\n    { \"name\": ",
-		    i > 0 ? "," : "")) != 0 ||
-		    (rc = bundle_json_str(b, members[i].name)) != 0 ||
-		    (rc = bundle_buf_printf(b, ", \"size\": %zu, "
-		    "\"sha256\": \"%s\" }", members[i].len, digest)) != 0)
-			return rc;
-	}
-	return bundle_buf_printf(b, "\n  ]\n}\n");
-}
-
-/*
- * A minimal JSON reader for the manifest: objects, arrays, strings,
- * non-negative integers, true/false/null; depth-limited.
- */
-struct bundle_jp {
-	const char *p;
-	const char *end;
-	int depth;
-};
-
-static void
-bundle_jp_ws(struct bundle_jp *j)
-{
-	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' ||
-	    *j->p == '\n' || *j->p == '\r'))
-		j->p++;
-}
-
-static int
-bundle_jp_lit(struct bundle_jp *j, char c)
-{
-	bundle_jp_ws(j);
-	if (j->p < j->end && *j->p == c) {
-		j->p++;
-		return 1;
-	}
-	return 0;
-}
-
-/* A string into buf (ASCII escapes only); -1 on error or overflow. */
-static int
-bundle_jp_string(struct bundle_jp *j, char *buf, size_t len)
-{
-	size_t o = 0;
-	unsigned v;
-	char c;
-	int k;
-
-	if (!bundle_jp_lit(j, '"'))
-		return -1;
-	while (j->p < j->end && *j->p != '"') {
-		c = *j->p++;
-		if ((unsigned char)c < 0x20)
-			return -1;
-		if (c == '\\') {
-			if (j->p >= j->end)
-				return -1;
-			switch ((c = *j->p++)) {
-			case '"': case '\\': case '/':
-				break;
-			case 'n': c = '\n'; break;
-			case 't': c = '\t'; break;
-			case 'r': c = '\r'; break;
-			case 'b': c = '\b'; break;
-			case 'f': c = '\f'; break;
-			case 'u':
-				if (j->end - j->p < 4)
-					return -1;
-				for (v = 0, k = 0; k < 4; k++) {
-					c = *j->p++;
-					v <<= 4;
-					if (c >= '0' && c <= '9')
-						v |= (unsigned)(c - '0');
-					else if (c >= 'a' && c <= 'f')
-						v |= (unsigned)(c - 'a' + 10);
-					else if (c >= 'A' && c <= 'F')
-						v |= (unsigned)(c - 'A' + 10);
-					else
-						return -1;
-				}
-				if (v == 0 || v > 0x7f)
-					return -1;
-				c = (char)v;
-				break;
-			default:
-				return -1;
-			}
-		}
-		if (o + 1 >= len)
-			return -1;
-		buf[o++] = c;
-	}
-	if (j->p >= j->end)
-		return -1;
-	j->p++;
-	buf[o] = '\0';
-	return 0;
-}
-
-static int
-bundle_jp_uint(struct bundle_jp *j, uint64_t *v)
-{
-	bundle_jp_ws(j);
-	*v = 0;
-	if (j->p >= j->end || *j->p < '0' || *j->p > '9')
-		return -1;
-	while (j->p < j->end && *j->p >= '0' && *j->p <= '9') {
-		if (*v > (UINT64_MAX - 9) / 10)
-			return -1;
-		*v = *v * 10 + (uint64_t)(*j->p++ - '0');
-	}
-	return 0;
-}
-
-/* Skip one value of any kind. */
-static int
-bundle_jp_skip(struct bundle_jp *j)
-{
-	char tmp[1024];
-	uint64_t v;
-	int first;
-
-	bundle_jp_ws(j);
-	if (j->p >= j->end || ++j->depth > 16)
-		return -1;
-	if (*j->p == '"') {
-		if (bundle_jp_string(j, tmp, sizeof(tmp)) != 0)
-			return -1;
-	} else if (*j->p == '{' || *j->p == '[') {
-		char close = *j->p == '{' ? '}' : ']';
-		int obj = *j->p == '{';
-
-		j->p++;
-		for (first = 1; !bundle_jp_lit(j, close); first = 0) {
-			if ((!first && !bundle_jp_lit(j, ',')) ||
-			    (obj && (bundle_jp_string(j, tmp, sizeof(tmp)) != 0
-			    || !bundle_jp_lit(j, ':'))) ||
-			    bundle_jp_skip(j) != 0)
-				return -1;
-		}
-	} else if (j->end - j->p >= 4 && (memcmp(j->p, "true", 4) == 0 ||
-	    memcmp(j->p, "null", 4) == 0)) {
-		j->p += 4;
-	} else if (j->end - j->p >= 5 && memcmp(j->p, "false", 5) == 0) {
-		j->p += 5;
-	} else if (bundle_jp_uint(j, &v) != 0)
-		return -1;
-	j->depth--;
-	return 0;
-}
-
-/* One {"name", "size", "sha256"} object of the members array. */
-static int
-bundle_jp_member(struct bundle_jp *j, struct bundle_listed *l)
-{
-	char key[64];
-	int first, have = 0;
-
-	if (!bundle_jp_lit(j, '{'))
-		return -1;
-	for (first = 1; !bundle_jp_lit(j, '}'); first = 0) {
-		if ((!first && !bundle_jp_lit(j, ',')) ||
-		    bundle_jp_string(j, key, sizeof(key)) != 0 ||
-		    !bundle_jp_lit(j, ':'))
-			return -1;
-		if (strcmp(key, "name") == 0) {
-			if (bundle_jp_string(j, l->name, sizeof(l->name)) != 0)
-				return -1;
-			have |= 1;
-		} else if (strcmp(key, "size") == 0) {
-			if (bundle_jp_uint(j, &l->size) != 0)
-				return -1;
-			have |= 2;
-		} else if (strcmp(key, "sha256") == 0) {
-			if (bundle_jp_string(j, l->sha256,
-			    sizeof(l->sha256)) != 0)
-				return -1;
-			have |= 4;
-		} else if (bundle_jp_skip(j) != 0)
-			return -1;
-	}
-	return have == 7 ? 0 : -1;
-}
-
-static int
-bundle_manifest_parse(const unsigned char *data, size_t len,
-    struct bundle_manifest *m, struct plumb_err *err)
-{
-	struct bundle_jp j = { (const char *)data, (const char *)data + len,
-	    0 };
-	char key[64];
-	int first, mfirst, have = 0;
-
-	memset(m, 0, sizeof(*m));
-	if (!bundle_jp_lit(&j, '{'))
-		goto bad;
-	for (first = 1; !bundle_jp_lit(&j, '}'); first = 0) {
-		if ((!first && !bundle_jp_lit(&j, ',')) ||
-		    bundle_jp_string(&j, key, sizeof(key)) != 0 ||
-		    !bundle_jp_lit(&j, ':'))
-			goto bad;
-		if (strcmp(key, "format") == 0) {
-			if (bundle_jp_string(&j, m->format,
-			    sizeof(m->format)) != 0)
-				goto bad;
-			have |= 1;
-		} else if (strcmp(key, "uuid") == 0) {
-			if (bundle_jp_string(&j, m->uuid, sizeof(m->uuid)) != 0)
-				goto bad;
-			have |= 2;
-		} else if (strcmp(key, "host") == 0) {
-			if (bundle_jp_string(&j, m->host, sizeof(m->host)) != 0)
-				goto bad;
-			have |= 4;
-		} else if (strcmp(key, "created") == 0) {
-			if (bundle_jp_string(&j, m->created,
-			    sizeof(m->created)) != 0)
-				goto bad;
-			have |= 8;
-		} else if (strcmp(key, "target_root") == 0) {
-			if (bundle_jp_string(&j, m->target_root,
-			    sizeof(m->target_root)) != 0)
-				goto bad;
-		} else if (strcmp(key, "members") == 0) {
-			if (!bundle_jp_lit(&j, '['))
-				goto bad;
-			for (mfirst = 1; !bundle_jp_lit(&j, ']'); mfirst = 0) {
-				if ((!mfirst && !bundle_jp_lit(&j, ',')) ||
-				    m->n == BUNDLE_MAX_MEMBERS ||
-				    bundle_jp_member(&j, &m->m[m->n]) != 0)
-					goto bad;
-				m->n++;
-			}
-			have |= 16;
-		} else if (bundle_jp_skip(&j) != 0)
-			goto bad;
-	}
-	bundle_jp_ws(&j);
-	if (j.p != j.end || have != 31)
-		goto bad;
-	if (strcmp(m->format, BUNDLE_FORMAT) != 0)
-		return plumb_err_set(err, PLUMB_EPARSE,
-		    "manifest format \"%s\" is not %s", m->format,
-		    BUNDLE_FORMAT);
-	return PLUMB_OK;
-bad:
-	return plumb_err_set(err, PLUMB_EPARSE,
-	    "manifest.json is malformed near byte %zu",
-	    (size_t)(j.p - (const char *)data));
-}
-
-/* "YYYY-MM-DDTHH:MM:SSZ" to a time_t; -1 when malformed. */
-static time_t
-bundle_parse_time(const char *s)
-{
-	struct tm tm;
-	const char *e;
-
-	memset(&tm, 0, sizeof(tm));
-	if ((e = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) == NULL || *e != '\0')
-		return (time_t)-1;
-	return timegm(&tm);
-}
 
 /* ------------------------------------------------------------------ CMS */
 
@@ -838,7 +80,7 @@ bundle_subject(X509 *cert, char *buf, size_t len)
 
 /* The whole file at path, at most BUNDLE_MAX_BYTES. */
 static int
-bundle_read(const char *path, struct bundle_buf *b, struct plumb_err *err)
+bundle_read(const char *path, struct dynbuf *b, struct plumb_err *err)
 {
 	unsigned char chunk[65536];
 	ssize_t r;
@@ -857,7 +99,7 @@ bundle_read(const char *path, struct bundle_buf *b, struct plumb_err *err)
 		}
 		if (r == 0)
 			break;
-		if (bundle_buf_add(b, chunk, (size_t)r) != PLUMB_OK) {
+		if (dynbuf_add(b, chunk, (size_t)r) != PLUMB_OK) {
 			rc = plumb_err_set(err, PLUMB_ELIMIT,
 			    "%s: larger than %zu bytes", path,
 			    BUNDLE_MAX_BYTES);
@@ -987,8 +229,8 @@ bundle_create(const char *path, const char *host, const char *target_root,
     const char *cert_file, const char *key_file, struct bundle_info *info,
     struct plumb_err *err)
 {
-	struct bundle_buf tar = { NULL, 0, 0 }, gz = { NULL, 0, 0 };
-	struct bundle_buf man = { NULL, 0, 0 };
+	struct dynbuf tar = DYNBUF_INIT(BUNDLE_MAX_BYTES), gz = DYNBUF_INIT(BUNDLE_MAX_BYTES);
+	struct dynbuf man = DYNBUF_INIT(BUNDLE_MAX_BYTES);
 	struct atomic_file af = { -1, "", "" };
 	CMS_ContentInfo *cms = NULL;
 	STACK_OF(X509) *chain = NULL;
@@ -1000,7 +242,6 @@ bundle_create(const char *path, const char *host, const char *target_root,
 	time_t created;
 	size_t i, k, total = 0;
 	long derlen;
-	ssize_t w;
 	int rc;
 
 	memset(info, 0, sizeof(*info));
@@ -1008,7 +249,7 @@ bundle_create(const char *path, const char *host, const char *target_root,
 		return plumb_err_set(err, PLUMB_EINVAL,
 		    "host id \"%s\" is not printable ASCII without quotes "
 		    "(1-255 characters)", host);
-	if (nmembers > BUNDLE_MAX_MEMBERS - 1)
+	if (nmembers > BUNDLE_TAR_MEMBERS_MAX - 1)
 		return plumb_err_set(err, PLUMB_ELIMIT,
 		    "too many bundle members (%zu)", nmembers);
 	for (i = 0; i < nmembers; i++) {
@@ -1050,12 +291,12 @@ bundle_create(const char *path, const char *host, const char *target_root,
 	    created, members, nmembers);
 	if (rc == PLUMB_OK)
 		rc = bundle_tar_add(&tar, BUNDLE_MANIFEST, man.p, man.len,
-		    created);
+		    created, 0644);
 	for (i = 0; rc == PLUMB_OK && i < nmembers; i++)
 		rc = bundle_tar_add(&tar, members[i].name, members[i].data,
-		    members[i].len, created);
+		    members[i].len, created, 0644);
 	if (rc == PLUMB_OK)
-		rc = bundle_buf_add(&tar, NULL, 2 * BUNDLE_BLOCK);
+		rc = dynbuf_add(&tar, NULL, 2 * BUNDLE_TAR_BLOCK);
 	if (rc != PLUMB_OK) {
 		rc = plumb_err_set(err, rc, "cannot build the archive: %s",
 		    plumb_strerror(rc));
@@ -1094,17 +335,11 @@ bundle_create(const char *path, const char *host, const char *target_root,
 	 * temporary file on, whatever the umask. */
 	if ((rc = atomic_open_mode(&af, path, 0600, err)) != PLUMB_OK)
 		goto out;
-	for (i = 0; i < (size_t)derlen; i += (size_t)w) {
-		if ((w = write(af.fd, der + i, (size_t)derlen - i)) <= 0) {
-			if (w < 0 && errno == EINTR) {
-				w = 0;
-				continue;
-			}
-			rc = plumb_err_set(err, PLUMB_EIO, "%s: %s", path,
-			    w < 0 ? strerror(errno) : "short write");
-			atomic_abort(&af);
-			goto out;
-		}
+	if (atomic_write_all(af.fd, der, (size_t)derlen) != 0) {
+		rc = plumb_err_set(err, PLUMB_EIO, "%s: %s", path,
+		    strerror(errno));
+		atomic_abort(&af);
+		goto out;
 	}
 	rc = atomic_commit(&af, err);
 out:
@@ -1116,73 +351,9 @@ out:
 	X509_free(cert);
 	sk_X509_pop_free(chain, X509_free);
 	EVP_PKEY_free(key);
-	bundle_buf_free(&tar);
-	bundle_buf_free(&gz);
-	bundle_buf_free(&man);
-	return rc;
-}
-
-/* Check the archive members against the (verified) manifest. */
-static int
-bundle_check_manifest(const unsigned char *tar, size_t len,
-    struct bundle_info *info, struct plumb_err *err)
-{
-	struct bundle_found found[BUNDLE_MAX_MEMBERS];
-	struct bundle_manifest *m = NULL;
-	char digest[65];
-	size_t nfound, i, k;
-	int rc;
-
-	if ((rc = bundle_tar_parse(tar, len, found, &nfound, err)) != 0)
-		return rc;
-	if (nfound == 0 || strcmp(found[0].name, BUNDLE_MANIFEST) != 0)
-		return plumb_err_set(err, PLUMB_EPARSE,
-		    "the archive does not start with %s", BUNDLE_MANIFEST);
-	if ((m = calloc(1, sizeof(*m))) == NULL)
-		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
-	if ((rc = bundle_manifest_parse(found[0].data, found[0].len, m,
-	    err)) != PLUMB_OK)
-		goto out;
-	found[0].listed = 1;
-	if (!bundle_uuid_valid(m->uuid) || !bundle_host_valid(m->host) ||
-	    (info->created = bundle_parse_time(m->created)) == (time_t)-1) {
-		rc = plumb_err_set(err, PLUMB_EPARSE,
-		    "manifest uuid, host or created time malformed");
-		goto out;
-	}
-	for (i = 0; i < m->n; i++) {
-		for (k = 1; k < nfound; k++)
-			if (strcmp(found[k].name, m->m[i].name) == 0)
-				break;
-		if (k == nfound || found[k].listed) {
-			rc = plumb_err_set(err, PLUMB_EPARSE, "member %s listed "
-			    "in the manifest is missing or listed twice",
-			    m->m[i].name);
-			goto out;
-		}
-		found[k].listed = 1;
-		if (bundle_sha256_hex(found[k].data, found[k].len,
-		    digest) != 0 || found[k].len != m->m[i].size ||
-		    strcmp(digest, m->m[i].sha256) != 0) {
-			rc = plumb_err_set(err, PLUMB_EPARSE,
-			    "member %s does not match its manifest digest",
-			    m->m[i].name);
-			goto out;
-		}
-	}
-	for (k = 0; k < nfound; k++)
-		if (!found[k].listed) {
-			rc = plumb_err_set(err, PLUMB_EPARSE,
-			    "member %s is not in the manifest", found[k].name);
-			goto out;
-		}
-	memcpy(info->uuid, m->uuid, sizeof(info->uuid));
-	snprintf(info->host, sizeof(info->host), "%s", m->host);
-	snprintf(info->target_root, sizeof(info->target_root), "%s",
-	    m->target_root);
-	rc = PLUMB_OK;
-out:
-	free(m);
+	dynbuf_free(&tar);
+	dynbuf_free(&gz);
+	dynbuf_free(&man);
 	return rc;
 }
 
@@ -1199,7 +370,7 @@ bundle_verify_mem_max(const unsigned char *der, size_t len,
     X509_STORE *trust, size_t max_tar, struct bundle_verified *v,
     struct plumb_err *err)
 {
-	struct bundle_buf tar = { NULL, 0, 0 };
+	struct dynbuf tar = DYNBUF_INIT(BUNDLE_MAX_BYTES);
 	struct bundle_info *info = &v->info;
 	CMS_ContentInfo *cms = NULL;
 	STACK_OF(X509) *signers = NULL;
@@ -1278,7 +449,7 @@ out:
 	sk_X509_free(signers);
 	BIO_free(out);
 	CMS_ContentInfo_free(cms);
-	bundle_buf_free(&tar);
+	dynbuf_free(&tar);
 	return rc;
 }
 
@@ -1294,7 +465,7 @@ int
 bundle_verify(const char *path, const char *ca_file,
     struct bundle_info *info, struct plumb_err *err)
 {
-	struct bundle_buf der = { NULL, 0, 0 };
+	struct dynbuf der = DYNBUF_INIT(BUNDLE_MAX_BYTES);
 	struct bundle_verified v;
 	X509_STORE *store = NULL;
 	struct stat st;
@@ -1326,7 +497,7 @@ bundle_verify(const char *path, const char *ca_file,
 out:
 	bundle_verified_free(&v);
 	X509_STORE_free(store);
-	bundle_buf_free(&der);
+	dynbuf_free(&der);
 	return rc;
 }
 

@@ -22,6 +22,7 @@
 #include <openssl/types.h>
 
 #include "plumb/error.h"
+#include "bundle_tar.h"		/* bundle_tar_member(), for readers */
 
 #define BUNDLE_UUID_LEN	36	/* 8-4-4-4-12 hex, RFC 4122 version 4 */
 #define BUNDLE_MAX_BYTES	((size_t)256 * 1024 * 1024)
@@ -100,29 +101,11 @@ void bundle_verified_free(struct bundle_verified *v);
 int bundle_trust_load(const char *ca_file, X509_STORE **out,
     struct plumb_err *err);
 
-/*
- * The member called name of a verified archive (tar, len: the inflated
- * ustar of bundle_verified): *data points into tar, *dlen bytes, not
- * NUL-terminated.  PLUMB_ENOENT when there is no such member,
- * PLUMB_EPARSE / PLUMB_ELIMIT for a broken archive.
- */
-int bundle_tar_member(const unsigned char *tar, size_t len,
-    const char *name, const unsigned char **data, size_t *dlen,
-    struct plumb_err *err);
-
-#define BUNDLE_TAR_BLOCK	512	/* ustar header and data blocks */
-#define BUNDLE_TAR_NAME_MAX	99	/* name field, NUL kept */
-
-/*
- * The POSIX ustar header of a regular file (owner root, mode, mtime)
- * into h: what bundles archive their members with, for other writers
- * of plain archives (the collector's evidence export).  name is cut at
- * BUNDLE_TAR_NAME_MAX bytes: check it first.
- */
-void bundle_tar_header(unsigned char h[BUNDLE_TAR_BLOCK], const char *name,
-    size_t len, time_t mtime, unsigned mode);
-
 /* New random UUID (version 4) into out (BUNDLE_UUID_LEN + 1 bytes). */
 int bundle_uuid(char *out, struct plumb_err *err);
+
+/* 1 when s is 8-4-4-4-12 lowercase hex of a version 4 UUID, as
+ * bundle_uuid() makes them; else 0. */
+int bundle_uuid_valid(const char *s);
 
 #endif /* PLUMB_BUNDLE_H */

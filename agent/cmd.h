@@ -6,6 +6,8 @@
 #ifndef PLUMB_CMD_H
 #define PLUMB_CMD_H
 
+#include <stdio.h>
+
 #define CMD_EXIT_OK	0
 #define CMD_EXIT_ERROR	1
 
@@ -23,6 +25,15 @@ struct config;
 /* Deliver the spool (for "plumb spool flush"): 0 when it is empty
  * afterwards, 1 when bundles remain or on errors (logged). */
 int cmd_spool_flush(const struct config *cfg);
+
+/*
+ * A command whose one subcommand is "eval" (plumb oval, plumb xccdf):
+ * runs eval_main with the arguments after "eval", print_usage on
+ * stdout for -h/--help, else refuses with "usage: SYNOPSIS (see ...
+ * --help)" where SYNOPSIS is "plumb CMD eval ...".
+ */
+int cmd_eval_only(int argc, char **argv, int (*eval_main)(int, char **),
+    void (*print_usage)(FILE *), const char *synopsis);
 
 /* "plumb: " + message on stderr. */
 void cmd_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

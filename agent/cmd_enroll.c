@@ -23,7 +23,6 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
-#include <jansson.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -31,12 +30,16 @@
 #include <openssl/x509.h>
 
 #include "plumb/error.h"
+#include "common/dynbuf.h"
+#include "common/ini_util.h"
+#include "common/pjson.h"
 #include "agent_config.h"
 #include "atomic.h"
 #include "cmd.h"
 #include "keyfile.h"
 
 #define ENROLL_RESP_MAX		(256 * 1024)	/* the collector's answer */
+#define ENROLL_BODY_MAX		(64 * 1024)	/* our request: token, CSR */
 #define ENROLL_URL_MAX		2048
 #define ENROLL_DAY_S		86400
 
@@ -195,8 +198,7 @@ enroll_post(const struct config *cfg, const char *url, const char *body,
 	char errbuf[CURL_ERROR_SIZE];
 	struct enroll_buf resp;
 	struct curl_slist *hdrs = NULL;
-	json_error_t je;
-	json_t *j = NULL, *v;
+	char *v = NULL;
 	CURL *c = NULL;
 	CURLcode cc = CURLE_OK;
 	long code = 0;
@@ -261,27 +263,32 @@ enroll_post(const struct config *cfg, const char *url, const char *body,
 		goto out;
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-	if (resp.data != NULL)
-		j = json_loads(resp.data, 0, &je);
+	/* A string of the answer is never longer than the answer. */
+	if ((v = malloc(resp.len + 1)) == NULL) {
+		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+		goto out;
+	}
 	if (code != 200 && code != 201) {
-		v = json_is_object(j) ? json_object_get(j, "error") : NULL;
+		int have = resp.data != NULL && pjson_object_string(resp.data,
+		    resp.len, "error", v, resp.len + 1) == 0;
+
 		rc = plumb_err_set(err, code == 403 || code == 401 ?
 		    PLUMB_EINVAL : PLUMB_EIO, "%s: HTTP %ld: %s%s%.200s", url,
 		    code, enroll_http_meaning(code, renew),
-		    json_is_string(v) ? ": " : "",
-		    json_is_string(v) ? json_string_value(v) : "");
+		    have ? ": " : "", have ? v : "");
 		goto out;
 	}
-	v = json_is_object(j) ? json_object_get(j, "certificate") : NULL;
-	if (!json_is_string(v) ||
-	    (*cert_pem = strdup(json_string_value(v))) == NULL) {
+	if (resp.data == NULL || pjson_object_string(resp.data, resp.len,
+	    "certificate", v, resp.len + 1) != 0) {
 		rc = plumb_err_set(err, PLUMB_EPARSE, "%s: the answer holds no "
 		    "certificate", url);
 		goto out;
 	}
+	*cert_pem = v;
+	v = NULL;
 	rc = PLUMB_OK;
 out:
-	json_decref(j);
+	free(v);
 	free(resp.data);
 	curl_slist_free_all(hdrs);
 	if (c != NULL)
@@ -433,7 +440,7 @@ enroll_run(const struct config *cfg, const char *collector,
     unsigned days_before, struct plumb_err *err)
 {
 	EVP_PKEY *key = NULL;
-	json_t *body = NULL;
+	struct dynbuf body = DYNBUF_INIT(ENROLL_BODY_MAX);
 	char url[ENROLL_URL_MAX], cn[256], when[64], *csr = NULL;
 	char *text = NULL, *cert = NULL;
 	time_t now = time(NULL), until = 0, left;
@@ -475,12 +482,18 @@ enroll_run(const struct config *cfg, const char *collector,
 	}
 	if ((rc = enroll_make_csr(host, &key, &csr, err)) != PLUMB_OK)
 		goto out;
-	body = renew ? json_pack("{s:s}", "csr", csr) :
-	    json_pack("{s:s, s:s}", "token", token, "csr", csr);
-	if (body == NULL || (text = json_dumps(body, JSON_COMPACT)) == NULL) {
+	/* {"token":T,"csr":C}, or {"csr":C} to renew. */
+	if ((!renew && (dynbuf_add(&body, "{\"token\":", 9) != PLUMB_OK ||
+	    pjson_put_string(&body, token) != PLUMB_OK ||
+	    dynbuf_add(&body, ",", 1) != PLUMB_OK)) ||
+	    (renew && dynbuf_add(&body, "{", 1) != PLUMB_OK) ||
+	    dynbuf_add(&body, "\"csr\":", 6) != PLUMB_OK ||
+	    pjson_put_string(&body, csr) != PLUMB_OK ||
+	    dynbuf_add(&body, "}", 2) != PLUMB_OK) {	/* NUL kept */
 		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 		goto out;
 	}
+	text = (char *)dynbuf_take(&body, NULL);
 	if ((rc = enroll_post(cfg, url, text, renew, &cert, err)) != PLUMB_OK ||
 	    (rc = enroll_check_cert(cert, key, host, &until, err)) !=
 	    PLUMB_OK ||
@@ -495,7 +508,9 @@ out:
 		OPENSSL_cleanse(text, strlen(text));
 		free(text);
 	}
-	json_decref(body);
+	if (body.p != NULL)
+		OPENSSL_cleanse(body.p, body.len);
+	dynbuf_free(&body);
 	free(csr);
 	free(cert);
 	EVP_PKEY_free(key);
@@ -545,7 +560,7 @@ cmd_enroll(int argc, char **argv)
 			force = 1;
 			break;
 		case 'd':
-			if (config_uint(optarg, &n) != 0 || n > 3650) {
+			if (ini_uint(optarg, &n) != 0 || n > 3650) {
 				cmd_warnx("enroll: --days-before %s: a whole "
 				    "number of days, 0 to 3650", optarg);
 				return CMD_EXIT_ERROR;

@@ -185,14 +185,6 @@ out:
 int
 cmd_oval(int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "eval") == 0)
-		return oval_eval_main(argc - 1, argv + 1);
-	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "--help") == 0)) {
-		eval_usage(stdout);
-		return CMD_EXIT_OK;
-	}
-	cmd_warnx("usage: plumb oval eval [OPTIONS] OVAL_FILE "
-	    "(see plumb oval eval --help)");
-	return CMD_EXIT_ERROR;
+	return cmd_eval_only(argc, argv, oval_eval_main, eval_usage,
+	    "plumb oval eval [OPTIONS] OVAL_FILE");
 }

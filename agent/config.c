@@ -18,6 +18,7 @@
 #include <ini.h>
 
 #include "plumb/error.h"
+#include "common/ini_util.h"
 #include "agent_config.h"
 
 /* The caps in force: the defaults until a configuration is loaded. */
@@ -133,7 +134,6 @@ static int
 config_fail(struct config_parse *cp, const char *section, const char *key,
     const char *fmt, ...)
 {
-	char reason[PLUMB_ERR_MSG_MAX];
 	va_list ap;
 
 	if (cp->failed)
@@ -141,10 +141,8 @@ config_fail(struct config_parse *cp, const char *section, const char *key,
 	cp->failed = 1;
 	cp->fail_line = cp->line;
 	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
+	ini_verror(cp->err, cp->path, cp->line, section, key, fmt, ap);
 	va_end(ap);
-	plumb_err_set(cp->err, PLUMB_EPARSE, "%s:%u: [%s] %s: %s", cp->path,
-	    cp->line, section, key, reason);
 	return 0;
 }
 
@@ -168,58 +166,6 @@ config_reader(char *str, int num, void *stream)
 		}
 	}
 	return str;
-}
-
-/* Digits only (no sign, no spaces) to an unsigned long long; *end
- * points past them. */
-static int
-config_number(const char *v, unsigned long long *out, const char **end)
-{
-	unsigned long long n = 0;
-	const char *p = v;
-
-	if (*p < '0' || *p > '9')
-		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (n > (~0ULL - 9) / 10)
-			return -1;
-		n = n * 10 + (unsigned long long)(*p - '0');
-	}
-	*out = n;
-	*end = p;
-	return 0;
-}
-
-int
-config_uint(const char *v, unsigned long long *out)
-{
-	const char *e;
-
-	return config_number(v, out, &e) != 0 || *e != '\0' ? -1 : 0;
-}
-
-int
-config_bytes(const char *v, unsigned long long *out)
-{
-	unsigned long long n, mul = 1;
-	const char *e;
-
-	if (config_number(v, &n, &e) != 0)
-		return -1;
-	if (strcasecmp(e, "") == 0)
-		mul = 1;
-	else if (strcasecmp(e, "K") == 0 || strcasecmp(e, "KiB") == 0)
-		mul = 1ULL << 10;
-	else if (strcasecmp(e, "M") == 0 || strcasecmp(e, "MiB") == 0)
-		mul = 1ULL << 20;
-	else if (strcasecmp(e, "G") == 0 || strcasecmp(e, "GiB") == 0)
-		mul = 1ULL << 30;
-	else
-		return -1;
-	if (n > ~0ULL / mul)
-		return -1;
-	*out = n * mul;
-	return 0;
 }
 
 static int
@@ -254,19 +200,6 @@ config_user_valid(const char *v)
 	return 1;
 }
 
-/* Replace the string at *slot with a copy of v (NULL: unset). */
-static int
-config_set_str(char **slot, const char *v)
-{
-	char *s = NULL;
-
-	if (v != NULL && (s = strdup(v)) == NULL)
-		return -1;
-	free(*slot);
-	*slot = s;
-	return 0;
-}
-
 /* Apply one "key = value" to the configuration. */
 static int
 config_apply(struct config_parse *cp, const struct config_key *k,
@@ -286,7 +219,7 @@ config_apply(struct config_parse *cp, const struct config_key *k,
 		if (k->type == CT_USER && len > 0 && !config_user_valid(v))
 			return config_fail(cp, sec, name,
 			    "\"%s\" is not a valid user name", v);
-		if (config_set_str((char **)(base + k->off),
+		if (ini_set_str((char **)(base + k->off),
 		    len == 0 ? NULL : v) != 0)
 			return config_fail(cp, sec, name, "out of memory");
 		return 1;
@@ -294,19 +227,19 @@ config_apply(struct config_parse *cp, const struct config_key *k,
 		if (!config_host_valid(v))
 			return config_fail(cp, sec, name, "\"%s\" is not a "
 			    "host id (1-255 of A-Z a-z 0-9 . _ -)", v);
-		if (config_set_str((char **)(base + k->off), v) != 0)
+		if (ini_set_str((char **)(base + k->off), v) != 0)
 			return config_fail(cp, sec, name, "out of memory");
 		return 1;
 	case CT_URL:
 		if (len == 0) {
-			config_set_str((char **)(base + k->off), NULL);
+			ini_set_str((char **)(base + k->off), NULL);
 			return 1;
 		}
 		if (strncasecmp(v, "https://", 8) != 0 || len == 8 ||
 		    len > CONFIG_URL_MAX || strpbrk(v, " \t\"<>\\") != NULL)
 			return config_fail(cp, sec, name, "\"%s\" is not an "
 			    "https:// URL", v);
-		if (config_set_str((char **)(base + k->off), v) != 0)
+		if (ini_set_str((char **)(base + k->off), v) != 0)
 			return config_fail(cp, sec, name, "out of memory");
 		return 1;
 	case CT_BOOL:
@@ -323,7 +256,7 @@ config_apply(struct config_parse *cp, const struct config_key *k,
 		return 1;
 	case CT_UINT:
 	case CT_INT:
-		if (config_uint(v, &n) != 0)
+		if (ini_uint(v, &n) != 0)
 			return config_fail(cp, sec, name,
 			    "\"%s\" is not a whole number", v);
 		if (n < k->min || n > k->max)
@@ -336,7 +269,7 @@ config_apply(struct config_parse *cp, const struct config_key *k,
 			*(int *)(base + k->off) = (int)n;
 		return 1;
 	case CT_BYTES:
-		if (config_bytes(v, &n) != 0)
+		if (ini_bytes(v, &n) != 0)
 			return config_fail(cp, sec, name, "\"%s\" is not a "
 			    "size (a number with an optional K, M or G)", v);
 		if (n < k->min || n > k->max)

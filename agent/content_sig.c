@@ -134,8 +134,6 @@ content_sig_sign(const char *path, const char *cert_file,
 	BIO *data = NULL, *mem = NULL;
 	unsigned char *der;
 	long derlen;
-	ssize_t w;
-	size_t off;
 	int rc;
 
 	ERR_clear_error();
@@ -175,17 +173,11 @@ content_sig_sign(const char *path, const char *cert_file,
 	}
 	if ((rc = atomic_open(&af, out, err)) != PLUMB_OK)
 		goto out;
-	for (off = 0; off < (size_t)derlen; off += (size_t)w) {
-		if ((w = write(af.fd, der + off, (size_t)derlen - off)) <= 0) {
-			if (w < 0 && errno == EINTR) {
-				w = 0;
-				continue;
-			}
-			rc = plumb_err_set(err, PLUMB_EIO, "%s: %s", out,
-			    w < 0 ? strerror(errno) : "short write");
-			atomic_abort(&af);
-			goto out;
-		}
+	if (atomic_write_all(af.fd, der, (size_t)derlen) != 0) {
+		rc = plumb_err_set(err, PLUMB_EIO, "%s: %s", out,
+		    strerror(errno));
+		atomic_abort(&af);
+		goto out;
 	}
 	rc = atomic_commit(&af, err);
 out:

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "plumb/error.h"
+#include "common/grow.h"
 #include "plumb/item.h"
 
 #define CHUNK_MIN	1024
@@ -63,16 +64,8 @@ oval_item_new(const char *ns, const char *type)
 static struct oval_field *
 field_slot(struct oval_field **v, size_t *n, size_t *cap)
 {
-	struct oval_field *nv;
-	size_t ncap;
-
-	if (*n == *cap) {
-		ncap = *cap ? *cap * 2 : 16;
-		if ((nv = reallocarray(*v, ncap, sizeof(*nv))) == NULL)
-			return NULL;
-		*v = nv;
-		*cap = ncap;
-	}
+	if (grow_array(v, *n, cap, sizeof(**v), 16) != 0)
+		return NULL;
 	memset(&(*v)[*n], 0, sizeof(**v));
 	return &(*v)[(*n)++];
 }
@@ -256,17 +249,9 @@ oval_item_unref(struct oval_item *it)
 int
 oval_item_list_take(struct oval_item_list *l, struct oval_item *it)
 {
-	struct oval_item **nv;
-	size_t ncap;
-
-	if (l->n == l->cap) {
-		ncap = l->cap ? l->cap * 2 : 8;
-		if ((nv = reallocarray(l->v, ncap, sizeof(*nv))) == NULL) {
-			oval_item_unref(it);
-			return PLUMB_ENOMEM;
-		}
-		l->v = nv;
-		l->cap = ncap;
+	if (grow_array(&l->v, l->n, &l->cap, sizeof(*l->v), 8) != 0) {
+		oval_item_unref(it);
+		return PLUMB_ENOMEM;
 	}
 	l->v[l->n++] = it;
 	return PLUMB_OK;

@@ -51,8 +51,54 @@ cmd_warnx(const char *fmt, ...)
 }
 
 int
+cmd_eval_only(int argc, char **argv, int (*eval_main)(int, char **),
+    void (*print_usage)(FILE *), const char *synopsis)
+{
+	if (argc >= 2 && strcmp(argv[1], "eval") == 0)
+		return eval_main(argc - 1, argv + 1);
+	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0)) {
+		print_usage(stdout);
+		return CMD_EXIT_OK;
+	}
+	cmd_warnx("usage: %s (see plumb %s eval --help)", synopsis, argv[0]);
+	return CMD_EXIT_ERROR;
+}
+
+/* The commands: name and entry point (each parses its own options). */
+struct cmd_entry {
+	const char *name;
+	int (*run)(int argc, char **argv);
+};
+
+static const struct cmd_entry cmd_table[] = {
+	{ "oval", cmd_oval },
+	{ "xccdf", cmd_xccdf },
+	{ "info", cmd_info },
+	{ "scan", cmd_scan },
+	{ "agent", cmd_agent },
+	{ "verify", cmd_verify },
+	{ "spool", cmd_spool },
+	{ "sign-content", cmd_sign_content },
+	{ "enroll", cmd_enroll },
+};
+
+/* The entry called name; NULL when there is none. */
+static const struct cmd_entry *
+cmd_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cmd_table) / sizeof(cmd_table[0]); i++)
+		if (strcmp(cmd_table[i].name, name) == 0)
+			return &cmd_table[i];
+	return NULL;
+}
+
+int
 main(int argc, char **argv)
 {
+	const struct cmd_entry *c;
 	int rc;
 
 	if (argc < 2) {
@@ -67,29 +113,12 @@ main(int argc, char **argv)
 		printf("plumb %s\n", PACKAGE_VERSION);
 		return CMD_EXIT_OK;
 	}
-	xmlInitParser();
-	if (strcmp(argv[1], "oval") == 0) {
-		rc = cmd_oval(argc - 1, argv + 1);
-	} else if (strcmp(argv[1], "xccdf") == 0) {
-		rc = cmd_xccdf(argc - 1, argv + 1);
-	} else if (strcmp(argv[1], "info") == 0) {
-		rc = cmd_info(argc - 1, argv + 1);
-	} else if (strcmp(argv[1], "scan") == 0) {
-		rc = cmd_scan(argc - 1, argv + 1);
-	} else if (strcmp(argv[1], "agent") == 0) {
-		rc = cmd_agent(argc - 1, argv + 1);
-	} else if (strcmp(argv[1], "verify") == 0) {
-		rc = cmd_verify(argc - 1, argv + 1);
-	} else if (strcmp(argv[1], "spool") == 0) {
-		rc = cmd_spool(argc - 1, argv + 1);
-	} else if (strcmp(argv[1], "sign-content") == 0) {
-		rc = cmd_sign_content(argc - 1, argv + 1);
-	} else if (strcmp(argv[1], "enroll") == 0) {
-		rc = cmd_enroll(argc - 1, argv + 1);
-	} else {
+	if ((c = cmd_find(argv[1])) == NULL) {
 		cmd_warnx("unknown command '%s' (see plumb --help)", argv[1]);
-		rc = CMD_EXIT_ERROR;
+		return CMD_EXIT_ERROR;
 	}
+	xmlInitParser();
+	rc = c->run(argc - 1, argv + 1);
 	oval_cmp_cleanup();
 	xmlCleanupParser();
 	return rc;

@@ -44,6 +44,7 @@
 #endif
 
 #include "plumb/error.h"
+#include "common/regex_limits.h"
 #include "plumb/oval_types.h"
 #include "oval_cmp.h"
 
@@ -89,9 +90,6 @@ static const unsigned cmp_allowed_ops[OVAL_DT__COUNT] = {
 #define PATTERN_MAX	(64 * 1024)	/* longest pattern we compile */
 
 /* Limits that turn catastrophic backtracking into an error. */
-#define MATCH_LIMIT	1000000
-#define DEPTH_LIMIT	100000
-#define HEAP_LIMIT_KIB	(64 * 1024)
 
 struct cmp_pattern {
 	char		*pattern;	/* NULL: slot empty */
@@ -1239,9 +1237,7 @@ cmp_pattern(const char *actual, const char *expected, struct plumb_err *err)
 	if (cmp_mctx == NULL) {
 		if ((cmp_mctx = pcre2_match_context_create(NULL)) == NULL)
 			goto nomem;
-		pcre2_set_match_limit(cmp_mctx, MATCH_LIMIT);
-		pcre2_set_depth_limit(cmp_mctx, DEPTH_LIMIT);
-		pcre2_set_heap_limit(cmp_mctx, HEAP_LIMIT_KIB);
+		regex_limits_apply(cmp_mctx);
 	}
 	if (cmp_mdata == NULL &&
 	    (cmp_mdata = pcre2_match_data_create(1, NULL)) == NULL)

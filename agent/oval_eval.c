@@ -13,6 +13,7 @@
 #include <libxml/tree.h>
 
 #include "plumb/error.h"
+#include "common/grow.h"
 #include "plumb/item.h"
 #include "plumb/probe.h"
 #include "plumb/values.h"
@@ -122,19 +123,13 @@ msgf(const char *fmt, ...)
 static int
 uses_add(struct oval_var_uses *u, const struct oval_var_res *vr)
 {
-	struct oval_var_use *nv;
-	size_t i, ncap;
+	size_t i;
 
 	for (i = 0; i < u->n; i++)
 		if (strcmp(u->v[i].var_id, vr->n->id) == 0)
 			return PLUMB_OK;
-	if (u->n == u->cap) {
-		ncap = u->cap ? u->cap * 2 : 4;
-		if ((nv = reallocarray(u->v, ncap, sizeof(*nv))) == NULL)
-			return PLUMB_ENOMEM;
-		u->v = nv;
-		u->cap = ncap;
-	}
+	if (grow_array(&u->v, u->n, &u->cap, sizeof(*u->v), 4) != 0)
+		return PLUMB_ENOMEM;
 	u->v[u->n].var_id = vr->n->id;
 	u->v[u->n].vals = &vr->vals;
 	u->n++;
@@ -250,9 +245,8 @@ int
 oval_session_set_external(struct oval_session *s, const char *id,
     const struct oval_values *vals, struct plumb_err *err)
 {
-	struct ext_binding *b, *nv;
+	struct ext_binding *b;
 	struct oval_values copy;
-	size_t ncap;
 
 	if (oval_values_copy(&copy, vals) != 0)
 		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
@@ -261,13 +255,9 @@ oval_session_set_external(struct oval_session *s, const char *id,
 		b->vals = copy;
 		return PLUMB_OK;
 	}
-	if (s->next == s->capext) {
-		ncap = s->capext ? s->capext * 2 : 16;
-		if ((nv = reallocarray(s->ext, ncap, sizeof(*nv))) == NULL)
-			goto nomem;
-		s->ext = nv;
-		s->capext = ncap;
-	}
+	if (grow_array(&s->ext, s->next, &s->capext, sizeof(*s->ext),
+	    16) != 0)
+		goto nomem;
 	if ((s->ext[s->next].id = strdup(id)) == NULL)
 		goto nomem;
 	s->ext[s->next++].vals = copy;

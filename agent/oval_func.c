@@ -23,6 +23,7 @@
 #include <pcre2.h>
 
 #include "plumb/error.h"
+#include "common/regex_limits.h"
 #include "plumb/values.h"
 #include "oval_doc.h"
 #include "oval_func.h"
@@ -30,9 +31,6 @@
 #define FUNC_MAX_DEPTH	64		/* elements on one component path */
 #define FUNC_MAX_VALUES	1000000		/* cap on one component's values */
 #define FUNC_MAX_ARGS	4096		/* components of one function */
-#define FUNC_MATCH_LIMIT 1000000	/* regex_capture backtracking bound */
-#define FUNC_DEPTH_LIMIT 100000
-#define FUNC_HEAP_LIMIT	(64 * 1024)	/* KiB */
 
 struct fctx {
 	const struct oval_func_env *env;
@@ -708,9 +706,7 @@ func_regex_capture(struct fctx *c, xmlNodePtr fn, struct oval_values *out)
 		rc = plumb_err_set(c->err, PLUMB_ENOMEM, "out of memory");
 		goto out;
 	}
-	pcre2_set_match_limit(mctx, FUNC_MATCH_LIMIT);
-	pcre2_set_depth_limit(mctx, FUNC_DEPTH_LIMIT);
-	pcre2_set_heap_limit(mctx, FUNC_HEAP_LIMIT);
+	regex_limits_apply(mctx);
 	if ((rc = func_args(c, fn, OVAL_DT_STRING, &arg, &n, 1, 1)) != 0)
 		goto out;
 	for (i = 0; i < arg->n; i++) {

@@ -28,6 +28,7 @@
 #include <openssl/rand.h>
 
 #include "plumb/error.h"
+#include "atomic.h"
 #include "upload.h"
 
 #define UPLOAD_CRED_MAX		(1024 * 1024)	/* one PEM file */
@@ -397,8 +398,6 @@ upload_slurp(const char *what, const char *path, unsigned char **out,
 {
 	unsigned char *buf = NULL;
 	struct stat st;
-	size_t got = 0;
-	ssize_t n;
 	int fd = -1, rc = PLUMB_EIO;
 
 	*out = NULL;
@@ -422,19 +421,13 @@ upload_slurp(const char *what, const char *path, unsigned char **out,
 		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 		goto out;
 	}
-	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			plumb_err_set(err, PLUMB_EIO, "%s %s: %s", what, path,
-			    n == 0 ? "short read" : strerror(errno));
-			goto out;
-		}
-		got += (size_t)n;
+	if (atomic_read_all(fd, buf, (size_t)st.st_size) != 0) {
+		plumb_err_set(err, PLUMB_EIO, "%s %s: %s", what, path,
+		    errno == 0 ? "short read" : strerror(errno));
+		goto out;
 	}
 	*out = buf;
-	*len = got;
+	*len = (size_t)st.st_size;
 	buf = NULL;
 	rc = PLUMB_OK;
 out:

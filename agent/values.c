@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "plumb/error.h"
+#include "common/grow.h"
 #include "plumb/values.h"
 
 void
@@ -16,20 +17,12 @@ oval_values_init(struct oval_values *vals, enum oval_datatype dt)
 int
 oval_values_take(struct oval_values *vals, char *s)
 {
-	char **nv;
-	size_t ncap;
-
 	if (s == NULL)
 		return PLUMB_ENOMEM;
-	if (vals->n == vals->cap) {
-		ncap = vals->cap ? vals->cap * 2 : 4;
-		nv = reallocarray(vals->v, ncap, sizeof(*nv));
-		if (nv == NULL) {
-			free(s);
-			return PLUMB_ENOMEM;
-		}
-		vals->v = nv;
-		vals->cap = ncap;
+	if (grow_array(&vals->v, vals->n, &vals->cap, sizeof(*vals->v),
+	    4) != 0) {
+		free(s);
+		return PLUMB_ENOMEM;
 	}
 	vals->v[vals->n++] = s;
 	return PLUMB_OK;

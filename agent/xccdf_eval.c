@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "plumb/error.h"
+#include "common/grow.h"
 #include "plumb/values.h"
 #include "oval_doc.h"
 #include "oval_eval.h"
@@ -633,17 +634,10 @@ push_result(struct eval_ctx *ec, const struct xccdf_item *rule,
     struct xccdf_rule_res **out)
 {
 	struct xccdf_run *run = ec->run;
-	struct xccdf_rule_res *nr;
-	size_t nc;
 
-	if (run->nresults == ec->cresults) {
-		nc = ec->cresults == 0 ? 256 : ec->cresults * 2;
-		if ((nr = reallocarray(run->results, nc, sizeof(*nr))) == NULL)
-			return plumb_err_set(ec->err, PLUMB_ENOMEM,
-			    "out of memory");
-		run->results = nr;
-		ec->cresults = nc;
-	}
+	if (grow_array(&run->results, run->nresults, &ec->cresults,
+	    sizeof(*run->results), 256) != 0)
+		return plumb_err_set(ec->err, PLUMB_ENOMEM, "out of memory");
 	*out = &run->results[run->nresults++];
 	memset(*out, 0, sizeof(**out));
 	(*out)->rule = rule;

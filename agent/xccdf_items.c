@@ -9,6 +9,8 @@
 #include <openssl/evp.h>
 
 #include "plumb/error.h"
+#include "common/grow.h"
+#include "common/hex.h"
 #include "plumb/item.h"
 #include "plumb/oval_types.h"
 #include "oval_doc.h"
@@ -28,23 +30,6 @@ struct walk {
 	size_t nseen, cseen;
 };
 
-/* Grow *v (element size sz) so one more element fits. */
-static int
-grow(void **v, size_t n, size_t *cap, size_t sz)
-{
-	void *nv;
-	size_t ncap;
-
-	if (n < *cap)
-		return PLUMB_OK;
-	ncap = *cap == 0 ? 16 : *cap * 2;
-	if ((nv = reallocarray(*v, ncap, sz)) == NULL)
-		return PLUMB_ENOMEM;
-	*v = nv;
-	*cap = ncap;
-	return PLUMB_OK;
-}
-
 static int
 add_def(struct xccdf_rule_items *ri, const char *id)
 {
@@ -53,8 +38,8 @@ add_def(struct xccdf_rule_items *ri, const char *id)
 	for (i = 0; i < ri->ndefs; i++)
 		if (strcmp(ri->defs[i], id) == 0)
 			return PLUMB_OK;
-	if (grow((void **)&ri->defs, ri->ndefs, &ri->cdefs,
-	    sizeof(*ri->defs)) != PLUMB_OK)
+	if (grow_array(&ri->defs, ri->ndefs, &ri->cdefs,
+	    sizeof(*ri->defs), 16) != 0)
 		return PLUMB_ENOMEM;
 	ri->defs[ri->ndefs++] = id;
 	return PLUMB_OK;
@@ -81,8 +66,8 @@ add_test(struct walk *w, const struct oval_node *n, const char *def_id,
 	for (i = 0; i < ri->ntests; i++)
 		if (ri->tests[i].test == n && ri->tests[i].negated == neg)
 			return PLUMB_OK;
-	if (grow((void **)&ri->tests, ri->ntests, &ri->ctests,
-	    sizeof(*ri->tests)) != PLUMB_OK)
+	if (grow_array(&ri->tests, ri->ntests, &ri->ctests,
+	    sizeof(*ri->tests), 16) != 0)
 		return PLUMB_ENOMEM;
 	tr = oval_session_tst(w->s, n);
 	ti = ri->ntests++;
@@ -98,8 +83,8 @@ add_test(struct walk *w, const struct oval_node *n, const char *def_id,
 	if (tr->obj == NULL)
 		return PLUMB_OK;
 	for (i = 0; i < tr->obj->items.n; i++) {
-		if (grow((void **)&ri->items, ri->nitems, &ri->citems,
-		    sizeof(*ri->items)) != PLUMB_OK)
+		if (grow_array(&ri->items, ri->nitems, &ri->citems,
+		    sizeof(*ri->items), 16) != 0)
 			return PLUMB_ENOMEM;
 		iu = &ri->items[ri->nitems++];
 		memset(iu, 0, sizeof(*iu));
@@ -165,8 +150,8 @@ walk_def(struct walk *w, const struct oval_def_res *dr, const char *def_id,
 	for (i = 0; i < w->nseen; i++)
 		if (w->seen[i] == dr)
 			return PLUMB_OK;
-	if (grow((void **)&w->seen, w->nseen, &w->cseen,
-	    sizeof(*w->seen)) != PLUMB_OK)
+	if (grow_array(&w->seen, w->nseen, &w->cseen,
+	    sizeof(*w->seen), 16) != 0)
 		return PLUMB_ENOMEM;
 	w->seen[w->nseen++] = dr;
 	return walk_crit(w, &dr->crit, def_id, neg, depth);
@@ -369,12 +354,11 @@ int
 xccdf_items_digest(const struct oval_item *const *items, size_t n,
     char out[XCCDF_DIGEST_STRLEN], struct plumb_err *err)
 {
-	static const char hex[] = "0123456789abcdef";
 	struct sbuf b = { NULL, 0, 0, 0 };
 	struct text *t = NULL;
 	EVP_MD_CTX *md = NULL;
 	unsigned char dig[EVP_MAX_MD_SIZE];
-	unsigned int dlen = 0, i;
+	unsigned int dlen = 0;
 	size_t k;
 	int rc = PLUMB_OK;
 
@@ -416,11 +400,7 @@ xccdf_items_digest(const struct oval_item *const *items, size_t n,
 		goto out;
 	}
 	memcpy(out, "sha256:", 7);
-	for (i = 0; i < dlen; i++) {
-		out[7 + 2 * i] = hex[dig[i] >> 4];
-		out[7 + 2 * i + 1] = hex[dig[i] & 0xf];
-	}
-	out[7 + 2 * dlen] = '\0';
+	hex_encode(dig, dlen, out + 7);
 out:
 	EVP_MD_CTX_free(md);
 	free(t);

@@ -25,6 +25,7 @@
 #include <openssl/evp.h>
 
 #include "plumb/error.h"
+#include "common/hex.h"
 #include "plumb/sysinfo.h"
 #include "atomic.h"
 #include "xccdf.h"
@@ -169,10 +170,9 @@ json_time(struct jout *o, time_t t)
 static int
 file_sha256(const char *path, char hex[65], struct plumb_err *err)
 {
-	static const char xd[] = "0123456789abcdef";
 	unsigned char buf[65536], dig[EVP_MAX_MD_SIZE];
 	EVP_MD_CTX *md = NULL;
-	unsigned int dlen = 0, i;
+	unsigned int dlen = 0;
 	ssize_t r;
 	int fd = -1, rc = PLUMB_OK;
 
@@ -207,11 +207,7 @@ file_sha256(const char *path, char hex[65], struct plumb_err *err)
 		rc = plumb_err_set(err, PLUMB_EIO, "SHA-256 failed");
 		goto out;
 	}
-	for (i = 0; i < dlen; i++) {
-		hex[2 * i] = xd[dig[i] >> 4];
-		hex[2 * i + 1] = xd[dig[i] & 0xf];
-	}
-	hex[2 * dlen] = '\0';
+	hex_encode(dig, dlen, hex);
 out:
 	EVP_MD_CTX_free(md);
 	if (fd >= 0)

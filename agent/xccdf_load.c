@@ -18,6 +18,7 @@
 #include <libxml/tree.h>
 
 #include "plumb/error.h"
+#include "common/grow.h"
 #include "oval_doc.h"
 #include "oval_eval.h"
 #include "xccdf.h"
@@ -364,16 +365,8 @@ struct parse_ctx {
 static int
 push_ptr(void ***arr, size_t *n, size_t *cap, void *p)
 {
-	void **na;
-	size_t nc;
-
-	if (*n == *cap) {
-		nc = *cap == 0 ? 64 : *cap * 2;
-		if ((na = reallocarray(*arr, nc, sizeof(*na))) == NULL)
-			return PLUMB_ENOMEM;
-		*arr = na;
-		*cap = nc;
-	}
+	if (grow_array(arr, *n, cap, sizeof(**arr), 64) != 0)
+		return PLUMB_ENOMEM;
 	(*arr)[(*n)++] = p;
 	return PLUMB_OK;
 }

@@ -16,6 +16,7 @@
 #include <ini.h>
 
 #include "plumb/error.h"
+#include "common/ini_util.h"
 #include "agent_config.h"
 #include "bundle.h"
 #include "collector_config.h"
@@ -128,19 +129,6 @@ struct ccfg_parse {
 	int failed;
 };
 
-/* Replace the string at *slot with a copy of v (NULL: unset). */
-static int
-ccfg_set_str(char **slot, const char *v)
-{
-	char *s = NULL;
-
-	if (v != NULL && (s = strdup(v)) == NULL)
-		return -1;
-	free(*slot);
-	*slot = s;
-	return 0;
-}
-
 int
 collector_config_defaults(struct collector_config *cfg,
     struct plumb_err *err)
@@ -182,13 +170,13 @@ collector_config_defaults(struct collector_config *cfg,
 	cfg->webhook_backoff_s = 5;
 	cfg->webhook_backoff_max_s = 600;
 	cfg->webhook_queue = 256;
-	if (ccfg_set_str(&cfg->syslog_socket, "/dev/log") != 0 ||
-	    ccfg_set_str(&cfg->listen, "0.0.0.0") != 0 ||
-	    ccfg_set_str(&cfg->database,
+	if (ini_set_str(&cfg->syslog_socket, "/dev/log") != 0 ||
+	    ini_set_str(&cfg->listen, "0.0.0.0") != 0 ||
+	    ini_set_str(&cfg->database,
 	    "/var/lib/plumb-collector/plumb.db") != 0 ||
-	    ccfg_set_str(&cfg->evidence_dir,
+	    ini_set_str(&cfg->evidence_dir,
 	    "/var/lib/plumb-collector/evidence") != 0 ||
-	    ccfg_set_str(&cfg->controls_file,
+	    ini_set_str(&cfg->controls_file,
 	    "/usr/share/plumb/controls/isms-controls.ini") != 0) {
 		collector_config_clear(cfg);
 		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
@@ -232,17 +220,14 @@ static int
 ccfg_fail(struct ccfg_parse *cp, int line, const char *sec, const char *key,
     const char *fmt, ...)
 {
-	char reason[PLUMB_ERR_MSG_MAX];
 	va_list ap;
 
 	if (cp->failed)
 		return 0;
 	cp->failed = 1;
 	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
+	ini_verror(cp->err, cp->path, (unsigned)line, sec, key, fmt, ap);
 	va_end(ap);
-	plumb_err_set(cp->err, PLUMB_EPARSE, "%s:%d: [%s] %s: %s", cp->path,
-	    line, sec, key, reason);
 	return 0;
 }
 
@@ -278,7 +263,7 @@ ccfg_handler(void *user, const char *sec, const char *name, const char *v,
 	case CC_OPT:
 		if (*v == '\0' && k->type == CC_STR)
 			return ccfg_fail(cp, line, sec, name, "empty value");
-		if (ccfg_set_str((char **)(base + k->off),
+		if (ini_set_str((char **)(base + k->off),
 		    *v == '\0' ? NULL : v) != 0)
 			return ccfg_fail(cp, line, sec, name,
 			    "out of memory");
@@ -289,7 +274,7 @@ ccfg_handler(void *user, const char *sec, const char *name, const char *v,
 			cp->cfg->api_port_set = 1;
 			return 1;
 		}
-		if (config_uint(v, &n) != 0 || n > k->max)
+		if (ini_uint(v, &n) != 0 || n > k->max)
 			return ccfg_fail(cp, line, sec, name, "\"%s\" is not "
 			    "a port (0..65535) or -1 (off)", v);
 		*(int *)(base + k->off) = (int)n;
@@ -310,8 +295,8 @@ ccfg_handler(void *user, const char *sec, const char *name, const char *v,
 	}
 	case CC_UINT:
 	case CC_BYTES:
-		if ((k->type == CC_BYTES ? config_bytes(v, &n) :
-		    config_uint(v, &n)) != 0)
+		if ((k->type == CC_BYTES ? ini_bytes(v, &n) :
+		    ini_uint(v, &n)) != 0)
 			return ccfg_fail(cp, line, sec, name,
 			    k->type == CC_BYTES ? "\"%s\" is not a size (a "
 			    "number with an optional K, M or G)" :

@@ -25,6 +25,7 @@
 #include <openssl/x509v3.h>
 
 #include "plumb/error.h"
+#include "common/grow.h"
 #include "api.h"
 #include "atomic.h"
 #include "collector_config.h"
@@ -800,20 +801,13 @@ static int
 enroll_rev_row(void *arg, const char *const *vals, size_t ncols)
 {
 	struct enroll_revlist *l = arg;
-	struct signer_revoked *nv;
 
 	if (ncols < 2 || vals[0] == NULL || vals[1] == NULL ||
 	    !enroll_serial_ok(vals[0]))
 		return 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-
-		if ((nv = reallocarray(l->v, cap, sizeof(*nv))) == NULL) {
-			l->failed = 1;
-			return 1;
-		}
-		l->v = nv;
-		l->cap = cap;
+	if (grow_array(&l->v, l->n, &l->cap, sizeof(*l->v), 64) != 0) {
+		l->failed = 1;
+		return 1;
 	}
 	snprintf(l->v[l->n].serial, sizeof(l->v[l->n].serial), "%s",
 	    vals[0]);

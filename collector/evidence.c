@@ -16,7 +16,9 @@
 #include <openssl/evp.h>
 
 #include "plumb/error.h"
+#include "common/hex.h"
 #include "plumb/fssync.h"
+#include "atomic.h"
 #include "evidence.h"
 
 /* A digest is exactly 64 lower-case hex digits (it becomes a name). */
@@ -74,12 +76,9 @@ int
 evidence_write_tmp(const char *dir, const void *data, size_t len,
     char *tmp, char *sha256, struct plumb_err *err)
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
+	unsigned int mdlen = 0;
 	const unsigned char *p = data;
-	size_t off = 0;
-	ssize_t w;
 	int fd = -1, rc;
 
 	tmp[0] = '\0';
@@ -87,11 +86,7 @@ evidence_write_tmp(const char *dir, const void *data, size_t len,
 	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
 	    mdlen != 32)
 		return plumb_err_set(err, PLUMB_EIO, "SHA-256 failed");
-	for (i = 0; i < mdlen; i++) {
-		sha256[2 * i] = hex[md[i] >> 4];
-		sha256[2 * i + 1] = hex[md[i] & 0xf];
-	}
-	sha256[64] = '\0';
+	hex_encode(md, mdlen, sha256);
 	if (snprintf(tmp, EVIDENCE_PATH_MAX, "%s/tmp/in-XXXXXX", dir) >=
 	    EVIDENCE_PATH_MAX) {
 		tmp[0] = '\0';
@@ -105,15 +100,10 @@ evidence_write_tmp(const char *dir, const void *data, size_t len,
 		return rc;
 	}
 	fchmod(fd, 0640);
-	while (off < len) {
-		if ((w = write(fd, p + off, len - off)) < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = plumb_err_set(err, PLUMB_EIO, "%s: %s", tmp,
-			    strerror(errno));
-			goto fail;
-		}
-		off += (size_t)w;
+	if (atomic_write_all(fd, p, len) != 0) {
+		rc = plumb_err_set(err, PLUMB_EIO, "%s: %s", tmp,
+		    strerror(errno));
+		goto fail;
 	}
 	if (close(fd) != 0) {
 		fd = -1;

@@ -17,7 +17,10 @@
 #include <openssl/evp.h>
 
 #include "plumb/error.h"
+#include "common/dynbuf.h"
+#include "common/hex.h"
 #include "api.h"
+#include "atomic.h"
 #include "bundle.h"
 #include "controls.h"
 #include "evidence.h"
@@ -25,74 +28,21 @@
 #include "store.h"
 #include "waivers.h"
 
+/* The archive's files are read-only, as evidence. */
+#define EXPORT_TAR_MODE	0444
 
-struct export_buf {
-	unsigned char *p;
-	size_t len, cap;
-};
-
-/* Append len bytes (data NULL: zeros); PLUMB_ELIMIT past the cap. */
-static int
-export_buf_add(struct export_buf *b, const void *data, size_t len)
-{
-	unsigned char *np;
-	size_t ncap;
-
-	if (len > EXPORT_MAX_BYTES - b->len)
-		return PLUMB_ELIMIT;
-	if (b->len + len > b->cap) {
-		ncap = b->cap == 0 ? 65536 : b->cap;
-		while (ncap < b->len + len)
-			ncap *= 2;
-		if ((np = realloc(b->p, ncap)) == NULL)
-			return PLUMB_ENOMEM;
-		b->p = np;
-		b->cap = ncap;
-	}
-	if (data != NULL)
-		memcpy(b->p + b->len, data, len);
-	else
-		memset(b->p + b->len, 0, len);
-	b->len += len;
-	return PLUMB_OK;
-}
-
-/* One regular file of a ustar archive, read-only (mode 0444), with
- * bundles' header (bundle_tar_header()). */
-static int
-export_tar_add(struct export_buf *b, const char *name,
-    const void *data, size_t len, time_t mtime)
-{
-	unsigned char h[BUNDLE_TAR_BLOCK];
-	size_t pad = (BUNDLE_TAR_BLOCK - len % BUNDLE_TAR_BLOCK) %
-	    BUNDLE_TAR_BLOCK;
-	int rc;
-
-	if (strlen(name) > BUNDLE_TAR_NAME_MAX)
-		return PLUMB_EINVAL;
-	bundle_tar_header(h, name, len, mtime, 0444);
-	if ((rc = export_buf_add(b, h, sizeof(h))) != PLUMB_OK ||
-	    (rc = export_buf_add(b, data, len)) != PLUMB_OK)
-		return rc;
-	return export_buf_add(b, NULL, pad);
-}
 
 /* SHA-256 of data as hex into out (65 bytes). */
 static int
 export_sha256(const void *data, size_t len, char *out)
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned mdlen = 0, i;
+	unsigned mdlen = 0;
 
 	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
 	    mdlen != 32)
 		return -1;
-	for (i = 0; i < mdlen; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[64] = '\0';
+	hex_encode(md, mdlen, out);
 	return 0;
 }
 
@@ -103,8 +53,6 @@ export_read(const char *path, size_t max, unsigned char **data, size_t *len,
 {
 	struct stat st;
 	unsigned char *p = NULL;
-	size_t off = 0;
-	ssize_t r;
 	int fd, rc;
 
 	*data = NULL;
@@ -126,19 +74,13 @@ export_read(const char *path, size_t max, unsigned char **data, size_t *len,
 		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 		goto out;
 	}
-	while (off < (size_t)st.st_size) {
-		r = read(fd, p + off, (size_t)st.st_size - off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			rc = plumb_err_set(err, PLUMB_EIO, "%s: %s", path,
-			    r < 0 ? strerror(errno) : "file shrank");
-			goto out;
-		}
-		off += (size_t)r;
+	if (atomic_read_all(fd, p, (size_t)st.st_size) != 0) {
+		rc = plumb_err_set(err, PLUMB_EIO, "%s: %s", path,
+		    errno != 0 ? strerror(errno) : "file shrank");
+		goto out;
 	}
 	*data = p;
-	*len = off;
+	*len = (size_t)st.st_size;
 	p = NULL;
 	rc = PLUMB_OK;
 out:
@@ -292,7 +234,7 @@ export_api_evidence(const struct api_ctx *ctx, const struct api_req *req,
 	    "ORDER BY b.created, b.received, b.uuid, r.seq";
 	struct export_collect ec;
 	struct waiver_set ws;
-	struct export_buf tar, sums;
+	struct dynbuf tar, sums;
 	char fwb[STORE_TEXT_MAX], idb[STORE_TEXT_MAX], sinces[24], untils[24];
 	char path[EVIDENCE_PATH_MAX], name[BUNDLE_TAR_NAME_MAX + 1], iso[32];
 	char got[STORE_SHA256_HEX], line[BUNDLE_TAR_NAME_MAX + 80];
@@ -307,8 +249,8 @@ export_api_evidence(const struct api_ctx *ctx, const struct api_req *req,
 
 	memset(&ec, 0, sizeof(ec));
 	memset(&ws, 0, sizeof(ws));
-	memset(&tar, 0, sizeof(tar));
-	memset(&sums, 0, sizeof(sums));
+	dynbuf_init(&tar, EXPORT_MAX_BYTES);
+	dynbuf_init(&sums, EXPORT_MAX_BYTES);
 	if (ctx->controls == NULL)
 		return api_error(rep, 503, "no control set loaded");
 	fw = api_query_param(req, "framework", fwb, sizeof(fwb));
@@ -386,7 +328,8 @@ export_api_evidence(const struct api_ctx *ctx, const struct api_req *req,
 			    "the evidence store was altered", path, got);
 			goto out;
 		}
-		rc = export_tar_add(&tar, name, data, len, s->created);
+		rc = bundle_tar_add(&tar, name, data, len, s->created,
+		    EXPORT_TAR_MODE);
 		free(data);
 		data = NULL;
 		if (rc == PLUMB_ELIMIT)
@@ -394,22 +337,22 @@ export_api_evidence(const struct api_ctx *ctx, const struct api_req *req,
 		if (rc != PLUMB_OK)
 			goto nomem;
 		snprintf(line, sizeof(line), "%s  %s\n", s->sha256, name);
-		if (export_buf_add(&sums, line, strlen(line)) != PLUMB_OK)
+		if (dynbuf_add(&sums, line, strlen(line)) != PLUMB_OK)
 			goto nomem;
 	}
 	if ((js = json_dumps(sum, JSON_INDENT(1) | JSON_SORT_KEYS)) == NULL ||
 	    export_sha256(js, strlen(js), got) != 0)
 		goto nomem;
 	snprintf(line, sizeof(line), "%s  summary.json\n", got);
-	if (export_buf_add(&sums, line, strlen(line)) != PLUMB_OK)
+	if (dynbuf_add(&sums, line, strlen(line)) != PLUMB_OK)
 		goto nomem;
-	if ((rc = export_tar_add(&tar, "summary.json", js, strlen(js),
-	    req->now)) == PLUMB_OK &&
-	    (rc = export_tar_add(&tar, "SHA256SUMS", sums.p, sums.len,
-	    req->now)) == PLUMB_OK &&
-	    (rc = export_tar_add(&tar, "README.txt", export_readme,
-	    strlen(export_readme), req->now)) == PLUMB_OK)
-		rc = export_buf_add(&tar, NULL, 2 * BUNDLE_TAR_BLOCK);
+	if ((rc = bundle_tar_add(&tar, "summary.json", js, strlen(js),
+	    req->now, EXPORT_TAR_MODE)) == PLUMB_OK &&
+	    (rc = bundle_tar_add(&tar, "SHA256SUMS", sums.p, sums.len,
+	    req->now, EXPORT_TAR_MODE)) == PLUMB_OK &&
+	    (rc = bundle_tar_add(&tar, "README.txt", export_readme,
+	    strlen(export_readme), req->now, EXPORT_TAR_MODE)) == PLUMB_OK)
+		rc = dynbuf_add(&tar, NULL, 2 * BUNDLE_TAR_BLOCK);
 	if (rc == PLUMB_ELIMIT)
 		goto toobig;
 	if (rc != PLUMB_OK)

@@ -30,6 +30,7 @@
 #include <openssl/x509v3.h>
 
 #include "plumb/error.h"
+#include "common/hex.h"
 #include "bundle.h"
 #include "evidence.h"
 #include "ingest.h"
@@ -120,19 +121,6 @@ ingest_free(struct ingest *ig)
 	X509_STORE_free(ig->trust);
 	free(ig->buckets);
 	free(ig);
-}
-
-static void
-ingest_hex(const unsigned char *md, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 0xf];
-	}
-	out[2 * n] = '\0';
 }
 
 /* SHA-256 of a certificate's DER; -1 on failure. */
@@ -441,7 +429,7 @@ ingest_check_run(struct ingest *ig, X509 *client, const char *uuid,
 		ingest_say(res, 500, "storage", "SHA-256 failed");
 		goto out;
 	}
-	ingest_hex(md, sizeof(md), j->b->signer_sha256);
+	hex_encode(md, sizeof(md), j->b->signer_sha256);
 	j->b->created = v.info.created;
 	j->b->signing_time = v.info.signing_time;
 	j->b->received = now;

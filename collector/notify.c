@@ -23,6 +23,7 @@
 #include <openssl/hmac.h>
 
 #include "plumb/error.h"
+#include "common/hex.h"
 #include "collector_config.h"
 #include "notify.h"
 #include "store.h"
@@ -123,7 +124,7 @@ notify_id(char *out, const char *type, const char *k1, const char *k2,
 			    "", strlen(parts[i] != NULL ? parts[i] : "") + 1);
 		if (EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 &&
 		    mdlen * 2 >= NOTIFY_ID_LEN) {
-			tokens_hex(md, mdlen, hex);
+			hex_encode(md, mdlen, hex);
 			memcpy(out, hex, NOTIFY_ID_LEN);
 			out[NOTIFY_ID_LEN] = '\0';
 		}
@@ -142,7 +143,7 @@ notify_signature(const unsigned char *key, size_t keylen, const char *data,
 	if (HMAC(EVP_sha256(), key, (int)keylen, (const unsigned char *)data,
 	    len, md, &mdlen) == NULL)
 		mdlen = 0;
-	tokens_hex(md, mdlen, hex);
+	hex_encode(md, mdlen, hex);
 	snprintf(out, size, "sha256=%s", hex);
 }
 

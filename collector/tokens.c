@@ -14,6 +14,7 @@
 #include <openssl/rand.h>
 
 #include "plumb/error.h"
+#include "common/hex.h"
 #include "api.h"
 #include "collector_config.h"
 #include "store.h"
@@ -59,19 +60,6 @@ tokens_name_valid(const char *name)
 	return 1;
 }
 
-void
-tokens_hex(const unsigned char *b, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[b[i] >> 4];
-		out[2 * i + 1] = hex[b[i] & 0xf];
-	}
-	out[2 * n] = '\0';
-}
-
 int
 tokens_hash(const char *token, char out[TOKENS_HEX_LEN + 1],
     struct plumb_err *err)
@@ -81,7 +69,7 @@ tokens_hash(const char *token, char out[TOKENS_HEX_LEN + 1],
 	if (EVP_Digest(token, strlen(token), md, NULL, EVP_sha256(),
 	    NULL) != 1)
 		return plumb_err_set(err, PLUMB_EIO, "SHA-256 failed");
-	tokens_hex(md, sizeof(md), out);
+	hex_encode(md, sizeof(md), out);
 	return PLUMB_OK;
 }
 
@@ -95,7 +83,7 @@ tokens_secret(char token[TOKENS_HEX_LEN + 1], char hash[TOKENS_HEX_LEN + 1],
 	if (RAND_bytes(raw, sizeof(raw)) != 1)
 		return plumb_err_set(err, PLUMB_EIO,
 		    "no random bytes for a token");
-	tokens_hex(raw, sizeof(raw), token);
+	hex_encode(raw, sizeof(raw), token);
 	OPENSSL_cleanse(raw, sizeof(raw));
 	if ((rc = tokens_hash(token, hash, err)) != PLUMB_OK)
 		token[0] = '\0';

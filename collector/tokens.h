@@ -80,8 +80,4 @@ int tokens_check(struct store *s, const char *token, char *name,
  */
 int tokens_main(const char *cfgpath, int argc, char **argv);
 
-/* n bytes of b as 2n lower-case hex digits and a NUL into out (also
- * for notify.c). */
-void tokens_hex(const unsigned char *b, size_t n, char *out);
-
 #endif /* PLUMB_COLLECTOR_TOKENS_H */

@@ -25,16 +25,13 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "common/regex_limits.h"
 #include "fsobj.h"
 
 #define SYMLINK_MAX	40	/* links followed while resolving one path */
 #define DEPTH_MAX	512	/* directory nesting we descend at most */
 #define CACHE_BUCKETS	65536
 #define FSOBJ_HELD_MAX	128	/* directories a walk holds open at once */
-/* Pattern limits for pruning, as oval_cmp's for the match itself. */
-#define FSOBJ_PRUNE_MATCH_LIMIT	1000000
-#define FSOBJ_PRUNE_DEPTH_LIMIT	100000
-#define FSOBJ_PRUNE_HEAP_KIB	(64 * 1024)
 
 #define ACL_HDR		4	/* posix_acl_xattr_header */
 #define ACL_ENTRY	8	/* posix_acl_xattr_entry */
@@ -913,9 +910,7 @@ fsobj_prune_init(struct fsobj_ctx *c, const struct probe_ent *e)
 	 * pattern backtrack must cost no more here than in the match. */
 	if ((c->prune_mctx = pcre2_match_context_create(NULL)) == NULL)
 		return PLUMB_ENOMEM;
-	pcre2_set_match_limit(c->prune_mctx, FSOBJ_PRUNE_MATCH_LIMIT);
-	pcre2_set_depth_limit(c->prune_mctx, FSOBJ_PRUNE_DEPTH_LIMIT);
-	pcre2_set_heap_limit(c->prune_mctx, FSOBJ_PRUNE_HEAP_KIB);
+	regex_limits_apply(c->prune_mctx);
 	if ((c->prune = calloc(e->vals->n, sizeof(*c->prune))) == NULL) {
 		pcre2_match_context_free(c->prune_mctx);
 		c->prune_mctx = NULL;

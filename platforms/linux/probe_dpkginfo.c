@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "plumb/probe.h"
+#include "common/grow.h"
 
 #define DPKG_STATUS	"/var/lib/dpkg/status"
 #define DPKG_MAX	(256 * 1024 * 1024)	/* cap on the status file */
@@ -97,21 +98,14 @@ static int
 dpkg_index_add(struct dpkg_index *ix, char **name, char **arch,
     char **version, char **status)
 {
-	struct dpkg_pkg *nv;
-	size_t ncap;
 	int rc = PLUMB_OK;
 
 	if (*name == NULL || *version == NULL || *status == NULL ||
 	    !dpkg_installed(*status))
 		goto out;
-	if (ix->n == ix->cap) {
-		ncap = ix->cap ? ix->cap * 2 : 256;
-		if ((nv = reallocarray(ix->v, ncap, sizeof(*nv))) == NULL) {
-			rc = PLUMB_ENOMEM;
-			goto out;
-		}
-		ix->v = nv;
-		ix->cap = ncap;
+	if (grow_array(&ix->v, ix->n, &ix->cap, sizeof(*ix->v), 256) != 0) {
+		rc = PLUMB_ENOMEM;
+		goto out;
 	}
 	if (*arch == NULL && (*arch = strdup("")) == NULL) {
 		rc = PLUMB_ENOMEM;

@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 
 #include "plumb/probe.h"
+#include "common/hex.h"
 #include "fsobj.h"
 
 #define HASH_BUF	(64 * 1024)
@@ -45,7 +46,7 @@ hash_file(const struct fsobj_file *f, void *arg)
 	char hex[2 * EVP_MAX_MD_SIZE + 1];
 	struct plumb_err err;
 	struct oval_item *it;
-	unsigned int dlen, j;
+	unsigned int dlen;
 	ssize_t r;
 	size_t i;
 	int fd, rc = PLUMB_ENOMEM;
@@ -89,9 +90,7 @@ hash_file(const struct fsobj_file *f, void *arg)
 			continue;
 		if (EVP_DigestFinal_ex(md[i], dig, &dlen) != 1)
 			goto out;
-		for (j = 0; j < dlen; j++)
-			snprintf(hex + 2 * j, 3, "%02x", dig[j]);
-		hex[2 * dlen] = '\0';
+		hex_encode(dig, dlen, hex);
 		if ((it = oval_item_new(OVAL_NS_SC_IND, "filehash58_item")) ==
 		    NULL ||
 		    oval_item_add(it, "filepath", OVAL_DT_STRING,

@@ -12,12 +12,10 @@
 #include "plumb/probe.h"
 #include "fsobj.h"
 #include "textmatch.h"
+#include "common/regex_limits.h"
 
 #define TFC_FILE_CAP	(64UL * 1024 * 1024)	/* bytes read per file */
 #define TFC_MATCH_CAP	100000			/* matching lines per file */
-#define TFC_MATCH_LIMIT	1000000
-#define TFC_DEPTH_LIMIT	100000
-#define TFC_HEAP_KIB	(64 * 1024)
 
 struct tfc_ctx {
 	const struct probe_req	*req;
@@ -98,9 +96,7 @@ tfc_collect(const struct probe_req *req, struct probe_result *res)
 		    oval_operation_name(pat->op));
 	if ((c.mctx = pcre2_match_context_create(NULL)) == NULL)
 		return PLUMB_ENOMEM;
-	pcre2_set_match_limit(c.mctx, TFC_MATCH_LIMIT);
-	pcre2_set_depth_limit(c.mctx, TFC_DEPTH_LIMIT);
-	pcre2_set_heap_limit(c.mctx, TFC_HEAP_KIB);
+	regex_limits_apply(c.mctx);
 	for (i = 0; i < pat->vals->n && rc == 0; i++) {
 		c.pattern = pat->vals->v[i];
 		c.code = pcre2_compile((PCRE2_SPTR)c.pattern,

@@ -18,6 +18,7 @@ export LC_ALL
 COLLECTOR=$top_builddir/plumb-collector
 FIXTURE=$top_srcdir/tests/fixtures/xccdf
 . "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/collector/launch.sh"
 collector_pid=
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/plumb-collector.XXXXXX") || exit 99
@@ -28,24 +29,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
-for f in "$PLUMB" "$COLLECTOR"; do
-	if [ ! -x "$f" ]; then
-		echo "not built: $f"
-		echo "0 passed, 1 failed"
-		exit 1
-	fi
-done
+need_built "$PLUMB" "$COLLECTOR"
 # PostgreSQL instead of SQLite when PLUMB_TEST_PG names a database
 # (tests/collector/pg.sh sets it, and PSQL): $db is then that URL and
 # rows() asks psql.
 dbtool=sqlite3
 [ -n "${PLUMB_TEST_PG:-}" ] && dbtool=${PSQL:-psql}
-for t in "$dbtool" jq curl openssl sha256sum; do
-	if ! command -v "$t" >/dev/null 2>&1; then
-		echo "SKIP: $t not installed"
-		exit 77
-	fi
-done
+need_tools "$dbtool" jq curl openssl sha256sum
 
 pki=$tmp/pki
 if ! sh "$top_srcdir/tests/pki/make-pki.sh" "$pki" >"$tmp/pki.log" 2>&1
@@ -95,24 +85,10 @@ CONF
 	if [ -n "${1:-}" ]; then
 		printf '%s\n' "$1" >>"$tmp/collector.conf"
 	fi
-	rm -f "$tmp/port"
 	# COLLECTOR_ARGS: more options (e.g. --api-port-file), unquoted.
-	"$COLLECTOR" -c "$tmp/collector.conf" --port-file "$tmp/port" \
-	    ${COLLECTOR_ARGS:-} 2>>"$tmp/collector.err" &
-	collector_pid=$!
-	i=0
-	while [ ! -s "$tmp/port" ]; do
-		i=$((i + 1))
-		if [ $i -gt "${START_WAIT:-100}" ] ||
-		    ! kill -0 "$collector_pid" 2>/dev/null
-		then
-			echo "plumb-collector did not start:"
-			cat "$tmp/collector.err"
-			collector_pid=
-			return 1
-		fi
-		sleep 0.05
-	done
+	# shellcheck disable=SC2086
+	collector_launch "$tmp/collector.conf" "${START_WAIT:-100}" \
+	    "$tmp/port" -- ${COLLECTOR_ARGS:-} || return 1
 	port=$(cat "$tmp/port")
 	url=https://localhost:$port/api/v1/bundles
 }

@@ -119,6 +119,7 @@ newdb() {
 }
 
 failed=0
+passed=0
 # run NAME CMD..: CMD against a fresh database.
 run() {
 	n=$1
@@ -127,6 +128,7 @@ run() {
 	echo "== $n (PLUMB_TEST_PG=$PLUMB_TEST_PG)"
 	if "$@"; then
 		echo "== $n: passed"
+		passed=$((passed + 1))
 	else
 		rc=$?
 		if [ $rc -eq 77 ]; then
@@ -151,9 +153,15 @@ else
 		# quickstart.sh runs the quick-start page, whose collector
 		# keeps its own SQLite database.
 		case ${t##*/} in
-		lib.sh|pg.sh|pg-*.sh|quickstart.sh) continue ;;
+		lib.sh|launch.sh|pg.sh|pg-*.sh|quickstart.sh) continue ;;
 		esac
 		run "tests/collector/${t##*/}" sh "$t"
 	done
+fi
+# Something must have run against PostgreSQL: a glob that matched
+# nothing, or every test skipped, is not a pass.
+if [ "$passed" -eq 0 ]; then
+	echo "== nothing passed against PostgreSQL"
+	exit 1
 fi
 [ "$failed" -eq 0 ]

@@ -57,9 +57,9 @@ if [ ! -f Makefile ] || [ "$cfgsrc/configure" -nt Makefile ]; then
 fi
 # plumb, delivery-tool and the plant data stream make seed corpora
 # (run.sh).
-echo "==== make libplumb.a plumb plumb-collector delivery-tool"
+echo "==== make libplumb.a libcommon.a plumb plumb-collector delivery-tool"
 jobs=${FUZZ_JOBS:-2}
-make -j"$jobs" libplumb.a plumb plumb-collector \
+make -j"$jobs" libplumb.a libcommon.a plumb plumb-collector \
     tests/delivery/delivery-tool benchmarks/plant/plumb-plant-ds.xml >make.log 2>&1 || {
 	tail -n 50 make.log >&2
 	exit 1
@@ -104,7 +104,7 @@ for f in "$here"/fuzz_*.c; do
 	    -fno-sanitize-recover=undefined -Wall -Wextra -Werror \
 	    -DFUZZ_SRCDIR="\"$cfgsrc\"" -DFUZZ_PKI="\"$build/fuzz/pki\"" \
 	    $cppflags $collector_cflags -o "fuzz/$name" "$f" \
-	    $cobj libplumb.a $plumb_libs $collector_libs -lz -lm
+	    $cobj libplumb.a libcommon.a $plumb_libs $collector_libs -lz -lm
 done
 
 echo "==== harnesses in $build/fuzz"

@@ -14,15 +14,9 @@
 LC_ALL=C
 export LC_ALL
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/plumb-hostile.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
-
-if [ ! -x "$PLUMB" ]; then
-	echo "plumb binary not found: $PLUMB"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
+. "$top_srcdir/tests/tap.sh"
+tap_tmpdir plumb-hostile
+need_plumb
 if ! command -v perl >/dev/null 2>&1; then
 	echo "perl not found: cannot generate the inputs"
 	echo "0 passed, 1 failed"

@@ -21,6 +21,7 @@ COLLECTOR=$top_builddir/plumb-collector
 LOADER=$top_builddir/tests/tools/load-agents
 PKI=$top_srcdir/packaging/plumb-pki
 . "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/collector/launch.sh"
 collector_pid=
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/plumb-load.XXXXXX") || exit 99
@@ -35,23 +36,12 @@ load_cleanup() {
 trap load_cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
-# need TOOL...: skip (77) when one is missing.
+# need TOOL...: skip (77) when one is missing (tests/tap.sh).
 need() {
-	for t in "$@"; do
-		if ! command -v "$t" >/dev/null 2>&1; then
-			echo "SKIP: $t not installed"
-			exit 77
-		fi
-	done
+	need_tools "$@"
 }
 
-for f in "$PLUMB" "$COLLECTOR" "$LOADER"; do
-	if [ ! -x "$f" ]; then
-		echo "not built: $f"
-		echo "0 passed, 1 failed"
-		exit 1
-	fi
-done
+need_built "$PLUMB" "$COLLECTOR" "$LOADER"
 dbtool=sqlite3
 [ -n "${PLUMB_TEST_PG:-}" ] && dbtool=${PSQL:-psql}
 need "$dbtool" openssl curl
@@ -153,22 +143,8 @@ evidence_dir = $evid
 rate_limit = 0
 CONF
 	[ -n "${1:-}" ] && printf '%s\n' "$1" >>"$tmp/collector.conf"
-	rm -f "$tmp/port" "$tmp/api-port"
-	"$COLLECTOR" -c "$tmp/collector.conf" --port-file "$tmp/port" \
-	    --api-port-file "$tmp/api-port" 2>>"$tmp/collector.err" &
-	collector_pid=$!
-	sc_i=0
-	while [ ! -s "$tmp/port" ] || [ ! -s "$tmp/api-port" ]; do
-		sc_i=$((sc_i + 1))
-		if [ $sc_i -gt 200 ] || ! kill -0 "$collector_pid" 2>/dev/null
-		then
-			echo "plumb-collector did not start:"
-			tail -n 20 "$tmp/collector.err"
-			collector_pid=
-			return 1
-		fi
-		sleep 0.05
-	done
+	collector_launch "$tmp/collector.conf" 200 "$tmp/port" \
+	    "$tmp/api-port" || return 1
 	port=$(cat "$tmp/port")
 	api_port=$(cat "$tmp/api-port")
 	url=https://localhost:$port/api/v1/bundles

@@ -530,11 +530,34 @@ START_TEST(offline_not_applicable)
 }
 END_TEST
 
+/* Whether this host's lo is up (IFF_UP in /sys/class/net/lo/flags): a
+ * host state the test needs, not one the probe decides. */
+static int
+lo_up(void)
+{
+	unsigned long flags = 0;
+	FILE *f;
+	int n;
+
+	if ((f = fopen("/sys/class/net/lo/flags", "r")) == NULL)
+		return 0;
+	n = fscanf(f, "%lx", &flags);
+	fclose(f);
+	return n == 1 && (flags & 0x1) != 0;
+}
+
 START_TEST(host_loopback)
 {
 	const struct oval_item *it;
 
-	/* Every Linux host has lo with 127.0.0.1/8 (RFC 1122). */
+	/* Depends on the host: lo up with 127.0.0.1/8 (RFC 1122), as on
+	 * every ordinary Linux host.  A container without it (network
+	 * namespace with lo down) says so instead of failing. */
+	if (!lo_up()) {
+		printf("host_loopback: HOST STATE: lo is not up here; "
+		    "interface probe on lo not checked\n");
+		return;
+	}
 	run(probe("interface"), "/", "name", OVAL_OP_EQUALS, "lo");
 	it = find("inet_addr", "127.0.0.1");
 	ck_assert_str_eq(names(it), "name type hardware_addr inet_addr "
