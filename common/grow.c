@@ -23,6 +23,10 @@ grow_array(void *arrp, size_t n, size_t *cap, size_t size, size_t first)
 		return -1;
 	else
 		ncap = *cap * 2;
+	/* Checked here rather than left to reallocarray(): the sanitizers
+	 * abort on an overflowing request instead of returning NULL. */
+	if (size != 0 && ncap > SIZE_MAX / size)
+		return -1;
 	/* Through memcpy: arrp is a T **, not a void ** (aliasing). */
 	memcpy(&p, arrp, sizeof(p));
 	if ((np = reallocarray(p, ncap, size)) == NULL)

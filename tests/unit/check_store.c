@@ -991,6 +991,8 @@ START_TEST(test_rule_texts)
 	ck_assert_str_eq(r[0].rationale, "Why ");
 	summary_texts_cap(r, n, 64);
 	ck_assert_str_eq(r[0].rationale, "Why ");
+	store_rules_free(r, n);
+	r = NULL;
 
 	/* A wrong type is refused. */
 	memcpy(strstr(sum, "\"Why <b>x</b>\""), "12345678901234", 14);
