@@ -377,6 +377,33 @@ server_tls_crl(SSL_CTX *ctx, const char *crl, struct plumb_err *err)
 }
 
 /*
+ * Add the CRLs of the [server] crl file to st, except those of crl's
+ * issuer: the collector's CRL already carries their entries, and of two
+ * CRLs of one issuer with the same lastUpdate (one-second resolution)
+ * OpenSSL keeps the first it loaded.
+ */
+static int
+server_tls_server_crls(X509_STORE *st, const char *file, X509_CRL *crl)
+{
+	X509_CRL *c;
+	FILE *f;
+	int ok = 1;
+
+	if ((f = fopen(file, "r")) == NULL)
+		return 0;
+	while (ok && (c = PEM_read_X509_CRL(f, NULL, NULL, NULL)) != NULL) {
+		if (X509_NAME_cmp(X509_CRL_get_issuer(c),
+		    X509_CRL_get_issuer(crl)) != 0)
+			ok = X509_STORE_add_crl(st, c) == 1;
+		X509_CRL_free(c);
+	}
+	fclose(f);
+	if (ok)
+		ERR_clear_error();	/* the end of the file */
+	return ok;
+}
+
+/*
  * A new trust store for li: agent_ca [+ admin_ca], [server] crl, and
  * crl (the enrollment CA's, made by the collector).  A new store rather
  * than one more CRL in the old: of two CRLs of one issuer OpenSSL may
@@ -395,7 +422,7 @@ server_tls_store(struct server_listener *li, X509_CRL *crl,
 	if (X509_STORE_load_file(st, cfg->agent_ca) != 1 ||
 	    (li->kind == SERVER_API && cfg->admin_ca != NULL &&
 	    X509_STORE_load_file(st, cfg->admin_ca) != 1) ||
-	    (cfg->crl != NULL && X509_STORE_load_file(st, cfg->crl) != 1) ||
+	    (cfg->crl != NULL && !server_tls_server_crls(st, cfg->crl, crl)) ||
 	    X509_STORE_add_crl(st, crl) != 1) {
 		server_ssl_error(ebuf, sizeof(ebuf));
 		X509_STORE_free(st);
