@@ -20,6 +20,26 @@ probe_req_ent(const struct probe_req *req, const char *name)
 	return NULL;
 }
 
+const struct probe_ent *
+probe_req_need(const struct probe_req *req, struct probe_result *res,
+    const char *name, enum oval_operation op)
+{
+	const struct probe_ent *e = probe_req_ent(req, name);
+
+	if (e == NULL || e->nil || e->vals->n == 0) {
+		probe_flag(res, OVAL_FLAG_ERROR, "%s without %s", req->type,
+		    name);
+		return NULL;
+	}
+	if (e->op != op) {
+		probe_flag(res, OVAL_FLAG_ERROR,
+		    "%s needs operation '%s', not '%s'", name,
+		    oval_operation_name(op), oval_operation_name(e->op));
+		return NULL;
+	}
+	return e;
+}
+
 const char *
 probe_req_behavior(const struct probe_req *req, const char *name,
     const char *def)

@@ -98,6 +98,16 @@ struct probe_ops {
 const struct probe_ent *probe_req_ent(const struct probe_req *req,
     const char *name);
 
+/*
+ * The entity called name for a probe that cannot do without it, nor
+ * with another operation than op: NULL, with res flagged error ("TYPE
+ * without NAME", "NAME needs operation 'OP', not 'OTHER'"), when the
+ * object does not give it, gives it nil or without values, or with
+ * another operation.
+ */
+const struct probe_ent *probe_req_need(const struct probe_req *req,
+    struct probe_result *res, const char *name, enum oval_operation op);
+
 /* The value of behavior name, or def when the object does not set it. */
 const char *probe_req_behavior(const struct probe_req *req,
     const char *name, const char *def);

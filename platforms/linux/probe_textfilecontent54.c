@@ -13,27 +13,13 @@
 #include "plumb/probe.h"
 #include "fsobj.h"
 #include "textmatch.h"
-#include "common/regex_limits.h"
-
-#define TFC_FILE_CAP	(64UL * 1024 * 1024)	/* bytes read per file */
-#define TFC_MATCH_CAP	100000			/* matches per file */
-
-struct tfc54_ctx {
-	const struct probe_req	*req;
-	struct probe_result	*res;
-	const struct probe_ent	*instance;
-	const char		*pattern;
-	pcre2_code		*code;
-	pcre2_match_data	*md;
-	pcre2_match_context	*mctx;
-	int			 utf;
-};
 
 /* Every match of the pattern in one file. */
 static int
 tfc54_file(const struct fsobj_file *f, void *arg)
 {
-	struct tfc54_ctx *c = arg;
+	struct textmatch *c = arg;
+	const struct probe_ent *instance = c->arg;
 	struct plumb_err err;
 	PCRE2_SIZE *ov, off = 0;
 	char *buf = NULL, num[32];
@@ -41,41 +27,17 @@ tfc54_file(const struct fsobj_file *f, void *arg)
 	long inst = 0;
 	int rc, m;
 
-	if ((rc = fsobj_read_content(c->req, c->res, f, TFC_FILE_CAP, 1, &buf,
-	    &len)) <= 0)
+	if ((rc = fsobj_read_content(c->req, c->res, f, TEXTMATCH_FILE_CAP,
+	    1, &buf, &len)) <= 0)
 		return rc;
 	rc = PLUMB_OK;
 	while (off <= len) {
 		m = pcre2_match(c->code, (PCRE2_SPTR)buf, len, off, 0, c->md,
 		    c->mctx);
-		if (m == PCRE2_ERROR_NOMATCH)
+		if ((m = textmatch_check(c, f, m, &inst)) <= 0)
 			break;
-		if (m < 0) {
-			PCRE2_UCHAR msg[128];
-
-			pcre2_get_error_message(m, msg, sizeof(msg));
-			if (m <= PCRE2_ERROR_UTF8_ERR1 &&
-			    m >= PCRE2_ERROR_UTF8_ERR21)
-				probe_flag(c->res, OVAL_FLAG_ERROR, "%s: not "
-				    "valid UTF-8 at byte %zu (%s)", f->filepath,
-				    (size_t)pcre2_get_startchar(c->md),
-				    (char *)msg);
-			else
-				probe_flag(c->res, OVAL_FLAG_ERROR,
-				    "%s: pattern '%s': %s", f->filepath,
-				    c->pattern, (char *)msg);
-			break;
-		}
-		if (m == 0)	/* ovector too small: cannot happen */
-			m = (int)pcre2_get_ovector_count(c->md);
-		if (++inst > TFC_MATCH_CAP) {
-			probe_flag(c->res, OVAL_FLAG_INCOMPLETE,
-			    "%s: more than %d matches", f->filepath,
-			    TFC_MATCH_CAP);
-			break;
-		}
 		snprintf(num, sizeof(num), "%ld", inst);
-		if ((rc = probe_ent_match(c->instance, num, &err)) < 0) {
+		if ((rc = probe_ent_match(instance, num, &err)) < 0) {
 			probe_flag(c->res, OVAL_FLAG_ERROR, "%s", err.msg);
 			break;
 		}
@@ -102,88 +64,37 @@ tfc54_file(const struct fsobj_file *f, void *arg)
 	return rc < 0 ? rc : rc == 1 ? 1 : PLUMB_OK;
 }
 
-/* Compile pattern with the object's behaviors; NULL with res flagged. */
-static pcre2_code *
-tfc54_compile(struct tfc54_ctx *c, const char *pattern)
+/* Is the boolean behavior name (default def) true? */
+static int
+tfc54_behavior(const struct probe_req *req, const char *name,
+    const char *def)
 {
-	PCRE2_UCHAR msg[128];
-	PCRE2_SIZE off = 0;
-	uint32_t opt = 0;
-	pcre2_code *code;
-	int ec = 0;
+	const char *v = probe_req_behavior(req, name, def);
 
-	if (strcmp(probe_req_behavior(c->req, "multiline", "true"),
-	    "true") == 0 ||
-	    strcmp(probe_req_behavior(c->req, "multiline", "true"), "1") == 0)
-		opt |= PCRE2_MULTILINE;
-	if (strcmp(probe_req_behavior(c->req, "singleline", "false"),
-	    "true") == 0 ||
-	    strcmp(probe_req_behavior(c->req, "singleline", "false"), "1") == 0)
-		opt |= PCRE2_DOTALL;
-	if (strcmp(probe_req_behavior(c->req, "ignore_case", "false"),
-	    "true") == 0 ||
-	    strcmp(probe_req_behavior(c->req, "ignore_case", "false"), "1") == 0)
-		opt |= PCRE2_CASELESS;
-	c->utf = 1;
-	/* No PCRE2_MATCH_INVALID_UTF: a file that is not valid UTF-8 is an
-	 * error for the object (pcre2_match checks the whole subject on
-	 * the first call), as the reference evaluator reports it. */
-	code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-	    opt | PCRE2_UTF, &ec, &off, NULL);
-	if (code == NULL && ec < 0) {
-		c->utf = 0;
-		code = pcre2_compile((PCRE2_SPTR)pattern,
-		    PCRE2_ZERO_TERMINATED, opt, &ec, &off, NULL);
-	}
-	if (code == NULL) {
-		pcre2_get_error_message(ec, msg, sizeof(msg));
-		probe_flag(c->res, OVAL_FLAG_ERROR,
-		    "pattern '%s' does not compile at offset %zu: %s",
-		    pattern, (size_t)off, (char *)msg);
-	}
-	return code;
+	return strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
 }
 
 static int
 tfc54_collect(const struct probe_req *req, struct probe_result *res)
 {
-	const struct probe_ent *pat = probe_req_ent(req, "pattern");
-	struct tfc54_ctx c;
-	size_t i;
-	int rc = PLUMB_OK;
+	struct textmatch c;
 
 	memset(&c, 0, sizeof(c));
 	c.req = req;
 	c.res = res;
-	c.instance = probe_req_ent(req, "instance");
-	if (pat == NULL || pat->nil)
-		return probe_flag(res, OVAL_FLAG_ERROR,
-		    "textfilecontent54_object without pattern");
-	if (pat->op != OVAL_OP_PATTERN_MATCH)
-		return probe_flag(res, OVAL_FLAG_ERROR,
-		    "pattern needs operation 'pattern match', not '%s'",
-		    oval_operation_name(pat->op));
-	if ((c.mctx = pcre2_match_context_create(NULL)) == NULL)
-		return PLUMB_ENOMEM;
-	regex_limits_apply(c.mctx);
-	for (i = 0; i < pat->vals->n && rc == 0; i++) {
-		c.pattern = pat->vals->v[i];
-		if ((c.code = tfc54_compile(&c, c.pattern)) == NULL)
-			break;
-		if ((c.md = pcre2_match_data_create_from_pattern(c.code,
-		    NULL)) == NULL)
-			rc = PLUMB_ENOMEM;
-		else
-			rc = fsobj_walk(req, res, tfc54_file, &c);
-		pcre2_match_data_free(c.md);
-		pcre2_code_free(c.code);
-		c.md = NULL;
-		c.code = NULL;
-		if (res->flag == OVAL_FLAG_ERROR)
-			break;
-	}
-	pcre2_match_context_free(c.mctx);
-	return rc;
+	c.entity = "pattern";
+	c.unit = "matches";
+	c.arg = probe_req_ent(req, "instance");
+	if (tfc54_behavior(req, "multiline", "true"))
+		c.opt |= PCRE2_MULTILINE;
+	if (tfc54_behavior(req, "singleline", "false"))
+		c.opt |= PCRE2_DOTALL;
+	if (tfc54_behavior(req, "ignore_case", "false"))
+		c.opt |= PCRE2_CASELESS;
+	/* No PCRE2_MATCH_INVALID_UTF: a file that is not valid UTF-8 is an
+	 * error for the object (pcre2_match checks the whole subject on
+	 * the first call), as the reference evaluator reports it. */
+	return textmatch_walk(&c, tfc54_file);
 }
 
 const struct probe_ops probe_textfilecontent54_ops = {

@@ -256,7 +256,7 @@ out:
 static int
 xmlfc_collect(const struct probe_req *req, struct probe_result *res)
 {
-	const struct probe_ent *xpath = probe_req_ent(req, "xpath");
+	const struct probe_ent *xpath;
 	struct xmlfc_ctx c;
 	size_t i;
 	int rc = PLUMB_OK;
@@ -264,13 +264,8 @@ xmlfc_collect(const struct probe_req *req, struct probe_result *res)
 	memset(&c, 0, sizeof(c));
 	c.req = req;
 	c.res = res;
-	if (xpath == NULL || xpath->nil || xpath->vals->n == 0)
-		return probe_flag(res, OVAL_FLAG_ERROR,
-		    "xmlfilecontent_object without xpath");
-	if (xpath->op != OVAL_OP_EQUALS)
-		return probe_flag(res, OVAL_FLAG_ERROR,
-		    "xpath needs operation 'equals', not '%s'",
-		    oval_operation_name(xpath->op));
+	if ((xpath = probe_req_need(req, res, "xpath", OVAL_OP_EQUALS)) == NULL)
+		return PLUMB_OK;
 	for (i = 0; i < xpath->vals->n && rc == 0; i++) {
 		c.xpath = xpath->vals->v[i];
 		rc = fsobj_walk(req, res, xmlfc_file, &c);

@@ -828,7 +828,7 @@ yfc_content(struct yfc_ctx *c, const struct probe_ent *content)
 static int
 yfc_collect(const struct probe_req *req, struct probe_result *res)
 {
-	const struct probe_ent *yp = probe_req_ent(req, "yamlpath");
+	const struct probe_ent *yp;
 	const struct probe_ent *content = probe_req_ent(req, "content");
 	struct yfc_ctx c;
 	char msg[200];
@@ -838,13 +838,8 @@ yfc_collect(const struct probe_req *req, struct probe_result *res)
 	memset(&c, 0, sizeof(c));
 	c.req = req;
 	c.res = res;
-	if (yp == NULL || yp->nil || yp->vals->n == 0)
-		return probe_flag(res, OVAL_FLAG_ERROR,
-		    "yamlfilecontent_object without yamlpath");
-	if (yp->op != OVAL_OP_EQUALS)
-		return probe_flag(res, OVAL_FLAG_ERROR,
-		    "yamlpath needs operation 'equals', not '%s'",
-		    oval_operation_name(yp->op));
+	if ((yp = probe_req_need(req, res, "yamlpath", OVAL_OP_EQUALS)) == NULL)
+		return PLUMB_OK;
 	for (i = 0; i < yp->vals->n && rc == 0; i++) {
 		c.ypath = yp->vals->v[i];
 		msg[0] = '\0';
