@@ -691,28 +691,39 @@ cmp_evr_epoch(const char *s, struct cmp_evr *x)
 }
 
 /*
- * Split "[EPOCH:]VERSION[-RELEASE]" (evr_string).  The epoch, when
- * present, is digits; the release is what follows the last '-'.  A
- * missing epoch is 0 (as rpm treats it); a missing release is empty.
+ * Split "[EPOCH:]VERSION[-RELEASE]" (both EVR datatypes): the epoch,
+ * when present, is digits; the release is what follows the last '-'.
+ * -1 when the epoch is not digits, or the version or a release after
+ * a '-' is empty.
  */
 static int
-cmp_evr_parse(const char *s, struct cmp_evr *x, struct plumb_err *err)
+cmp_evr_split(const char *s, struct cmp_evr *x)
 {
 	const char *dash, *end = s + strlen(s);
 	int ep;
 
 	memset(x, 0, sizeof(*x));
 	if ((ep = cmp_evr_epoch(s, x)) == -1)
-		goto bad;
+		return -1;
 	x->v = ep ? x->ee + 1 : s;
 	dash = strrchr(x->v, '-');
 	x->ve = dash != NULL ? dash : end;
 	x->r = dash != NULL ? dash + 1 : end;
 	x->re = end;
 	if (x->v == x->ve || (dash != NULL && x->r == x->re))
-		goto bad;
+		return -1;
 	return 0;
- bad:
+}
+
+/*
+ * An evr_string.  A missing epoch is 0 (as rpm treats it); a missing
+ * release is empty.
+ */
+static int
+cmp_evr_parse(const char *s, struct cmp_evr *x, struct plumb_err *err)
+{
+	if (cmp_evr_split(s, x) == 0)
+		return 0;
 	plumb_err_set(err, PLUMB_EINVAL,
 	    "evr_string: '" CMP_QUOTE "' is not EPOCH:VERSION-RELEASE", s);
 	return -1;
@@ -736,18 +747,6 @@ cmp_evr_order(const struct cmp_evr *a, const struct cmp_evr *b,
 	if (c == CMP_EQ)
 		c = part(a->r, a->re, b->r, b->re);
 	return c;
-}
-
-static enum oval_result
-cmp_evr(enum oval_operation op, const char *actual, const char *expected,
-    struct plumb_err *err)
-{
-	struct cmp_evr a, b;
-
-	if (cmp_evr_parse(actual, &a, err) == -1 ||
-	    cmp_evr_parse(expected, &b, err) == -1)
-		return OVAL_R_ERROR;
-	return cmp_apply(op, cmp_evr_order(&a, &b, cmp_rpm_order));
 }
 
 /* ios_version and fileset_revision: one rpm-style segment comparison. */
@@ -783,18 +782,9 @@ cmp_deb_upstream_char(int c)
 static int
 cmp_deb_parse(const char *s, struct cmp_evr *x, struct plumb_err *err)
 {
-	const char *dash, *p, *end = s + strlen(s);
-	int ep;
+	const char *p;
 
-	memset(x, 0, sizeof(*x));
-	if ((ep = cmp_evr_epoch(s, x)) == -1)
-		goto bad;
-	x->v = ep ? x->ee + 1 : s;
-	dash = strrchr(x->v, '-');
-	x->ve = dash != NULL ? dash : end;
-	x->r = dash != NULL ? dash + 1 : end;
-	x->re = end;
-	if (x->v == x->ve || (dash != NULL && x->r == x->re))
+	if (cmp_evr_split(s, x) == -1)
 		goto bad;
 	for (p = x->v; p < x->ve; p++)
 		if (!cmp_deb_upstream_char((unsigned char)*p))
@@ -862,16 +852,39 @@ cmp_deb_part(const char *a, const char *ae, const char *b, const char *be)
 	return CMP_EQ;
 }
 
-static enum oval_result
-cmp_deb(enum oval_operation op, const char *actual, const char *expected,
-    struct plumb_err *err)
+/*
+ * Order a and b as evr_string (the rpm rules) or debian_evr_string
+ * (dt) in *out: 0, or -1 with err set when one of them does not parse.
+ */
+static int
+cmp_evr_values(enum oval_datatype dt, const char *a, const char *b,
+    int *out, struct plumb_err *err)
 {
-	struct cmp_evr a, b;
+	struct cmp_evr ea, eb;
 
-	if (cmp_deb_parse(actual, &a, err) == -1 ||
-	    cmp_deb_parse(expected, &b, err) == -1)
+	if (dt == OVAL_DT_DEBIAN_EVR_STRING) {
+		if (cmp_deb_parse(a, &ea, err) == -1 ||
+		    cmp_deb_parse(b, &eb, err) == -1)
+			return -1;
+		*out = cmp_evr_order(&ea, &eb, cmp_deb_part);
+		return 0;
+	}
+	if (cmp_evr_parse(a, &ea, err) == -1 ||
+	    cmp_evr_parse(b, &eb, err) == -1)
+		return -1;
+	*out = cmp_evr_order(&ea, &eb, cmp_rpm_order);
+	return 0;
+}
+
+static enum oval_result
+cmp_evr(enum oval_datatype dt, enum oval_operation op, const char *actual,
+    const char *expected, struct plumb_err *err)
+{
+	int c;
+
+	if (cmp_evr_values(dt, actual, expected, &c, err) == -1)
 		return OVAL_R_ERROR;
-	return cmp_apply(op, cmp_evr_order(&a, &b, cmp_deb_part));
+	return cmp_apply(op, c);
 }
 
 /* ---- ipv4_address, ipv6_address ---- */
@@ -1348,9 +1361,8 @@ oval_cmp(enum oval_datatype dt, enum oval_operation op, const char *actual,
 	case OVAL_DT_BINARY:
 		return cmp_binary(op, actual, expected, err);
 	case OVAL_DT_EVR_STRING:
-		return cmp_evr(op, actual, expected, err);
 	case OVAL_DT_DEBIAN_EVR_STRING:
-		return cmp_deb(op, actual, expected, err);
+		return cmp_evr(dt, op, actual, expected, err);
 	case OVAL_DT_FILESET_REVISION:
 	case OVAL_DT_IOS_VERSION:
 		return cmp_segments(dt, op, actual, expected, err);
@@ -1377,7 +1389,6 @@ cmp_order_typed(enum oval_datatype dt, const char *a, const char *b,
     int *out)
 {
 	struct cmp_int ia, ib;
-	struct cmp_evr ea, eb;
 	struct cmp_ip pa, pb;
 	const char *xa, *xae, *xb, *xbe;
 	double fa, fb;
@@ -1413,17 +1424,8 @@ cmp_order_typed(enum oval_datatype dt, const char *a, const char *b,
 		*out = cmp_binary_order(xa, xae, xb, xbe);
 		return 0;
 	case OVAL_DT_EVR_STRING:
-		if (cmp_evr_parse(a, &ea, NULL) == -1 ||
-		    cmp_evr_parse(b, &eb, NULL) == -1)
-			return -1;
-		*out = cmp_evr_order(&ea, &eb, cmp_rpm_order);
-		return 0;
 	case OVAL_DT_DEBIAN_EVR_STRING:
-		if (cmp_deb_parse(a, &ea, NULL) == -1 ||
-		    cmp_deb_parse(b, &eb, NULL) == -1)
-			return -1;
-		*out = cmp_evr_order(&ea, &eb, cmp_deb_part);
-		return 0;
+		return cmp_evr_values(dt, a, b, out, NULL);
 	case OVAL_DT_FILESET_REVISION:
 	case OVAL_DT_IOS_VERSION:
 		*out = cmp_rpm_order(a, a + strlen(a), b, b + strlen(b));
