@@ -335,37 +335,75 @@ out:
 	return rc;
 }
 
-/* begin / end: make sure each value starts / ends with the string. */
-static int
-func_affix(struct fctx *c, xmlNodePtr fn, struct oval_values *out, int end)
-{
-	const char *ch = oval_attr(fn, "character");
-	struct oval_values *arg;
-	size_t n, i, lc, lv;
-	char *s;
-	int rc = PLUMB_OK, has;
+/*
+ * The attributes of a function of one string component (begin, end,
+ * split, substring, escape_regex, glob_to_regex, regex_capture), as
+ * its function for one value needs them.
+ */
+struct func_str {
+	const char		*s;	/* character, delimiter, pattern */
+	size_t			 len;	/* of s */
+	int			 flag;	/* end (not begin), glob_noescape */
+	long long		 start, count;	/* substring */
+	pcre2_code		*re;	/* regex_capture */
+	pcre2_match_data	*md;
+	pcre2_match_context	*mctx;
+};
 
-	if (ch == NULL)
-		return func_fail(c, PLUMB_EINVAL, fn,
-		    "the character attribute is required");
+/* What such a function does with one value v: add its results to out. */
+typedef int (*func_str_fn)(struct fctx *c, xmlNodePtr fn,
+    const struct func_str *a, const char *v, struct oval_values *out);
+
+/*
+ * Evaluate fn's one string component and call each for every value in
+ * order, stopping at the first error; the values are strings.
+ */
+static int
+func_map(struct fctx *c, xmlNodePtr fn, const struct func_str *a,
+    func_str_fn each, struct oval_values *out)
+{
+	struct oval_values *arg;
+	size_t n, i;
+	int rc;
+
 	if ((rc = func_args(c, fn, OVAL_DT_STRING, &arg, &n, 1, 1)) != 0)
 		return rc;
-	lc = strlen(ch);
-	for (i = 0; i < arg->n; i++) {
-		lv = strlen(arg->v[i]);
-		has = lv >= lc && memcmp(end ? arg->v[i] + lv - lc : arg->v[i],
-		    ch, lc) == 0;
-		if (has)
-			s = strdup(arg->v[i]);
-		else
-			s = end ? func_printf("%s%s", arg->v[i], ch) :
-			    func_printf("%s%s", ch, arg->v[i]);
-		if ((rc = func_add(c, out, s)) != 0)
-			break;
-	}
+	for (i = 0; i < arg->n && rc == 0; i++)
+		rc = each(c, fn, a, arg->v[i], out);
 	out->dt = OVAL_DT_STRING;
 	func_free_args(arg, n);
 	return rc;
+}
+
+/* begin / end: make sure each value starts / ends with the string. */
+static int
+func_affix_one(struct fctx *c, xmlNodePtr fn, const struct func_str *a,
+    const char *v, struct oval_values *out)
+{
+	size_t lv = strlen(v);
+	char *s;
+
+	(void)fn;
+	if (lv >= a->len && memcmp(a->flag ? v + lv - a->len : v, a->s,
+	    a->len) == 0)
+		s = strdup(v);
+	else
+		s = a->flag ? func_printf("%s%s", v, a->s) :
+		    func_printf("%s%s", a->s, v);
+	return func_add(c, out, s);
+}
+
+static int
+func_affix(struct fctx *c, xmlNodePtr fn, struct oval_values *out, int end)
+{
+	struct func_str a = { 0 };
+
+	if ((a.s = oval_attr(fn, "character")) == NULL)
+		return func_fail(c, PLUMB_EINVAL, fn,
+		    "the character attribute is required");
+	a.len = strlen(a.s);
+	a.flag = end;
+	return func_map(c, fn, &a, func_affix_one, out);
 }
 
 /* count: how many values all the components have together ("0" too). */
@@ -420,40 +458,39 @@ out:
  * delimiter splits into single (UTF-8) characters.
  */
 static int
+func_split_one(struct fctx *c, xmlNodePtr fn, const struct func_str *a,
+    const char *p, struct oval_values *out)
+{
+	const char *q;
+	size_t cl;
+	int rc = PLUMB_OK;
+
+	(void)fn;
+	if (a->len == 0) {
+		if (*p == '\0')
+			rc = func_add(c, out, strdup(""));
+		for (; *p != '\0' && rc == 0; p += cl) {
+			cl = func_u8len(p);
+			rc = func_add(c, out, strndup(p, cl));
+		}
+		return rc;
+	}
+	for (; (q = strstr(p, a->s)) != NULL; p = q + a->len)
+		if ((rc = func_add(c, out, strndup(p, (size_t)(q - p)))) != 0)
+			return rc;
+	return func_add(c, out, strdup(p));
+}
+
+static int
 func_split(struct fctx *c, xmlNodePtr fn, struct oval_values *out)
 {
-	const char *d = oval_attr(fn, "delimiter"), *p, *q;
-	struct oval_values *arg;
-	size_t n, i, ld, cl;
-	int rc;
+	struct func_str a = { 0 };
 
-	if (d == NULL)
+	if ((a.s = oval_attr(fn, "delimiter")) == NULL)
 		return func_fail(c, PLUMB_EINVAL, fn,
 		    "the delimiter attribute is required");
-	if ((rc = func_args(c, fn, OVAL_DT_STRING, &arg, &n, 1, 1)) != 0)
-		return rc;
-	ld = strlen(d);
-	for (i = 0; i < arg->n && rc == 0; i++) {
-		p = arg->v[i];
-		if (ld == 0) {
-			if (*p == '\0')
-				rc = func_add(c, out, strdup(""));
-			for (; *p != '\0' && rc == 0; p += cl) {
-				cl = func_u8len(p);
-				rc = func_add(c, out, strndup(p, cl));
-			}
-			continue;
-		}
-		for (; (q = strstr(p, d)) != NULL; p = q + ld)
-			if ((rc = func_add(c, out, strndup(p,
-			    (size_t)(q - p)))) != 0)
-				break;
-		if (rc == 0)
-			rc = func_add(c, out, strdup(p));
-	}
-	out->dt = OVAL_DT_STRING;
-	func_free_args(arg, n);
-	return rc;
+	a.len = strlen(a.s);
+	return func_map(c, fn, &a, func_split_one, out);
 }
 
 /*
@@ -463,43 +500,39 @@ func_split(struct fctx *c, xmlNodePtr fn, struct oval_values *out)
  * an error, as the schema says.
  */
 static int
+func_substring_one(struct fctx *c, xmlNodePtr fn, const struct func_str *a,
+    const char *v, struct oval_values *out)
+{
+	long long nch, k;
+	const char *p, *b;
+
+	for (nch = 0, p = v; *p != '\0'; p += func_u8len(p))
+		nch++;
+	if (a->start > nch)
+		return func_fail(c, PLUMB_EINVAL, fn, "substring_start %lld "
+		    "is past the end of '%.64s' (%lld characters)",
+		    a->start, v, nch);
+	for (k = 1, b = v; k < a->start; k++)
+		b += func_u8len(b);
+	for (k = 0, p = b; *p != '\0' && (a->count < 0 || k < a->count); k++)
+		p += func_u8len(p);
+	return func_add(c, out, strndup(b, (size_t)(p - b)));
+}
+
+static int
 func_substring(struct fctx *c, xmlNodePtr fn, struct oval_values *out)
 {
 	const char *sa = oval_attr(fn, "substring_start");
 	const char *la = oval_attr(fn, "substring_length");
-	struct oval_values *arg;
-	long long start, len, nch, k;
-	const char *p, *b;
-	size_t n, i;
-	int rc = PLUMB_OK;
+	struct func_str a = { 0 };
 
-	if (sa == NULL || la == NULL || func_parse_int(sa, &start) != 0 ||
-	    func_parse_int(la, &len) != 0)
+	if (sa == NULL || la == NULL || func_parse_int(sa, &a.start) != 0 ||
+	    func_parse_int(la, &a.count) != 0)
 		return func_fail(c, PLUMB_EINVAL, fn,
 		    "substring_start and substring_length must be integers");
-	if (start < 1)
-		start = 1;
-	if ((rc = func_args(c, fn, OVAL_DT_STRING, &arg, &n, 1, 1)) != 0)
-		return rc;
-	for (i = 0; i < arg->n; i++) {
-		for (nch = 0, p = arg->v[i]; *p != '\0'; p += func_u8len(p))
-			nch++;
-		if (start > nch) {
-			rc = func_fail(c, PLUMB_EINVAL, fn, "substring_start %lld "
-			    "is past the end of '%.64s' (%lld characters)",
-			    start, arg->v[i], nch);
-			break;
-		}
-		for (k = 1, b = arg->v[i]; k < start; k++)
-			b += func_u8len(b);
-		for (k = 0, p = b; *p != '\0' && (len < 0 || k < len); k++)
-			p += func_u8len(p);
-		if ((rc = func_add(c, out, strndup(b, (size_t)(p - b)))) != 0)
-			break;
-	}
-	out->dt = OVAL_DT_STRING;
-	func_free_args(arg, n);
-	return rc;
+	if (a.start < 1)
+		a.start = 1;
+	return func_map(c, fn, &a, func_substring_one, out);
 }
 
 /* The schema's Perl metacharacters: '^$\.[](){}*+?|'. */
@@ -507,34 +540,31 @@ static const char func_meta[] = "^$\\.[](){}*+?|";
 
 /* escape_regex: a backslash before every metacharacter. */
 static int
+func_escape_one(struct fctx *c, xmlNodePtr fn, const struct func_str *a,
+    const char *v, struct oval_values *out)
+{
+	const char *p;
+	char *s, *q;
+
+	(void)fn;
+	(void)a;
+	if ((s = malloc(strlen(v) * 2 + 1)) == NULL)
+		return plumb_err_set(c->err, PLUMB_ENOMEM, "out of memory");
+	for (q = s, p = v; *p; p++) {
+		if (strchr(func_meta, *p) != NULL)
+			*q++ = '\\';
+		*q++ = *p;
+	}
+	*q = '\0';
+	return func_add(c, out, s);
+}
+
+static int
 func_escape_regex(struct fctx *c, xmlNodePtr fn, struct oval_values *out)
 {
-	struct oval_values *arg;
-	const char *p;
-	size_t n, i;
-	char *s, *q;
-	int rc;
+	struct func_str a = { 0 };
 
-	if ((rc = func_args(c, fn, OVAL_DT_STRING, &arg, &n, 1, 1)) != 0)
-		return rc;
-	for (i = 0; i < arg->n; i++) {
-		if ((s = malloc(strlen(arg->v[i]) * 2 + 1)) == NULL) {
-			rc = plumb_err_set(c->err, PLUMB_ENOMEM,
-			    "out of memory");
-			break;
-		}
-		for (q = s, p = arg->v[i]; *p; p++) {
-			if (strchr(func_meta, *p) != NULL)
-				*q++ = '\\';
-			*q++ = *p;
-		}
-		*q = '\0';
-		if ((rc = func_add(c, out, s)) != 0)
-			break;
-	}
-	out->dt = OVAL_DT_STRING;
-	func_free_args(arg, n);
-	return rc;
+	return func_map(c, fn, &a, func_escape_one, out);
 }
 
 /*
@@ -643,28 +673,25 @@ func_glob_to_regex(const char *g, int noescape, int *bad)
 }
 
 static int
+func_glob_one(struct fctx *c, xmlNodePtr fn, const struct func_str *a,
+    const char *v, struct oval_values *out)
+{
+	char *s;
+	int bad;
+
+	if ((s = func_glob_to_regex(v, a->flag, &bad)) == NULL && bad)
+		return func_fail(c, PLUMB_EINVAL, fn, "'%.64s' is not a "
+		    "valid glob (a '[' is not closed)", v);
+	return func_add(c, out, s);
+}
+
+static int
 func_glob(struct fctx *c, xmlNodePtr fn, struct oval_values *out)
 {
-	struct oval_values *arg;
-	size_t n, i;
-	char *s;
-	int rc, bad, noesc = oval_attr_true(fn, "glob_noescape");
+	struct func_str a = { 0 };
 
-	if ((rc = func_args(c, fn, OVAL_DT_STRING, &arg, &n, 1, 1)) != 0)
-		return rc;
-	for (i = 0; i < arg->n; i++) {
-		if ((s = func_glob_to_regex(arg->v[i], noesc, &bad)) == NULL &&
-		    bad) {
-			rc = func_fail(c, PLUMB_EINVAL, fn, "'%.64s' is not a "
-			    "valid glob (a '[' is not closed)", arg->v[i]);
-			break;
-		}
-		if ((rc = func_add(c, out, s)) != 0)
-			break;
-	}
-	out->dt = OVAL_DT_STRING;
-	func_free_args(arg, n);
-	return rc;
+	a.flag = oval_attr_true(fn, "glob_noescape");
+	return func_map(c, fn, &a, func_glob_one, out);
 }
 
 /*
@@ -674,68 +701,63 @@ func_glob(struct fctx *c, xmlNodePtr fn, struct oval_values *out)
  * as pattern match does.
  */
 static int
+func_capture_one(struct fctx *c, xmlNodePtr fn, const struct func_str *a,
+    const char *v, struct oval_values *out)
+{
+	PCRE2_UCHAR emsg[128];
+	PCRE2_SIZE *ov;
+	int m;
+
+	m = pcre2_match(a->re, (PCRE2_SPTR)v, PCRE2_ZERO_TERMINATED, 0, 0,
+	    a->md, a->mctx);
+	if (m < 0 && m != PCRE2_ERROR_NOMATCH) {
+		pcre2_get_error_message(m, emsg, sizeof(emsg));
+		return func_fail(c, (m == PCRE2_ERROR_MATCHLIMIT ||
+		    m == PCRE2_ERROR_DEPTHLIMIT ||
+		    m == PCRE2_ERROR_HEAPLIMIT) ? PLUMB_ELIMIT :
+		    PLUMB_EINVAL, fn, "pattern '%.64s' on '%.64s': %s",
+		    a->s, v, (const char *)emsg);
+	}
+	ov = pcre2_get_ovector_pointer(a->md);
+	if (m >= 2 && ov[2] != PCRE2_UNSET)
+		return func_add(c, out, strndup(v + ov[2], ov[3] - ov[2]));
+	return func_add(c, out, strdup(""));
+}
+
+static int
 func_regex_capture(struct fctx *c, xmlNodePtr fn, struct oval_values *out)
 {
-	const char *pat = oval_attr(fn, "pattern");
-	pcre2_match_context *mctx = NULL;
-	pcre2_match_data *md = NULL;
-	pcre2_code *re = NULL;
-	struct oval_values *arg = NULL;
-	PCRE2_SIZE eoff = 0, *ov;
+	struct func_str a = { 0 };
+	PCRE2_SIZE eoff = 0;
 	PCRE2_UCHAR emsg[128];
-	size_t n = 0, i;
-	int rc, ecode = 0, m;
+	int rc, ecode = 0;
 
-	if (pat == NULL)
+	if ((a.s = oval_attr(fn, "pattern")) == NULL)
 		return func_fail(c, PLUMB_EINVAL, fn,
 		    "the pattern attribute is required");
-	re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+	a.re = pcre2_compile((PCRE2_SPTR)a.s, PCRE2_ZERO_TERMINATED,
 	    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &ecode, &eoff, NULL);
-	if (re == NULL && ecode < 0)	/* the pattern is not UTF-8 */
-		re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0,
+	if (a.re == NULL && ecode < 0)	/* the pattern is not UTF-8 */
+		a.re = pcre2_compile((PCRE2_SPTR)a.s, PCRE2_ZERO_TERMINATED, 0,
 		    &ecode, &eoff, NULL);
-	if (re == NULL) {
+	if (a.re == NULL) {
 		if (pcre2_get_error_message(ecode, emsg, sizeof(emsg)) < 0)
 			snprintf((char *)emsg, sizeof(emsg), "error %d", ecode);
 		return func_fail(c, PLUMB_EINVAL, fn, "pattern '%.64s' does not "
-		    "compile at offset %zu: %s", pat, (size_t)eoff,
+		    "compile at offset %zu: %s", a.s, (size_t)eoff,
 		    (const char *)emsg);
 	}
-	if ((md = pcre2_match_data_create_from_pattern(re, NULL)) == NULL ||
-	    (mctx = pcre2_match_context_create(NULL)) == NULL) {
+	if ((a.md = pcre2_match_data_create_from_pattern(a.re, NULL)) ==
+	    NULL || (a.mctx = pcre2_match_context_create(NULL)) == NULL) {
 		rc = plumb_err_set(c->err, PLUMB_ENOMEM, "out of memory");
 		goto out;
 	}
-	regex_limits_apply(mctx);
-	if ((rc = func_args(c, fn, OVAL_DT_STRING, &arg, &n, 1, 1)) != 0)
-		goto out;
-	for (i = 0; i < arg->n; i++) {
-		m = pcre2_match(re, (PCRE2_SPTR)arg->v[i], PCRE2_ZERO_TERMINATED,
-		    0, 0, md, mctx);
-		if (m < 0 && m != PCRE2_ERROR_NOMATCH) {
-			pcre2_get_error_message(m, emsg, sizeof(emsg));
-			rc = func_fail(c, (m == PCRE2_ERROR_MATCHLIMIT ||
-			    m == PCRE2_ERROR_DEPTHLIMIT ||
-			    m == PCRE2_ERROR_HEAPLIMIT) ? PLUMB_ELIMIT :
-			    PLUMB_EINVAL, fn, "pattern '%.64s' on '%.64s': %s",
-			    pat, arg->v[i], (const char *)emsg);
-			goto out;
-		}
-		ov = pcre2_get_ovector_pointer(md);
-		if (m >= 2 && ov[2] != PCRE2_UNSET)
-			rc = func_add(c, out, strndup(arg->v[i] + ov[2],
-			    ov[3] - ov[2]));
-		else
-			rc = func_add(c, out, strdup(""));
-		if (rc != 0)
-			goto out;
-	}
-	out->dt = OVAL_DT_STRING;
+	regex_limits_apply(a.mctx);
+	rc = func_map(c, fn, &a, func_capture_one, out);
 out:
-	func_free_args(arg, n);
-	pcre2_match_context_free(mctx);
-	pcre2_match_data_free(md);
-	pcre2_code_free(re);
+	pcre2_match_context_free(a.mctx);
+	pcre2_match_data_free(a.md);
+	pcre2_code_free(a.re);
 	return rc;
 }
 
