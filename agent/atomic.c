@@ -199,3 +199,34 @@ atomic_out_put(struct atomic_out *o, const char *s, size_t len)
 		len -= k;
 	}
 }
+
+int
+atomic_out_write(const char *path,
+    int (*fill)(struct atomic_out *o, void *arg, struct plumb_err *err),
+    void *arg, struct plumb_err *err)
+{
+	struct atomic_file af;
+	struct atomic_out *o;
+	int rc;
+
+	if ((o = calloc(1, sizeof(*o))) == NULL)
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	if ((rc = atomic_open(&af, path, err)) != PLUMB_OK)
+		goto out;
+	o->fd = af.fd;
+	if ((rc = fill(o, arg, err)) != PLUMB_OK) {
+		atomic_abort(&af);
+		goto out;
+	}
+	atomic_out_flush(o);
+	if (o->err != 0) {
+		rc = plumb_err_set(err, PLUMB_EIO, "%s: %s", path,
+		    strerror(o->err));
+		atomic_abort(&af);
+		goto out;
+	}
+	rc = atomic_commit(&af, err);
+out:
+	free(o);
+	return rc;
+}

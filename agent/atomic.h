@@ -70,4 +70,14 @@ struct atomic_out {
 void atomic_out_put(struct atomic_out *o, const char *s, size_t len);
 void atomic_out_flush(struct atomic_out *o);
 
+/*
+ * Write a document as path, atomically, through a buffered atomic_out:
+ * fill(o, arg, err) writes it with atomic_out_put() and returns 0, or
+ * an error code (err set) that leaves path as it was.  A failed write
+ * is PLUMB_EIO, "PATH: reason".  The buffer is allocated here.
+ */
+int atomic_out_write(const char *path,
+    int (*fill)(struct atomic_out *o, void *arg, struct plumb_err *err),
+    void *arg, struct plumb_err *err);
+
 #endif /* PLUMB_ATOMIC_H */

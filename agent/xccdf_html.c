@@ -40,20 +40,14 @@
 
 /* Output through atomic.h's buffer, plus what the writer needs. */
 struct hout {
-	struct atomic_out out;
+	struct atomic_out *out;
 	struct xccdf_content *c;
 };
 
 static void
-ho_flush(struct hout *o)
-{
-	atomic_out_flush(&o->out);
-}
-
-static void
 ho_put(struct hout *o, const char *s, size_t len)
 {
-	atomic_out_put(&o->out, s, len);
+	atomic_out_put(o->out, s, len);
 }
 
 /* Literal markup of this file (never content). */
@@ -732,23 +726,15 @@ out:
 	return rc;
 }
 
-int
-xccdf_write_html(struct xccdf_run *run, const char *path,
-    struct plumb_err *err)
+/* The whole report (an atomic_out_write() fill function). */
+static int
+html_document(struct atomic_out *out, void *arg, struct plumb_err *err)
 {
-	struct atomic_file af;
-	struct hout *o = NULL;
+	struct xccdf_run *run = arg;
+	struct hout ho = { out, run->content }, *o = &ho;
 	size_t i;
 	int rc;
 
-	if ((o = calloc(1, sizeof(*o))) == NULL)
-		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
-	if ((rc = atomic_open(&af, path, err)) != PLUMB_OK) {
-		free(o);
-		return rc;
-	}
-	o->out.fd = af.fd;
-	o->c = run->content;
 	html_head(o, run);
 	html_summary(o, run);
 	ho_s(o, "<section id=\"rules\"><h2>Rules</h2>\n");
@@ -760,23 +746,19 @@ xccdf_write_html(struct xccdf_run *run, const char *path,
 		if (run->results[i].r == XCCDF_R_NOTSELECTED)
 			continue;
 		if ((rc = html_rule(o, &run->results[i], err)) != PLUMB_OK)
-			goto fail;
+			return rc;
 	}
 	ho_fmt(o, "</table></section>\n</main><footer>Written by %s %s. "
 	    "Click a rule to show its details.</footer>\n<script>",
 	    PACKAGE_NAME, PACKAGE_VERSION);
 	ho_s(o, html_js);
 	ho_s(o, "</script></body></html>\n");
-	ho_flush(o);
-	if (o->out.err != 0) {
-		rc = plumb_err_set(err, PLUMB_EIO, "%s: %s", path,
-		    strerror(o->out.err));
-		goto fail;
-	}
-	free(o);
-	return atomic_commit(&af, err);
-fail:
-	atomic_abort(&af);
-	free(o);
-	return rc;
+	return PLUMB_OK;
+}
+
+int
+xccdf_write_html(struct xccdf_run *run, const char *path,
+    struct plumb_err *err)
+{
+	return atomic_out_write(path, html_document, run, err);
 }

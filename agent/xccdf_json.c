@@ -41,19 +41,13 @@
 
 /* Output through atomic.h's buffer, plus what the writer needs. */
 struct jout {
-	struct atomic_out out;
+	struct atomic_out *out;
 };
-
-static void
-jo_flush(struct jout *o)
-{
-	atomic_out_flush(&o->out);
-}
 
 static void
 jo_put(struct jout *o, const char *s, size_t len)
 {
-	atomic_out_put(&o->out, s, len);
+	atomic_out_put(o->out, s, len);
 }
 
 static void
@@ -523,23 +517,16 @@ out:
 	return rc;
 }
 
-int
-xccdf_write_json(struct xccdf_run *run, const char *path,
-    struct plumb_err *err)
+/* The whole summary (an atomic_out_write() fill function). */
+static int
+json_document(struct atomic_out *out, void *arg, struct plumb_err *err)
 {
+	struct xccdf_run *run = arg;
 	const struct xccdf_profile *p = run->profile;
-	struct atomic_file af;
-	struct jout *o = NULL;
+	struct jout jo = { out }, *o = &jo;
 	size_t i, n;
 	int rc;
 
-	if ((o = calloc(1, sizeof(*o))) == NULL)
-		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
-	if ((rc = atomic_open(&af, path, err)) != PLUMB_OK) {
-		free(o);
-		return rc;
-	}
-	o->out.fd = af.fd;
 	jo_s(o, "{");
 	json_key(o, "format");
 	json_str(o, JSON_FORMAT);
@@ -557,7 +544,7 @@ xccdf_write_json(struct xccdf_run *run, const char *path,
 	jo_s(o, "},\n");
 	json_host(o);
 	if ((rc = json_content(o, run, err)) != PLUMB_OK)
-		goto fail;
+		return rc;
 	json_key(o, "profile");
 	if (p != NULL) {
 		jo_s(o, "{");
@@ -592,19 +579,15 @@ xccdf_write_json(struct xccdf_run *run, const char *path,
 			continue;
 		jo_s(o, n++ > 0 ? ",\n" : "\n");
 		if ((rc = json_rule(o, &run->results[i], err)) != PLUMB_OK)
-			goto fail;
+			return rc;
 	}
 	jo_s(o, "\n]}\n");
-	jo_flush(o);
-	if (o->out.err != 0) {
-		rc = plumb_err_set(err, PLUMB_EIO, "%s: %s", path,
-		    strerror(o->out.err));
-		goto fail;
-	}
-	free(o);
-	return atomic_commit(&af, err);
-fail:
-	atomic_abort(&af);
-	free(o);
-	return rc;
+	return PLUMB_OK;
+}
+
+int
+xccdf_write_json(struct xccdf_run *run, const char *path,
+    struct plumb_err *err)
+{
+	return atomic_out_write(path, json_document, run, err);
 }
