@@ -38,4 +38,15 @@ int cmd_eval_only(int argc, char **argv, int (*eval_main)(int, char **),
 /* "plumb: " + message on stderr. */
 void cmd_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+struct plumb_err;
+/* cmd_warnx() of err's message, or of its code's text when it has none. */
+void cmd_warn_err(const struct plumb_err *err);
+
+/*
+ * The root an eval command scans: root (its --root option) when not
+ * NULL, else $OSCAP_PROBE_ROOT when set and not empty (oscap-chroot
+ * and container scanners set it), else NULL (the host).
+ */
+const char *cmd_eval_root(const char *root);
+
 #endif /* PLUMB_CMD_H */

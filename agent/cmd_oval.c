@@ -82,7 +82,7 @@ oval_eval_main(int argc, char **argv)
 	struct oval_session_opts sopts = { NULL, 0 };
 	struct oval_results_opts ropts = { 0 };
 	const char *results = NULL, *variables = NULL, *id = NULL;
-	const char *directives = NULL, *env, *cfg_path = NULL;
+	const char *directives = NULL, *cfg_path = NULL;
 	const struct oval_def_res *dr;
 	struct oval_session *s = NULL;
 	struct oval_doc *doc = NULL;
@@ -132,10 +132,7 @@ oval_eval_main(int argc, char **argv)
 		eval_usage(stderr);
 		return CMD_EXIT_ERROR;
 	}
-	/* As xccdf eval: --root wins over oscap's environment variable. */
-	if (sopts.root == NULL && (env = getenv("OSCAP_PROBE_ROOT")) !=
-	    NULL && *env != '\0')
-		sopts.root = env;
+	sopts.root = cmd_eval_root(sopts.root);
 	if (config_limits_load(cfg_path, &err) != 0 ||
 	    (directives != NULL && oval_results_load_directives(directives,
 	    &ropts, &err) != 0) ||
@@ -175,7 +172,7 @@ oval_eval_main(int argc, char **argv)
 	rc = CMD_EXIT_OK;
 	goto out;
 fail:
-	cmd_warnx("%s", err.msg[0] ? err.msg : plumb_strerror(err.code));
+	cmd_warn_err(&err);
 out:
 	oval_session_free(s);
 	oval_doc_free(doc);

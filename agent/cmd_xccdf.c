@@ -93,9 +93,6 @@ struct eval_out {
 	int failed_io;
 };
 
-/* The environment variable oscap's probes take their root from. */
-#define EVAL_ROOT_ENV	"OSCAP_PROBE_ROOT"
-
 /* Print one result as it arrives (notselected ones are not shown). */
 static void
 eval_progress(const struct xccdf_rule_res *rr, void *arg)
@@ -298,7 +295,7 @@ xccdf_eval_main(int argc, char **argv)
 	struct xccdf_content *c = NULL;
 	struct xccdf_run *run = NULL;
 	struct plumb_err err = { 0, "" };
-	const char *profile = NULL, *env, *cfg_path = NULL;
+	const char *profile = NULL, *cfg_path = NULL;
 	const char **rules = NULL, **skips = NULL;
 	size_t nrules = 0, nskips = 0;
 	int ch, oval_res = 0, export_vars = 0, rc = CMD_EXIT_ERROR;
@@ -402,11 +399,7 @@ xccdf_eval_main(int argc, char **argv)
 		    "other");
 		goto out;
 	}
-	/* oscap-chroot and container scanners set OSCAP_PROBE_ROOT;
-	 * --root says the same and wins. */
-	if (eo.root == NULL && (env = getenv(EVAL_ROOT_ENV)) != NULL &&
-	    *env != '\0')
-		eo.root = env;
+	eo.root = cmd_eval_root(eo.root);
 	eo.rules = rules;
 	eo.nrules = nrules;
 	eo.skip_rules = skips;
@@ -438,7 +431,7 @@ xccdf_eval_main(int argc, char **argv)
 	rc = xccdf_run_failed(run) ? CMD_EXIT_FAIL : CMD_EXIT_OK;
 	goto out;
 fail:
-	cmd_warnx("%s", err.msg[0] ? err.msg : plumb_strerror(err.code));
+	cmd_warn_err(&err);
 out:
 	xccdf_run_free(run);
 	xccdf_content_free(c);

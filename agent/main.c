@@ -3,10 +3,12 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parser.h>
 
+#include "plumb/error.h"
 #include "cmd.h"
 #include "oval_cmp.h"
 
@@ -48,6 +50,23 @@ cmd_warnx(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+void
+cmd_warn_err(const struct plumb_err *err)
+{
+	cmd_warnx("%s", err->msg[0] ? err->msg : plumb_strerror(err->code));
+}
+
+const char *
+cmd_eval_root(const char *root)
+{
+	const char *env;
+
+	if (root == NULL && (env = getenv("OSCAP_PROBE_ROOT")) != NULL &&
+	    *env != '\0')
+		root = env;
+	return root;
 }
 
 int
