@@ -1,10 +1,12 @@
 /* hostfile.c - read line-oriented system files under the probe root. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "plumb/probe.h"
 #include "hostfile.h"
@@ -47,4 +49,47 @@ hostfile_lines(const struct probe_req *req, struct probe_result *res,
 	}
 	fclose(fp);
 	return rc;
+}
+
+int
+hostfile_read_fd(int fd, size_t cap, char **out, size_t *outlen)
+{
+	size_t len = 0;
+	ssize_t r;
+	char *buf;
+
+	*out = NULL;
+	if (outlen != NULL)
+		*outlen = 0;
+	if ((buf = malloc(cap + 1)) == NULL) {
+		close(fd);
+		return PLUMB_ENOMEM;
+	}
+	while (len < cap && (r = read(fd, buf + len, cap - len)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			free(buf);
+			return 0;
+		}
+		len += (size_t)r;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*out = buf;
+	if (outlen != NULL)
+		*outlen = len;
+	return 1;
+}
+
+int
+hostfile_is_pid(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
 }

@@ -1,6 +1,7 @@
 /*
- * hostfile.h - line-oriented system files (passwd, shadow ...) read
- * under the probe root, shared by the probes that parse them.
+ * hostfile.h - system files read under the probe root, shared by the
+ * probes that parse them: line-oriented ones (passwd, shadow ...) and
+ * whole small ones (/proc, /proc/sys).
  */
 #ifndef PLUMB_HOSTFILE_H
 #define PLUMB_HOSTFILE_H
@@ -19,5 +20,16 @@ int hostfile_lines(const struct probe_req *req, struct probe_result *res,
     const char *path, size_t linemax,
     int (*fn)(const void *arg, char *line, struct probe_result *res),
     const void *arg);
+
+/*
+ * Read the open fd to its end, at most cap bytes, into *out (malloc'd,
+ * NUL-terminated; its length in *outlen when outlen is not NULL),
+ * retrying after EINTR.  fd is closed in every case.  Returns 1 read,
+ * 0 when a read failed (nothing kept), PLUMB_ENOMEM.
+ */
+int hostfile_read_fd(int fd, size_t cap, char **out, size_t *outlen);
+
+/* Is s a process directory name of /proc: not empty, only digits? */
+int hostfile_is_pid(const char *s);
 
 #endif /* PLUMB_HOSTFILE_H */

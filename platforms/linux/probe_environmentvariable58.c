@@ -6,7 +6,6 @@
  */
 #include <sys/types.h>
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +15,7 @@
 #include <unistd.h>
 
 #include "plumb/probe.h"
+#include "hostfile.h"
 
 #define ENVIRON_MAX	(1024 * 1024)	/* cap on one process's environment */
 
@@ -114,17 +114,6 @@ proc_items(const struct probe_req *req, const char *pid,
 }
 
 static int
-all_digits(const char *s)
-{
-	if (*s == '\0')
-		return 0;
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return 0;
-	return 1;
-}
-
-static int
 env58_collect(const struct probe_req *req, struct probe_result *res)
 {
 	const struct probe_ent *pid = probe_req_ent(req, "pid");
@@ -142,7 +131,7 @@ env58_collect(const struct probe_req *req, struct probe_result *res)
 		return probe_flag(res, OVAL_FLAG_ERROR, "%s: %s", path,
 		    strerror(errno));
 	while ((de = readdir(d)) != NULL) {
-		if (!all_digits(de->d_name))
+		if (!hostfile_is_pid(de->d_name))
 			continue;
 		if ((m = probe_ent_match(pid, de->d_name, &err)) < 0) {
 			rc = probe_flag(res, OVAL_FLAG_ERROR, "%s", err.msg);

@@ -16,7 +16,6 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +26,7 @@
 #include <unistd.h>
 
 #include "plumb/probe.h"
+#include "hostfile.h"
 
 #define PROC_PATH_MAX	4096
 #define PROC_FILE_MAX	(128 * 1024)	/* cap on one /proc file */
@@ -90,9 +90,7 @@ static int
 proc_file(const struct proc_ctx *ctx, const char *pid, const char *name,
     char **out, size_t *outlen)
 {
-	char path[PROC_PATH_MAX], *buf;
-	size_t len = 0;
-	ssize_t r;
+	char path[PROC_PATH_MAX];
 	int fd;
 
 	*out = NULL;
@@ -102,27 +100,7 @@ proc_file(const struct proc_ctx *ctx, const char *pid, const char *name,
 	    pid, name) >= sizeof(path) ||
 	    (fd = proc_open(path)) < 0)
 		return 0;
-	if ((buf = malloc(PROC_FILE_MAX + 1)) == NULL) {
-		close(fd);
-		return PLUMB_ENOMEM;
-	}
-	while (len < PROC_FILE_MAX &&
-	    (r = read(fd, buf + len, PROC_FILE_MAX - len)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			free(buf);
-			return 0;
-		}
-		len += (size_t)r;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*out = buf;
-	if (outlen != NULL)
-		*outlen = len;
-	return 1;
+	return hostfile_read_fd(fd, PROC_FILE_MAX, out, outlen);
 }
 
 /* The value of "Key:" in a status file, up to the end of its line. */
@@ -363,17 +341,6 @@ proc_btime(const char *base)
 }
 
 static int
-proc_digits(const char *s)
-{
-	if (*s == '\0')
-		return 0;
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return 0;
-	return 1;
-}
-
-static int
 proc_collect(const struct probe_req *req, struct probe_result *res)
 {
 	const struct probe_ent *cmd = probe_req_ent(req, "command_line");
@@ -399,7 +366,7 @@ proc_collect(const struct probe_req *req, struct probe_result *res)
 		return probe_flag(res, OVAL_FLAG_ERROR, "%s: %s", path,
 		    strerror(errno));
 	while ((de = readdir(d)) != NULL) {
-		if (!proc_digits(de->d_name))
+		if (!hostfile_is_pid(de->d_name))
 			continue;
 		if ((m = probe_ent_match(pid, de->d_name, &err)) < 0) {
 			rc = probe_flag(res, OVAL_FLAG_ERROR, "%s", err.msg);

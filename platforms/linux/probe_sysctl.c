@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "plumb/probe.h"
+#include "hostfile.h"
 
 #define SYSCTL_PATH_MAX		4096
 #define SYSCTL_VALUE_MAX	(256 * 1024)	/* cap on one value */
@@ -34,10 +35,7 @@ static int
 sysctl_read(const char *path, char **out, size_t *outlen)
 {
 	struct stat st;
-	char *buf;
-	size_t len = 0;
-	ssize_t r;
-	int fd;
+	int fd, rc;
 
 	*out = NULL;
 	*outlen = 0;
@@ -49,32 +47,15 @@ sysctl_read(const char *path, char **out, size_t *outlen)
 		close(fd);
 		return 0;
 	}
-	if ((buf = malloc(SYSCTL_VALUE_MAX + 1)) == NULL) {
-		close(fd);
-		return PLUMB_ENOMEM;
-	}
-	while (len < SYSCTL_VALUE_MAX &&
-	    (r = read(fd, buf + len, SYSCTL_VALUE_MAX - len)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			free(buf);
-			return 0;
-		}
-		len += (size_t)r;
-	}
-	close(fd);
-	if (len == 0) {
+	if ((rc = hostfile_read_fd(fd, SYSCTL_VALUE_MAX, out, outlen)) == 1 &&
+	    *outlen == 0) {
 		/* Nothing to read (vm.stat_refresh: reading it is an action
 		 * that answers nothing): no value, not a parameter. */
-		free(buf);
+		free(*out);
+		*out = NULL;
 		return 0;
 	}
-	buf[len] = '\0';
-	*out = buf;
-	*outlen = len;
-	return 1;
+	return rc;
 }
 
 /* One sysctl_item for name whose parameter file is path, if readable. */
