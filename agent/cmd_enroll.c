@@ -37,6 +37,7 @@
 #include "atomic.h"
 #include "cmd.h"
 #include "keyfile.h"
+#include "upload.h"
 
 #define ENROLL_RESP_MAX		(256 * 1024)	/* the collector's answer */
 #define ENROLL_BODY_MAX		(64 * 1024)	/* our request: token, CSR */
@@ -197,10 +198,11 @@ enroll_post(const struct config *cfg, const char *url, const char *body,
 {
 	char errbuf[CURL_ERROR_SIZE];
 	struct enroll_buf resp;
+	struct upload_opts uo;
 	struct curl_slist *hdrs = NULL;
 	char *v = NULL;
 	CURL *c = NULL;
-	CURLcode cc = CURLE_OK;
+	CURLcode cc;
 	long code = 0;
 	int rc = PLUMB_EIO;
 
@@ -215,34 +217,21 @@ enroll_post(const struct config *cfg, const char *url, const char *body,
 		rc = plumb_err_set(err, PLUMB_ENOMEM, "libcurl: out of memory");
 		goto out;
 	}
+	/* Trust the configured CA only, as for uploads. */
+	memset(&uo, 0, sizeof(uo));
+	uo.url = url;
+	uo.ca_file = cfg->ca_file;
+	if (renew) {
+		uo.cert_file = cfg->cert_file;
+		uo.key_file = cfg->key_file;
+	}
+	uo.connect_timeout_s = cfg->connect_timeout_s;
+	uo.timeout_s = cfg->timeout_s;
+	cc = upload_curl_setopts(c, &uo, errbuf);
 #define SET(opt, val) do { \
 	if (cc == CURLE_OK) \
 		cc = curl_easy_setopt(c, opt, val); \
 } while (0)
-	SET(CURLOPT_ERRORBUFFER, errbuf);
-	SET(CURLOPT_NOSIGNAL, 1L);
-	SET(CURLOPT_URL, url);
-#if LIBCURL_VERSION_NUM >= 0x075500
-	SET(CURLOPT_PROTOCOLS_STR, "https");
-#else
-	SET(CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTPS);
-#endif
-	SET(CURLOPT_FOLLOWLOCATION, 0L);
-	SET(CURLOPT_USERAGENT, "plumb/" PACKAGE_VERSION);
-	/* Trust the configured CA only, as for uploads. */
-	SET(CURLOPT_SSL_VERIFYPEER, 1L);
-	SET(CURLOPT_SSL_VERIFYHOST, 2L);
-	SET(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-	SET(CURLOPT_CAPATH, NULL);
-	SET(CURLOPT_CAINFO, cfg->ca_file);
-	if (renew) {
-		SET(CURLOPT_SSLCERT, cfg->cert_file);
-		SET(CURLOPT_SSLKEY, cfg->key_file);
-		SET(CURLOPT_SSLCERTTYPE, "PEM");
-		SET(CURLOPT_SSLKEYTYPE, "PEM");
-	}
-	SET(CURLOPT_CONNECTTIMEOUT, (long)cfg->connect_timeout_s);
-	SET(CURLOPT_TIMEOUT, (long)cfg->timeout_s);
 	SET(CURLOPT_POSTFIELDS, body);
 	SET(CURLOPT_POSTFIELDSIZE, (long)strlen(body));
 	SET(CURLOPT_HTTPHEADER, hdrs);

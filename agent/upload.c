@@ -189,24 +189,11 @@ upload_meaning(CURLcode cc, const char *detail)
 	}
 }
 
-/* Build the easy handle for one POST; the caller frees handle and list. */
-static int
-upload_setup(CURL *c, const struct upload_opts *o, struct upload_src *src,
-    curl_off_t size, struct upload_sink *sink, char *errbuf,
-    struct curl_slist **hdrs, const char *uuid, struct plumb_err *err)
+CURLcode
+upload_curl_setopts(CURL *c, const struct upload_opts *o, char *errbuf)
 {
-	char line[sizeof("X-Plumb-Bundle: ") + UPLOAD_UUID_MAX];
 	struct curl_blob blob;
 	CURLcode cc = CURLE_OK;
-
-	*hdrs = NULL;
-	snprintf(line, sizeof(line), "X-Plumb-Bundle: %s", uuid);
-	if ((*hdrs = curl_slist_append(*hdrs, line)) == NULL ||
-	    (*hdrs = curl_slist_append(*hdrs,
-	    "Content-Type: application/pkcs7-mime")) == NULL ||
-	    /* No "Expect: 100-continue" round trip. */
-	    (*hdrs = curl_slist_append(*hdrs, "Expect:")) == NULL)
-		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 
 #define SET(opt, val) do { \
 	if (cc == CURLE_OK) \
@@ -217,13 +204,10 @@ upload_setup(CURL *c, const struct upload_opts *o, struct upload_src *src,
 	SET(CURLOPT_URL, o->url);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	SET(CURLOPT_PROTOCOLS_STR, "https");
-	SET(CURLOPT_REDIR_PROTOCOLS_STR, "https");
 #else
 	SET(CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTPS);
-	SET(CURLOPT_REDIR_PROTOCOLS, (long)CURLPROTO_HTTPS);
 #endif
 	SET(CURLOPT_FOLLOWLOCATION, 0L);
-	SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
 	SET(CURLOPT_USERAGENT, "plumb/" PACKAGE_VERSION);
 	/* Trust: the configured CA only.  CAPATH is cleared so the
 	 * library's built-in certificate directory is never searched;
@@ -231,7 +215,6 @@ upload_setup(CURL *c, const struct upload_opts *o, struct upload_src *src,
 	SET(CURLOPT_SSL_VERIFYPEER, 1L);
 	SET(CURLOPT_SSL_VERIFYHOST, 2L);
 	SET(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-	SET(CURLOPT_SSL_OPTIONS, 0L);
 	SET(CURLOPT_CAPATH, NULL);
 	SET(CURLOPT_CAINFO, o->ca_file);
 	if (o->creds != NULL) {
@@ -256,6 +239,40 @@ upload_setup(CURL *c, const struct upload_opts *o, struct upload_src *src,
 	}
 	SET(CURLOPT_CONNECTTIMEOUT, (long)o->connect_timeout_s);
 	SET(CURLOPT_TIMEOUT, (long)o->timeout_s);
+#undef SET
+	return cc;
+}
+
+/* Build the easy handle for one POST; the caller frees handle and list. */
+static int
+upload_setup(CURL *c, const struct upload_opts *o, struct upload_src *src,
+    curl_off_t size, struct upload_sink *sink, char *errbuf,
+    struct curl_slist **hdrs, const char *uuid, struct plumb_err *err)
+{
+	char line[sizeof("X-Plumb-Bundle: ") + UPLOAD_UUID_MAX];
+	CURLcode cc;
+
+	*hdrs = NULL;
+	snprintf(line, sizeof(line), "X-Plumb-Bundle: %s", uuid);
+	if ((*hdrs = curl_slist_append(*hdrs, line)) == NULL ||
+	    (*hdrs = curl_slist_append(*hdrs,
+	    "Content-Type: application/pkcs7-mime")) == NULL ||
+	    /* No "Expect: 100-continue" round trip. */
+	    (*hdrs = curl_slist_append(*hdrs, "Expect:")) == NULL)
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+
+	cc = upload_curl_setopts(c, o, errbuf);
+#define SET(opt, val) do { \
+	if (cc == CURLE_OK) \
+		cc = curl_easy_setopt(c, opt, val); \
+} while (0)
+#if LIBCURL_VERSION_NUM >= 0x075500
+	SET(CURLOPT_REDIR_PROTOCOLS_STR, "https");
+#else
+	SET(CURLOPT_REDIR_PROTOCOLS, (long)CURLPROTO_HTTPS);
+#endif
+	SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+	SET(CURLOPT_SSL_OPTIONS, 0L);
 	/* The body, streamed. */
 	SET(CURLOPT_POST, 1L);
 	SET(CURLOPT_POSTFIELDSIZE_LARGE, size);

@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 
+#include <curl/curl.h>
+
 #include "plumb/error.h"
 
 /*
@@ -41,6 +43,19 @@ struct upload_opts {
 	 * the files are read when the connection is made. */
 	const struct upload_creds *creds;
 };
+
+/*
+ * The settings every request to the collector shares (plumb enroll's
+ * too), on handle c: o->url over HTTPS only, no redirect followed, TLS
+ * 1.2 or later with the host name verified against o->ca_file alone
+ * (libcurl's certificate directory never searched), the client
+ * certificate of o->creds, else of o->cert_file and o->key_file when
+ * cert_file is not NULL, o's timeouts, libcurl's messages into errbuf
+ * (CURL_ERROR_SIZE bytes).  Returns the first setopt failure or
+ * CURLE_OK.
+ */
+CURLcode upload_curl_setopts(CURL *c, const struct upload_opts *o,
+    char *errbuf);
 
 /* Outcome of one attempt. */
 enum upload_status {
