@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,4 +93,36 @@ hostfile_is_pid(const char *s)
 		if (!isdigit((unsigned char)*s))
 			return 0;
 	return 1;
+}
+
+int
+hostfile_each_pid(const struct probe_req *req, struct probe_result *res,
+    const struct probe_ent *pid,
+    int (*fn)(void *arg, const char *pid, struct probe_result *res),
+    void *arg)
+{
+	char path[4096];
+	struct plumb_err err;
+	struct dirent *de;
+	DIR *d;
+	int m, rc = PLUMB_OK;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/proc",
+	    probe_root_prefix(req)) >= sizeof(path))
+		return probe_flag(res, OVAL_FLAG_ERROR, "probe root too long");
+	if ((d = opendir(path)) == NULL)
+		return probe_flag(res, OVAL_FLAG_ERROR, "%s: %s", path,
+		    strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		if (!hostfile_is_pid(de->d_name))
+			continue;
+		if ((m = probe_ent_match(pid, de->d_name, &err)) < 0) {
+			rc = probe_flag(res, OVAL_FLAG_ERROR, "%s", err.msg);
+			break;
+		}
+		if (m && (rc = fn(arg, de->d_name, res)) != 0)
+			break;
+	}
+	closedir(d);
+	return rc < 0 ? rc : PLUMB_OK;
 }

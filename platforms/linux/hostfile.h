@@ -32,4 +32,16 @@ int hostfile_read_fd(int fd, size_t cap, char **out, size_t *outlen);
 /* Is s a process directory name of /proc: not empty, only digits? */
 int hostfile_is_pid(const char *s);
 
+/*
+ * Call fn(arg, pid, res) for each process directory of ROOT/proc whose
+ * name the entity pid matches (NULL or nil: every process).  fn returns
+ * 0 to go on, a positive value to stop quietly, a negative PLUMB_E* to
+ * stop with that code.  An unreadable ROOT/proc, or a pid entity that
+ * cannot be matched, flags res error.  Returns 0 or fn's error.
+ */
+int hostfile_each_pid(const struct probe_req *req, struct probe_result *res,
+    const struct probe_ent *pid,
+    int (*fn)(void *arg, const char *pid, struct probe_result *res),
+    void *arg);
+
 #endif /* PLUMB_HOSTFILE_H */

@@ -113,35 +113,21 @@ proc_items(const struct probe_req *req, const char *pid,
 	return rc;
 }
 
+/* proc_items() for hostfile_each_pid(). */
+static int
+env58_pid(void *arg, const char *pid, struct probe_result *res)
+{
+	return proc_items(arg, pid, res);
+}
+
 static int
 env58_collect(const struct probe_req *req, struct probe_result *res)
 {
 	const struct probe_ent *pid = probe_req_ent(req, "pid");
-	char path[4096];
-	struct plumb_err err;
-	struct dirent *de;
-	DIR *d;
-	int m, rc = PLUMB_OK;
 
 	if (pid == NULL || pid->nil)
 		return self_items(req, res);
-	snprintf(path, sizeof(path), "%s/proc",
-	    probe_root_prefix(req));
-	if ((d = opendir(path)) == NULL)
-		return probe_flag(res, OVAL_FLAG_ERROR, "%s: %s", path,
-		    strerror(errno));
-	while ((de = readdir(d)) != NULL) {
-		if (!hostfile_is_pid(de->d_name))
-			continue;
-		if ((m = probe_ent_match(pid, de->d_name, &err)) < 0) {
-			rc = probe_flag(res, OVAL_FLAG_ERROR, "%s", err.msg);
-			break;
-		}
-		if (m && (rc = proc_items(req, de->d_name, res)) != 0)
-			break;
-	}
-	closedir(d);
-	return rc;
+	return hostfile_each_pid(req, res, pid, env58_pid, (void *)req);
 }
 
 const struct probe_ops probe_environmentvariable58_ops = {

@@ -59,6 +59,7 @@ struct proc_ctx {
 	time_t btime;		/* boot time, 0 when unknown */
 	time_t now;
 	int selinux;
+	const struct probe_ent *cmd;	/* the command_line entity */
 };
 
 /*
@@ -340,18 +341,25 @@ proc_btime(const char *base)
 	return (time_t)bt;
 }
 
+/* proc_item() for hostfile_each_pid(): stops once res is flagged error. */
+static int
+proc_pid(void *arg, const char *pid, struct probe_result *res)
+{
+	const struct proc_ctx *ctx = arg;
+	int rc;
+
+	if ((rc = proc_item(ctx, ctx->cmd, pid, res)) != 0)
+		return rc;
+	return res->flag == OVAL_FLAG_ERROR;
+}
+
 static int
 proc_collect(const struct probe_req *req, struct probe_result *res)
 {
-	const struct probe_ent *cmd = probe_req_ent(req, "command_line");
 	const struct probe_ent *pid = probe_req_ent(req, "pid");
 	char path[PROC_PATH_MAX];
 	struct proc_ctx ctx;
-	struct plumb_err err;
-	struct dirent *de;
 	struct stat st;
-	DIR *d;
-	int m, rc = PLUMB_OK;
 
 	ctx.base = probe_root_prefix(req);
 	ctx.hz = sysconf(_SC_CLK_TCK);
@@ -359,25 +367,8 @@ proc_collect(const struct probe_req *req, struct probe_result *res)
 	ctx.now = time(NULL);
 	snprintf(path, sizeof(path), "%s/sys/fs/selinux/enforce", ctx.base);
 	ctx.selinux = stat(path, &st) == 0;
-	if ((size_t)snprintf(path, sizeof(path), "%s/proc", ctx.base) >=
-	    sizeof(path))
-		return probe_flag(res, OVAL_FLAG_ERROR, "probe root too long");
-	if ((d = opendir(path)) == NULL)
-		return probe_flag(res, OVAL_FLAG_ERROR, "%s: %s", path,
-		    strerror(errno));
-	while ((de = readdir(d)) != NULL) {
-		if (!hostfile_is_pid(de->d_name))
-			continue;
-		if ((m = probe_ent_match(pid, de->d_name, &err)) < 0) {
-			rc = probe_flag(res, OVAL_FLAG_ERROR, "%s", err.msg);
-			break;
-		}
-		if (m && ((rc = proc_item(&ctx, cmd, de->d_name, res)) != 0 ||
-		    res->flag == OVAL_FLAG_ERROR))
-			break;
-	}
-	closedir(d);
-	return rc;
+	ctx.cmd = probe_req_ent(req, "command_line");
+	return hostfile_each_pid(req, res, pid, proc_pid, &ctx);
 }
 
 const struct probe_ops probe_process58_ops = {
