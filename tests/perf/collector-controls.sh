@@ -22,12 +22,8 @@
 set -eu
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${top_builddir:=.}"
-if [ -z "${PLUMB_TEST_PG:-}" ]; then
-	exec sh "$top_srcdir/tests/collector/pg.sh" sh "$0" "$@"
-fi
-
-. "$top_srcdir/tests/collector/lib.sh"
+. "$top_srcdir/tests/perf/lib.sh"
+perf_collector "$@"
 set +e
 
 hosts=${PERF_HOSTS:-200}
@@ -35,15 +31,11 @@ scans=${PERF_SCANS:-20}
 nrules=${PERF_RULES:-300}
 nctl=${PERF_CONTROLS:-40}
 runs=${PERF_RUNS:-5}
-sql() { "$dbtool" -X -q -A -t -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
-now() { date +%s.%N; }
-since() { echo "$(now) $1" | awk '{ printf "%.2f", $1 - $2 }'; }
 
 # The schema (every migration), then the data behind the collector's back.
-started() { not_ok "plumb-collector started"; finish; }
 start_collector || started
 stop_collector
-t0=$(now)
+t0=$(perf_now)
 sql "
 INSERT INTO hosts (id, role, site, zone, first_seen, last_seen)
  SELECT 'h' || h, 'mes', 'north', '', 1000, 1000 + $scans * 100
@@ -72,7 +64,7 @@ INSERT INTO host_baselines (host, benchmark_id, profile_id, target_root,
 ANALYZE;" >"$tmp/gen.out" 2>&1
 check "data set generated" test $? -eq 0
 echo "# generated $hosts hosts x $scans scans x $nrules rules in" \
-    "$(since "$t0") s: $(rows 'SELECT count(*) FROM rule_results')" \
+    "$(perf_since "$t0") s: $(rows 'SELECT count(*) FROM rule_results')" \
     "rule results"
 
 # The control set: rule r onto control C(r mod nctl).
@@ -93,15 +85,15 @@ ini=$tmp/controls-perf.ini
 	done
 } >"$ini"
 
-t0=$(now)
+t0=$(perf_now)
 start_collector || started
-tnone=$(since "$t0")
+tnone=$(perf_since "$t0")
 stop_collector
-t0=$(now)
+t0=$(perf_now)
 # Making the rollups of a large store takes a while: up to 20 minutes.
 START_WAIT=24000 start_collector "[controls]
 file = $ini" || started
-trebuild=$(since "$t0")
+trebuild=$(perf_since "$t0")
 echo "# collector start: $tnone s without a control set, $trebuild s" \
     "with it (rollups of every bundle made)"
 check "every bundle has rollups" test "$(rows "SELECT count(*) FROM
@@ -113,17 +105,8 @@ check "api listener" api_client perf
 # time_route PATH: $ms, the median curl time_total of $runs calls in
 # ms; $code and $tmp/out of the last call.
 time_route() {
-	i=0
-	: >"$tmp/times"
-	while [ $i -lt "$runs" ]; do
-		code=$(curl -sS -o "$tmp/out" -w '%{http_code} %{time_total}' \
-		    --max-time 600 --cacert "$pki/ca.pem" -H "$B" "$A/$1")
-		echo "${code#* }" >>"$tmp/times"
-		code=${code%% *}
-		i=$((i + 1))
-	done
-	ms=$(sort -n "$tmp/times" | sed -n "$(((runs + 1) / 2))p" |
-	    awk '{ printf "%.0f", $1 * 1000 }')
+	perf_times "$1"
+	ms=$(perf_stats <"$tmp/times" | cut -d' ' -f1)
 }
 time_route controls
 check "GET /controls: 200" test "$code" = 200
@@ -137,8 +120,8 @@ echo "GET /controls/iso27001-2022/C0: $ms ms"
 time_route controls/iso27001-2022/C0/history
 check "GET .../C0/history: 200" test "$code" = 200
 echo "GET /controls/iso27001-2022/C0/history: $ms ms"
-t0=$(now)
+t0=$(perf_now)
 sql "SELECT count(*), sum(length(rule_id) + length(result)) FROM
     rule_results" >/dev/null
-echo "# for scale: one read of every rule result (psql): $(since "$t0") s"
+echo "# for scale: one read of every rule result (psql): $(perf_since "$t0") s"
 finish

@@ -24,20 +24,14 @@
 set -eu
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${top_builddir:=.}"
-if [ -z "${PLUMB_TEST_PG:-}" ]; then
-	exec sh "$top_srcdir/tests/collector/pg.sh" sh "$0" "$@"
-fi
-
-. "$top_srcdir/tests/collector/lib.sh"
+. "$top_srcdir/tests/perf/lib.sh"
+perf_collector "$@"
 . "$top_srcdir/tests/perf/fleet-data.sh"
 set +e
 
 runs=${PERF_RUNS:-50}
 p95max=${PERF_P95_MS:-200}
-sql() { "$dbtool" -X -q -A -t -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
 
-started() { not_ok "plumb-collector started"; finish; }
 # The schema (every migration), then the data behind the collector's back.
 start_collector || started
 stop_collector
@@ -67,26 +61,10 @@ check "api listener" api_client "perf-$(date +%s)"
 # last answer in $tmp/out and its status in $code; fails the run when
 # the p95 is over the bound.
 time_route() {
-	i=0
-	: >"$tmp/times"
-	while [ $i -lt "$runs" ]; do
-		code=$(curl -sS -o "$tmp/out" -w '%{http_code} %{time_total}'\
-' %{time_starttransfer} %{time_appconnect}' --max-time 600 \
-		    --cacert "$pki/ca.pem" -H "$B" "$A/$2")
-		echo "${code#* }" >>"$tmp/times"
-		code=${code%% *}
-		i=$((i + 1))
-	done
-	# $1 total, $2 - $4 the server's part, in ms; p50, p95, max.
-	awk '{ print $1 * 1000, ($2 - $3) * 1000 }' "$tmp/times" >"$tmp/ms"
-	set -- "$1" "$(cut -d' ' -f1 "$tmp/ms" | sort -n | awk -v n="$runs" '
-	    { v[NR] = $1 }
-	    END { printf "%.0f %.0f %.0f", v[int((n + 1) / 2)],
-	        v[int((n * 95 + 99) / 100)], v[n] }')" \
-	    "$(cut -d' ' -f2 "$tmp/ms" | sort -n | awk -v n="$runs" '
-	    { v[NR] = $1 }
-	    END { printf "%.0f %.0f %.0f", v[int((n + 1) / 2)],
-	        v[int((n * 95 + 99) / 100)], v[n] }')"
+	perf_times "$2" ' %{time_starttransfer} %{time_appconnect}'
+	# $1 total, $2 - $3 the server's part; p50, p95, max.
+	set -- "$1" "$(perf_stats <"$tmp/times")" \
+	    "$(awk '{ print $2 - $3 }' "$tmp/times" | perf_stats)"
 	printf '%-40s total p50/p95/max %s ms; server %s ms; %s bytes\n' \
 	    "$1" "$(echo "$2" | tr ' ' /)" "$(echo "$3" | tr ' ' /)" \
 	    "$(wc -c <"$tmp/out")"

@@ -17,26 +17,20 @@
 set -eu
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${top_builddir:=.}"
-if [ -z "${PLUMB_TEST_PG:-}" ]; then
-	exec sh "$top_srcdir/tests/collector/pg.sh" sh "$0" "$@"
-fi
-
-. "$top_srcdir/tests/collector/lib.sh"
+. "$top_srcdir/tests/perf/lib.sh"
+perf_collector "$@"
 . "$top_srcdir/tests/perf/fleet-data.sh"
 set +e
 
 runs=${PERF_RUNS:-5}
-sql() { "$dbtool" -X -q -A -t -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
 
-started() { not_ok "plumb-collector started"; finish; }
 start_collector || started
 stop_collector
-t0=$(date +%s)
+t0=$(perf_now)
 fleet_generate >"$tmp/gen.out" 2>&1
 check "fleet generated" test $? -eq 0
 echo "# generated $fleet_hosts hosts x $fleet_bases baselines x" \
-    "$fleet_days days in $(($(date +%s) - t0)) s:" \
+    "$fleet_days days in $(perf_since "$t0" 0) s:" \
     "$(rows 'SELECT count(*) FROM rule_results') rule results"
 START_WAIT=6000 start_collector || started
 check "api listener" api_client perf
@@ -68,16 +62,8 @@ echo "# $failing hosts failing besides h1 (SQL)"
 # timed PATH: GET PATH $runs times; $ms the median time_total in ms,
 # the last answer in $tmp/out and its status in $code.
 timed() {
-	: >"$tmp/times"
-	for _ in $(seq "$runs"); do
-		code=$(curl -sS -o "$tmp/out" --max-time 600 \
-		    --cacert "$pki/ca.pem" -H "$B" \
-		    -w '%{http_code} %{time_total}' "$A/$1")
-		printf '%s\n' "${code#* }" >>"$tmp/times"
-		code=${code%% *}
-	done
-	ms=$(sort -n "$tmp/times" | awk -v n="$runs" \
-	    'NR == int((n + 1) / 2) { printf "%.0f", $1 * 1000 }')
+	perf_times "$1"
+	ms=$(perf_stats <"$tmp/times" | cut -d' ' -f1)
 	echo "GET /api/v1/$1: $ms ms (median of $runs)"
 }
 jqo() { jq -r "$1" "$tmp/out"; }

@@ -25,22 +25,14 @@
 set -eu
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${top_builddir:=.}"
-if [ -z "${PLUMB_TEST_PG:-}" ]; then
-	exec sh "$top_srcdir/tests/collector/pg.sh" sh "$0" "$@"
-fi
-
-. "$top_srcdir/tests/collector/lib.sh"
+. "$top_srcdir/tests/perf/lib.sh"
+perf_collector "$@"
 . "$top_srcdir/tests/perf/fleet-data.sh"
 set +e
 
 runs=${PERF_RUNS:-50}
 p95max=${PERF_P95_MS:-200}
 points=${PERF_HISTORY_POINTS:-5000}
-sql() { "$dbtool" -X -q -A -t -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
-now() { date +%s.%N; }
-since() { echo "$(now) $1" | awk '{ printf "%.1f", $1 - $2 }'; }
-started() { not_ok "plumb-collector started"; finish; }
 H=agent01.plant.test
 
 # Two bundles to upload later, made while no collector listens.
@@ -75,14 +67,14 @@ check "control set digest read" test -n "$digest"
 sql "DELETE FROM control_rollups; DELETE FROM bundles; DELETE FROM hosts;" \
     >/dev/null
 
-t0=$(now)
+t0=$(perf_now)
 fleet_generate >"$tmp/gen.out" 2>&1
 check "fleet generated" test $? -eq 0
 nb=$(rows "SELECT count(*) FROM bundles")
 echo "# generated $fleet_hosts hosts x $fleet_bases baselines x" \
-    "$fleet_days days: $nb bundles in $(since "$t0") s"
+    "$fleet_days days: $nb bundles in $(perf_since "$t0" 1) s"
 # Rule r (seq r) of every baseline maps onto control C(r mod ctl).
-t0=$(now)
+t0=$(perf_now)
 sql "
 INSERT INTO control_rollups (bundle_id, framework, control_id, passed,
  rules, failing, digest)
@@ -98,7 +90,7 @@ INSERT INTO control_rollups (bundle_id, framework, control_id, passed,
 ANALYZE;" >"$tmp/roll.out" 2>&1
 check "rollups generated" test $? -eq 0
 echo "# $(rows 'SELECT count(*) FROM control_rollups') rollup rows in" \
-    "$(since "$t0") s"
+    "$(perf_since "$t0" 1) s"
 
 # Expected, from the generated tables: per control, the hosts failing
 # it (a failing mapped rule in the newest scan of any baseline) and the
@@ -116,9 +108,9 @@ check "expected counts computed ($fleet_ctl controls)" \
     test "$(wc -l <"$tmp/want-counts")" = "$fleet_ctl"
 
 # ---- the first build, with an upload while it runs
-t0=$(now)
+t0=$(perf_now)
 START_WAIT=24000 start_collector "$conf" || started
-tstart=$(since "$t0")
+tstart=$(perf_since "$t0" 1)
 check "api listener" api_client fleet
 get() {
 	curl -sS -o "$tmp/out" -D "$tmp/hdr" -w '%{http_code} %{time_total}' \
@@ -152,7 +144,7 @@ while :; do
 	[ "${r%% *}" != 503 ] && break
 	sleep 0.2
 done
-echo "controls cache built: first 200 $(since "$t0") s after start" \
+echo "controls cache built: first 200 $(perf_since "$t0" 1) s after start" \
     "($(grep 'controls cache built' "$tmp/collector.err" | tail -n 1 |
     sed 's/.*built: //'))"
 check "GET /controls after the build: 200" test "${r%% *}" = 200
@@ -220,12 +212,7 @@ time_route() {
 		echo "${r#* }" >>"$tmp/times"
 		i=$((i + 1))
 	done
-	sort -n "$tmp/times" | awk -v n="$runs" '
-	    { v[NR] = $1 * 1000 }
-	    END { i50 = int((n + 1) / 2); i95 = int(n * 0.95 + 0.999);
-		if (i95 < 1) i95 = 1;
-		printf "%.0f %.0f %.0f\n", v[i50], v[i95], v[n] }' \
-	    >"$tmp/fig"
+	perf_stats <"$tmp/times" >"$tmp/fig"
 	read p50 p95 pmax <"$tmp/fig"
 	echo "GET /$1: p50 $p50 ms, p95 $p95 ms, max $pmax ms ($runs calls)"
 	check "GET /$1: $runs answers 200" test "$bad" = 0

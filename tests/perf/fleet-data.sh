@@ -1,6 +1,6 @@
 # fleet-data.sh - a fleet's stored scans, generated with SQL, for the
-# collector's performance scripts (sourced after tests/collector/lib.sh,
-# inside tests/collector/pg.sh, with a sql() function running psql).
+# collector's performance scripts (sourced after tests/perf/lib.sh's
+# perf_collector, inside tests/collector/pg.sh: sql() runs psql).
 #
 # fleet_generate: PERF_HOSTS hosts (default 1000; site s(h mod 5), zone
 # z(h mod 3)), each scanned once a day for PERF_DAYS days (default 90,
@@ -87,8 +87,3 @@ fleet_controls() {
 	done
 	} >"$1"
 }
-
-# perf_now: the time, seconds since the epoch with nanoseconds;
-# perf_since T0: the seconds since T0 (two decimals).
-perf_now() { date +%s.%N; }
-perf_since() { echo "$(perf_now) $1" | awk '{ printf "%.2f", $1 - $2 }'; }

@@ -8,28 +8,14 @@
 # Needs GNU time (Debian package "time") for the figures.
 set -eu
 
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-PLUMB=${PLUMB:-$top/plumb}
+. "$(dirname "$0")/lib.sh"
 f=${1:-/usr/share/xml/scap/ssg/content/ssg-ubuntu2204-oval.xml}
-TIME=/usr/bin/time
-
-command -v oscap >/dev/null 2>&1 || { echo "oscap not installed"; exit 77; }
-[ -x "$TIME" ] || { echo "GNU time missing: apt-get install time"; exit 77; }
-[ -x "$PLUMB" ] || { echo "no plumb binary at $PLUMB"; exit 1; }
-out=$(mktemp -d /tmp/plumb-perf.XXXXXX)
-trap 'rm -rf "$out"' EXIT
-
-# One measured run: prints "wall cpu rss_kb".
-measure() {
-	"$TIME" -f '%e %U %S %M' -o "$out/t" "$@" >/dev/null 2>&1 || true
-	awk '{ printf "%.2f %.2f %d\n", $1, $2 + $3, $4 }' "$out/t"
-}
+perf_oscap_setup
 
 echo "content: $f"
-set -- $(measure oscap oval eval --results "$out/o.xml" "$f")
+set -- $(perf_measure oscap oval eval --results "$out/o.xml" "$f")
 ow=$1 oc=$2 om=$3
-set -- $(measure "$PLUMB" oval eval --results "$out/p.xml" "$f")
+set -- $(perf_measure "$PLUMB" oval eval --results "$out/p.xml" "$f")
 pw=$1 pc=$2 pm=$3
 printf '%-8s %10s %10s %14s\n' tool wall_s cpu_s peak_rss_kb
 printf '%-8s %10s %10s %14s\n' oscap "$ow" "$oc" "$om"

@@ -13,19 +13,12 @@
 # Needs GNU time (Debian package "time") and xsltproc.
 set -eu
 
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-PLUMB=${PLUMB:-$top/plumb}
+. "$(dirname "$0")/lib.sh"
+top=$(cd "$(dirname "$0")/../.." && pwd)
 f=${1:-/usr/share/xml/scap/ssg/content/ssg-ubuntu2204-ds.xml}
 p=${2:-xccdf_org.ssgproject.content_profile_cis_level2_server}
-TIME=/usr/bin/time
-
-command -v oscap >/dev/null 2>&1 || { echo "oscap not installed"; exit 77; }
-[ -x "$TIME" ] || { echo "GNU time missing: apt-get install time"; exit 77; }
 [ -r "$f" ] || { echo "missing content $f"; exit 77; }
-[ -x "$PLUMB" ] || { echo "no plumb binary at $PLUMB"; exit 1; }
-out=$(mktemp -d /tmp/plumb-perf.XXXXXX)
-trap 'rm -rf "$out"' EXIT
+perf_oscap_setup
 
 ds=$f
 if [ "${STRIP:-1}" = 1 ]; then
@@ -34,15 +27,6 @@ if [ "${STRIP:-1}" = 1 ]; then
 	ds=$out/ds.xml
 	xsltproc "$top/tests/conformance/strip-platforms.xsl" "$f" >"$ds"
 fi
-
-# One measured run: prints "wall cpu rss_kb".  Both tools exit 2 when a
-# rule fails, and GNU time then writes a "Command exited with non-zero
-# status" line before the figures: read the last line only.
-measure() {
-	"$TIME" -f '%e %U %S %M' -o "$out/t" "$@" >/dev/null 2>&1 || true
-	tail -n 1 "$out/t" |
-	    awk '{ printf "%.2f %.2f %d\n", $1, $2 + $3, $4 }'
-}
 
 # Result-file options for one tool; $1 (o or p) names its ARF file.
 results() {
@@ -63,10 +47,10 @@ else
 	echo "result files: none"
 fi
 # shellcheck disable=SC2046
-set -- $(measure oscap xccdf eval --profile "$p" $(results o) "$ds")
+set -- $(perf_measure oscap xccdf eval --profile "$p" $(results o) "$ds")
 ow=$1 oc=$2 om=$3
 # shellcheck disable=SC2046
-set -- $(measure "$PLUMB" xccdf eval --profile "$p" $(results p) "$ds")
+set -- $(perf_measure "$PLUMB" xccdf eval --profile "$p" $(results p) "$ds")
 pw=$1 pc=$2 pm=$3
 if [ "${ARF:-1}" = 1 ]; then
 	for t in o p; do
