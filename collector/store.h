@@ -198,7 +198,7 @@ int store_baselines_all(struct store *s, struct store_bundle **out,
  * transaction (after its rule rows and its baseline row): id is the
  * bundle's row id as text.  A non-zero return rolls the whole
  * transaction back.  For components that keep data derived from rule
- * results (the control rollups of controls.c).
+ * results (the control rollups of controls_rollup.c).
  */
 typedef int (*store_insert_hook)(void *arg, struct store *s, const char *id,
     const struct store_bundle *b, const struct store_rule *rules,
@@ -212,7 +212,7 @@ typedef int (*store_insert_hook)(void *arg, struct store *s, const char *id,
  * store_insert_hook_arg() returns its arg.
  */
 enum store_hook_slot {
-	STORE_HOOK_CONTROLS,	/* control rollups (controls.c) */
+	STORE_HOOK_CONTROLS,	/* control rollups (controls_rollup.c) */
 	STORE_HOOK_DRIFT,	/* drift changes (drift.c) */
 	STORE_HOOK_SLOTS
 };
