@@ -78,6 +78,22 @@ controls_json_control(const struct controls *c,
 	    "rules", controls_json_strings(f->rules, f->nrules));
 }
 
+/*
+ * The end of a route's answer from evaluation e (freed when the route
+ * owns it): the cache's fields into rep->json, which is NULL when it
+ * could not be made (out of memory).
+ */
+static int
+controls_api_end(const struct api_ctx *ctx, struct api_reply *rep,
+    struct controls_eval *e, int owned, struct plumb_err *err)
+{
+	if (owned)
+		controls_eval_free(e);
+	if (rep->json == NULL || controls_json_cache(ctx, rep->json) != 0)
+		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	return PLUMB_OK;
+}
+
 /* GET controls?framework= */
 static int
 controls_api_list(const struct api_ctx *ctx, const struct api_req *req,
@@ -110,14 +126,9 @@ controls_api_list(const struct api_ctx *ctx, const struct api_req *req,
 		    json_array_append_new(list, o) != 0)
 			goto nomem;
 	}
-	if (owned)
-		controls_eval_free(e);
-	e = NULL;
-	if ((rc = api_reply_list(rep, "controls", list, err)) != PLUMB_OK)
-		return rc;
-	if (controls_json_cache(ctx, rep->json) != 0)
-		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
-	return PLUMB_OK;
+	/* Its one failure (out of memory) leaves rep->json NULL. */
+	(void)api_reply_list(rep, "controls", list, err);
+	return controls_api_end(ctx, rep, e, owned, err);
 nomem:
 	json_decref(list);
 	if (owned)
@@ -230,8 +241,7 @@ controls_api_detail(const struct api_ctx *ctx, const struct api_req *req,
 		return rc;
 	if ((o = controls_json_control(ctx->controls, e, (size_t)k)) == NULL ||
 	    (hosts = json_array()) == NULL ||
-	    json_object_set_new(o, "hosts", hosts) != 0 ||
-	    controls_json_cache(ctx, o) != 0)
+	    json_object_set_new(o, "hosts", hosts) != 0)
 		goto nomem;
 	for (j = 0; j < e->nhosts; j++) {
 		if (e->hosts[j].st[k].status == CONTROLS_NONE)
@@ -242,9 +252,7 @@ controls_api_detail(const struct api_ctx *ctx, const struct api_req *req,
 			goto nomem;
 	}
 	rep->json = o;
-	if (owned)
-		controls_eval_free(e);
-	return PLUMB_OK;
+	return controls_api_end(ctx, rep, e, owned, err);
 nomem:
 	json_decref(o);
 	if (owned)
@@ -306,12 +314,7 @@ controls_api_history(const struct api_ctx *ctx, const struct api_req *req,
 	    "id", controls_at(ctx->controls, (size_t)k)->id,
 	    "failing_since", controls_json_time(e->fleet[k].failing_since),
 	    "points", points);
-	points = NULL;
-	if (owned)
-		controls_eval_free(e);
-	if (rep->json == NULL || controls_json_cache(ctx, rep->json) != 0)
-		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
-	return PLUMB_OK;
+	return controls_api_end(ctx, rep, e, owned, err);
 nomem:
 	json_decref(points);
 	if (owned)
@@ -407,15 +410,9 @@ controls_api_trend(const struct api_ctx *ctx, const struct api_req *req,
 		if (o == NULL || json_array_append_new(points, o) != 0)
 			goto nomem;
 	}
-	if (owned)
-		controls_eval_free(e);
-	e = NULL;
 	rep->json = json_pack("{s:s, s:I, s:o}", "framework", want,
 	    "days", (json_int_t)days, "points", points);
-	points = NULL;
-	if (rep->json == NULL || controls_json_cache(ctx, rep->json) != 0)
-		return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
-	return PLUMB_OK;
+	return controls_api_end(ctx, rep, e, owned, err);
 nomem:
 	json_decref(points);
 	if (owned)

@@ -51,25 +51,13 @@ struct controls_cache {
 					 * exact (controls_cache_invalidate) */
 };
 
+/* Free a replay of the cache's and its evaluation; accepts NULL. */
 static void
 controls_run_free(struct controls_run *run)
 {
-	struct controls_seen *se, *next;
-	size_t i;
-
 	if (run == NULL)
 		return;
-	for (i = 0; i < CONTROLS_CACHE_BUCKETS; i++)
-		for (se = run->bucket[i]; se != NULL; se = next) {
-			next = se->next;
-			free(se->text);
-			free(se);
-		}
-	if (run->pend != NULL)
-		controls_stat_clear(run->pend, controls_count(run->c));
-	free(run->pend);
-	free(run->wev);
-	controls_eval_free(run->e);
+	controls_run_clear(run);
 	free(run);
 }
 
@@ -121,20 +109,6 @@ controls_host_index(struct controls_run *run)
 	for (i = 0; i < e->ncontrols; i++)
 		e->fleet[i].count[CONTROLS_NONE]++;
 	return (long)lo;
-}
-
-/* The baseline of h the scan being read belongs to, NULL when new. */
-static struct controls_base *
-controls_base_find(const struct controls_run *run, struct controls_host *h)
-{
-	size_t i;
-
-	for (i = 0; i < h->nbase; i++)
-		if (strcmp(h->base[i].benchmark_id, run->bench) == 0 &&
-		    strcmp(h->base[i].profile_id, run->profile) == 0 &&
-		    strcmp(h->base[i].target_root, run->root) == 0)
-			return &h->base[i];
-	return NULL;
 }
 
 /*
@@ -380,25 +354,16 @@ static struct controls_run *
 controls_run_new(const struct controls_cache *cc, time_t now)
 {
 	struct controls_run *run;
-	size_t n = controls_count(cc->c);
 
 	if ((run = calloc(1, sizeof(*run))) == NULL)
 		return NULL;
-	run->c = cc->c;
-	run->track = CONTROLS_TRACK_ALL;
-	run->max_points = cc->max_points;
-	run->now = now;
-	run->built = now;
-	run->host = -1;
-	run->stop = &cc->stop;
-	if ((run->e = calloc(1, sizeof(*run->e))) == NULL ||
-	    (run->e->waivers = calloc(1, sizeof(*run->e->waivers))) == NULL ||
-	    (run->e->fleet = calloc(n + 1, sizeof(*run->e->fleet))) == NULL ||
-	    (run->pend = calloc(n + 1, sizeof(*run->pend))) == NULL) {
+	if (controls_run_init(run, cc->c, now, CONTROLS_TRACK_ALL) != 0) {
 		controls_run_free(run);
 		return NULL;
 	}
-	run->e->ncontrols = n;
+	run->max_points = cc->max_points;
+	run->built = now;
+	run->stop = &cc->stop;
 	return run;
 }
 

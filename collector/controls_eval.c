@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/grow.h"
 #include "plumb/error.h"
 #include "controls.h"
 #include "controls_int.h"
@@ -142,8 +143,8 @@ controls_point_add(struct controls_run *run, struct controls_fleet *f,
 			    keep * sizeof(*f->points));
 			f->npoints = keep;
 		}
-		if (controls_grow((void **)&f->points, &f->cappoints,
-		    f->npoints, sizeof(*f->points)) != 0) {
+		if (grow_array(&f->points, f->npoints, &f->cappoints,
+		    sizeof(*f->points), 16) != 0) {
 			run->rc = plumb_err_set(run->err, PLUMB_ENOMEM,
 			    "out of memory");
 			return;
@@ -173,8 +174,8 @@ controls_change_add(struct controls_run *run, struct controls_fleet *f,
 		f->nchanges = run->max_points;
 		f->dropped_changes = 1;
 	}
-	if (controls_grow((void **)&f->changes, &f->capchanges, f->nchanges,
-	    sizeof(*f->changes)) != 0) {
+	if (grow_array(&f->changes, f->nchanges, &f->capchanges,
+	    sizeof(*f->changes), 16) != 0) {
 		run->rc = plumb_err_set(run->err, PLUMB_ENOMEM,
 		    "out of memory");
 		return;
@@ -209,8 +210,8 @@ controls_fleet_update(struct controls_run *run, size_t i, time_t t)
 	p = run->e->npoints > 0 ? &run->e->points[run->e->npoints - 1] :
 	    NULL;
 	if (p == NULL || p->time != t) {
-		if (controls_grow((void **)&run->e->points, &run->cappoints,
-		    run->e->npoints, sizeof(*np)) != 0) {
+		if (grow_array(&run->e->points, run->e->npoints,
+		    &run->cappoints, sizeof(*np), 16) != 0) {
 			run->rc = plumb_err_set(run->err, PLUMB_ENOMEM,
 			    "out of memory");
 			return;
@@ -266,21 +267,29 @@ controls_waiver_events(struct controls_run *run, time_t t)
 	}
 }
 
+/* The baseline of h the scan being read belongs to, NULL when new. */
+struct controls_base *
+controls_base_find(const struct controls_run *run, struct controls_host *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->nbase; i++)
+		if (strcmp(h->base[i].benchmark_id, run->bench) == 0 &&
+		    strcmp(h->base[i].profile_id, run->profile) == 0 &&
+		    strcmp(h->base[i].target_root, run->root) == 0)
+			return &h->base[i];
+	return NULL;
+}
+
 /* The baseline of host h the scan being read belongs to (added when
  * new); NULL when out of memory. */
 static struct controls_base *
 controls_base_of(struct controls_run *run, struct controls_host *h)
 {
 	struct controls_base *b, *nb;
-	size_t i;
 
-	for (i = 0; i < h->nbase; i++) {
-		b = &h->base[i];
-		if (strcmp(b->benchmark_id, run->bench) == 0 &&
-		    strcmp(b->profile_id, run->profile) == 0 &&
-		    strcmp(b->target_root, run->root) == 0)
-			return b;
-	}
+	if ((b = controls_base_find(run, h)) != NULL)
+		return b;
 	if ((nb = realloc(h->base, (h->nbase + 1) * sizeof(*nb))) == NULL)
 		return NULL;
 	h->base = nb;
@@ -541,31 +550,60 @@ controls_hosts_fill(struct controls_eval *e, const struct store_host *hosts,
 }
 
 int
+controls_run_init(struct controls_run *run, const struct controls *c,
+    time_t now, long track)
+{
+	size_t n = controls_count(c);
+
+	run->c = c;
+	run->track = track;
+	run->now = now;
+	run->host = -1;
+	if ((run->e = calloc(1, sizeof(*run->e))) == NULL ||
+	    (run->e->waivers = calloc(1, sizeof(*run->e->waivers))) == NULL ||
+	    (run->e->fleet = calloc(n + 1, sizeof(*run->e->fleet))) == NULL ||
+	    (run->pend = calloc(n + 1, sizeof(*run->pend))) == NULL)
+		return -1;
+	run->e->ncontrols = n;
+	return 0;
+}
+
+void
+controls_run_clear(struct controls_run *run)
+{
+	struct controls_seen *se, *next;
+	size_t i;
+
+	for (i = 0; i < CONTROLS_CACHE_BUCKETS; i++)
+		for (se = run->bucket[i]; se != NULL; se = next) {
+			next = se->next;
+			free(se->text);
+			free(se);
+		}
+	if (run->pend != NULL)
+		controls_stat_clear(run->pend, controls_count(run->c));
+	free(run->pend);
+	free(run->wev);
+	controls_eval_free(run->e);
+	memset(run, 0, sizeof(*run));
+}
+
+int
 controls_evaluate(const struct controls *c, struct store *s, time_t now,
     long track, struct controls_eval **out, struct plumb_err *err)
 {
 	struct controls_run run;
-	struct controls_eval *e = NULL;
+	struct controls_eval *e;
 	struct store_host *hosts = NULL;
-	struct controls_seen *se, *next;
-	size_t nhosts = 0, i, n = controls_count(c);
+	size_t nhosts = 0, i;
 	int rc;
 
 	*out = NULL;
 	memset(&run, 0, sizeof(run));
-	run.c = c;
 	run.err = err;
-	run.track = track;
-	run.now = now;
-	run.host = -1;
-	rc = PLUMB_ENOMEM;
-	if ((e = calloc(1, sizeof(*e))) == NULL ||
-	    (e->waivers = calloc(1, sizeof(*e->waivers))) == NULL ||
-	    (e->fleet = calloc(n + 1, sizeof(*e->fleet))) == NULL ||
-	    (run.pend = calloc(n + 1, sizeof(*run.pend))) == NULL)
+	if (controls_run_init(&run, c, now, track) != 0)
 		goto nomem;
-	run.e = e;
-	e->ncontrols = n;
+	e = run.e;
 	if ((rc = store_hosts_list(s, &hosts, &nhosts, err)) != PLUMB_OK ||
 	    (rc = waivers_load(s, e->waivers, err)) != PLUMB_OK)
 		goto out;
@@ -587,24 +625,14 @@ controls_evaluate(const struct controls *c, struct store *s, time_t now,
 	if (controls_fleet_rules(&run) != 0)
 		goto nomem;
 	*out = e;
-	e = NULL;
+	run.e = NULL;
 	rc = PLUMB_OK;
 	goto out;
 nomem:
 	rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 out:
-	for (i = 0; i < CONTROLS_CACHE_BUCKETS; i++)
-		for (se = run.bucket[i]; se != NULL; se = next) {
-			next = se->next;
-			free(se->text);
-			free(se);
-		}
-	if (run.pend != NULL)
-		controls_stat_clear(run.pend, n);
-	free(run.pend);
-	free(run.wev);
+	controls_run_clear(&run);
 	store_hosts_free(hosts);
-	controls_eval_free(e);
 	return rc;
 }
 

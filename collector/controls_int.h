@@ -43,9 +43,6 @@ struct waiver_set;
 
 /* ------------------------------------------------ controls_set.c */
 
-/* Grow *v (elements of sz) to hold n + 1; 0 or -1. */
-int controls_grow(void **v, size_t *cap, size_t n, size_t sz);
-
 /* FNV-1a of the control set file's bytes: which control set made a
  * rollup row. */
 uint64_t controls_digest(const struct controls *c);
@@ -117,6 +114,20 @@ struct controls_run {
 	char wfp[CONTROLS_WFP_MAX];	/* the waivers it has (fingerprint) */
 	const volatile int *stop;	/* builder: set to abandon */
 };
+
+/* Start run (zeroed, or cleared) as an empty replay of c at now:
+ * no hosts, no waivers yet; track as controls_evaluate().  0, or -1
+ * when out of memory (controls_run_clear() frees what was made). */
+int controls_run_init(struct controls_run *run, const struct controls *c,
+    time_t now, long track);
+
+/* Free what run holds, its evaluation run->e too (take that first to
+ * keep it), and zero it. */
+void controls_run_clear(struct controls_run *run);
+
+/* The baseline of h the scan being read belongs to, NULL when new. */
+struct controls_base *controls_base_find(const struct controls_run *run,
+    struct controls_host *h);
 
 /* Clear the failing lists and flags of n per-control states. */
 void controls_stat_clear(struct controls_hoststat *st, size_t n);

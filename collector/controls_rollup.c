@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "common/grow.h"
 #include "plumb/error.h"
 #include "controls.h"
 #include "controls_int.h"
@@ -304,8 +305,8 @@ controls_rebuild_id(void *arg, const char *const *v, size_t ncols)
 
 	if (ncols < 1 || v[0] == NULL)
 		return 0;
-	if (controls_grow((void **)&rb->ids, &rb->cap, rb->nids,
-	    sizeof(*rb->ids)) != 0 ||
+	if (grow_array(&rb->ids, rb->nids, &rb->cap, sizeof(*rb->ids),
+	    16) != 0 ||
 	    (rb->ids[rb->nids] = strdup(v[0])) == NULL) {
 		rb->nomem = 1;
 		return 1;

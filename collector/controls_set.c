@@ -16,6 +16,7 @@
 #include <ini.h>
 #include <jansson.h>
 
+#include "common/grow.h"
 #include "plumb/error.h"
 #include "controls.h"
 #include "controls_int.h"
@@ -90,23 +91,6 @@ struct controls_parse {
 	size_t cur;			/* index in its array */
 	size_t capfw, capctl, capmap;	/* allocated entries */
 };
-
-/* Grow *v (elements of sz) to hold n + 1; 0 or -1. */
-int
-controls_grow(void **v, size_t *cap, size_t n, size_t sz)
-{
-	void *nv;
-	size_t ncap;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap == 0 ? 16 : *cap * 2;
-	if ((nv = realloc(*v, ncap * sz)) == NULL)
-		return -1;
-	*v = nv;
-	*cap = ncap;
-	return 0;
-}
 
 static int
 controls_fail(struct controls_parse *cp, int line, const char *fmt, ...)
@@ -187,8 +171,8 @@ controls_section(struct controls_parse *cp, const char *sec)
 		if (controls_fw_find(c, fw) != NULL)
 			return controls_fail(cp, line, "[%s]: framework "
 			    "declared twice", sec);
-		if (controls_grow((void **)&c->fw, &cp->capfw, c->nfw,
-		    sizeof(*c->fw)) != 0)
+		if (grow_array(&c->fw, c->nfw, &cp->capfw, sizeof(*c->fw),
+		    16) != 0)
 			goto nomem;
 		memset(&c->fw[c->nfw], 0, sizeof(*c->fw));
 		if ((c->fw[c->nfw].name = strdup(fw)) == NULL)
@@ -208,8 +192,8 @@ controls_section(struct controls_parse *cp, const char *sec)
 				return controls_fail(cp, line, "[%s]: "
 				    "control declared twice (line %d)", sec,
 				    c->ctl[i].line);
-		if (controls_grow((void **)&c->ctl, &cp->capctl, c->nctl,
-		    sizeof(*c->ctl)) != 0)
+		if (grow_array(&c->ctl, c->nctl, &cp->capctl,
+		    sizeof(*c->ctl), 16) != 0)
 			goto nomem;
 		memset(&c->ctl[c->nctl], 0, sizeof(*c->ctl));
 		c->ctl[c->nctl].line = line;
@@ -223,8 +207,8 @@ controls_section(struct controls_parse *cp, const char *sec)
 		return 1;
 	}
 	if (strcmp(kind, "map") == 0) {
-		if (controls_grow((void **)&c->map, &cp->capmap, c->nmap,
-		    sizeof(*c->map)) != 0)
+		if (grow_array(&c->map, c->nmap, &cp->capmap,
+		    sizeof(*c->map), 16) != 0)
 			goto nomem;
 		memset(&c->map[c->nmap], 0, sizeof(*c->map));
 		c->map[c->nmap].line = line;
