@@ -80,8 +80,9 @@ controls_json_control(const struct controls *c,
 
 /*
  * The end of a route's answer from evaluation e (freed when the route
- * owns it): the cache's fields into rep->json, which is NULL when it
- * could not be made (out of memory).
+ * owns it): the cache's fields into rep->json.  rep->json still NULL
+ * means it could not be made: out of memory, the routes' only failure
+ * once they have e.
  */
 static int
 controls_api_end(const struct api_ctx *ctx, struct api_reply *rep,
@@ -117,23 +118,21 @@ controls_api_list(const struct api_ctx *ctx, const struct api_req *req,
 	    PLUMB_OK || e == NULL)
 		return rc;
 	if ((list = json_array()) == NULL)
-		goto nomem;
+		goto out;
 	for (i = 0; i < controls_count(ctx->controls); i++) {
 		if (want != NULL && *want != '\0' && strcmp(want,
 		    controls_at(ctx->controls, i)->framework) != 0)
 			continue;
 		if ((o = controls_json_control(ctx->controls, e, i)) == NULL ||
 		    json_array_append_new(list, o) != 0)
-			goto nomem;
+			goto out;
 	}
 	/* Its one failure (out of memory) leaves rep->json NULL. */
 	(void)api_reply_list(rep, "controls", list, err);
-	return controls_api_end(ctx, rep, e, owned, err);
-nomem:
+	list = NULL;
+out:
 	json_decref(list);
-	if (owned)
-		controls_eval_free(e);
-	return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	return controls_api_end(ctx, rep, e, owned, err);
 }
 
 /* The control named by seg[1]/seg[2]; -1 with a 404 in rep. */
@@ -242,22 +241,20 @@ controls_api_detail(const struct api_ctx *ctx, const struct api_req *req,
 	if ((o = controls_json_control(ctx->controls, e, (size_t)k)) == NULL ||
 	    (hosts = json_array()) == NULL ||
 	    json_object_set_new(o, "hosts", hosts) != 0)
-		goto nomem;
+		goto out;
 	for (j = 0; j < e->nhosts; j++) {
 		if (e->hosts[j].st[k].status == CONTROLS_NONE)
 			continue;
 		if ((ho = controls_json_host(e, &e->hosts[j], (size_t)k,
 		    req->now)) == NULL ||
 		    json_array_append_new(hosts, ho) != 0)
-			goto nomem;
+			goto out;
 	}
 	rep->json = o;
-	return controls_api_end(ctx, rep, e, owned, err);
-nomem:
+	o = NULL;
+out:
 	json_decref(o);
-	if (owned)
-		controls_eval_free(e);
-	return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	return controls_api_end(ctx, rep, e, owned, err);
 }
 
 /* GET controls/{framework}/{id}/history?since= */
@@ -293,7 +290,7 @@ controls_api_history(const struct api_ctx *ctx, const struct api_req *req,
 		}
 	}
 	if ((points = json_array()) == NULL)
-		goto nomem;
+		goto out;
 	for (i = 0; i < np; i++) {
 		p = &pv[i];
 		if (p->time < since)
@@ -307,19 +304,17 @@ controls_api_history(const struct api_ctx *ctx, const struct api_req *req,
 		    "waived_hosts", (json_int_t)p->count[CONTROLS_WAIVED],
 		    "unknown_hosts", (json_int_t)p->count[CONTROLS_UNKNOWN]);
 		if (o == NULL || json_array_append_new(points, o) != 0)
-			goto nomem;
+			goto out;
 	}
 	rep->json = json_pack("{s:s, s:s, s:o, s:o}",
 	    "framework", controls_at(ctx->controls, (size_t)k)->framework,
 	    "id", controls_at(ctx->controls, (size_t)k)->id,
 	    "failing_since", controls_json_time(e->fleet[k].failing_since),
 	    "points", points);
-	return controls_api_end(ctx, rep, e, owned, err);
-nomem:
+	points = NULL;
+out:
 	json_decref(points);
-	if (owned)
-		controls_eval_free(e);
-	return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	return controls_api_end(ctx, rep, e, owned, err);
 }
 
 /* The fleet status of f at t from its changes; -1 when the changes
@@ -380,7 +375,7 @@ controls_api_trend(const struct api_ctx *ctx, const struct api_req *req,
 	    PLUMB_OK || e == NULL)
 		return rc;
 	if ((points = json_array()) == NULL)
-		goto nomem;
+		goto out;
 	today = req->now - req->now % 86400;
 	for (d = (long)days - 1; d >= 0; d--) {
 		/* The end of the day d days before today's, then now. */
@@ -408,16 +403,14 @@ controls_api_trend(const struct api_ctx *ctx, const struct api_req *req,
 		    "waived", (json_int_t)count[CONTROLS_WAIVED],
 		    "unknown", (json_int_t)count[CONTROLS_UNKNOWN]);
 		if (o == NULL || json_array_append_new(points, o) != 0)
-			goto nomem;
+			goto out;
 	}
 	rep->json = json_pack("{s:s, s:I, s:o}", "framework", want,
 	    "days", (json_int_t)days, "points", points);
-	return controls_api_end(ctx, rep, e, owned, err);
-nomem:
+	points = NULL;
+out:
 	json_decref(points);
-	if (owned)
-		controls_eval_free(e);
-	return plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
+	return controls_api_end(ctx, rep, e, owned, err);
 }
 
 const struct api_route controls_routes[] = {
