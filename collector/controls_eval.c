@@ -40,7 +40,7 @@ controls_stat_clear(struct controls_hoststat *st, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		controls_strings_free(st[i].failing, st[i].nfailing);
+		store_strings_free(st[i].failing, st[i].nfailing);
 		st[i].failing = NULL;
 		st[i].nfailing = 0;
 		st[i].mapped = st[i].passed = 0;
@@ -658,7 +658,7 @@ controls_eval_free(struct controls_eval *e)
 	free(e->hosts);
 	if (e->fleet != NULL)
 		for (i = 0; i < e->ncontrols; i++) {
-			controls_strings_free(e->fleet[i].rules,
+			store_strings_free(e->fleet[i].rules,
 			    e->fleet[i].nrules);
 			free(e->fleet[i].points);
 			free(e->fleet[i].changes);

@@ -49,9 +49,6 @@ uint64_t controls_digest(const struct controls *c);
 
 /* ------------------------------------------------ controls_rollup.c */
 
-/* Free the n strings of v and v; accepts NULL. */
-void controls_strings_free(char **v, size_t n);
-
 /* qsort() comparison of two char * by strcmp(). */
 int controls_strcmp(const void *a, const void *b);
 

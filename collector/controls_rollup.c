@@ -12,7 +12,6 @@
 
 #include <jansson.h>
 
-#include "common/grow.h"
 #include "plumb/error.h"
 #include "controls.h"
 #include "controls_int.h"
@@ -38,16 +37,6 @@ static const struct store_migration controls_migrations[] = {
 	  " digest TEXT NOT NULL,"
 	  " PRIMARY KEY (bundle_id, framework, control_id));" },
 };
-
-void
-controls_strings_free(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
 
 int
 controls_strcmp(const void *a, const void *b)
@@ -124,8 +113,8 @@ controls_rolls_clear(struct controls_roll *r, size_t n)
 	size_t i;
 
 	for (i = 0; r != NULL && i < n; i++) {
-		controls_strings_free(r[i].rules, r[i].nrules);
-		controls_strings_free(r[i].failing, r[i].nfailing);
+		store_strings_free(r[i].rules, r[i].nrules);
+		store_strings_free(r[i].failing, r[i].nfailing);
 		memset(&r[i], 0, sizeof(r[i]));
 	}
 }
@@ -287,33 +276,15 @@ out:
 	return rc;
 }
 
-/* Bundle ids without up-to-date rollups, or rule rows of one of them. */
+/* Bundle ids without up-to-date rollups, and the rollups of one of
+ * them made from its rule rows. */
 struct controls_rebuild {
 	const struct controls *c;
-	char **ids;
-	size_t nids, cap;
+	struct store_strings ids;
 	unsigned char *hit;
 	struct controls_roll *roll;
 	int nomem;
 };
-
-/* Row: a bundle id. */
-static int
-controls_rebuild_id(void *arg, const char *const *v, size_t ncols)
-{
-	struct controls_rebuild *rb = arg;
-
-	if (ncols < 1 || v[0] == NULL)
-		return 0;
-	if (grow_array(&rb->ids, rb->nids, &rb->cap, sizeof(*rb->ids),
-	    16) != 0 ||
-	    (rb->ids[rb->nids] = strdup(v[0])) == NULL) {
-		rb->nomem = 1;
-		return 1;
-	}
-	rb->nids++;
-	return 0;
-}
 
 /* Row: rule_id, result, refs. */
 static int
@@ -357,13 +328,13 @@ controls_attach(struct controls *c, struct store *s, struct plumb_err *err)
 	if ((rc = store_query(s, "SELECT b.id FROM bundles b WHERE NOT EXISTS "
 	    "(SELECT 1 FROM control_rollups r WHERE r.bundle_id = b.id AND "
 	    "r.framework = '' AND r.control_id = '' AND r.digest = $1) "
-	    "ORDER BY b.id", p, 1, controls_rebuild_id, &rb, NULL, err)) !=
+	    "ORDER BY b.id", p, 1, store_strings_row, &rb.ids, NULL, err)) !=
 	    PLUMB_OK)
 		goto fail;
-	if (rb.nomem)
+	if (rb.ids.nomem)
 		goto nomem;
-	for (i = 0; i < rb.nids; i++) {
-		p[0] = rb.ids[i];
+	for (i = 0; i < rb.ids.n; i++) {
+		p[0] = rb.ids.v[i];
 		if ((rc = store_query(s, "SELECT rule_id, result, refs FROM "
 		    "rule_results WHERE bundle_id = CAST($1 AS INTEGER) "
 		    "ORDER BY seq", p, 1, controls_rebuild_rule, &rb, NULL,
@@ -371,7 +342,7 @@ controls_attach(struct controls *c, struct store *s, struct plumb_err *err)
 			goto fail;
 		if (rb.nomem)
 			goto nomem;
-		if ((rc = controls_roll_write(c, s, rb.ids[i], rb.roll, 0,
+		if ((rc = controls_roll_write(c, s, rb.ids.v[i], rb.roll, 0,
 		    err)) != PLUMB_OK)
 			goto fail;
 		controls_rolls_clear(rb.roll, n);
@@ -385,7 +356,7 @@ nomem:
 fail:
 	store_tx_rollback(s);
 out:
-	controls_strings_free(rb.ids, rb.nids);
+	store_strings_free(rb.ids.v, rb.ids.n);
 	controls_rolls_clear(rb.roll, n);
 	free(rb.roll);
 	free(rb.hit);

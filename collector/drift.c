@@ -909,33 +909,10 @@ out:
 	return rc;
 }
 
-struct drift_strs {
-	char **v;
-	size_t n, cap;
-	int fail;
-};
-
-static int
-drift_str_row(void *arg, const char *const *v, size_t ncols)
-{
-	struct drift_strs *a = arg;
-
-	if (ncols < 1 || v[0] == NULL)
-		return 0;
-	if (grow_array(&a->v, a->n, &a->cap, sizeof(*a->v), 64) != 0 ||
-	    (a->v[a->n] = strdup(v[0])) == NULL)
-		goto fail;
-	a->n++;
-	return 0;
-fail:
-	a->fail = 1;
-	return 1;
-}
-
 int
 drift_sync(struct store *s, size_t *hosts, struct plumb_err *err)
 {
-	struct drift_strs h;
+	struct store_strings h;
 	size_t i;
 	int rc;
 
@@ -944,10 +921,10 @@ drift_sync(struct store *s, size_t *hosts, struct plumb_err *err)
 		*hosts = 0;
 	if ((rc = store_query(s, "SELECT DISTINCT b.host FROM bundles b "
 	    "WHERE NOT EXISTS (SELECT 1 FROM drift_scans d WHERE "
-	    "d.bundle_id = b.id) ORDER BY b.host", NULL, 0, drift_str_row,
+	    "d.bundle_id = b.id) ORDER BY b.host", NULL, 0, store_strings_row,
 	    &h, NULL, err)) != PLUMB_OK)
 		goto out;
-	if (h.fail) {
+	if (h.nomem) {
 		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 		goto out;
 	}

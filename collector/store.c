@@ -1189,6 +1189,22 @@ store_rules_free(struct store_rule *r, size_t n)
 	free(r);
 }
 
+int
+store_strings_row(void *arg, const char *const *vals, size_t ncols)
+{
+	struct store_strings *a = arg;
+
+	if (ncols < 1 || vals[0] == NULL)
+		return 0;
+	if (grow_array(&a->v, a->n, &a->cap, sizeof(*a->v), 64) != 0 ||
+	    (a->v[a->n] = strdup(vals[0])) == NULL) {
+		a->nomem = 1;
+		return 1;
+	}
+	a->n++;
+	return 0;
+}
+
 /* ---------------------------------------------------------- retention */
 
 void

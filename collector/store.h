@@ -371,6 +371,19 @@ int store_query(struct store *s, const char *sql, const char *const *params,
     size_t nparams, store_row_fn fn, void *arg, uint64_t *changes,
     struct plumb_err *err);
 
+/* The first column of a query's rows as strings (store_strings_row()):
+ * the caller frees v with store_strings_free(v, n). */
+struct store_strings {
+	char **v;
+	size_t n, cap;
+	int nomem;		/* a row was left out: out of memory */
+};
+
+/* Row callback for store_query() with arg a struct store_strings
+ * (zeroed first): a copy of the row's first column appended (SQL NULL
+ * skipped); stops the query with nomem set when out of memory. */
+int store_strings_row(void *arg, const char *const *vals, size_t ncols);
+
 /*
  * A transaction around several store_query() calls (writers are
  * serialised: SQLite BEGIN IMMEDIATE; PostgreSQL BEGIN, READ COMMITTED,
