@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "common/grow.h"
 #include "plumb/error.h"
 #include "api.h"
 #include "controls.h"
@@ -273,17 +274,11 @@ drift_add(struct drift_vec *vec, const char *host, int kind,
     const struct drift_agg *from, const struct drift_agg *to,
     const struct drift_scan *older, const struct drift_scan *newer)
 {
-	struct drift_change *c, *nv;
+	struct drift_change *c;
 	const struct drift_agg *any = to != NULL ? to : from;
-	size_t ncap;
 
-	if (vec->n == vec->cap) {
-		ncap = vec->cap == 0 ? 16 : 2 * vec->cap;
-		if ((nv = realloc(vec->v, ncap * sizeof(*nv))) == NULL)
-			return -1;
-		vec->v = nv;
-		vec->cap = ncap;
-	}
+	if (grow_array(&vec->v, vec->n, &vec->cap, sizeof(*vec->v), 16) != 0)
+		return -1;
 	c = &vec->v[vec->n];
 	memset(c, 0, sizeof(*c));
 	snprintf(c->host, sizeof(c->host), "%s", host);
@@ -712,21 +707,15 @@ drift_hs_rule_row(void *arg, const char *const *v, size_t ncols)
 	struct drift_hs_rules *a = arg;
 	struct drift_host_scans *hs = a->hs;
 	struct store_rule *r;
-	size_t ncap;
 	long i;
-	void *p;
 
 	if (ncols != 6 || v[0] == NULL || v[2] == NULL || v[3] == NULL)
 		return 0;
 	if ((i = drift_hs_find(hs, a->byid, strtoll(v[0], NULL, 10))) < 0)
 		return 0;
-	if (hs->nrules[i] == hs->caprules[i]) {
-		ncap = hs->caprules[i] == 0 ? 16 : 2 * hs->caprules[i];
-		if ((p = realloc(hs->rules[i], ncap * sizeof(*r))) == NULL)
-			goto fail;
-		hs->rules[i] = p;
-		hs->caprules[i] = ncap;
-	}
+	if (grow_array(&hs->rules[i], hs->nrules[i], &hs->caprules[i],
+	    sizeof(*r), 16) != 0)
+		goto fail;
 	r = &hs->rules[i][hs->nrules[i]];
 	memset(r, 0, sizeof(*r));
 	hs->nrules[i]++;
@@ -920,39 +909,10 @@ out:
 	return rc;
 }
 
-struct drift_strs {
-	char **v;
-	size_t n, cap;
-	int fail;
-};
-
-static int
-drift_str_row(void *arg, const char *const *v, size_t ncols)
-{
-	struct drift_strs *a = arg;
-	char **nv;
-
-	if (ncols < 1 || v[0] == NULL)
-		return 0;
-	if (a->n == a->cap) {
-		a->cap = a->cap == 0 ? 64 : 2 * a->cap;
-		if ((nv = realloc(a->v, a->cap * sizeof(*nv))) == NULL)
-			goto fail;
-		a->v = nv;
-	}
-	if ((a->v[a->n] = strdup(v[0])) == NULL)
-		goto fail;
-	a->n++;
-	return 0;
-fail:
-	a->fail = 1;
-	return 1;
-}
-
 int
 drift_sync(struct store *s, size_t *hosts, struct plumb_err *err)
 {
-	struct drift_strs h;
+	struct store_strings h;
 	size_t i;
 	int rc;
 
@@ -961,10 +921,10 @@ drift_sync(struct store *s, size_t *hosts, struct plumb_err *err)
 		*hosts = 0;
 	if ((rc = store_query(s, "SELECT DISTINCT b.host FROM bundles b "
 	    "WHERE NOT EXISTS (SELECT 1 FROM drift_scans d WHERE "
-	    "d.bundle_id = b.id) ORDER BY b.host", NULL, 0, drift_str_row,
+	    "d.bundle_id = b.id) ORDER BY b.host", NULL, 0, store_strings_row,
 	    &h, NULL, err)) != PLUMB_OK)
 		goto out;
-	if (h.fail) {
+	if (h.nomem) {
 		rc = plumb_err_set(err, PLUMB_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -1033,18 +993,12 @@ drift_read_row(void *arg, const char *const *v, size_t ncols)
 {
 	struct drift_read *r = arg;
 	struct drift_vec *vec = &r->vec;
-	struct drift_change *c, *nv;
-	size_t ncap;
+	struct drift_change *c;
 
 	if (ncols != 14 || v[0] == NULL || v[1] == NULL || v[3] == NULL)
 		return 0;
-	if (vec->n == vec->cap) {
-		ncap = vec->cap == 0 ? 64 : 2 * vec->cap;
-		if ((nv = realloc(vec->v, ncap * sizeof(*nv))) == NULL)
-			goto fail;
-		vec->v = nv;
-		vec->cap = ncap;
-	}
+	if (grow_array(&vec->v, vec->n, &vec->cap, sizeof(*vec->v), 64) != 0)
+		goto fail;
 	c = &vec->v[vec->n];
 	memset(c, 0, sizeof(*c));
 	vec->n++;

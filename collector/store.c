@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "common/grow.h"
 #include "plumb/error.h"
 #include "store.h"
 #include "store_driver.h"
@@ -224,23 +225,6 @@ store_fmt_dbl(char *buf, double v)
 {
 	snprintf(buf, STORE_DBL_MAX, "%.17g", v);
 	return buf;
-}
-
-/* Grow an array of elements of size sz to hold one more. */
-static int
-store_grow(void **v, size_t *cap, size_t n, size_t sz)
-{
-	void *nv;
-	size_t nc;
-
-	if (n < *cap)
-		return 0;
-	nc = *cap == 0 ? 16 : *cap * 2;
-	if (nc > SIZE_MAX / sz || (nv = realloc(*v, nc * sz)) == NULL)
-		return -1;
-	*v = nv;
-	*cap = nc;
-	return 0;
 }
 
 /* Internal queries: SQL of this file, already in both dialects. */
@@ -904,7 +888,7 @@ store_rows_add(void *arg, const char *const *vals, size_t ncols)
 	struct store_rows *a = arg;
 
 	if (ncols < a->ncols ||
-	    store_grow((void **)&a->v, &a->cap, a->n, a->sz) != 0) {
+	    grow_array(&a->v, a->n, &a->cap, a->sz, 16) != 0) {
 		a->nomem = 1;
 		return 1;
 	}
@@ -1089,7 +1073,7 @@ store_rule_add(void *arg, const char *const *v, size_t ncols)
 	struct store_rule *r;
 
 	if (ncols < STORE_RULE_NCOLS + (a->history ? 2 : 0) ||
-	    store_grow((void **)&a->v, &a->cap, a->n, sizeof(*a->v)) != 0) {
+	    grow_array(&a->v, a->n, &a->cap, sizeof(*a->v), 16) != 0) {
 		a->nomem = 1;
 		return 1;
 	}
@@ -1205,6 +1189,22 @@ store_rules_free(struct store_rule *r, size_t n)
 	free(r);
 }
 
+int
+store_strings_row(void *arg, const char *const *vals, size_t ncols)
+{
+	struct store_strings *a = arg;
+
+	if (ncols < 1 || vals[0] == NULL)
+		return 0;
+	if (grow_array(&a->v, a->n, &a->cap, sizeof(*a->v), 64) != 0 ||
+	    (a->v[a->n] = strdup(vals[0])) == NULL) {
+		a->nomem = 1;
+		return 1;
+	}
+	a->n++;
+	return 0;
+}
+
 /* ---------------------------------------------------------- retention */
 
 void
@@ -1233,7 +1233,7 @@ store_prune_add(void *arg, const char *const *vals, size_t ncols)
 	size_t len;
 
 	if (ncols < 2 || vals[0] == NULL ||
-	    store_grow((void **)&a->v, &a->cap, a->n, sizeof(*a->v)) != 0)
+	    grow_array(&a->v, a->n, &a->cap, sizeof(*a->v), 16) != 0)
 		goto nomem;
 	len = strlen(vals[0]) + 2 + (vals[1] != NULL ? strlen(vals[1]) : 0);
 	if ((a->v[a->n] = malloc(len)) == NULL)

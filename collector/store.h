@@ -198,7 +198,7 @@ int store_baselines_all(struct store *s, struct store_bundle **out,
  * transaction (after its rule rows and its baseline row): id is the
  * bundle's row id as text.  A non-zero return rolls the whole
  * transaction back.  For components that keep data derived from rule
- * results (the control rollups of controls.c).
+ * results (the control rollups of controls_rollup.c).
  */
 typedef int (*store_insert_hook)(void *arg, struct store *s, const char *id,
     const struct store_bundle *b, const struct store_rule *rules,
@@ -212,7 +212,7 @@ typedef int (*store_insert_hook)(void *arg, struct store *s, const char *id,
  * store_insert_hook_arg() returns its arg.
  */
 enum store_hook_slot {
-	STORE_HOOK_CONTROLS,	/* control rollups (controls.c) */
+	STORE_HOOK_CONTROLS,	/* control rollups (controls_rollup.c) */
 	STORE_HOOK_DRIFT,	/* drift changes (drift.c) */
 	STORE_HOOK_SLOTS
 };
@@ -370,6 +370,19 @@ typedef int (*store_row_fn)(void *arg, const char *const *vals,
 int store_query(struct store *s, const char *sql, const char *const *params,
     size_t nparams, store_row_fn fn, void *arg, uint64_t *changes,
     struct plumb_err *err);
+
+/* The first column of a query's rows as strings (store_strings_row()):
+ * the caller frees v with store_strings_free(v, n). */
+struct store_strings {
+	char **v;
+	size_t n, cap;
+	int nomem;		/* a row was left out: out of memory */
+};
+
+/* Row callback for store_query() with arg a struct store_strings
+ * (zeroed first): a copy of the row's first column appended (SQL NULL
+ * skipped); stops the query with nomem set when out of memory. */
+int store_strings_row(void *arg, const char *const *vals, size_t ncols);
 
 /*
  * A transaction around several store_query() calls (writers are
