@@ -1,11 +1,11 @@
 /*
  * ingest.h - accept one uploaded bundle: rate limit, size cap, CMS
- * signature and chain (bundle_verify_mem() of agent/bundle.c), identity
- * (the signer certificate is the TLS client certificate, same DER, and
- * its CN or a DNS subjectAltName names the manifest's host), summary,
- * evidence, store.  Independent of the HTTP layer: the server passes
- * the verified client certificate, the X-Plumb-Bundle header and the
- * body, and sends back the status and text it gets.
+ * signature and chain (bundle_verify_mem() of agent/delivery/bundle.c),
+ * identity (the signer certificate is the TLS client certificate, same
+ * DER, and its CN or a DNS subjectAltName names the manifest's host),
+ * summary, evidence, store.  Independent of the HTTP layer: the server
+ * passes the verified client certificate, the X-Plumb-Bundle header and
+ * the body, and sends back the status and text it gets.
  *
  * HTTP statuses: 201 stored; 409 already stored (nothing changed);
  * 400 malformed or not verifiable (tampered, wrong CA, bad summary,

@@ -1,6 +1,6 @@
 /*
  * fuzz_agent_config.c - TEST ONLY: libFuzzer harness for the agent's INI
- * configuration (agent/config.c config_load over config_defaults).
+ * configuration (agent/core/config.c config_load over config_defaults).
  */
 #include "config.h"
 

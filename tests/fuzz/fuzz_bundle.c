@@ -1,10 +1,11 @@
 /*
  * fuzz_bundle.c - TEST ONLY: libFuzzer harness for what the collector
  * does with an upload body before it stores anything:
- * bundle_verify_mem() (agent/bundle.c: DER shape, CMS SignedData, chain
- * to a fixed test CA, gunzip, ustar, manifest.json and its digests),
- * bundle_tar_member() and summary_parse() (collector/summary.c) on the
- * archive's summary.json, as collector/ingest.c chains them.
+ * bundle_verify_mem() (agent/delivery/bundle.c: DER shape, CMS
+ * SignedData, chain to a fixed test CA, gunzip, ustar, manifest.json and
+ * its digests), bundle_tar_member() and summary_parse()
+ * (collector/summary.c) on the archive's summary.json, as
+ * collector/ingest.c chains them.
  *
  * Byte 0 of the input picks what the rest is:
  *   0  a signed bundle as uploaded (DER); almost every mutation breaks

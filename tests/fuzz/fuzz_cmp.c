@@ -1,6 +1,6 @@
 /*
  * fuzz_cmp.c - TEST ONLY: libFuzzer harness for the datatype comparison
- * and PCRE2 pattern code (agent/oval_cmp.c).
+ * and PCRE2 pattern code (agent/oval/oval_cmp.c).
  *
  * Input: byte 0 picks the datatype, byte 1 the operation, the rest is
  * "actual" NUL "expected" (no NUL: both are the rest).  Besides crashes

@@ -1,6 +1,6 @@
 /*
  * fuzz_oval.c - TEST ONLY: libFuzzer harness for the OVAL definitions
- * loader (agent/oval_doc.c through the safe XML loader), the engine
+ * loader (agent/oval/oval_doc.c through the safe XML loader), the engine
  * over whatever loads (every definition evaluated with the probes
  * rooted in an empty directory, so nothing of the host is read) and
  * the OVAL results writer.

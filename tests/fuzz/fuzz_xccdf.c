@@ -1,6 +1,6 @@
 /*
  * fuzz_xccdf.c - TEST ONLY: libFuzzer harness for the XCCDF loader
- * (agent/xccdf_load.c: source data streams, standalone XCCDF 1.1/1.2
+ * (agent/xccdf/xccdf_load.c: source data streams, standalone XCCDF 1.1/1.2
  * benchmarks, tailoring components, CPE dictionaries), the resolver,
  * the evaluator (probes rooted in an empty directory) and the four
  * result writers.  The input is written to a file of its own directory,
